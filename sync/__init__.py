@@ -1,0 +1,1 @@
+"""Sync between laptops and the district server: wire protocol, client engine, server."""

@@ -1,0 +1,1 @@
+"""The district sync server (FastAPI + SQLAlchemy)."""
