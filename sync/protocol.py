@@ -1,0 +1,341 @@
+"""Wire types shared by the sync client and the district server.
+
+Pure pydantic: no Qt, no HTTP, no database. Both ends import only this module to agree on
+the shape of every request and response. The protocol is stateless: a push is idempotent by
+its key, a pull is a function of the cursor.
+
+Protocol versions (one line each, never reuse a number):
+
+* 1 -- first version: login, push (events + household field edits), pull (changes in commit
+  order, cursor ``"<epoch>:<seq>"``), revoke entries, conflicts, wipe orders.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+PROTOCOL_VERSION = 1
+MIN_PROTOCOL_VERSION = 1
+MAX_PROTOCOL_VERSION = 1
+
+#: Header naming the protocol version on every request (besides ``protocol`` in bodies).
+PROTOCOL_HEADER = "X-Fieldapp-Protocol"
+#: Header carrying the server's time (ISO 8601, UTC) on every response.
+SERVER_TIME_HEADER = "X-Server-Time"
+
+API_PREFIX = "/api/v1"
+LOGIN_PATH = f"{API_PREFIX}/auth/login"
+PUSH_PATH = f"{API_PREFIX}/sync/push"
+PULL_PATH = f"{API_PREFIX}/sync/pull"
+HEALTH_PATH = f"{API_PREFIX}/health"
+
+#: Largest request body the server accepts (bytes, after gzip decoding). Larger gets 413.
+MAX_BODY_BYTES = 8 * 1024 * 1024
+#: Default and largest number of changes in one pull page.
+DEFAULT_PULL_LIMIT = 2000
+MAX_PULL_LIMIT = 10000
+#: Largest number of items in one push.
+MAX_PUSH_ITEMS = 2000
+#: Clock skew above which records are flagged (seconds).
+SKEW_LIMIT_SECONDS = 300
+
+
+class Strict(BaseModel):
+    """Base for wire models: unknown fields are an error, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Role(StrEnum):
+    volunteer = "volunteer"  # 우리동네돌봄단
+    nurse = "nurse"  # 보건소 방문간호사
+    supervisor = "supervisor"
+    admin = "admin"
+
+
+class Programme(StrEnum):
+    welfare_check = "welfare_check"  # 안부확인 (돌봄단)
+    visiting_health = "visiting_health"  # 방문건강관리 (보건소)
+
+
+#: The programme a worker role works in.
+ROLE_PROGRAMME: dict[Role, Programme] = {
+    Role.volunteer: Programme.welfare_check,
+    Role.nurse: Programme.visiting_health,
+}
+
+
+class EventType(StrEnum):
+    visit = "visit"
+    screening = "screening"
+    welfare_check = "welfare_check"
+    referral = "referral"
+    note = "note"
+    access_log = "access_log"
+    void = "void"  # cancels the event named in ``amends``
+
+
+#: Event types whose payload a volunteer never receives (clinical details).
+CLINICAL_EVENT_TYPES = frozenset({EventType.visit, EventType.screening})
+
+
+class ItemStatus(StrEnum):
+    applied = "applied"
+    duplicate = "duplicate"
+    rejected = "rejected"
+    conflict = "conflict"  # household edit kept in a conflict record, not applied
+
+
+class ChangeKind(StrEnum):
+    household = "household"  # data: Household (the full current record)
+    event = "event"  # data: Event (possibly redacted)
+    revoke = "revoke"  # data: Revoke -- the household left this user's scope
+    tombstone = "tombstone"  # data: Tombstone -- deleted on the server
+    conflict = "conflict"  # data: Conflict (open or resolved)
+
+
+# --------------------------------------------------------------------------- records
+
+
+class Person(Strict):
+    id: str
+    name: str = Field(min_length=1, max_length=100)
+    birth_date: str | None = Field(default=None, description="YYYY-MM-DD")
+    sex: Literal["M", "F", "X"] | None = None
+    phone: str | None = Field(default=None, description="E.164, e.g. +821012345678")
+
+
+class Consent(Strict):
+    given: bool
+    date: str | None = None
+    recorded_by: str | None = None
+
+
+class EmergencyContact(Strict):
+    name: str = Field(min_length=1, max_length=100)
+    relation: str | None = None
+    phone: str | None = None
+
+
+#: Household fields a worker may edit; each merges separately with a base version.
+EDITABLE_HOUSEHOLD_FIELDS = (
+    "phone",
+    "address_road",
+    "address_detail",
+    "household_type",
+    "risk_level",
+    "care_group",
+    "isolation_band",
+    "notes",
+    "emergency_contacts",
+    "consent_general",
+    "consent_health",
+)
+
+
+class Household(Strict):
+    """A household (가구) as it travels on the wire. Never holds a 주민등록번호."""
+
+    id: str
+    district_code: str
+    dong_code: str
+    household_type: str  # elderly_alone | midlife_alone | youth_alone | jjokbang | other
+    address_road: str
+    address_detail: str | None = None
+    phone: str | None = None
+    risk_level: Literal["low", "medium", "high"] | None = None
+    care_group: Literal["intensive", "regular", "self_support"] | None = None
+    isolation_band: Literal["general", "low", "medium", "high"] | None = None
+    notes: str | None = None
+    emergency_contacts: list[EmergencyContact] = Field(default_factory=list)
+    consent_general: Consent | None = None
+    consent_health: Consent | None = None
+    persons: list[Person] = Field(default_factory=list)
+    #: programme -> username of the assigned worker (None when unassigned)
+    assignments: dict[Programme, str | None] = Field(default_factory=dict)
+    #: who held each programme before, newest last: {programme, username, assigned_by, at, reason}
+    assignment_history: list[dict[str, Any]] = Field(default_factory=list)
+    #: field name -> version; a household edit names the version it was based on
+    field_versions: dict[str, int] = Field(default_factory=dict)
+    alert_active: bool = False  # a heat/cold alert covers this household today
+
+
+class Event(Strict):
+    """An append-only event, made where it happened, identified by a client UUID."""
+
+    id: str = Field(min_length=32, max_length=36)
+    type: EventType
+    household_id: str
+    programme: Programme | None = None
+    created_by: str
+    device_id: str
+    device_time: datetime
+    payload: dict[str, Any]
+    amends: str | None = None  # the event this one corrects (same type) or voids (type void)
+    skew_flag: bool = False  # recorded while the device clock was off by > SKEW_LIMIT_SECONDS
+    # filled in by the server on the way out:
+    server_time: datetime | None = None
+    redacted: bool = False
+    late_handover: bool = False  # arrived after the household moved to another worker
+
+
+class HouseholdEdit(Strict):
+    """One field of one household changed on a device, based on a known field version."""
+
+    id: str = Field(min_length=32, max_length=36)
+    household_id: str
+    field: str
+    value: Any
+    base_version: int = Field(ge=0)
+    created_by: str
+    device_id: str
+    device_time: datetime
+
+
+class Revoke(Strict):
+    household_id: str
+    programme: Programme
+    moved_to: str | None = None
+    moved_at: datetime
+    reason: str | None = None
+
+
+class Tombstone(Strict):
+    entity: Literal["household", "event"]
+    id: str
+
+
+class Conflict(Strict):
+    id: str
+    household_id: str
+    field: str
+    base_version: int
+    mine: Any
+    mine_by: str
+    mine_at: datetime
+    theirs: Any
+    theirs_by: str | None = None
+    theirs_at: datetime | None = None
+    status: Literal["open", "resolved"] = "open"
+    resolved_value: Any = None
+    resolved_by: str | None = None
+    resolved_at: datetime | None = None
+
+
+# --------------------------------------------------------------------------- requests
+
+
+class LoginRequest(Strict):
+    protocol: int
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=256)
+    device_id: str = Field(min_length=8, max_length=64)
+    device_name: str = Field(default="", max_length=128)
+
+
+class UserInfo(Strict):
+    username: str
+    display_name: str
+    role: Role
+    district_code: str
+    dong_codes: list[str] = Field(default_factory=list)
+
+
+class LoginResponse(Strict):
+    token: str
+    user: UserInfo
+    device_id: str
+    #: The device's database key (base64, 32 bytes), released only after a good login.
+    db_key: str
+    epoch: str
+    server_time: datetime
+
+
+class EventItem(Strict):
+    kind: Literal["event"] = "event"
+    event: Event
+
+
+class HouseholdEditItem(Strict):
+    kind: Literal["household_edit"] = "household_edit"
+    edit: HouseholdEdit
+
+
+PushItem = Annotated[EventItem | HouseholdEditItem, Field(discriminator="kind")]
+
+
+class PushRequest(Strict):
+    protocol: int
+    idempotency_key: str = Field(min_length=16, max_length=64)
+    items: list[PushItem] = Field(max_length=MAX_PUSH_ITEMS)
+
+
+class ItemResult(Strict):
+    id: str
+    status: ItemStatus
+    reason: str | None = None
+    conflict_id: str | None = None
+
+
+class PushResponse(Strict):
+    results: list[ItemResult]
+    server_time: datetime
+
+
+class Change(Strict):
+    seq: int
+    kind: ChangeKind
+    household_id: str | None = None
+    data: dict[str, Any]
+
+
+class PullResponse(Strict):
+    epoch: str
+    cursor: str  # "<epoch>:<seq>": pass back unchanged as ?cursor=
+    has_more: bool
+    changes: list[Change]
+    server_time: datetime
+
+
+class ErrorBody(BaseModel):
+    """Body of every 4xx/5xx answer. ``code`` is for programs, ``detail`` for people."""
+
+    detail: str
+    code: str
+    wipe: bool = False  # the device must delete its local data (revoked, lost, deactivated)
+    field: str | None = None
+
+
+# Error codes (ErrorBody.code)
+ERR_PROTOCOL = "protocol_unsupported"  # 426
+ERR_RESYNC = "resync_required"  # 409: cursor from another epoch or ahead of the server
+ERR_AUTH = "auth_failed"  # 401
+ERR_LOCKED = "account_locked"  # 429 / 403 lock-out
+ERR_REVOKED = "device_revoked"  # 401 with wipe=True
+ERR_FORBIDDEN = "forbidden"  # 403
+ERR_NOT_FOUND = "not_found"  # 404
+ERR_TOO_LARGE = "too_large"  # 413
+ERR_INVALID = "invalid"  # 422
+ERR_IDEMPOTENCY = "idempotency_mismatch"  # 422: same key, different body
+
+
+def make_cursor(epoch: str, seq: int) -> str:
+    """Return the opaque cursor string for *epoch* and *seq*."""
+    return f"{epoch}:{seq}"
+
+
+def parse_cursor(cursor: str | None) -> tuple[str | None, int]:
+    """Split a cursor into (epoch, seq); an empty cursor is (None, 0).
+
+    Raises ValueError with a readable message for a malformed cursor.
+    """
+    if not cursor:
+        return None, 0
+    epoch, sep, seq = cursor.rpartition(":")
+    if not sep or not epoch or not seq.isdigit():
+        raise ValueError(f"malformed cursor {cursor!r}: expected '<epoch>:<seq>'")
+    return epoch, int(seq)
