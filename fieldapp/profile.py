@@ -1,0 +1,241 @@
+"""One user's local data folder (a *profile*): who signed in, the wrapped key, the database.
+
+Several profiles can live on one shared laptop; ``--profile DIR`` chooses one and the
+default is the platform's user data folder. Files in a profile folder:
+
+``profile.json``  who signed in where (server URL, username, role, device id); no secrets.
+``key.json``      the database key, wrapped by a key derived from the user's password.
+``fieldapp.db``   the SQLCipher database (plus its ``-wal`` / ``-shm`` files).
+``status.json``   non-secret sync counters (pending count, last sync, cursor), so that
+                  ``fieldapp-sync status`` works without the password. No personal data.
+``drafts/``, ``logs/``, ``exports/``  files that may hold personal data; removed by a wipe.
+``wiped.json``    left by :func:`wipe`: when, and which files were removed.
+
+This module imports neither Qt nor HTTP code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from fieldapp.errors import FieldappError, StoreError, WrongKeyError
+from fieldapp.store import Store
+
+APP_NAME = "fieldapp"
+#: Service name under which the device token is kept in the OS keyring.
+KEYRING_SERVICE = "fieldapp"
+
+PROFILE_FILE = "profile.json"
+STORE_FILE = "fieldapp.db"
+KEY_FILE = "key.json"
+STATUS_FILE = "status.json"
+WIPED_FILE = "wiped.json"
+#: Folders inside a profile that may hold personal data (removed by a wipe).
+PERSONAL_DIRS = ("drafts", "logs", "exports")
+#: Suffixes SQLite adds next to a database file.
+SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
+def default_profile_dir() -> Path:
+    """Return the default profile folder: ``<user data dir>/fieldapp/profiles/default``."""
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "profiles" / "default"
+
+
+def write_json_atomic(path: Path, data: Any) -> None:
+    """Write *data* as JSON to *path* through a temporary file and a rename (crash-safe)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, ensure_ascii=False, indent=2, default=str)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        with path.open(encoding="utf-8") as fh:
+            data = json.load(fh)
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as err:
+        raise FieldappError(
+            f"The profile file {path} cannot be read ({err}). Sign in online again to recreate it."
+        ) from err
+    return data if isinstance(data, dict) else {}
+
+
+class Profile:
+    """One user's local data folder. Cheap to create; touches no file until asked."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path).expanduser()
+        #: The device token when the OS has no keyring (kept in memory only, never on disk).
+        self.memory_token: str | None = None
+        #: Set when the token could not be saved in a keyring (a sentence to show).
+        self.keyring_warning: str | None = None
+
+    # ------------------------------------------------------------------ paths
+
+    @property
+    def info_path(self) -> Path:
+        return self.path / PROFILE_FILE
+
+    @property
+    def store_path(self) -> Path:
+        return self.path / STORE_FILE
+
+    @property
+    def key_path(self) -> Path:
+        return self.path / KEY_FILE
+
+    @property
+    def status_path(self) -> Path:
+        return self.path / STATUS_FILE
+
+    @property
+    def wiped_path(self) -> Path:
+        return self.path / WIPED_FILE
+
+    # ------------------------------------------------------------------ contents
+
+    def exists(self) -> bool:
+        """True when a user has signed in here: profile, wrapped key and database exist."""
+        return self.info_path.exists() and self.key_path.exists() and self.store_path.exists()
+
+    @property
+    def info(self) -> dict[str, Any]:
+        """Who signed in where: server_url, username, display_name, role, district_code,
+        device_id (and ca_bundle when one was given). Empty before the first login."""
+        return _read_json(self.info_path)
+
+    def save_info(self, info: dict[str, Any]) -> None:
+        """Replace ``profile.json`` with *info* (must hold no secrets)."""
+        self.ensure_dir()
+        write_json_atomic(self.info_path, info)
+
+    def ensure_dir(self) -> None:
+        """Create the profile folder, readable by its owner only."""
+        self.path.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(OSError):
+            os.chmod(self.path, 0o700)
+
+    def read_status(self) -> dict[str, Any]:
+        """The non-secret sync counters saved after the last sync (empty if none)."""
+        return _read_json(self.status_path)
+
+    def update_status(self, **values: Any) -> dict[str, Any]:
+        """Merge *values* into ``status.json`` and return the new contents."""
+        status = self.read_status()
+        status.update(values)
+        self.ensure_dir()
+        write_json_atomic(self.status_path, status)
+        return status
+
+    def wiped_info(self) -> dict[str, Any]:
+        """What the last wipe removed and when (empty if this profile was never wiped)."""
+        return _read_json(self.wiped_path)
+
+    def __repr__(self) -> str:
+        return f"<Profile {self.path}>"
+
+
+def unlock(profile: Profile, password: str) -> Store:
+    """Open the profile's database offline: unwrap its key with *password*, open the store.
+
+    Raises :class:`WrongKeyError` when the password does not unwrap the key, and
+    :class:`StoreError` when there is nothing to unlock yet (no online login).
+    """
+    from fieldapp import keys  # imported here: keys pulls in the KDF only when needed
+
+    if not profile.key_path.exists() or not profile.store_path.exists():
+        raise StoreError(
+            f"There is no local data in {profile.path} yet. Sign in online once to download "
+            "your households; after that you can unlock offline with your password."
+        )
+    blob = keys.load_wrapped(profile.key_path)
+    try:
+        key = keys.unwrap_key(blob, password)
+    except WrongKeyError as err:
+        raise WrongKeyError(
+            "The password is not correct for this laptop's local data. Check the keyboard "
+            "layout (한/영) and Caps Lock and try again; if your password was changed on the "
+            "server, sign in online with the new one."
+        ) from err
+    return Store.open(profile.store_path, key)
+
+
+def _remove(path: Path) -> bool:
+    try:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+    except FileNotFoundError:
+        return False
+    return True
+
+
+def wipe(profile: Profile) -> list[str]:
+    """Delete every file with personal data from *profile*, and its keyring token.
+
+    Removes the database (and its ``-wal``/``-shm``), the wrapped key, drafts, logs and
+    exports in the profile folder, ``profile.json`` and ``status.json``; leaves
+    ``wiped.json`` saying when and what. Returns the removed names (relative to the
+    folder), plus ``"keyring:<service>/<device id>"`` when a saved token was deleted.
+    """
+    device_id = profile.info.get("device_id") if profile.info_path.exists() else None
+    removed: list[str] = []
+    candidates = [profile.store_path]
+    candidates += [profile.path / (STORE_FILE + s) for s in SQLITE_SIDE_FILES]
+    candidates += [profile.key_path, profile.status_path, profile.info_path]
+    candidates += [profile.path / d for d in PERSONAL_DIRS]
+    for path in candidates:
+        name = path.name + "/" if path.is_dir() else path.name
+        if _remove(path):
+            removed.append(name)
+    # Leftover temporary files of interrupted writes (".profile.json.xxxx").
+    if profile.path.is_dir():
+        for path in profile.path.glob(".*.json.*"):
+            if _remove(path):
+                removed.append(path.name)
+    if device_id and forget_token(device_id):
+        removed.append(f"keyring:{KEYRING_SERVICE}/{device_id}")
+    profile.memory_token = None
+    if profile.path.is_dir():
+        write_json_atomic(
+            profile.wiped_path,
+            {"wiped_at": datetime.now(UTC).isoformat(), "removed": removed},
+        )
+    return removed
+
+
+def forget_token(device_id: str) -> bool:
+    """Delete the device token saved in the OS keyring; True if one was deleted."""
+    try:
+        import keyring
+        import keyring.errors
+    except ImportError:  # pragma: no cover - keyring is a dependency
+        return False
+    try:
+        if keyring.get_password(KEYRING_SERVICE, device_id) is None:
+            return False
+        keyring.delete_password(KEYRING_SERVICE, device_id)
+    except keyring.errors.KeyringError:
+        return False
+    return True

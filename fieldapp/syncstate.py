@@ -1,0 +1,701 @@
+"""The local half of sync: outbox batches, item statuses, pull pages, hand-over, resync.
+
+Pure local work on a :class:`~fieldapp.store.Store`, no HTTP (``sync.client`` does the
+talking). Each function that changes state does it in ONE transaction, so a process killed
+at any moment leaves either the old state or the new one:
+
+* :func:`next_batch` reuses the outbox row if one exists (same idempotency key, same items),
+  so a retry after a lost response is idempotent on the server; otherwise it writes a new
+  key and marks the items ``sent`` *before* the first send.
+* :func:`apply_push_results` marks every item of a batch and deletes the batch row.
+* :func:`apply_pull_page` applies every change of a page together with its cursor.
+* :func:`complete_handovers` purges households that left this user's scope, once nothing
+  is pending for them; records the server refused go to ``quarantine``, never away.
+* :func:`prepare_resync` (server epoch changed) makes every event this device made
+  pending again and resets the cursor, so that the next cycle re-pushes, then pulls from 0.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from fieldapp.schema import ACCEPTED, PENDING, REJECTED, SENT
+from fieldapp.store import Store
+
+#: meta keys written by this module
+META_CURSOR = "sync.cursor"
+META_EPOCH = "sync.epoch"
+META_SKEW = "sync.skew_seconds"
+META_CLOCK_OK_ORDER = "sync.clock_ok_local_order"
+META_LAST_SUCCESS = "sync.last_success"
+#: Clock skew above which records are flagged (seconds); same as sync.protocol.
+SKEW_LIMIT_SECONDS = 300
+
+_EVENT_WIRE_FIELDS = (
+    "id",
+    "type",
+    "household_id",
+    "programme",
+    "created_by",
+    "device_id",
+    "device_time",
+    "payload",
+    "amends",
+    "skew_flag",
+)
+_EDIT_WIRE_FIELDS = (
+    "id",
+    "household_id",
+    "field",
+    "value",
+    "base_version",
+    "created_by",
+    "device_id",
+    "device_time",
+)
+_UNSETTLED = (PENDING, SENT)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+# ---------------------------------------------------------------------- row <-> wire
+
+
+def event_to_wire(row: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the wire form (``sync.protocol.Event``) of an ``events`` row."""
+    out = {k: row[k] for k in _EVENT_WIRE_FIELDS}
+    out["payload"] = (
+        json.loads(row["payload"]) if isinstance(row["payload"], str) else row["payload"]
+    )
+    out["skew_flag"] = bool(row["skew_flag"])
+    return out
+
+
+def edit_to_wire(row: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the wire form (``sync.protocol.HouseholdEdit``) of a ``household_edits`` row."""
+    out = {k: row[k] for k in _EDIT_WIRE_FIELDS}
+    out["value"] = json.loads(row["value"]) if row["value"] is not None else None
+    return out
+
+
+def _as_text(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
+
+
+def _next_local_order(store: Store) -> int:
+    row = next(store.db.query("SELECT coalesce(max(local_order), 0) + 1 AS n FROM events"))
+    return int(row["n"])
+
+
+# ---------------------------------------------------------------------- push side
+
+
+@dataclass(frozen=True)
+class Batch:
+    """One push request's items, under the idempotency key stored for it."""
+
+    idempotency_key: str
+    items: list[dict[str, Any]]  # sync.protocol push items: {"kind": ..., "event"|"edit": ...}
+
+    @property
+    def item_ids(self) -> list[str]:
+        return [_item_id(i) for i in self.items]
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+def _item_id(item: Mapping[str, Any]) -> str:
+    return item["event"]["id"] if item["kind"] == "event" else item["edit"]["id"]
+
+
+def _load_items(store: Store, ids: Sequence[str]) -> list[dict[str, Any]]:
+    """Load the wire items named by *ids* (events or edits), in the given order."""
+    found: dict[str, dict[str, Any]] = {}
+    for chunk_start in range(0, len(ids), 500):
+        chunk = list(ids[chunk_start : chunk_start + 500])
+        marks = ",".join("?" * len(chunk))
+        for row in store.db.query(f"SELECT * FROM events WHERE id IN ({marks})", chunk):
+            found[row["id"]] = {"kind": "event", "event": event_to_wire(row)}
+        for row in store.db.query(f"SELECT * FROM household_edits WHERE id IN ({marks})", chunk):
+            found[row["id"]] = {"kind": "household_edit", "edit": edit_to_wire(row)}
+    return [found[i] for i in ids if i in found]
+
+
+def current_batch(store: Store) -> Batch | None:
+    """The outbox batch waiting for an answer, if any (oldest first)."""
+    with store.reading() as db:
+        rows = list(db.query("SELECT * FROM outbox_batches ORDER BY created_at, rowid LIMIT 1"))
+        if not rows:
+            return None
+        ids = json.loads(rows[0]["item_ids"])
+        return Batch(rows[0]["idempotency_key"], _load_items(store, ids))
+
+
+def next_batch(store: Store, limit: int) -> Batch | None:
+    """Return the batch to push next, or None when nothing is pending.
+
+    An unanswered batch is returned again unchanged (same key, same items) so that the
+    retry is idempotent. Otherwise up to *limit* pending items (edits and events in the
+    order they were made) become a new batch: its key is committed, and the items are
+    marked ``sent``, before anything goes on the wire.
+    """
+    existing = current_batch(store)
+    if existing is not None:
+        with store.atomic() as db:
+            db.execute(
+                "UPDATE outbox_batches SET attempts = attempts + 1 WHERE idempotency_key = ?",
+                [existing.idempotency_key],
+            )
+        return existing
+    with store.atomic() as db:
+        edits = [
+            r["id"]
+            for r in db.query(
+                "SELECT id FROM household_edits WHERE sync_state = ? ORDER BY local_order LIMIT ?",
+                [PENDING, limit],
+            )
+        ]
+        events = [
+            r["id"]
+            for r in db.query(
+                "SELECT id FROM events WHERE sync_state = ? ORDER BY local_order LIMIT ?",
+                [PENDING, max(limit - len(edits), 0)],
+            )
+        ]
+        ids = edits + events
+        if not ids:
+            return None
+        key = uuid.uuid4().hex
+        db.execute(
+            "INSERT INTO outbox_batches (idempotency_key, item_ids, created_at, attempts) "
+            "VALUES (?, ?, ?, 1)",
+            [key, json.dumps(ids), _now()],
+        )
+        _set_state(db, "household_edits", edits, SENT)
+        _set_state(db, "events", events, SENT)
+        return Batch(key, _load_items(store, ids))
+
+
+def _set_state(db: Any, table: str, ids: Sequence[str], state: str) -> None:
+    for start in range(0, len(ids), 500):
+        chunk = list(ids[start : start + 500])
+        marks = ",".join("?" * len(chunk))
+        db.execute(
+            f"UPDATE {table} SET sync_state = ? WHERE id IN ({marks})",
+            [state, *chunk],
+        )
+
+
+def shrink_batch(store: Store, batch: Batch, size: int) -> Batch:
+    """Replace an unanswered *batch* by its first *size* items under a NEW key.
+
+    Only for a batch the server refused as a whole before writing (413 too large): the
+    old key was never stored by the server, and the items left out become pending again.
+    """
+    size = max(1, min(size, len(batch)))
+    keep, back = batch.item_ids[:size], batch.item_ids[size:]
+    key = uuid.uuid4().hex
+    with store.atomic() as db:
+        db.execute("DELETE FROM outbox_batches WHERE idempotency_key = ?", [batch.idempotency_key])
+        db.execute(
+            "INSERT INTO outbox_batches (idempotency_key, item_ids, created_at, attempts) "
+            "VALUES (?, ?, ?, 1)",
+            [key, json.dumps(keep), _now()],
+        )
+        _set_state(db, "household_edits", back, PENDING)
+        _set_state(db, "events", back, PENDING)
+    return Batch(key, batch.items[:size])
+
+
+@dataclass
+class PushOutcome:
+    """Counts from one push response, as applied locally."""
+
+    applied: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    conflicts: int = 0
+    rejected_items: list[tuple[str, str]] = field(default_factory=list)  # (id, reason)
+
+
+def apply_push_results(
+    store: Store, batch: Batch, results: Iterable[Mapping[str, Any]]
+) -> PushOutcome:
+    """Apply the server's per-item statuses for *batch* in one transaction.
+
+    applied / duplicate -> ``accepted``; rejected -> ``rejected`` with the reason (set
+    aside; the queue goes on); conflict -> the edit is accepted by the server into a
+    conflict record, which is stored here until the pull brings its full form. Items the
+    answer does not mention go back to ``pending``. The batch row is deleted.
+    """
+    outcome = PushOutcome()
+    by_id = {str(r["id"]): r for r in results}
+    kinds = {_item_id(i): i for i in batch.items}
+    with store.atomic() as db:
+        for item_id, item in kinds.items():
+            table = "events" if item["kind"] == "event" else "household_edits"
+            res = by_id.get(item_id)
+            status = str(res["status"]) if res is not None else None
+            if status in ("applied", "duplicate"):
+                db.execute(
+                    f"UPDATE {table} SET sync_state = ?, reject_reason = NULL WHERE id = ?",
+                    [ACCEPTED, item_id],
+                )
+                if status == "applied":
+                    outcome.applied += 1
+                else:
+                    outcome.duplicates += 1
+            elif status == "rejected":
+                reason = (res or {}).get("reason") or "refused by the server"
+                db.execute(
+                    f"UPDATE {table} SET sync_state = ?, reject_reason = ? WHERE id = ?",
+                    [REJECTED, reason, item_id],
+                )
+                outcome.rejected += 1
+                outcome.rejected_items.append((item_id, reason))
+            elif status == "conflict":
+                conflict_id = (res or {}).get("conflict_id") or f"pending-{item_id}"
+                db.execute(
+                    f"UPDATE {table} SET sync_state = ?, reject_reason = ? WHERE id = ?",
+                    [ACCEPTED, f"conflict {conflict_id}", item_id],
+                )
+                if item["kind"] == "household_edit":
+                    _store_conflict_stub(db, conflict_id, item["edit"])
+                outcome.conflicts += 1
+            else:
+                db.execute(f"UPDATE {table} SET sync_state = ? WHERE id = ?", [PENDING, item_id])
+        db.execute("DELETE FROM outbox_batches WHERE idempotency_key = ?", [batch.idempotency_key])
+    return outcome
+
+
+def _store_conflict_stub(db: Any, conflict_id: str, edit: Mapping[str, Any]) -> None:
+    """Keep the edit's side of a conflict until the pull delivers the full record."""
+    data = {
+        "id": conflict_id,
+        "household_id": edit["household_id"],
+        "field": edit["field"],
+        "base_version": edit["base_version"],
+        "mine": edit["value"],
+        "mine_by": edit["created_by"],
+        "mine_at": _as_text(edit["device_time"]),
+        "theirs": None,
+        "status": "open",
+    }
+    db.execute(
+        "INSERT INTO conflicts (id, household_id, field, status, data) VALUES (?, ?, ?, 'open', ?) "
+        "ON CONFLICT(id) DO NOTHING",
+        [conflict_id, edit["household_id"], edit["field"], json.dumps(data, ensure_ascii=False)],
+    )
+
+
+# ---------------------------------------------------------------------- pull side
+
+
+@dataclass
+class PullOutcome:
+    """What one applied pull page changed locally."""
+
+    households: int = 0
+    events: int = 0
+    revoked: list[str] = field(default_factory=list)
+    tombstones: int = 0
+    conflicts: int = 0
+
+
+def _page_dict(page: Any) -> dict[str, Any]:
+    if hasattr(page, "model_dump"):
+        return page.model_dump(mode="json")
+    return dict(page)
+
+
+def apply_pull_page(store: Store, page: Any) -> PullOutcome:
+    """Apply every change of one pull page and its cursor in ONE transaction.
+
+    *page* is a ``sync.protocol.PullResponse`` or its JSON dict. Households are upserted
+    (local pending edits stay on top), events inserted if new (a local copy becomes
+    ``accepted``), revokes start a hand-over (:func:`complete_handovers` purges), tombstones
+    delete, conflicts are stored. The cursor and epoch are saved last, in the same transaction.
+    """
+    from fieldapp import records
+
+    data = _page_dict(page)
+    out = PullOutcome()
+    with store.atomic() as db:
+        households: list[dict[str, Any]] = []
+        order = _next_local_order(store)
+
+        def flush_households() -> None:
+            if households:
+                records.upsert_households(store, list(households))
+                for h in households:
+                    db.execute("DELETE FROM handovers WHERE household_id = ?", [h["id"]])
+                out.households += len(households)
+                households.clear()
+
+        for change in data["changes"]:
+            kind = change["kind"]
+            body = change["data"]
+            if kind == "household":
+                households.append(body)
+                continue
+            flush_households()
+            if kind == "event":
+                if _insert_pulled_event(db, body, order):
+                    order += 1
+                out.events += 1
+            elif kind == "revoke":
+                _start_handover(db, body)
+                out.revoked.append(body["household_id"])
+            elif kind == "tombstone":
+                _apply_tombstone(db, body)
+                out.tombstones += 1
+            elif kind == "conflict":
+                db.execute(
+                    "INSERT INTO conflicts (id, household_id, field, status, data) "
+                    "VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+                    "status = excluded.status, data = excluded.data",
+                    [
+                        body["id"],
+                        body["household_id"],
+                        body["field"],
+                        body.get("status", "open"),
+                        json.dumps(body, ensure_ascii=False),
+                    ],
+                )
+                db.execute(
+                    "DELETE FROM conflicts WHERE id LIKE 'pending-%' AND household_id = ? "
+                    "AND field = ?",
+                    [body["household_id"], body["field"]],
+                )
+                out.conflicts += 1
+        flush_households()
+        _set_meta(db, META_CURSOR, data["cursor"])
+        _set_meta(db, META_EPOCH, data["epoch"])
+    return out
+
+
+def _set_meta(db: Any, key: str, value: Any) -> None:
+    db.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        [key, json.dumps(value, ensure_ascii=False)],
+    )
+
+
+def _insert_pulled_event(db: Any, ev: Mapping[str, Any], order: int) -> bool:
+    """Insert a pulled event if new; mark a local copy accepted. True if inserted."""
+    payload = ev.get("payload") or {}
+    cur = db.execute(
+        "INSERT INTO events (id, type, household_id, programme, created_by, device_id, "
+        "device_time, payload, amends, skew_flag, redacted, late_handover, server_time, "
+        "sync_state, local_order) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT(id) DO NOTHING",
+        [
+            ev["id"],
+            ev["type"],
+            ev["household_id"],
+            ev.get("programme"),
+            ev["created_by"],
+            ev["device_id"],
+            _as_text(ev["device_time"]),
+            json.dumps(payload, ensure_ascii=False),
+            ev.get("amends"),
+            int(bool(ev.get("skew_flag"))),
+            int(bool(ev.get("redacted"))),
+            int(bool(ev.get("late_handover"))),
+            _as_text(ev.get("server_time")),
+            ACCEPTED,
+            order,
+        ],
+    )
+    if cur.rowcount:
+        return True
+    db.execute(
+        "UPDATE events SET sync_state = ?, reject_reason = NULL, server_time = ?, "
+        "late_handover = ? WHERE id = ? AND sync_state != ?",
+        [
+            ACCEPTED,
+            _as_text(ev.get("server_time")),
+            int(bool(ev.get("late_handover"))),
+            ev["id"],
+            ACCEPTED,
+        ],
+    )
+    return False
+
+
+def _start_handover(db: Any, revoke: Mapping[str, Any]) -> None:
+    hid = revoke["household_id"]
+    label_rows = list(
+        db.query("SELECT address_road, address_detail FROM households WHERE id = ?", [hid])
+    )
+    label = None
+    if label_rows:
+        parts = [label_rows[0]["address_road"], label_rows[0]["address_detail"]]
+        label = " ".join(p for p in parts if p)
+    db.execute(
+        "INSERT INTO handovers (household_id, programme, label, moved_to, moved_at, reason, "
+        "purged_at) VALUES (?, ?, ?, ?, ?, ?, NULL) ON CONFLICT(household_id, programme) DO "
+        "UPDATE SET label = coalesce(excluded.label, handovers.label), moved_to = excluded.moved_to, "
+        "moved_at = excluded.moved_at, reason = excluded.reason, purged_at = NULL",
+        [
+            hid,
+            revoke["programme"],
+            label,
+            revoke.get("moved_to"),
+            _as_text(revoke["moved_at"]),
+            revoke.get("reason"),
+        ],
+    )
+
+
+def _apply_tombstone(db: Any, tomb: Mapping[str, Any]) -> None:
+    if tomb["entity"] == "event":
+        db.execute("DELETE FROM events WHERE id = ? AND sync_state = ?", [tomb["id"], ACCEPTED])
+    else:
+        _purge_household(db, tomb["id"])
+
+
+def _purge_household(db: Any, hid: str) -> None:
+    for table in ("events", "household_edits", "conflicts", "drafts"):
+        db.execute(f"DELETE FROM {table} WHERE household_id = ?", [hid])
+    db.execute("DELETE FROM households WHERE id = ?", [hid])
+
+
+def pending_handovers(store: Store) -> list[str]:
+    """Households revoked from this user's scope and not purged yet."""
+    with store.reading() as db:
+        return [
+            r["household_id"]
+            for r in db.query("SELECT DISTINCT household_id FROM handovers WHERE purged_at IS NULL")
+        ]
+
+
+def unsettled_count(store: Store, household_id: str) -> int:
+    """Items of *household_id* not yet answered by the server (pending or sent)."""
+    with store.reading() as db:
+        row = next(
+            db.query(
+                "SELECT (SELECT count(*) FROM events WHERE household_id = :h AND sync_state IN "
+                "('pending', 'sent')) + (SELECT count(*) FROM household_edits WHERE "
+                "household_id = :h AND sync_state IN ('pending', 'sent')) AS n",
+                {"h": household_id},
+            )
+        )
+    return int(row["n"])
+
+
+def complete_handovers(store: Store) -> list[str]:
+    """Purge every revoked household that has nothing left to push; return their ids.
+
+    Records of such a household that the server rejected are moved to ``quarantine``
+    (kept, visible, exportable) before the household's rows are deleted. A household with
+    pending or unanswered items is left alone until a later push settles them.
+    """
+    purged: list[str] = []
+    for hid in pending_handovers(store):
+        with store.atomic() as db:
+            n = next(
+                db.query(
+                    "SELECT (SELECT count(*) FROM events WHERE household_id = :h AND sync_state "
+                    "IN ('pending', 'sent')) + (SELECT count(*) FROM household_edits WHERE "
+                    "household_id = :h AND sync_state IN ('pending', 'sent')) AS n",
+                    {"h": hid},
+                )
+            )["n"]
+            if n:
+                continue
+            now = _now()
+            for row in list(
+                db.query(
+                    "SELECT * FROM events WHERE household_id = ? AND sync_state = ?",
+                    [hid, REJECTED],
+                )
+            ):
+                _quarantine(
+                    db, row["id"], hid, "event", event_to_wire(row), row["reject_reason"], now
+                )
+            for row in list(
+                db.query(
+                    "SELECT * FROM household_edits WHERE household_id = ? AND sync_state = ?",
+                    [hid, REJECTED],
+                )
+            ):
+                _quarantine(
+                    db,
+                    row["id"],
+                    hid,
+                    "household_edit",
+                    edit_to_wire(row),
+                    row["reject_reason"],
+                    now,
+                )
+            _purge_household(db, hid)
+            db.execute("UPDATE handovers SET purged_at = ? WHERE household_id = ?", [now, hid])
+            purged.append(hid)
+    return purged
+
+
+def _quarantine(
+    db: Any,
+    item_id: str,
+    hid: str,
+    kind: str,
+    data: Mapping[str, Any],
+    reason: str | None,
+    now: str,
+) -> None:
+    db.execute(
+        "INSERT INTO quarantine (id, household_id, kind, data, reason, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
+        [
+            item_id,
+            hid,
+            kind,
+            json.dumps(data, ensure_ascii=False),
+            reason or "refused by the server",
+            now,
+        ],
+    )
+
+
+# ---------------------------------------------------------------------- resync / clock
+
+
+def held_events_for_resync(store: Store, device_id: str) -> list[str]:
+    """Ids of the events this device made that the server should hold (all but rejected)."""
+    with store.reading() as db:
+        return [
+            r["id"]
+            for r in db.query(
+                "SELECT id FROM events WHERE device_id = ? AND sync_state != ? ORDER BY local_order",
+                [device_id, REJECTED],
+            )
+        ]
+
+
+def prepare_resync(store: Store, device_id: str) -> int:
+    """The server's epoch changed: queue every held event again and pull from zero.
+
+    In one transaction: every event made on this device (except rejected ones) becomes
+    ``pending`` again (the server ignores the ones it already has, by id), unanswered
+    batches are dropped (their items are pending again), and the cursor is cleared.
+    Returns how many events will be pushed again.
+    """
+    ids = held_events_for_resync(store, device_id)
+    with store.atomic() as db:
+        db.execute("DELETE FROM outbox_batches")
+        _set_state(db, "events", ids, PENDING)
+        db.execute(
+            "UPDATE household_edits SET sync_state = ? WHERE sync_state = ?", [PENDING, SENT]
+        )
+        db.execute("UPDATE events SET sync_state = ? WHERE sync_state = ?", [PENDING, SENT])
+        db.execute("DELETE FROM meta WHERE key IN (?, ?)", [META_CURSOR, META_EPOCH])
+    return len(ids)
+
+
+def mark_skew(store: Store, skew: float) -> int:
+    """Record the measured clock *skew* (server - local, seconds); flag records made meanwhile.
+
+    When ``abs(skew)`` is over 5 minutes, every still-pending event made since the last
+    measurement that found the clock fine gets ``skew_flag``; returns how many. Events in an
+    unanswered batch keep their form (their retry must be byte-identical).
+    """
+    with store.atomic() as db:
+        _set_meta(db, META_SKEW, skew)
+        last_ok = store.get_meta(META_CLOCK_OK_ORDER, 0)
+        if abs(skew) <= SKEW_LIMIT_SECONDS:
+            top = _next_local_order(store) - 1
+            _set_meta(db, META_CLOCK_OK_ORDER, top)
+            return 0
+        cur = db.execute(
+            "UPDATE events SET skew_flag = 1 WHERE sync_state = ? AND local_order > ? "
+            "AND skew_flag = 0",
+            [PENDING, last_ok],
+        )
+        return int(cur.rowcount or 0)
+
+
+def clock_is_off(store: Store) -> bool:
+    """True when the last measured skew is over the limit (new records should be flagged)."""
+    skew = store.get_meta(META_SKEW)
+    return skew is not None and abs(float(skew)) > SKEW_LIMIT_SECONDS
+
+
+# ---------------------------------------------------------------------- counts
+
+
+@dataclass(frozen=True)
+class LocalCounts:
+    """Sync bookkeeping counts of a local database (for the status object)."""
+
+    pending: int
+    oldest_pending_time: str | None
+    rejected: int
+    quarantined: int
+    conflicts_open: int
+    cursor: str | None
+
+
+def local_counts(store: Store) -> LocalCounts:
+    """Return pending / rejected / quarantined counts and the cursor."""
+    with store.reading() as db:
+        row = next(
+            db.query(
+                "SELECT (SELECT count(*) FROM events WHERE sync_state IN ('pending','sent')) + "
+                "(SELECT count(*) FROM household_edits WHERE sync_state IN ('pending','sent')) "
+                "AS pending, (SELECT min(t) FROM (SELECT min(device_time) AS t FROM events "
+                "WHERE sync_state IN ('pending','sent') UNION ALL SELECT min(device_time) FROM "
+                "household_edits WHERE sync_state IN ('pending','sent'))) AS oldest, "
+                "(SELECT count(*) FROM events WHERE sync_state = 'rejected') + "
+                "(SELECT count(*) FROM household_edits WHERE sync_state = 'rejected') AS rejected, "
+                "(SELECT count(*) FROM quarantine) AS quarantined, "
+                "(SELECT count(*) FROM conflicts WHERE status = 'open') AS conflicts"
+            )
+        )
+    return LocalCounts(
+        pending=int(row["pending"]),
+        oldest_pending_time=row["oldest"],
+        rejected=int(row["rejected"]),
+        quarantined=int(row["quarantined"]),
+        conflicts_open=int(row["conflicts"]),
+        cursor=store.get_meta(META_CURSOR),
+    )
+
+
+def export_pending(store: Store) -> dict[str, Any]:
+    """Everything not yet accepted by the server: pending, sent, rejected and quarantined."""
+    with store.reading() as db:
+        events = [
+            {**event_to_wire(r), "sync_state": r["sync_state"], "reject_reason": r["reject_reason"]}
+            for r in db.query(
+                "SELECT * FROM events WHERE sync_state != ? ORDER BY local_order", [ACCEPTED]
+            )
+        ]
+        edits = [
+            {**edit_to_wire(r), "sync_state": r["sync_state"], "reject_reason": r["reject_reason"]}
+            for r in db.query(
+                "SELECT * FROM household_edits WHERE sync_state != ? ORDER BY local_order",
+                [ACCEPTED],
+            )
+        ]
+        quarantine = [
+            {**r, "data": json.loads(r["data"])}
+            for r in db.query("SELECT * FROM quarantine ORDER BY created_at, id")
+        ]
+    return {
+        "exported_at": _now(),
+        "events": events,
+        "household_edits": edits,
+        "quarantine": quarantine,
+    }

@@ -1,0 +1,710 @@
+"""The sync client engine: login, push-then-pull cycles, hand-over, resync, wipe, status.
+
+No Qt here (a test proves it): the desktop app runs :meth:`SyncEngine.sync_once` on its
+network worker, and ``fieldapp-sync`` runs it from a terminal. The local half (outbox,
+statuses, pull pages with their cursor) lives in :mod:`fieldapp.syncstate`; HTTP, TLS rules,
+gzip and retries in :mod:`sync.transport`.
+
+One cycle (:meth:`SyncEngine.sync_once`):
+
+1. measure the clock against the server when something is waiting to go, and flag records
+   made while it is more than 5 minutes off;
+2. push every pending item in batches (idempotency key saved before the first send; the
+   batch halves on 413; rejected items are set aside with their reason);
+3. pull pages until ``has_more`` is false, each applied with its cursor in one transaction;
+   on ``409 resync_required`` (server restored from a backup) re-push every held event and
+   pull from zero;
+4. finish hand-overs: households that left this user's scope are purged once nothing is
+   pending for them (refused records go to quarantine, never away).
+
+A ``401`` with a wipe order deletes the profile's local data and raises
+:class:`DeviceWipedError` naming what was removed.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import requests
+from pydantic import ValidationError as PydanticValidationError
+
+from fieldapp import keys, logs, syncstate
+from fieldapp.errors import FieldappError, StoreError, WrongKeyError
+from fieldapp.profile import KEYRING_SERVICE, Profile, forget_token, wipe
+from fieldapp.store import Store
+from sync import protocol
+from sync.client_errors import (
+    AuthError,
+    DeviceWipedError,
+    InsecureTransportError,
+    NoKeyringError,
+    OfflineError,
+    ProtocolError,
+    ResyncRequired,
+    ServerError,
+    SyncCancelled,
+    SyncError,
+    TooLargeError,
+    WipeOrdered,
+)
+from sync.transport import Answer, Transport, check_server_url
+
+__all__ = [
+    "AuthError",
+    "DeviceWipedError",
+    "InsecureTransportError",
+    "NoKeyringError",
+    "OfflineError",
+    "ProtocolError",
+    "ServerError",
+    "SyncCancelled",
+    "SyncEngine",
+    "SyncError",
+    "SyncPolicy",
+    "SyncReport",
+    "SyncStatus",
+    "keyring_available",
+    "local_status",
+    "login",
+]
+
+log = logs.get_logger("sync.client")
+
+#: progress(phase, done, total, bytes) -- phase is "push", "pull", "apply" or "handover".
+ProgressCallback = Callable[[str, int, int | None, int], None]
+
+DEFAULT_PUSH_LIMIT = 500
+NO_KEYRING_MESSAGE = (
+    "This computer has no password keyring, so the sign-in is kept only while the app "
+    "runs: you will be asked for your password at each sync. Nothing was written to disk."
+)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+# ---------------------------------------------------------------------- keyring
+
+
+def keyring_available() -> bool:
+    """True when the OS offers a keyring backend that can hold the device token."""
+    try:
+        import keyring
+        from keyring.backends import fail
+    except ImportError:  # pragma: no cover - keyring is a dependency
+        return False
+    backend = keyring.get_keyring()
+    if isinstance(backend, fail.Keyring):
+        return False
+    return not any(isinstance(b, fail.Keyring) for b in getattr(backend, "backends", []) or [])
+
+
+def _save_token(profile: Profile, device_id: str, token: str, *, require_keyring: bool) -> None:
+    """Keep *token* in the keyring, or in memory only (never in a file)."""
+    import keyring
+    import keyring.errors
+
+    profile.memory_token = token
+    profile.keyring_warning = None
+    if keyring_available():
+        try:
+            keyring.set_password(KEYRING_SERVICE, device_id, token)
+            return
+        except keyring.errors.KeyringError as err:
+            log.warning("keyring refused the device token: %s", type(err).__name__)
+    if require_keyring:
+        profile.memory_token = None
+        raise NoKeyringError(
+            "This computer has no password keyring (such as Windows Credential Manager, "
+            "macOS Keychain or Secret Service), so the sign-in cannot be remembered. Sign in "
+            "without 'remember me': the app will then ask for your password at each sync."
+        )
+    profile.keyring_warning = NO_KEYRING_MESSAGE
+
+
+def _load_token(profile: Profile, device_id: str | None) -> str | None:
+    if profile.memory_token:
+        return profile.memory_token
+    if not device_id or not keyring_available():
+        return None
+    import keyring
+    import keyring.errors
+
+    try:
+        return keyring.get_password(KEYRING_SERVICE, device_id)
+    except keyring.errors.KeyringError:
+        return None
+
+
+# ---------------------------------------------------------------------- login
+
+
+def _request_login(
+    transport: Transport, username: str, password: str, device_id: str, device_name: str
+) -> protocol.LoginResponse:
+    body = protocol.LoginRequest(
+        protocol=protocol.PROTOCOL_VERSION,
+        username=username,
+        password=password,
+        device_id=device_id,
+        device_name=device_name,
+    ).model_dump(mode="json")
+    try:
+        answer = transport.request("POST", protocol.LOGIN_PATH, body=body)
+    except WipeOrdered as err:
+        raise AuthError(
+            f"The server refused this sign-in: {err}. Ask your supervisor to reactivate the "
+            "account or the device."
+        ) from err
+    try:
+        return protocol.LoginResponse.model_validate(answer.data)
+    except PydanticValidationError as err:
+        raise ServerError(
+            f"The server at {transport.base_url} answered the sign-in in an unexpected form. "
+            "Check that the address is your district's 돌봄노트 server."
+        ) from err
+
+
+def login(
+    profile: Profile,
+    server_url: str,
+    username: str,
+    password: str,
+    *,
+    device_name: str = "",
+    ca_bundle: str | None = None,
+    require_keyring: bool = False,
+    session: requests.Session | None = None,
+    kdf: keys.KdfParams | None = None,
+    transport: Transport | None = None,
+) -> Store:
+    """Sign in online, register this device, and open (or create) the local database.
+
+    Saves ``profile.json`` (no secrets), keeps the device token in the OS keyring (or only
+    in memory when there is none, setting ``profile.keyring_warning``; with
+    *require_keyring* that raises :class:`NoKeyringError`), wraps the released database key
+    with *password* (re-wrapping it after a password change) and returns the open store.
+    """
+    url = check_server_url(server_url)
+    info = profile.info
+    if info.get("username") and info["username"] != username:
+        raise AuthError(
+            f"This profile folder ({profile.path}) belongs to {info['username']}. Use another "
+            f"profile folder for {username} (each person has their own)."
+        )
+    device_id = info.get("device_id") or str(uuid.uuid4())
+    profile.save_info({**info, "device_id": device_id, "server_url": url})
+    bundle = ca_bundle if ca_bundle is not None else info.get("ca_bundle")
+    transport = transport or Transport(url, session=session, ca_bundle=bundle)
+    resp = _request_login(transport, username, password, device_id, device_name)
+    try:
+        db_key = base64.b64decode(resp.db_key, validate=True)
+    except (binascii.Error, ValueError) as err:
+        raise ServerError("The server sent a database key that is not base64.") from err
+    if len(db_key) != keys.KEY_BYTES:
+        raise ServerError("The server sent a database key of the wrong length.")
+    try:
+        store = Store.open(profile.store_path, db_key, create=True)
+    except WrongKeyError as err:
+        raise StoreError(
+            f"The local database in {profile.path} was made for another device registration, "
+            "so the key the server released does not open it. It was left untouched; ask your "
+            "district's IT team before deleting it, or sign in with another profile folder."
+        ) from err
+    try:
+        keys.save_wrapped(
+            profile.key_path, keys.wrap_key(db_key, password, kdf=kdf or keys.DEFAULT_KDF)
+        )
+        _save_token(profile, resp.device_id, resp.token, require_keyring=require_keyring)
+        user = resp.user.model_dump(mode="json")
+        profile.save_info(
+            {
+                "server_url": url,
+                "username": user["username"],
+                "display_name": user["display_name"],
+                "role": user["role"],
+                "district_code": user["district_code"],
+                "dong_codes": user.get("dong_codes", []),
+                "device_id": resp.device_id,
+                "device_name": device_name,
+                **({"ca_bundle": bundle} if bundle else {}),
+            }
+        )
+        with store.atomic() as db:
+            for k, v in (("user", user), ("device_id", resp.device_id), ("server_url", url)):
+                syncstate._set_meta(db, k, v)
+            db.execute(
+                "INSERT INTO users (username, display_name, role, district_code) VALUES "
+                "(?, ?, ?, ?) ON CONFLICT(username) DO UPDATE SET display_name = "
+                "excluded.display_name, role = excluded.role, district_code = "
+                "excluded.district_code",
+                [user["username"], user["display_name"], user["role"], user["district_code"]],
+            )
+        refresh_status_file(profile, store, skew=transport.last_skew)
+    except BaseException:
+        store.close()
+        raise
+    log.info("signed in; device registered")
+    return store
+
+
+# ---------------------------------------------------------------------- report and status
+
+
+@dataclass
+class SyncReport:
+    """What one :meth:`SyncEngine.sync_once` did."""
+
+    pushed: int = 0
+    applied: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    conflicts: int = 0
+    pulled: int = 0
+    handed_over: list[str] = field(default_factory=list)
+    wiped: bool = False
+    skew_seconds: float | None = None
+    completed: bool = False
+    resynced: bool = False
+    skew_flagged: int = 0
+    rejected_items: list[tuple[str, str]] = field(default_factory=list)
+    bytes_sent: int = 0
+    bytes_received: int = 0
+
+
+@dataclass
+class SyncStatus:
+    """The state shown in the status bar and by ``fieldapp-sync status``."""
+
+    online: bool | None
+    last_success: datetime | None
+    pending: int
+    oldest_pending_age_s: float | None
+    last_error: str | None
+    skew_seconds: float | None
+    quarantined: int
+    rejected: int
+    cursor: str | None
+    conflicts_open: int = 0
+    last_attempt: datetime | None = None
+
+    @property
+    def skew_warning(self) -> bool:
+        """True when the laptop's clock is more than 5 minutes off the server's."""
+        return (
+            self.skew_seconds is not None and abs(self.skew_seconds) > protocol.SKEW_LIMIT_SECONDS
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        out = asdict(self)
+        for k in ("last_success", "last_attempt"):
+            out[k] = out[k].isoformat() if out[k] else None
+        out["skew_warning"] = self.skew_warning
+        return out
+
+
+def _parse_time(value: Any) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def _age_s(device_time: str | None) -> float | None:
+    when = _parse_time(device_time)
+    if when is None:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (_now() - when).total_seconds())
+
+
+def refresh_status_file(profile: Profile, store: Store, **values: Any) -> dict[str, Any]:
+    """Write the non-secret counters of *store* (and *values*) to the profile's status.json."""
+    counts = syncstate.local_counts(store)
+    return profile.update_status(
+        pending=counts.pending,
+        oldest_pending_time=counts.oldest_pending_time,
+        rejected=counts.rejected,
+        quarantined=counts.quarantined,
+        conflicts_open=counts.conflicts_open,
+        cursor=counts.cursor,
+        **values,
+    )
+
+
+def local_status(profile: Profile) -> SyncStatus:
+    """The status as saved in the profile's status.json (no password needed)."""
+    s = profile.read_status()
+    return SyncStatus(
+        online=s.get("online"),
+        last_success=_parse_time(s.get("last_success")),
+        pending=int(s.get("pending") or 0),
+        oldest_pending_age_s=_age_s(s.get("oldest_pending_time")),
+        last_error=s.get("last_error"),
+        skew_seconds=s.get("skew"),
+        quarantined=int(s.get("quarantined") or 0),
+        rejected=int(s.get("rejected") or 0),
+        cursor=s.get("cursor"),
+        conflicts_open=int(s.get("conflicts_open") or 0),
+        last_attempt=_parse_time(s.get("last_attempt")),
+    )
+
+
+# ---------------------------------------------------------------------- policy
+
+
+@dataclass(frozen=True)
+class SyncPolicy:
+    """When the app should start a sync: at start, every *interval_s* while online, and
+    right after a record is saved while online (no closer than *min_gap_s* to the last try).
+    While offline it probes every *interval_s* to notice the network coming back."""
+
+    interval_s: float = 300.0
+    min_gap_s: float = 2.0
+
+    def due(
+        self,
+        now: datetime,
+        *,
+        last_attempt: datetime | None,
+        online: bool | None,
+        saved_since_last: bool,
+    ) -> bool:
+        if last_attempt is None:
+            return True
+        elapsed = (now - last_attempt).total_seconds()
+        if elapsed < 0:  # the clock went back: do not wait for it to catch up
+            return True
+        if online and saved_since_last and elapsed >= self.min_gap_s:
+            return True
+        return elapsed >= self.interval_s
+
+
+# ---------------------------------------------------------------------- engine
+
+
+class SyncEngine:
+    """Push-then-pull cycles for one profile and its open store (one thread at a time)."""
+
+    def __init__(
+        self,
+        profile: Profile,
+        store: Store,
+        *,
+        password: str | None = None,
+        token: str | None = None,
+        progress: ProgressCallback | None = None,
+        cancel: threading.Event | None = None,
+        session: requests.Session | None = None,
+        transport: Transport | None = None,
+        push_limit: int = DEFAULT_PUSH_LIMIT,
+        pull_limit: int = protocol.DEFAULT_PULL_LIMIT,
+        sleep: Callable[[float], None] | None = None,
+        max_attempts: int | None = None,
+    ) -> None:
+        self.profile = profile
+        self.store = store
+        self._password = password
+        self._token = token
+        self._progress = progress
+        self.cancel = cancel or threading.Event()
+        info = profile.info
+        if not info.get("server_url") or not info.get("device_id"):
+            raise AuthError(
+                f"Nobody has signed in with the profile folder {profile.path} yet. Sign in "
+                "online first."
+            )
+        self.device_id: str = info["device_id"]
+        self.username: str = info.get("username", "")
+        if transport is None:
+            options: dict[str, Any] = {"session": session, "cancel": self.cancel, "sleep": sleep}
+            if max_attempts is not None:
+                options["max_attempts"] = max_attempts
+            transport = Transport(info["server_url"], ca_bundle=info.get("ca_bundle"), **options)
+        self.transport = transport
+        self.push_limit = max(1, min(push_limit, protocol.MAX_PUSH_ITEMS))
+        self.pull_limit = max(1, min(pull_limit, protocol.MAX_PULL_LIMIT))
+        self._online: bool | None = None
+        self._report = SyncReport()
+
+    # ------------------------------------------------------------------ plumbing
+
+    def _emit(self, phase: str, done: int, total: int | None) -> None:
+        if self._progress is not None:
+            r = self._report
+            self._progress(phase, done, total, r.bytes_sent + r.bytes_received)
+
+    def _check_cancel(self) -> None:
+        if self.cancel.is_set():
+            raise SyncCancelled("The sync was cancelled; what was sent so far is kept.")
+
+    def _current_token(self) -> str:
+        token = self._token or _load_token(self.profile, self.device_id)
+        if token:
+            return token
+        if self._password:
+            return self._relogin()
+        raise AuthError(
+            "This laptop does not remember the sign-in (no keyring, or it expired). Enter "
+            "your password to sync."
+        )
+
+    def _relogin(self) -> str:
+        if not self._password:
+            raise AuthError("The sign-in has expired. Enter your password to sync again.")
+        resp = _request_login(self.transport, self.username, self._password, self.device_id, "")
+        self._token = resp.token
+        self.profile.memory_token = resp.token
+        if keyring_available():
+            _save_token(self.profile, self.device_id, resp.token, require_keyring=False)
+        return resp.token
+
+    def _call(self, method: str, path: str, **kw: Any) -> Answer:
+        """One request with the device token; a stale token is renewed once by password."""
+        self._check_cancel()
+        relogged = False
+        while True:
+            try:
+                answer = self.transport.request(method, path, token=self._current_token(), **kw)
+            except WipeOrdered as err:
+                self._online = True
+                self._wipe(str(err))
+            except AuthError:
+                self._online = True
+                if relogged or not self._password:
+                    raise
+                self._token = None
+                self.profile.memory_token = None
+                self._relogin()
+                relogged = True
+                continue
+            except OfflineError:
+                self._online = False
+                raise
+            self._online = True
+            self._report.bytes_sent += answer.bytes_sent
+            self._report.bytes_received += answer.bytes_received
+            if answer.skew_seconds is not None:
+                self._report.skew_seconds = answer.skew_seconds
+            return answer
+
+    def _wipe(self, reason: str) -> None:
+        self.store.close()
+        removed = wipe(self.profile)
+        self._report.wiped = True
+        log.warning("the server ordered a wipe; removed %d items", len(removed))
+        raise DeviceWipedError(
+            f"The server ordered this laptop to delete its local data ({reason}). This happens "
+            "when a device is reported lost or an account is deactivated. Deleted: "
+            + (", ".join(removed) or "nothing was stored")
+            + ". Ask your supervisor before signing in again.",
+            removed,
+        )
+
+    # ------------------------------------------------------------------ the cycle
+
+    def sync_once(self) -> SyncReport:
+        """Run one full push-then-pull cycle; return what it did.
+
+        Raises the client's known conditions (:class:`OfflineError`, :class:`AuthError`,
+        :class:`DeviceWipedError` ...) after saving the failure in the status. A cancel
+        returns a report with ``completed = False``; everything done so far is kept.
+        """
+        self._report = report = SyncReport()
+        attempt_at = _now()
+        try:
+            self._cycle(report)
+            report.completed = True
+        except SyncCancelled:
+            report.completed = False
+            self._save_status(attempt_at, error="The sync was cancelled.")
+            return report
+        except DeviceWipedError:
+            raise
+        except FieldappError as err:
+            self._save_status(attempt_at, error=str(err))
+            raise
+        now = _now()
+        self.store.set_meta(syncstate.META_LAST_SUCCESS, now.isoformat())
+        self._save_status(attempt_at, error=None, success=now)
+        return report
+
+    def _cycle(self, report: SyncReport) -> None:
+        if syncstate.local_counts(self.store).pending:
+            # Measure the clock before anything is batched, so records made while it is
+            # off carry the flag on their way out.
+            self._call("GET", protocol.HEALTH_PATH)
+            self._note_skew(report)
+        try:
+            self._push_all(report)
+            self._pull_all(report)
+        except ResyncRequired:
+            count = syncstate.prepare_resync(self.store, self.device_id)
+            log.info("server epoch changed: re-pushing %d held events, pulling from zero", count)
+            report.resynced = True
+            try:
+                self._push_all(report)
+                self._pull_all(report)
+            except ResyncRequired as err:
+                raise ServerError(
+                    "The server asked for a resync twice in a row. Try again later; if it "
+                    "goes on, tell your district's IT team."
+                ) from err
+        self._finish_handovers(report)
+        self._note_skew(report)
+
+    def _note_skew(self, report: SyncReport) -> None:
+        skew = self.transport.last_skew
+        if skew is not None:
+            report.skew_seconds = skew
+            report.skew_flagged += syncstate.mark_skew(self.store, skew)
+
+    def _push_all(self, report: SyncReport) -> None:
+        total = syncstate.local_counts(self.store).pending
+        done = 0
+        limit = self.push_limit
+        self._emit("push", 0, total)
+        while True:
+            self._check_cancel()
+            batch = syncstate.next_batch(self.store, limit)
+            if batch is None:
+                break
+            if len(batch) > limit:
+                batch = syncstate.shrink_batch(self.store, batch, limit)
+            body = {
+                "protocol": protocol.PROTOCOL_VERSION,
+                "idempotency_key": batch.idempotency_key,
+                "items": batch.items,
+            }
+            try:
+                answer = self._call("POST", protocol.PUSH_PATH, body=body)
+            except TooLargeError:
+                if len(batch) > 1:
+                    limit = max(1, len(batch) // 2)
+                    syncstate.shrink_batch(self.store, batch, limit)
+                    continue
+                syncstate.apply_push_results(
+                    self.store,
+                    batch,
+                    [
+                        {
+                            "id": batch.item_ids[0],
+                            "status": "rejected",
+                            "reason": "too large for the server to accept (over its request size limit)",
+                        }
+                    ],
+                )
+                report.rejected += 1
+                continue
+            except ServerError as err:
+                if err.code == protocol.ERR_IDEMPOTENCY:
+                    # The server holds this key for other contents: send under a new key.
+                    syncstate.shrink_batch(self.store, batch, len(batch))
+                    continue
+                raise
+            try:
+                results = protocol.PushResponse.model_validate(answer.data).results
+            except PydanticValidationError as err:
+                raise ServerError("The server answered a push in an unexpected form.") from err
+            outcome = syncstate.apply_push_results(
+                self.store, batch, [r.model_dump(mode="json") for r in results]
+            )
+            report.pushed += len(batch)
+            report.applied += outcome.applied
+            report.duplicates += outcome.duplicates
+            report.rejected += outcome.rejected
+            report.conflicts += outcome.conflicts
+            report.rejected_items += outcome.rejected_items
+            done += len(batch)
+            self._emit("push", done, max(total, done))
+
+    def _pull_all(self, report: SyncReport) -> None:
+        while True:
+            self._check_cancel()
+            params: dict[str, Any] = {"limit": self.pull_limit}
+            cursor = self.store.get_meta(syncstate.META_CURSOR)
+            if cursor:
+                params["cursor"] = cursor
+            answer = self._call("GET", protocol.PULL_PATH, params=params)
+            try:
+                page = protocol.PullResponse.model_validate(answer.data)
+            except PydanticValidationError as err:
+                raise ServerError("The server answered a pull in an unexpected form.") from err
+            n = len(page.changes)
+            self._emit("pull", report.pulled + n, None)
+            syncstate.apply_pull_page(self.store, answer.data)
+            report.pulled += n
+            self._emit("apply", report.pulled, None)
+            if not page.has_more:
+                break
+
+    def _finish_handovers(self, report: SyncReport) -> None:
+        waiting = syncstate.pending_handovers(self.store)
+        if not waiting:
+            return
+        self._emit("handover", 0, len(waiting))
+        if any(syncstate.unsettled_count(self.store, h) for h in waiting):
+            # Something for a departing household is still unanswered: send it first.
+            self._push_all(report)
+        purged = syncstate.complete_handovers(self.store)
+        report.handed_over += purged
+        self._emit("handover", len(purged), len(waiting))
+
+    # ------------------------------------------------------------------ status
+
+    def _save_status(
+        self, attempt_at: datetime, *, error: str | None, success: datetime | None = None
+    ) -> None:
+        values: dict[str, Any] = {
+            "online": self._online,
+            "last_attempt": attempt_at.isoformat(),
+            "last_error": error,
+            "skew": self.transport.last_skew,
+        }
+        if success is not None:
+            values["last_success"] = success.isoformat()
+        try:
+            if self.store.closed:
+                self.profile.update_status(**values)
+            else:
+                refresh_status_file(self.profile, self.store, **values)
+        except (FieldappError, OSError) as err:  # status is a convenience: never mask the cause
+            log.warning("could not save the sync status: %s", type(err).__name__)
+
+    def status(self) -> SyncStatus:
+        """Online state, last success, pending count and age, last error, skew, counts."""
+        saved = self.profile.read_status()
+        counts = syncstate.local_counts(self.store)
+        skew = self.transport.last_skew
+        if skew is None:
+            skew = self.store.get_meta(syncstate.META_SKEW)
+        return SyncStatus(
+            online=self._online if self._online is not None else saved.get("online"),
+            last_success=_parse_time(self.store.get_meta(syncstate.META_LAST_SUCCESS)),
+            pending=counts.pending,
+            oldest_pending_age_s=_age_s(counts.oldest_pending_time),
+            last_error=saved.get("last_error"),
+            skew_seconds=skew,
+            quarantined=counts.quarantined,
+            rejected=counts.rejected,
+            cursor=counts.cursor,
+            conflicts_open=counts.conflicts_open,
+            last_attempt=_parse_time(saved.get("last_attempt")),
+        )
+
+    def sign_out(self) -> None:
+        """Forget the device token (keyring and memory); local data stays for offline use."""
+        self._token = None
+        self.profile.memory_token = None
+        forget_token(self.device_id)

@@ -1,0 +1,308 @@
+"""HTTP for the sync client: TLS rules, gzip, timeouts, retries with backoff, clock skew.
+
+One :class:`Transport` per server URL. It refuses plain ``http://`` except on loopback,
+keeps certificate verification on (optionally against a district's CA bundle), gzips request
+bodies and accepts gzip answers, retries connection errors, timeouts and 5xx with exponential
+backoff and jitter (a bounded number of attempts; the sleep is injectable for tests), checks
+the cancel event between attempts, names the protocol version on every request, and measures
+the clock skew against the server's time on every answer. Answers become typed errors from
+:mod:`sync.client_errors`.
+"""
+
+from __future__ import annotations
+
+import gzip
+import ipaddress
+import json
+import random
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+
+from fieldapp import logs
+from sync import protocol
+from sync.client_errors import (
+    AuthError,
+    InsecureTransportError,
+    OfflineError,
+    ProtocolError,
+    ResyncRequired,
+    ServerError,
+    SyncCancelled,
+    TooLargeError,
+    WipeOrdered,
+)
+
+log = logs.get_logger("sync.transport")
+
+#: (connect, read) timeouts in seconds.
+DEFAULT_TIMEOUT = (5.0, 60.0)
+DEFAULT_ATTEMPTS = 4
+#: Bodies smaller than this are sent as they are (gzip would not pay for itself).
+GZIP_MIN_BYTES = 512
+
+
+def check_server_url(url: str) -> str:
+    """Return *url* without a trailing slash if it may be used, else raise.
+
+    ``https://`` is always fine; ``http://`` only for this computer (127.0.0.0/8, ::1,
+    ``localhost``), which the demo and the tests use.
+    """
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InsecureTransportError(
+            f"{url!r} is not a server address. Enter it as https://server.example.kr "
+            "(ask your district's IT team for the address)."
+        )
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
+        raise InsecureTransportError(
+            f"The server address {url} uses plain http://, which would send passwords and "
+            "health records unencrypted. Use its https:// address instead (only this computer's "
+            "own address, 127.0.0.1 or localhost, may use http://)."
+        )
+    return url.strip().rstrip("/")
+
+
+def is_loopback(host: str) -> bool:
+    """True for ``localhost`` and loopback IP addresses."""
+    if host.lower() in ("localhost", "localhost.localdomain"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A successful (2xx) answer."""
+
+    status: int
+    data: Any
+    skew_seconds: float | None
+    bytes_sent: int
+    bytes_received: int
+
+
+def _reason(err: Exception) -> str:
+    text = str(err)
+    if isinstance(err, requests.exceptions.ConnectTimeout):
+        return "the connection timed out"
+    if isinstance(err, requests.exceptions.ReadTimeout | requests.exceptions.Timeout):
+        return "the server did not answer in time"
+    lowered = text.lower()
+    if "refused" in lowered:
+        return "connection refused"
+    if "name or service not known" in lowered or "nodename nor servname" in lowered:
+        return "the server name could not be found (check the address and the network)"
+    if "network is unreachable" in lowered:
+        return "the network is unreachable"
+    if "reset" in lowered or "aborted" in lowered or "remotedisconnected" in lowered:
+        return "the connection was cut off"
+    return "the network failed"
+
+
+def parse_server_time(value: Any) -> datetime | None:
+    """Parse an ISO 8601 time with an offset; None if absent or unreadable."""
+    if not value or not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else None
+
+
+class Transport:
+    """Requests to one sync server, with the client's rules (see the module docstring)."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        session: requests.Session | None = None,
+        ca_bundle: str | None = None,
+        timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+        max_attempts: int = DEFAULT_ATTEMPTS,
+        backoff_base: float = 0.5,
+        backoff_max: float = 20.0,
+        sleep: Callable[[float], None] | None = None,
+        cancel: threading.Event | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.base_url = check_server_url(base_url)
+        self.session = session or requests.Session()
+        # Never verify=False: either the system's CAs or the district's bundle.
+        self.session.verify = ca_bundle if ca_bundle else True
+        self.timeout = timeout
+        self.max_attempts = max(1, max_attempts)
+        self.backoff_base = backoff_base
+        self.backoff_max = backoff_max
+        self.cancel = cancel
+        self._sleep = sleep
+        self._rng = rng or random.Random()
+        #: The latest measured skew (server time - local time), seconds.
+        self.last_skew: float | None = None
+        #: Delays slept between attempts (for status and tests).
+        self.backoffs: list[float] = []
+
+    # ------------------------------------------------------------------ helpers
+
+    def _check_cancel(self) -> None:
+        if self.cancel is not None and self.cancel.is_set():
+            raise SyncCancelled("The sync was cancelled; what was sent so far is kept.")
+
+    def _wait(self, delay: float) -> None:
+        self.backoffs.append(delay)
+        if self._sleep is not None:
+            self._sleep(delay)
+        elif self.cancel is not None:
+            self.cancel.wait(delay)
+        else:
+            time.sleep(delay)
+        self._check_cancel()
+
+    def backoff_delay(self, attempt: int) -> float:
+        """Delay before retry number *attempt* (1-based): exponential with jitter."""
+        ceiling = min(self.backoff_max, self.backoff_base * (2 ** (attempt - 1)))
+        return ceiling / 2 + self._rng.uniform(0, ceiling / 2)
+
+    # ------------------------------------------------------------------ requests
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: Any = None,
+        params: Mapping[str, Any] | None = None,
+        token: str | None = None,
+    ) -> Answer:
+        """Send one request (retrying as allowed) and return its 2xx :class:`Answer`."""
+        url = self.base_url + path
+        headers = {
+            protocol.PROTOCOL_HEADER: str(protocol.PROTOCOL_VERSION),
+            "Accept": "application/json",
+            "Accept-Encoding": "gzip",
+        }
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        data: bytes | None = None
+        if body is not None:
+            raw = json.dumps(body, ensure_ascii=False, default=str).encode("utf-8")
+            headers["Content-Type"] = "application/json"
+            if len(raw) >= GZIP_MIN_BYTES:
+                data = gzip.compress(raw, compresslevel=6)
+                headers["Content-Encoding"] = "gzip"
+            else:
+                data = raw
+        attempt = 0
+        while True:
+            attempt += 1
+            self._check_cancel()
+            started = time.time()
+            try:
+                resp = self.session.request(
+                    method,
+                    url,
+                    data=data,
+                    params=params,
+                    headers=headers,
+                    timeout=self.timeout,
+                )
+            except requests.exceptions.SSLError as err:
+                raise InsecureTransportError(
+                    f"The server at {self.base_url} could not prove who it is (its TLS "
+                    "certificate was not accepted). Do not continue on this network; if your "
+                    "district uses its own certificate authority, ask IT for the CA bundle "
+                    "and sign in with it."
+                ) from err
+            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as err:
+                reason = _reason(err)
+                log.info(
+                    "sync request %s %s failed: %s (attempt %d)", method, path, reason, attempt
+                )
+                if attempt >= self.max_attempts:
+                    raise OfflineError(
+                        f"Cannot reach the server at {self.base_url}: {reason}. Your records "
+                        "are kept on this laptop and will be sent at the next sync."
+                    ) from err
+                self._wait(self.backoff_delay(attempt))
+                continue
+            finished = time.time()
+            self._measure_skew(resp, started, finished)
+            if resp.status_code >= 500:
+                log.info(
+                    "sync request %s %s: HTTP %d (attempt %d)",
+                    method,
+                    path,
+                    resp.status_code,
+                    attempt,
+                )
+                if attempt >= self.max_attempts:
+                    raise ServerError(
+                        f"The server at {self.base_url} had an internal error (HTTP "
+                        f"{resp.status_code}) {attempt} times in a row. Your records are kept "
+                        "and will be sent at the next sync; if this goes on, tell your "
+                        "district's IT team.",
+                        status=resp.status_code,
+                    )
+                self._wait(self.backoff_delay(attempt))
+                continue
+            received = int(resp.headers.get("Content-Length") or len(resp.content))
+            if resp.status_code >= 400:
+                self._raise_for(resp)
+            try:
+                payload = resp.json() if resp.content else None
+            except ValueError as err:
+                raise ServerError(
+                    f"The server at {self.base_url} sent an answer that is not JSON. Check "
+                    "the server address (is it the district sync server?).",
+                    status=resp.status_code,
+                ) from err
+            return Answer(resp.status_code, payload, self.last_skew, len(data or b""), received)
+
+    def _measure_skew(self, resp: requests.Response, started: float, finished: float) -> None:
+        server = parse_server_time(resp.headers.get(protocol.SERVER_TIME_HEADER))
+        if server is None:
+            return
+        self.last_skew = server.timestamp() - (started + finished) / 2
+
+    def _raise_for(self, resp: requests.Response) -> None:
+        """Turn a 4xx answer into the client's typed error."""
+        try:
+            body = resp.json()
+        except ValueError:
+            body = {}
+        if not isinstance(body, dict):
+            body = {}
+        detail = str(body.get("detail") or resp.reason or "refused")
+        code = str(body.get("code") or "")
+        status = resp.status_code
+        if status == 401 and body.get("wipe"):
+            raise WipeOrdered(detail)
+        if status == 401:
+            raise AuthError(
+                f"The server did not accept the sign-in: {detail}. Sign in again with your "
+                "username and password."
+            )
+        if status == 429 or code == protocol.ERR_LOCKED:
+            raise AuthError(f"{detail} (the account is locked for a while after failed sign-ins).")
+        if status == 426 or code == protocol.ERR_PROTOCOL:
+            raise ProtocolError(
+                f"This version of the app cannot sync with the server: {detail}. Install the "
+                "app version your district's IT team provides."
+            )
+        if status == 409 and code == protocol.ERR_RESYNC:
+            raise ResyncRequired(detail)
+        if status == 413:
+            raise TooLargeError(detail, status=status, code=code)
+        raise ServerError(
+            f"The server refused the request (HTTP {status}): {detail}", status=status, code=code
+        )
