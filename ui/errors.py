@@ -16,19 +16,14 @@ log = logging.getLogger("fieldapp.ui")
 def _client_errors() -> dict[str, type[Exception]]:
     """The sync client's error classes by name (empty if the client is not importable)."""
     try:
-        from sync import client
+        from sync import client_errors
     except ImportError:
         return {}
-    names = (
-        "OfflineError",
-        "AuthError",
-        "DeviceWipedError",
-        "NoKeyringError",
-        "InsecureTransportError",
-        "ServerError",
-        "ProtocolError",
-    )
-    return {n: getattr(client, n) for n in names if hasattr(client, n)}
+    return {
+        name: cls
+        for name, cls in vars(client_errors).items()
+        if isinstance(cls, type) and issubclass(cls, Exception)
+    }
 
 
 def is_known(err: BaseException) -> bool:

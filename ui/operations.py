@@ -157,3 +157,14 @@ class NetworkOp(_Op[T]):
 
     def run(self, runner: OpRunner) -> None:
         runner.taskman.run_net(self._op, self._finish)
+
+
+class DbCallOp(_Op[T]):
+    """Run ``op()`` on the database worker without an open store (opening one, closing it)."""
+
+    def __init__(self, parent: QWidget | None, op: Callable[[], T]) -> None:
+        super().__init__(parent)
+        self._op = op
+
+    def run(self, runner: OpRunner) -> None:
+        runner.taskman.run_db(self._op, self._finish)

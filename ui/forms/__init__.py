@@ -1,0 +1,1 @@
+"""Forms built from data: one builder for every instrument and every form under assets/."""

@@ -1,0 +1,334 @@
+"""Draws any :class:`~ui.forms.spec.FormSpec` as widgets, reads and writes its values.
+
+One builder for every instrument and form: choice items become radio rows (a combo box when
+there are many options), multi-selects become check-box grids, numbers get their unit and
+range, and every field has an error line under it for inline validation.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QLocale, Qt, Signal
+from PySide6.QtGui import QDoubleValidator, QIntValidator
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.forms.spec import FieldSpec, FormSpec
+
+#: Above this many options a choice becomes a combo box instead of radio buttons.
+MAX_RADIOS = 6
+
+
+def korean_ui() -> bool:
+    return QLocale().language() == QLocale.Language.Korean
+
+
+def pick(ko: str, en: str) -> str:
+    """The Korean or English text for the current UI language (Korean when English is empty)."""
+    return ko if korean_ui() or not en else en
+
+
+class FieldEditor(QWidget):
+    """One field: label, input, unit, help and an error line."""
+
+    changed = Signal()
+
+    def __init__(self, spec: FieldSpec, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.spec = spec
+        self.setObjectName(f"field:{spec.id}")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 4)
+        layout.setSpacing(3)
+        text = pick(spec.label_ko, spec.label_en) + (" *" if spec.required else "")
+        self.label = QLabel(text)
+        self.label.setWordWrap(True)
+        self.label.setStyleSheet("font-weight: bold;" if spec.kind in ("choice", "multi") else "")
+        layout.addWidget(self.label)
+        self._group: QButtonGroup | None = None
+        self._radios: list[QRadioButton] = []
+        self._checks: list[QCheckBox] = []
+        self._combo: QComboBox | None = None
+        self._line: QLineEdit | None = None
+        self._text: QPlainTextEdit | None = None
+        self._box: QCheckBox | None = None
+        self._build(layout)
+        help_text = pick(spec.help_ko, spec.help_en)
+        if help_text:
+            hint = QLabel(help_text)
+            hint.setObjectName("hint")
+            hint.setWordWrap(True)
+            layout.addWidget(hint)
+        self.error = QLabel()
+        self.error.setObjectName("fieldError")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        layout.addWidget(self.error)
+
+    # ------------------------------------------------------------------ building
+
+    def _build(self, layout: QVBoxLayout) -> None:
+        spec = self.spec
+        if spec.kind == "choice" and len(spec.options) <= MAX_RADIOS:
+            row = QHBoxLayout()
+            row.setSpacing(14)
+            self._group = QButtonGroup(self)
+            self._group.setExclusive(True)
+            for i, opt in enumerate(spec.options):
+                label = pick(opt.label_ko, opt.label_en)
+                if opt.points is not None and spec.id.startswith("answers."):
+                    label = f"{label} ({opt.points})"
+                radio = QRadioButton(label)
+                radio.setObjectName(f"option:{spec.id}:{opt.value}")
+                self._group.addButton(radio, i)
+                self._radios.append(radio)
+                row.addWidget(radio)
+            row.addStretch(1)
+            self._group.idToggled.connect(lambda _i, on: on and self.changed.emit())
+            layout.addLayout(row)
+            self.label.setBuddy(self._radios[0] if self._radios else None)
+        elif spec.kind == "choice":
+            self._combo = QComboBox()
+            self._combo.addItem(self.tr("— 선택 —"), None)
+            for opt in spec.options:
+                self._combo.addItem(pick(opt.label_ko, opt.label_en), opt.value)
+            self._combo.currentIndexChanged.connect(lambda _i: self.changed.emit())
+            layout.addWidget(self._combo)
+            self.label.setBuddy(self._combo)
+        elif spec.kind == "multi":
+            grid = QGridLayout()
+            cols = 3 if len(spec.options) > 6 else 2
+            for i, opt in enumerate(spec.options):
+                box = QCheckBox(pick(opt.label_ko, opt.label_en))
+                box.setObjectName(f"option:{spec.id}:{opt.value}")
+                box.toggled.connect(lambda _on: self.changed.emit())
+                self._checks.append(box)
+                grid.addWidget(box, i // cols, i % cols)
+            layout.addLayout(grid)
+        elif spec.kind in ("int", "number", "text", "date"):
+            row = QHBoxLayout()
+            self._line = QLineEdit()
+            self._line.setObjectName(f"input:{spec.id}")
+            if spec.kind == "int":
+                self._line.setValidator(QIntValidator(-100000, 100000, self._line))
+            elif spec.kind == "number":
+                validator = QDoubleValidator(-100000.0, 100000.0, 2, self._line)
+                validator.setNotation(QDoubleValidator.Notation.StandardNotation)
+                validator.setLocale(QLocale.c())
+                self._line.setValidator(validator)
+            if spec.kind in ("int", "number"):
+                self._line.setMaximumWidth(140)
+                if spec.min is not None and spec.max is not None:
+                    self._line.setPlaceholderText(f"{_fmt(spec.min)}–{_fmt(spec.max)}")
+            elif spec.kind == "date":
+                self._line.setPlaceholderText("YYYY-MM-DD")
+                self._line.setMaximumWidth(160)
+            self._line.textChanged.connect(lambda _t: self.changed.emit())
+            row.addWidget(self._line)
+            if spec.unit:
+                row.addWidget(QLabel(spec.unit))
+            if spec.kind in ("int", "number", "date"):
+                row.addStretch(1)
+            layout.addLayout(row)
+            self.label.setBuddy(self._line)
+        elif spec.kind == "longtext":
+            self._text = QPlainTextEdit()
+            self._text.setTabChangesFocus(True)
+            self._text.setMaximumHeight(90)
+            self._text.textChanged.connect(self.changed.emit)
+            layout.addWidget(self._text)
+            self.label.setBuddy(self._text)
+        elif spec.kind == "bool":
+            self._box = QCheckBox(self.tr("예"))
+            self._box.toggled.connect(lambda _on: self.changed.emit())
+            layout.addWidget(self._box)
+            self.label.setBuddy(self._box)
+
+    # ------------------------------------------------------------------ values
+
+    def value(self) -> Any:
+        spec = self.spec
+        if self._group is not None:
+            i = self._group.checkedId()
+            return spec.options[i].value if i >= 0 else None
+        if self._combo is not None:
+            return self._combo.currentData()
+        if self._checks:
+            return [
+                o.value for o, b in zip(spec.options, self._checks, strict=True) if b.isChecked()
+            ]
+        if self._line is not None:
+            text = self._line.text().strip()
+            if not text:
+                return None
+            try:
+                if spec.kind == "int":
+                    return int(text)
+                if spec.kind == "number":
+                    number = float(text)
+                    return int(number) if number.is_integer() and "." not in text else number
+            except ValueError:
+                return text  # validation reports it
+            return text
+        if self._text is not None:
+            return self._text.toPlainText().strip() or None
+        if self._box is not None:
+            return self._box.isChecked()
+        return None
+
+    def set_value(self, value: Any) -> None:
+        spec = self.spec
+        if self._group is not None:
+            for i, opt in enumerate(spec.options):
+                if opt.value == value and type(opt.value) is type(value):
+                    self._radios[i].setChecked(True)
+                    return
+            checked = self._group.checkedButton()
+            if checked is not None:
+                self._group.setExclusive(False)
+                checked.setChecked(False)
+                self._group.setExclusive(True)
+        elif self._combo is not None:
+            idx = self._combo.findData(value)
+            self._combo.setCurrentIndex(max(idx, 0))
+        elif self._checks:
+            chosen = set(value or [])
+            for opt, box in zip(spec.options, self._checks, strict=True):
+                box.setChecked(opt.value in chosen)
+        elif self._line is not None:
+            self._line.setText("" if value is None else str(value))
+        elif self._text is not None:
+            self._text.setPlainText("" if value is None else str(value))
+        elif self._box is not None:
+            self._box.setChecked(bool(value))
+
+    def local_problem(self) -> str | None:
+        """A problem visible from this field alone (missing, out of range, not a number)."""
+        spec = self.spec
+        value = self.value()
+        if value is None or value == []:
+            return self.tr("입력이 필요합니다.") if spec.required else None
+        if spec.kind in ("int", "number"):
+            if isinstance(value, str):
+                return self.tr("숫자를 입력하세요.")
+            if (spec.min is not None and value < spec.min) or (
+                spec.max is not None and value > spec.max
+            ):
+                return (
+                    self.tr("%1–%2 사이의 값을 입력하세요.")
+                    .replace("%1", _fmt(spec.min))
+                    .replace("%2", _fmt(spec.max))
+                )
+        return None
+
+    def set_error(self, message: str | None) -> None:
+        self.error.setText(message or "")
+        self.error.setVisible(bool(message))
+
+    def focus_input(self) -> None:
+        for w in (
+            self._radios[0] if self._radios else None,
+            self._combo,
+            self._line,
+            self._text,
+            self._checks[0] if self._checks else None,
+            self._box,
+        ):
+            if w is not None:
+                w.setFocus(Qt.FocusReason.OtherFocusReason)
+                return
+
+
+def _fmt(x: float | None) -> str:
+    if x is None:
+        return ""
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+class FormWidget(QWidget):
+    """All sections of a form; :meth:`values` gives ``{field id: value}``."""
+
+    changed = Signal()
+
+    def __init__(self, spec: FormSpec, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.spec = spec
+        self.editors: dict[str, FieldEditor] = {}
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for section in spec.sections:
+            box = QGroupBox(pick(section.title_ko, section.title_en))
+            inner = QVBoxLayout(box)
+            help_text = pick(section.help_ko, section.help_en)
+            if help_text:
+                hint = QLabel(help_text)
+                hint.setObjectName("hint")
+                hint.setWordWrap(True)
+                inner.addWidget(hint)
+            for fs in section.fields:
+                editor = FieldEditor(fs)
+                editor.changed.connect(self._on_changed)
+                self.editors[fs.id] = editor
+                inner.addWidget(editor)
+            layout.addWidget(box)
+        layout.addStretch(1)
+        self._update_visibility()
+
+    def _on_changed(self) -> None:
+        self._update_visibility()
+        self.changed.emit()
+
+    def _update_visibility(self) -> None:
+        for editor in self.editors.values():
+            cond = editor.spec.visible_when
+            if cond is None:
+                continue
+            other = self.editors.get(cond[0])
+            value = other.value() if other else None
+            shown = (
+                value in cond[1] if not isinstance(value, list) else bool(set(value) & set(cond[1]))
+            )
+            editor.setVisible(shown)
+
+    def is_shown(self, field_id: str) -> bool:
+        editor = self.editors[field_id]
+        return editor.spec.visible_when is None or not editor.isHidden()
+
+    def values(self) -> dict[str, Any]:
+        """Values of the fields currently shown."""
+        return {fid: e.value() for fid, e in self.editors.items() if self.is_shown(fid)}
+
+    def set_values(self, values: dict[str, Any]) -> None:
+        for fid, value in values.items():
+            if fid in self.editors:
+                self.editors[fid].set_value(value)
+        self._update_visibility()
+
+    def local_problems(self, *, touched_only: set[str] | None = None) -> dict[str, str]:
+        """Field id -> message for problems visible field by field."""
+        out = {}
+        for fid, editor in self.editors.items():
+            if not self.is_shown(fid) or (touched_only is not None and fid not in touched_only):
+                continue
+            problem = editor.local_problem()
+            if problem:
+                out[fid] = problem
+        return out
+
+    def show_problems(self, problems: dict[str, str]) -> None:
+        """Show *problems* under their fields (and clear the others)."""
+        for fid, editor in self.editors.items():
+            editor.set_error(problems.get(fid))
