@@ -1,0 +1,58 @@
+"""The FastAPI application factory for the district server.
+
+``create_app(settings)`` builds a stateless app: everything that matters lives in the database
+named by the settings (the engine and session factory on ``app.state`` are plumbing only).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.gzip import GZipMiddleware
+from sqlalchemy import Engine
+
+import fieldapp
+from sync import protocol as p
+from sync.server.db import make_engine, make_sessionmaker
+from sync.server.errors import install_error_handlers
+from sync.server.middleware import HardeningMiddleware
+from sync.server.routes import auth, health
+from sync.server.routes import sync as sync_routes
+from sync.server.settings import Settings
+
+
+def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
+    """Build the app for *settings* (default: from the environment).
+
+    Raises SettingsError when the settings must not be served (e.g. production mode with a
+    placeholder secret). Pass *engine* to share one engine (tests); it is then not disposed.
+    """
+    settings = settings or Settings.from_env()
+    settings.check()
+    own_engine = engine is None
+    engine = engine or make_engine(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if own_engine:
+            engine.dispose()
+
+    app = FastAPI(
+        title="돌봄노트 district sync server",
+        version=fieldapp.__version__,
+        summary=f"Sync protocol {p.MIN_PROTOCOL_VERSION}..{p.MAX_PROTOCOL_VERSION}",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessionmaker = make_sessionmaker(engine)
+    install_error_handlers(app)
+    for router in (health.router, auth.router, sync_routes.router):
+        app.include_router(router, prefix=p.API_PREFIX)
+    # Added last = outermost: the hardening checks run before anything else.
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(HardeningMiddleware)
+    return app

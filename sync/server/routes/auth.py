@@ -1,0 +1,138 @@
+"""``POST /api/v1/auth/login``: password -> device token and the device's database key."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import APIRouter
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from sync import protocol as p
+from sync.server import security
+from sync.server.deps import ProtocolDep, SessionDep, SettingsDep, check_protocol
+from sync.server.errors import ApiError
+from sync.server.models import DEVICE_ACTIVE, Device, PermissionLog, User, utcnow
+from sync.server.syncing import server_state
+
+log = logging.getLogger("fieldapp.server.auth")
+router = APIRouter(tags=["auth"])
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": p.ErrorBody, "description": "wrong credentials, or device revoked (wipe)"},
+    403: {"model": p.ErrorBody, "description": "device registered to another user"},
+    426: {"model": p.ErrorBody, "description": "protocol version not supported"},
+    429: {"model": p.ErrorBody, "description": "account locked after repeated failures"},
+}
+
+
+def _locked(user: User) -> ApiError:
+    until = user.locked_until.strftime("%H:%M UTC") if user.locked_until else "later"
+    return ApiError(
+        429,
+        p.ERR_LOCKED,
+        f"too many failed sign-ins: the account is locked until {until}; try again then, "
+        "or ask your supervisor to reset the password",
+    )
+
+
+@router.post("/auth/login", response_model=p.LoginResponse, responses=_ERRORS)
+def login(
+    body: p.LoginRequest, session: SessionDep, settings: SettingsDep, _protocol: ProtocolDep
+) -> Any:
+    """Check the password, register the device on its first login, hand out a new token."""
+    check_protocol(body.protocol)
+    now = utcnow()
+    user = session.scalars(select(User).where(User.username == body.username)).first()
+    if user is not None and security.is_locked(user.locked_until, now):
+        raise _locked(user)
+    if not security.verify_password(user.password_hash if user else None, body.password):
+        if user is not None:
+            user.failed_logins, locked_until = security.register_failure(
+                user.failed_logins, now, settings.lockout_threshold, settings.lockout_minutes
+            )
+            if locked_until is not None:
+                user.locked_until = locked_until
+                log.warning("account locked after repeated failures (user id %s)", user.id)
+            session.commit()
+            if locked_until is not None:
+                raise _locked(user)
+        raise ApiError(401, p.ERR_AUTH, "wrong username or password")
+    if not user.active:
+        raise ApiError(
+            401,
+            p.ERR_REVOKED,
+            "this account is deactivated: the local data on this device must be deleted",
+            wipe=True,
+        )
+    user.failed_logins = 0
+    user.locked_until = None
+    if security.needs_rehash(user.password_hash):
+        user.password_hash = security.hash_password(body.password)
+    device = session.get(Device, body.device_id)
+    if device is None:
+        device = Device(
+            id=body.device_id,
+            username=user.username,
+            name=body.device_name,
+            db_key=security.new_db_key(),
+            registered_at=now,
+        )
+        session.add(device)
+        session.add(
+            PermissionLog(
+                at=now,
+                actor=user.username,
+                action="device_registered",
+                subject_type="device",
+                subject_id=body.device_id,
+                detail={"user": user.username},
+            )
+        )
+    elif device.username != user.username:
+        session.rollback()
+        raise ApiError(
+            403,
+            p.ERR_FORBIDDEN,
+            "this device is registered to another user; each person signs in on their own "
+            "device profile",
+        )
+    elif device.status != DEVICE_ACTIVE:
+        session.rollback()
+        raise ApiError(
+            401,
+            p.ERR_REVOKED,
+            f"this device is {device.status}: the local data on it must be deleted",
+            wipe=True,
+        )
+    token = security.new_token()
+    device.token_hash = security.hash_token(token, settings.secret_key)
+    device.last_login_at = now
+    device.last_seen = now
+    if body.device_name:
+        device.name = body.device_name
+    epoch, _seq = server_state(session)
+    response = p.LoginResponse(
+        token=token,
+        user=p.UserInfo(
+            username=user.username,
+            display_name=user.display_name,
+            role=p.Role(user.role),
+            district_code=user.district_code,
+            dong_codes=list(user.dong_codes or []),
+        ),
+        device_id=device.id,
+        db_key=security.encode_db_key(device.db_key),
+        epoch=epoch,
+        server_time=now,
+    )
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise ApiError(
+            409, "conflict", "this device signed in twice at the same moment; try again"
+        ) from None
+    log.info("login ok (user id %s, device %s)", user.id, device.id)
+    return response

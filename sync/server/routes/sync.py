@@ -1,0 +1,105 @@
+"""``POST /api/v1/sync/push`` and ``GET /api/v1/sync/pull`` (logic in sync.server.syncing)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from sync import protocol as p
+from sync.server import syncing
+from sync.server.deps import CurrentAuth, ProtocolDep, SessionDep, check_protocol
+from sync.server.errors import ApiError
+from sync.server.models import utcnow
+
+router = APIRouter(tags=["sync"])
+
+_AUTH_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": p.ErrorBody, "description": "not signed in, or device revoked (wipe)"},
+    426: {"model": p.ErrorBody, "description": "protocol version not supported"},
+}
+
+
+@router.post(
+    "/sync/push",
+    response_model=p.PushResponse,
+    responses={
+        **_AUTH_ERRORS,
+        413: {"model": p.ErrorBody, "description": "body too large: send fewer items"},
+        422: {"model": p.ErrorBody, "description": "invalid body, or key reused for another"},
+    },
+)
+def push(
+    body: p.PushRequest,
+    auth: CurrentAuth,
+    session: SessionDep,
+    request: Request,
+    _protocol: ProtocolDep,
+) -> Any:
+    """Apply a batch in one transaction; a retry with the same key gets the same answer."""
+    check_protocol(body.protocol)
+    body_hash = syncing.request_hash(body)
+    for attempt in range(3):
+        try:
+            stored = syncing.stored_response(
+                session, auth.device.id, body.idempotency_key, body_hash
+            )
+        except syncing.IdempotencyMismatch as exc:
+            raise ApiError(422, p.ERR_IDEMPOTENCY, str(exc), field="idempotency_key") from None
+        if stored is not None:
+            session.rollback()
+            return stored
+        try:
+            response = syncing.push(
+                session,
+                auth.user,
+                auth.device,
+                body,
+                body_hash,
+                ip=request.client.host if request.client else None,
+            )
+            session.commit()
+            return response
+        except (IntegrityError, OperationalError):
+            # A concurrent retry of the same push won (unique key), or PostgreSQL broke a
+            # deadlock: start over; the stored response, if any, is answered.
+            session.rollback()
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+@router.get(
+    "/sync/pull",
+    response_model=p.PullResponse,
+    responses={
+        **_AUTH_ERRORS,
+        409: {"model": p.ErrorBody, "description": "resync required (epoch or cursor)"},
+    },
+)
+def pull(
+    auth: CurrentAuth,
+    session: SessionDep,
+    _protocol: ProtocolDep,
+    cursor: Annotated[str | None, Query(max_length=100)] = None,
+    limit: Annotated[int, Query(ge=1, le=p.MAX_PULL_LIMIT)] = p.DEFAULT_PULL_LIMIT,
+    pending: Annotated[int | None, Query(ge=0, le=10**9)] = None,
+    oldest_pending_s: Annotated[int | None, Query(ge=0, le=10**10)] = None,
+) -> Any:
+    """The next page of this user's changes after *cursor*, in commit order."""
+    try:
+        epoch, after = syncing.check_cursor(session, cursor)
+    except syncing.ResyncRequired as exc:
+        raise ApiError(409, p.ERR_RESYNC, str(exc), field="cursor") from None
+    page = syncing.pull_page(session, auth.user, after, limit)
+    now = utcnow()
+    syncing.record_device_report(auth.device, pending, oldest_pending_s, now)
+    session.commit()
+    return p.PullResponse(
+        epoch=epoch,
+        cursor=p.make_cursor(epoch, page.last_seq),
+        has_more=page.has_more,
+        changes=page.changes,
+        server_time=now,
+    )

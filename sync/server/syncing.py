@@ -1,0 +1,730 @@
+"""Push and pull: pure functions over a Session (no HTTP here).
+
+Commit order. Every sync-visible change of a transaction is collected by a :class:`FeedWriter`
+and only at the very end gets its sequence number, from the one counter row
+(``UPDATE server_meta SET seq = seq + n RETURNING seq``). On PostgreSQL that row lock is held
+until commit, so transactions receive their numbers in the order they commit and a reader
+never sees seq N+1 before seq N. On SQLite every transaction holds the write lock anyway.
+Changes are fanned out on write into ``feed`` (one row per reader), so a pull is one index
+range scan on ``(username, seq)`` whatever the size of the database.
+
+Scope. A user reads only households assigned to them (per programme); a volunteer receives
+clinical events (visit, screening) with an empty payload and ``redacted=True``: no answers,
+no scores, no vitals. Feed entries about a household the user no longer holds are skipped at
+read time, except the revoke and tombstone entries that tell the device to let go.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import pydantic
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from sync import protocol as p
+from sync.server import accesslog
+from sync.server.models import (
+    META_ROW_ID,
+    Assignment,
+    AssignmentHistory,
+    Conflict,
+    Device,
+    Event,
+    Feed,
+    HandoverInbox,
+    Household,
+    HouseholdEditLog,
+    PushRequestRecord,
+    ServerMeta,
+    User,
+    utcnow,
+)
+
+log = logging.getLogger("fieldapp.server.sync")
+
+OUT_OF_SCOPE = "household is not assigned to you (nothing was stored)"
+
+
+class IdempotencyMismatch(Exception):
+    """The idempotency key was used before with a different request body."""
+
+
+class ResyncRequired(Exception):
+    """The cursor is from another epoch or ahead of this server: pull from zero."""
+
+
+# --------------------------------------------------------------------------- commit order
+
+
+def allocate_seqs(session: Session, n: int) -> int:
+    """Reserve *n* sequence numbers; return the highest. Call LAST before commit."""
+    stmt = (
+        update(ServerMeta)
+        .where(ServerMeta.id == META_ROW_ID)
+        .values(seq=ServerMeta.seq + n)
+        .returning(ServerMeta.seq)
+    )
+    return int(session.execute(stmt).scalar_one())
+
+
+def server_state(session: Session) -> tuple[str, int]:
+    """(epoch, highest committed seq)."""
+    row = session.execute(
+        select(ServerMeta.epoch, ServerMeta.seq).where(ServerMeta.id == META_ROW_ID)
+    ).one()
+    return str(row.epoch), int(row.seq)
+
+
+@dataclass
+class PendingChange:
+    """A change waiting for its seq; ``on_stamp`` runs with the seq once it has one."""
+
+    kind: p.ChangeKind
+    household_id: str | None
+    ref_id: str
+    recipients: set[str]
+    on_stamp: Callable[[int], None] | None = None
+    seq: int | None = None
+
+
+@dataclass
+class FeedWriter:
+    """Collects one transaction's sync-visible changes and stamps them at the end."""
+
+    session: Session
+    changes: list[PendingChange] = field(default_factory=list)
+
+    def add(
+        self,
+        kind: p.ChangeKind,
+        household_id: str | None,
+        ref_id: str,
+        recipients: Iterable[str | None],
+        on_stamp: Callable[[int], None] | None = None,
+    ) -> PendingChange:
+        change = PendingChange(
+            kind, household_id, ref_id, {r for r in recipients if r}, on_stamp=on_stamp
+        )
+        self.changes.append(change)
+        return change
+
+    def stamp(self) -> None:
+        """Give every collected change its seq (counter row last), then write the feed rows."""
+        if not self.changes:
+            return
+        self.session.flush()  # all other work first: the counter update is the last write
+        top = allocate_seqs(self.session, len(self.changes))
+        first = top - len(self.changes) + 1
+        rows = []
+        for offset, change in enumerate(self.changes):
+            change.seq = first + offset
+            rows.extend(
+                {
+                    "username": user,
+                    "seq": change.seq,
+                    "kind": change.kind.value,
+                    "household_id": change.household_id,
+                    "ref_id": change.ref_id,
+                }
+                for user in sorted(change.recipients)
+            )
+            if change.on_stamp is not None:
+                change.on_stamp(change.seq)
+        if rows:
+            self.session.execute(insert(Feed), rows)
+        self.changes = []
+
+
+# --------------------------------------------------------------------------- reading records
+
+
+def workers_of(session: Session, household_id: str) -> dict[str, str | None]:
+    """programme -> username currently assigned (only programmes with an assignment row)."""
+    rows = session.execute(
+        select(Assignment.programme, Assignment.username).where(
+            Assignment.household_id == household_id
+        )
+    )
+    return {r.programme: r.username for r in rows}
+
+
+def held_before(session: Session, household_id: str, username: str) -> bool:
+    """True when *username* was ever assigned to the household."""
+    return (
+        session.execute(
+            select(AssignmentHistory.id)
+            .where(
+                AssignmentHistory.household_id == household_id,
+                AssignmentHistory.username == username,
+            )
+            .limit(1)
+        ).first()
+        is not None
+    )
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def history_entry(row: AssignmentHistory) -> dict[str, Any]:
+    return {
+        "programme": row.programme,
+        "username": row.username,
+        "previous_username": row.previous_username,
+        "assigned_by": row.assigned_by,
+        "at": _iso(row.at),
+        "reason": row.reason,
+    }
+
+
+def household_wire(
+    hh: Household,
+    assignments: dict[str, str | None],
+    history: list[AssignmentHistory],
+) -> dict[str, Any]:
+    """The full current record as ``sync.protocol.Household`` JSON."""
+    return {
+        "id": hh.id,
+        "district_code": hh.district_code,
+        "dong_code": hh.dong_code,
+        "household_type": hh.household_type,
+        "address_road": hh.address_road,
+        "address_detail": hh.address_detail,
+        "phone": hh.phone,
+        "risk_level": hh.risk_level,
+        "care_group": hh.care_group,
+        "isolation_band": hh.isolation_band,
+        "notes": hh.notes,
+        "emergency_contacts": list(hh.emergency_contacts or []),
+        "consent_general": hh.consent_general,
+        "consent_health": hh.consent_health,
+        "persons": list(hh.persons or []),
+        "assignments": dict(assignments),
+        "assignment_history": [history_entry(h) for h in history],
+        "field_versions": dict(hh.field_versions or {}),
+        "alert_active": bool(hh.alert_active),
+    }
+
+
+def load_household_wire(session: Session, household_id: str) -> dict[str, Any] | None:
+    hh = session.get(Household, household_id)
+    if hh is None:
+        return None
+    history = list(
+        session.scalars(
+            select(AssignmentHistory)
+            .where(AssignmentHistory.household_id == household_id)
+            .order_by(AssignmentHistory.id)
+        )
+    )
+    return household_wire(hh, workers_of(session, household_id), history)
+
+
+def event_wire(ev: Event, *, redact: bool) -> dict[str, Any]:
+    """The event as ``sync.protocol.Event`` JSON, its payload emptied when *redact*."""
+    redacted = redact and ev.type in p.CLINICAL_EVENT_TYPES
+    return {
+        "id": ev.id,
+        "type": ev.type,
+        "household_id": ev.household_id,
+        "programme": ev.programme,
+        "created_by": ev.created_by,
+        "device_id": ev.device_id,
+        "device_time": _iso(ev.device_time),
+        "payload": {} if redacted else ev.payload,
+        "amends": ev.amends,
+        "skew_flag": ev.skew_flag,
+        "server_time": _iso(ev.server_time),
+        "redacted": redacted,
+        "late_handover": ev.late_handover,
+    }
+
+
+def conflict_wire(c: Conflict) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "household_id": c.household_id,
+        "field": c.field,
+        "base_version": c.base_version,
+        "mine": c.mine,
+        "mine_by": c.mine_by,
+        "mine_at": _iso(c.mine_at),
+        "theirs": c.theirs,
+        "theirs_by": c.theirs_by,
+        "theirs_at": _iso(c.theirs_at),
+        "status": c.status,
+        "resolved_value": c.resolved_value,
+        "resolved_by": c.resolved_by,
+        "resolved_at": _iso(c.resolved_at),
+    }
+
+
+def revoke_wire(h: AssignmentHistory) -> dict[str, Any]:
+    return {
+        "household_id": h.household_id,
+        "programme": h.programme,
+        "moved_to": h.username,
+        "moved_at": _iso(h.at),
+        "reason": h.reason,
+    }
+
+
+def redacts_clinical(role: str) -> bool:
+    """True when this role receives clinical events without their payload."""
+    return role == p.Role.volunteer
+
+
+# --------------------------------------------------------------------------- pull
+
+
+@dataclass
+class PullPage:
+    changes: list[p.Change]
+    last_seq: int
+    has_more: bool
+
+
+def check_cursor(session: Session, cursor: str | None) -> tuple[str, int]:
+    """Return (epoch, seq) for a pull from *cursor*; raise ResyncRequired when it is stale."""
+    epoch, current = server_state(session)
+    try:
+        cur_epoch, seq = p.parse_cursor(cursor)
+    except ValueError as exc:
+        raise ResyncRequired(str(exc)) from exc
+    if cur_epoch is not None and cur_epoch != epoch:
+        raise ResyncRequired(
+            "this server was restored or re-initialised (new epoch): push what you hold, "
+            "then pull from the start"
+        )
+    if seq > current:
+        raise ResyncRequired(
+            "the cursor is ahead of this server (restored from an older backup?): push what "
+            "you hold, then pull from the start"
+        )
+    return epoch, seq
+
+
+def pull_page(session: Session, user: User, after_seq: int, limit: int) -> PullPage:
+    """The user's changes after *after_seq* in commit order, resolved to current data."""
+    rows = list(
+        session.scalars(
+            select(Feed)
+            .where(Feed.username == user.username, Feed.seq > after_seq)
+            .order_by(Feed.seq)
+            .limit(limit + 1)
+        )
+    )
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    if not rows:
+        return PullPage([], after_seq, False)
+    return PullPage(resolve_feed(session, user, rows), rows[-1].seq, has_more)
+
+
+def resolve_feed(session: Session, user: User, rows: list[Feed]) -> list[p.Change]:
+    """Turn feed rows into Changes with their data as it is now (batched loads)."""
+    by_kind: dict[str, set[str]] = {}
+    for r in rows:
+        by_kind.setdefault(r.kind, set()).add(r.ref_id)
+    hh_ids = {r.household_id for r in rows if r.household_id}
+    held = set(
+        session.scalars(
+            select(Assignment.household_id).where(
+                Assignment.household_id.in_(hh_ids), Assignment.username == user.username
+            )
+        )
+    )
+    households = {
+        h.id: h
+        for h in session.scalars(select(Household).where(Household.id.in_(held)))
+        if not h.deleted
+    }
+    assignments: dict[str, dict[str, str | None]] = {}
+    for a in session.scalars(select(Assignment).where(Assignment.household_id.in_(households))):
+        assignments.setdefault(a.household_id, {})[a.programme] = a.username
+    histories: dict[str, list[AssignmentHistory]] = {}
+    for h in session.scalars(
+        select(AssignmentHistory)
+        .where(AssignmentHistory.household_id.in_(households))
+        .order_by(AssignmentHistory.id)
+    ):
+        histories.setdefault(h.household_id, []).append(h)
+    events = {
+        e.id: e
+        for e in session.scalars(
+            select(Event).where(Event.id.in_(by_kind.get(p.ChangeKind.event, set())))
+        )
+    }
+    conflicts = {
+        c.id: c
+        for c in session.scalars(
+            select(Conflict).where(Conflict.id.in_(by_kind.get(p.ChangeKind.conflict, set())))
+        )
+    }
+    revoke_ids = [int(i) for i in by_kind.get(p.ChangeKind.revoke, set())]
+    revokes = {
+        str(h.id): h
+        for h in session.scalars(
+            select(AssignmentHistory).where(AssignmentHistory.id.in_(revoke_ids))
+        )
+    }
+    redact = redacts_clinical(user.role)
+    # Only the last household entry of a page is sent (the data is the current record anyway).
+    last_household_seq = {r.household_id: r.seq for r in rows if r.kind == p.ChangeKind.household}
+
+    changes: list[p.Change] = []
+    for r in rows:
+        data: dict[str, Any] | None = None
+        kind = p.ChangeKind(r.kind)
+        if kind is p.ChangeKind.revoke:
+            if (h := revokes.get(r.ref_id)) is not None:
+                data = revoke_wire(h)
+        elif kind is p.ChangeKind.tombstone:
+            entity = "household" if r.ref_id == r.household_id else "event"
+            data = {"entity": entity, "id": r.ref_id}
+        elif r.household_id not in households:
+            continue  # left this user's scope since (a revoke follows) or deleted
+        elif kind is p.ChangeKind.household:
+            if last_household_seq.get(r.household_id) != r.seq:
+                continue
+            hh = households[r.household_id]
+            data = household_wire(hh, assignments.get(hh.id, {}), histories.get(hh.id, []))
+        elif kind is p.ChangeKind.event:
+            if (ev := events.get(r.ref_id)) is not None:
+                data = event_wire(ev, redact=redact)
+        elif kind is p.ChangeKind.conflict and (c := conflicts.get(r.ref_id)) is not None:
+            data = conflict_wire(c)
+        if data is not None:
+            changes.append(p.Change(seq=r.seq, kind=kind, household_id=r.household_id, data=data))
+    return changes
+
+
+def record_device_report(
+    device: Device, pending: int | None, oldest_pending_s: int | None, now: datetime
+) -> None:
+    """Store what the device says about its outbox and when it last synced."""
+    device.last_seen = now
+    device.last_sync_at = now
+    if pending is not None:
+        device.reported_pending = pending
+    if oldest_pending_s is not None:
+        device.reported_oldest_pending_s = oldest_pending_s
+
+
+# --------------------------------------------------------------------------- push
+
+
+def request_hash(body: p.PushRequest) -> str:
+    """A stable hash of a push body (its canonical JSON)."""
+    canonical = json.dumps(body.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def stored_response(
+    session: Session, device_id: str, key: str, body_hash: str
+) -> dict[str, Any] | None:
+    """The response stored for (device, key), or None; IdempotencyMismatch on another body."""
+    rec = session.get(PushRequestRecord, (device_id, key))
+    if rec is None:
+        return None
+    if rec.request_hash != body_hash:
+        raise IdempotencyMismatch(
+            "this idempotency key was already used for a different push; use a new key for "
+            "new items"
+        )
+    return rec.response
+
+
+def _validate_event(event: dict[str, Any]) -> dict[str, Any]:
+    """Run the shared event rules (``fieldapp.validation``); returns the normalized event."""
+    from fieldapp.validation import validate_event
+
+    return validate_event(event)
+
+
+@dataclass
+class _PushContext:
+    session: Session
+    user: User
+    device: Device
+    feed: FeedWriter
+    now: datetime
+    ip: str | None = None
+    seen_ids: set[str] = field(default_factory=set)
+    #: events of this request by id (for amends within one push)
+    batch_events: dict[str, Event] = field(default_factory=dict)
+    #: access-log entries to chain after all items (one lock order: rows, chain, counter)
+    access_entries: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _scope(ctx: _PushContext, household_id: str) -> tuple[Household, bool] | None:
+    """(household, late) when the user may write to it; None when out of scope."""
+    hh = ctx.session.get(Household, household_id)
+    if hh is None or hh.deleted or hh.district_code != ctx.user.district_code:
+        return None
+    if ctx.user.username in workers_of(ctx.session, household_id).values():
+        return hh, False
+    if held_before(ctx.session, household_id, ctx.user.username):
+        return hh, True
+    return None
+
+
+def _authorship_problem(ctx: _PushContext, created_by: str, device_id: str) -> str | None:
+    if created_by != ctx.user.username:
+        return f"created_by {created_by!r} is not the signed-in user {ctx.user.username!r}"
+    if device_id != ctx.device.id:
+        return f"device_id {device_id!r} is not this device"
+    return None
+
+
+def _late_handover(
+    ctx: _PushContext, hh: Household, kind: str, ref_id: str, recipients: set[str | None]
+) -> None:
+    for to in sorted(r for r in recipients if r) or [None]:
+        ctx.session.add(
+            HandoverInbox(
+                household_id=hh.id,
+                kind=kind,
+                ref_id=ref_id,
+                from_username=ctx.user.username,
+                to_username=to,
+                received_at=ctx.now,
+            )
+        )
+
+
+def apply_event(ctx: _PushContext, ev: p.Event) -> p.ItemResult:
+    """Store one event (or say why not)."""
+    if ev.id in ctx.seen_ids or ctx.session.get(Event, ev.id) is not None:
+        return p.ItemResult(id=ev.id, status=p.ItemStatus.duplicate)
+    if problem := _authorship_problem(ctx, ev.created_by, ev.device_id):
+        return p.ItemResult(id=ev.id, status=p.ItemStatus.rejected, reason=problem)
+    scope = _scope(ctx, ev.household_id)
+    if scope is None:
+        return p.ItemResult(id=ev.id, status=p.ItemStatus.rejected, reason=OUT_OF_SCOPE)
+    hh, late = scope
+    if ev.amends is not None:
+        target = ctx.batch_events.get(ev.amends) or ctx.session.get(Event, ev.amends)
+        if target is None or target.household_id != ev.household_id:
+            return p.ItemResult(
+                id=ev.id,
+                status=p.ItemStatus.rejected,
+                reason=f"amends {ev.amends!r}, which is not a stored event of this household",
+            )
+        if ev.type not in (p.EventType.void, target.type):
+            return p.ItemResult(
+                id=ev.id,
+                status=p.ItemStatus.rejected,
+                reason=f"a correction must have the type of the event it amends ({target.type})",
+            )
+    from fieldapp.errors import ValidationError
+
+    try:
+        checked = _validate_event(ev.model_dump(mode="json"))
+    except ValidationError as exc:
+        return p.ItemResult(id=ev.id, status=p.ItemStatus.rejected, reason=str(exc))
+    skew = ev.skew_flag or ev.device_time > ctx.now + timedelta(seconds=p.SKEW_LIMIT_SECONDS)
+    row = Event(
+        id=ev.id,
+        household_id=ev.household_id,
+        type=ev.type.value,
+        programme=ev.programme.value if ev.programme else None,
+        created_by=ev.created_by,
+        device_id=ev.device_id,
+        device_time=ev.device_time,
+        payload=checked.get("payload", ev.payload),
+        amends=ev.amends,
+        skew_flag=skew,
+        server_time=ctx.now,
+        late_handover=late,
+    )
+    ctx.session.add(row)
+    ctx.seen_ids.add(ev.id)
+    ctx.batch_events[ev.id] = row
+    if ev.type is p.EventType.access_log:
+        ctx.access_entries.append(
+            dict(
+                username=ev.created_by,
+                action=str(ev.payload.get("action", "view")),
+                household_id=ev.household_id,
+                device_id=ev.device_id,
+                ip=ctx.ip,
+                reason=ev.payload.get("reason"),
+                event_id=ev.id,
+                device_time=ev.device_time,
+                at=ctx.now,
+            )
+        )
+        recipients: set[str | None] = set()  # audit only: not sent to devices
+    else:
+        workers = workers_of(ctx.session, hh.id)
+        if ev.programme is not None and ev.programme.value in workers:
+            recipients = {workers[ev.programme.value]}
+        else:
+            recipients = set(workers.values())
+    if late:
+        _late_handover(ctx, hh, "event", ev.id, recipients)
+
+    def _set_seq(seq: int, row: Event = row) -> None:
+        row.received_seq = seq
+
+    ctx.feed.add(p.ChangeKind.event, hh.id, ev.id, recipients, on_stamp=_set_seq)
+    return p.ItemResult(id=ev.id, status=p.ItemStatus.applied)
+
+
+def _last_applied_edit(session: Session, household_id: str, fld: str) -> HouseholdEditLog | None:
+    return session.scalars(
+        select(HouseholdEditLog)
+        .where(
+            HouseholdEditLog.household_id == household_id,
+            HouseholdEditLog.field == fld,
+            HouseholdEditLog.outcome == "applied",
+        )
+        .order_by(HouseholdEditLog.server_time.desc())
+        .limit(1)
+    ).first()
+
+
+def apply_household_edit(ctx: _PushContext, edit: p.HouseholdEdit) -> p.ItemResult:
+    """Merge one field edit: apply, keep as a conflict (both values), or reject."""
+    session = ctx.session
+    if edit.id in ctx.seen_ids or session.get(HouseholdEditLog, edit.id) is not None:
+        return p.ItemResult(id=edit.id, status=p.ItemStatus.duplicate)
+    if problem := _authorship_problem(ctx, edit.created_by, edit.device_id):
+        return p.ItemResult(id=edit.id, status=p.ItemStatus.rejected, reason=problem)
+    scope = _scope(ctx, edit.household_id)
+    if scope is None:
+        return p.ItemResult(id=edit.id, status=p.ItemStatus.rejected, reason=OUT_OF_SCOPE)
+    hh, late = scope
+    if edit.field not in p.EDITABLE_HOUSEHOLD_FIELDS:
+        return p.ItemResult(
+            id=edit.id,
+            status=p.ItemStatus.rejected,
+            reason=f"field {edit.field!r} cannot be edited on a device; editable fields: "
+            + ", ".join(p.EDITABLE_HOUSEHOLD_FIELDS),
+        )
+    current = load_household_wire(session, hh.id) or {}
+    try:
+        checked = p.Household.model_validate({**current, edit.field: edit.value})
+    except pydantic.ValidationError as exc:
+        first = exc.errors()[0]
+        return p.ItemResult(
+            id=edit.id,
+            status=p.ItemStatus.rejected,
+            reason=f"value of {edit.field} is not valid: {first['msg']}",
+        )
+    value = checked.model_dump(mode="json")[edit.field]
+    versions = dict(hh.field_versions or {})
+    version = int(versions.get(edit.field, 0))
+    if edit.base_version > version:
+        return p.ItemResult(
+            id=edit.id,
+            status=p.ItemStatus.rejected,
+            reason=f"base_version {edit.base_version} of {edit.field} is newer than the "
+            f"server's version {version}; pull first",
+        )
+    ctx.seen_ids.add(edit.id)
+    workers = set(workers_of(session, hh.id).values())
+    log_row = HouseholdEditLog(
+        id=edit.id,
+        household_id=hh.id,
+        field=edit.field,
+        value=value,
+        base_version=edit.base_version,
+        created_by=edit.created_by,
+        device_id=edit.device_id,
+        device_time=edit.device_time,
+        server_time=ctx.now,
+        late_handover=late,
+    )
+    if late:
+        _late_handover(ctx, hh, "household_edit", edit.id, workers)
+    theirs = current[edit.field]
+    if edit.base_version == version or theirs == value:
+        if theirs != value:
+            setattr(hh, edit.field, value)
+            versions[edit.field] = version + 1
+            hh.field_versions = versions
+            ctx.feed.add(p.ChangeKind.household, hh.id, hh.id, workers)
+        log_row.outcome = "applied"
+        log_row.new_version = versions.get(edit.field, version)
+        session.add(log_row)
+        return p.ItemResult(id=edit.id, status=p.ItemStatus.applied)
+    last = _last_applied_edit(session, hh.id, edit.field)
+    conflict = Conflict(
+        id=_conflict_id(edit.id),
+        household_id=hh.id,
+        field=edit.field,
+        base_version=edit.base_version,
+        mine=value,
+        mine_by=edit.created_by,
+        mine_at=edit.device_time,
+        edit_id=edit.id,
+        theirs=theirs,
+        theirs_by=last.created_by if last else None,
+        theirs_at=last.device_time if last else None,
+        created_at=ctx.now,
+    )
+    log_row.outcome = "conflict"
+    session.add(log_row)
+    session.add(conflict)
+    ctx.feed.add(p.ChangeKind.conflict, hh.id, conflict.id, workers)
+    return p.ItemResult(id=edit.id, status=p.ItemStatus.conflict, conflict_id=conflict.id)
+
+
+def _conflict_id(edit_id: str) -> str:
+    """The conflict made by an edit has an id derived from the edit (stable across retries)."""
+    import uuid
+
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"fieldapp:conflict:{edit_id}"))
+
+
+def push(
+    session: Session,
+    user: User,
+    device: Device,
+    body: p.PushRequest,
+    body_hash: str,
+    now: datetime | None = None,
+    ip: str | None = None,
+) -> dict[str, Any]:
+    """Apply one push in the caller's transaction and return the PushResponse JSON.
+
+    The caller commits. Order: items, stored response, then the seqs (counter row last).
+    """
+    now = now or utcnow()
+    ctx = _PushContext(session, user, device, FeedWriter(session), now, ip=ip)
+    results: list[p.ItemResult] = []
+    for item in body.items:
+        if isinstance(item, p.EventItem):
+            result = apply_event(ctx, item.event)
+        else:
+            result = apply_household_edit(ctx, item.edit)
+        results.append(result)
+    for entry in ctx.access_entries:
+        accesslog.append_access_log(session, **entry)
+    device.last_seen = now
+    response = p.PushResponse(results=results, server_time=now).model_dump(mode="json")
+    session.add(
+        PushRequestRecord(
+            device_id=device.id,
+            idempotency_key=body.idempotency_key,
+            request_hash=body_hash,
+            response=response,
+            created_at=now,
+        )
+    )
+    ctx.feed.stamp()
+    counts: dict[str, int] = {}
+    for r in results:
+        counts[r.status.value] = counts.get(r.status.value, 0) + 1
+    log.info("push device=%s items=%d %s", device.id, len(results), counts)
+    return response
