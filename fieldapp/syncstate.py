@@ -326,8 +326,6 @@ def apply_pull_page(store: Store, page: Any) -> PullOutcome:
     ``accepted``), revokes start a hand-over (:func:`complete_handovers` purges), tombstones
     delete, conflicts are stored. The cursor and epoch are saved last, in the same transaction.
     """
-    from fieldapp import records
-
     data = _page_dict(page)
     out = PullOutcome()
     with store.atomic() as db:
@@ -336,6 +334,8 @@ def apply_pull_page(store: Store, page: Any) -> PullOutcome:
 
         def flush_households() -> None:
             if households:
+                from fieldapp import records  # records imports validation: load it on use
+
                 records.upsert_households(store, list(households))
                 for h in households:
                     db.execute("DELETE FROM handovers WHERE household_id = ?", [h["id"]])
