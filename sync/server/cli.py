@@ -1,0 +1,678 @@
+"""``fieldapp-server``: run and administer a district sync server.
+
+Every subcommand exits 0 on success and non-zero with a one-line reason on failure (2 for a
+usage error). Known conditions (bad input, unknown district, weak password, duplicate user,
+database unreachable, database not migrated) never print a traceback. Passwords are read from a
+prompt or from stdin (``--password-stdin``), never from the command line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import logging
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any, TextIO
+
+from sqlalchemy import Engine, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.orm import Session
+
+from sync.server import db
+from sync.server.settings import Settings, SettingsError
+
+PROG = "fieldapp-server"
+DEFAULT_PORT = 8750
+_ONE_DAY = timedelta(days=1)
+
+DESCRIPTION = """\
+Run and administer a 돌봄노트 district sync server.
+
+The database is chosen by --database-url, else the FIELDAPP_DATABASE_URL environment variable,
+else a SQLite file in this computer's user data folder. Production uses PostgreSQL:
+  --database-url postgresql+psycopg://USER@HOST/DBNAME
+Other settings come from FIELDAPP_* variables (FIELDAPP_SECRET_KEY, FIELDAPP_PRODUCTION, ...).
+Run `migrate` once after installing and after every upgrade, before `serve`."""
+
+EPILOG = """\
+examples:
+  fieldapp-server migrate
+  fieldapp-server create-district 11440 마포구
+  printf '%s\\n' "$PASSWORD" | fieldapp-server create-user kim --role nurse \\
+      --district 11440 --password-stdin
+  fieldapp-server import-households 공덕동.csv --district 11440 --dry-run
+  fieldapp-server serve --host 127.0.0.1 --port 8750"""
+
+
+class CommandError(Exception):
+    """A known condition: the message is the one line shown to the user."""
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _shown_url(url: str) -> str:
+    """The URL without its password, for messages."""
+    try:
+        return make_url(db.normalize_url(url)).render_as_string(hide_password=True)
+    except Exception:  # an unparsable URL is shown as given minus nothing secret
+        return "(unparsable database URL)"
+
+
+def _one_line(exc: BaseException) -> str:
+    text_ = str(getattr(exc, "orig", None) or exc).strip()
+    return text_.splitlines()[0] if text_ else type(exc).__name__
+
+
+@contextmanager
+def _database_errors(url: str) -> Iterator[None]:
+    """Turn 'cannot connect' and 'no such table' into one-line CommandErrors."""
+    try:
+        yield
+    except OperationalError as exc:
+        message = _one_line(exc)
+        if "no such table" in message or ("relation" in message and "does not exist" in message):
+            raise CommandError(
+                f"the database at {_shown_url(url)} is not set up; run `{PROG} migrate` first"
+            ) from None
+        raise CommandError(f"cannot use the database at {_shown_url(url)}: {message}") from None
+    except ProgrammingError as exc:
+        message = _one_line(exc)
+        if "does not exist" in message or "no such table" in message:
+            raise CommandError(
+                f"the database at {_shown_url(url)} is not set up; run `{PROG} migrate` first"
+            ) from None
+        raise
+
+
+def _head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    return str(ScriptDirectory.from_config(db.alembic_config()).get_current_head())
+
+
+def _check_migrated(engine: Engine, url: str) -> None:
+    """Fail with a clear message unless the database is at the newest migration."""
+    with _database_errors(url), engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            raise CommandError(
+                f"the database at {_shown_url(url)} is not set up; run `{PROG} migrate` first"
+            )
+        current = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    head = _head_revision()
+    if current != head:
+        raise CommandError(
+            f"the database is at migration {current}, this server needs {head}; "
+            f"run `{PROG} migrate` first"
+        )
+
+
+class Context:
+    """What every command needs: the settings and, on demand, a migrated database."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._engine: Engine | None = None
+
+    @property
+    def url(self) -> str:
+        return self.settings.database_url
+
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = db.make_engine(self.url)
+            _check_migrated(self._engine, self.url)
+        return self._engine
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session on the migrated database; database failures become CommandErrors."""
+        maker = db.make_sessionmaker(self.engine())
+        with _database_errors(self.url), maker() as session:
+            yield session
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+
+
+def read_password(args: argparse.Namespace, stdin: TextIO | None = None) -> str:
+    """The password from stdin (``--password-stdin``) or an interactive prompt, never argv."""
+    stdin = stdin or sys.stdin
+    if args.password_stdin:
+        line = stdin.readline()
+        password = line.rstrip("\r\n")
+        if not password:
+            raise CommandError("no password on stdin; write the password and a newline to stdin")
+        return password
+    if not stdin.isatty():
+        raise CommandError(
+            "no password given: use --password-stdin and write it to stdin, or run the command "
+            "in a terminal to be asked for it"
+        )
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Password again: ") != first:
+        raise CommandError("the two passwords differ; nothing was changed")
+    return first
+
+
+PASSWORD_RULE = (
+    "at least 10 characters, mixing at least two of: lower case, upper case, digits, "
+    "other characters"
+)
+
+
+def checked_password(password: str) -> str:
+    """*password* if it meets the rule; else a CommandError that states the rule."""
+    from sync.server.security import PasswordRuleError, check_password_rule
+
+    try:
+        check_password_rule(password)
+    except PasswordRuleError as exc:
+        raise CommandError(f"weak password: {exc} (rule: {PASSWORD_RULE})") from None
+    return password
+
+
+def _parse_day(value: str) -> datetime:
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-01-31"
+        ) from None
+    return datetime.combine(day, time(), tzinfo=UTC)
+
+
+def _admin_call(ctx: Context, func: Callable[[Session], Any]) -> Any:
+    """Run an admin operation in one transaction; AdminError becomes a CommandError."""
+    from sync.server.admin import AdminError
+
+    with ctx.session() as session:
+        try:
+            result = func(session)
+            session.commit()
+        except AdminError as exc:
+            session.rollback()
+            raise CommandError(str(exc)) from None
+        return result
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def cmd_migrate(ctx: Context, args: argparse.Namespace) -> int:
+    with _database_errors(ctx.url):
+        db.upgrade(ctx.url)
+    print(f"database at {_shown_url(ctx.url)} is at migration {_head_revision()}")
+    return 0
+
+
+def cmd_create_district(ctx: Context, args: argparse.Namespace) -> int:
+    from sync.server import admin
+
+    def run(session: Session) -> None:
+        admin.create_district(session, args.code, args.name, code_system=args.code_system)
+        for dong in args.dong or ():
+            code, _, name = dong.partition("=")
+            if not name:
+                raise admin.AdminError(
+                    f"--dong {dong!r}: write it as CODE=NAME, e.g. 1144055500=공덕동"
+                )
+            admin.create_dong(session, code.strip(), args.code, name.strip())
+
+    _admin_call(ctx, run)
+    print(f"created district {args.code} {args.name}")
+    return 0
+
+
+def cmd_create_user(ctx: Context, args: argparse.Namespace) -> int:
+    from sync.server import admin
+
+    password = checked_password(read_password(args))
+    _admin_call(
+        ctx,
+        lambda s: admin.create_user(
+            s,
+            args.username,
+            role=args.role,
+            district_code=args.district,
+            password=password,
+            display_name=args.display_name,
+            dong_codes=args.dong or (),
+        ),
+    )
+    print(f"created user {args.username} ({args.role}, district {args.district})")
+    return 0
+
+
+def cmd_set_password(ctx: Context, args: argparse.Namespace) -> int:
+    from sync.server import admin
+
+    password = checked_password(read_password(args))
+    _admin_call(ctx, lambda s: admin.set_password(s, args.username, password))
+    print(f"password of {args.username} changed; any lock-out is lifted")
+    return 0
+
+
+def cmd_deactivate_user(ctx: Context, args: argparse.Namespace) -> int:
+    from sync.server import admin
+
+    _admin_call(ctx, lambda s: admin.deactivate_user(s, args.username))
+    print(f"deactivated {args.username}; their devices wipe at their next contact")
+    return 0
+
+
+def cmd_mark_device_lost(ctx: Context, args: argparse.Namespace) -> int:
+    from sync.server import admin
+
+    incident = _admin_call(ctx, lambda s: admin.mark_device_lost(s, args.device_id, note=args.note))
+    print(
+        f"device {args.device_id} marked lost at {incident.at.isoformat()}; it wipes at its next "
+        "contact. The 72-hour report clock (개인정보 보호법 제34조) started then."
+    )
+    return 0
+
+
+def cmd_import_households(ctx: Context, args: argparse.Namespace) -> int:
+    from sync.server.admin import AdminError
+    from sync.server.importing import import_households
+
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CommandError(f"cannot read {path}: {exc.strerror}") from None
+    with ctx.session() as session:
+        try:
+            result = import_households(
+                session, data, district_code=args.district, dry_run=args.dry_run
+            )
+        except AdminError as exc:
+            raise CommandError(str(exc)) from None
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "ok": result.ok,
+                    "dry_run": result.dry_run,
+                    "rows": result.rows,
+                    "imported": result.imported,
+                    "encoding": result.report.encoding,
+                    "problems": [
+                        {
+                            "line": pr.line,
+                            "column": pr.column,
+                            "message": pr.message,
+                            "message_ko": pr.message_ko,
+                        }
+                        for pr in result.problems
+                    ],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    else:
+        for problem in result.problems:
+            print(problem, file=sys.stderr)
+    if not result.ok:
+        raise CommandError(result.summary())
+    if not args.json:
+        print(result.summary())
+    return 0
+
+
+def cmd_seed_demo(ctx: Context, args: argparse.Namespace) -> int:
+    from sync.server.seeding import SeedError, seed_demo
+
+    with _database_errors(ctx.url):
+        db.upgrade(ctx.url)
+    with ctx.session() as session:
+        try:
+            summary = seed_demo(session, households=args.households, seed=args.seed)
+        except SeedError as exc:
+            raise CommandError(str(exc)) from None
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False, indent=2))
+        return 0
+    for district in summary["districts"]:
+        print(f"district {district['code']} {district['name']}")
+    print(f"{summary['households']} households, {summary['events']} events")
+    print(f"{'username':<16} {'role':<11} {'district':<9} password")
+    for user in summary["users"]:
+        print(f"{user['username']:<16} {user['role']:<11} {user['district']:<9} {user['password']}")
+    print("These are demo accounts with published passwords: never use them with real people.")
+    return 0
+
+
+def cmd_serve(ctx: Context, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from sync.server.app import create_app
+
+    try:
+        ctx.settings.check()
+    except SettingsError as exc:
+        raise CommandError(str(exc)) from None
+    ctx.engine()  # refuses an unmigrated or unreachable database before binding the port
+    ctx.close()
+    app = create_app(ctx.settings)
+    print(f"serving {_shown_url(ctx.url)} on http://{args.host}:{args.port} (Ctrl+C stops)")
+    try:
+        uvicorn.run(
+            app,
+            host=args.host,
+            port=args.port,
+            log_level=args.log_level,
+            proxy_headers=args.proxy_headers,
+            forwarded_allow_ips=args.forwarded_allow_ips,
+        )
+    except OSError as exc:
+        raise CommandError(f"cannot listen on {args.host}:{args.port}: {exc.strerror}") from None
+    return 0
+
+
+def cmd_export_access_log(ctx: Context, args: argparse.Namespace) -> int:
+    from sync.server.audit import export_access_log
+
+    if args.since and args.until and args.until < args.since:
+        raise CommandError("--until is before --since")
+    until = None
+    if args.until is not None:  # the --until day is included
+        until = args.until.replace(hour=0) + _ONE_DAY
+    with ctx.session() as session:
+        if args.file == "-":
+            count = export_access_log(session, sys.stdout, since=args.since, until=until)
+        else:
+            try:
+                with open(args.file, "w", encoding="utf-8-sig", newline="") as out:
+                    count = export_access_log(session, out, since=args.since, until=until)
+            except OSError as exc:
+                raise CommandError(f"cannot write {args.file}: {exc.strerror}") from None
+    if args.file != "-":
+        print(f"wrote {count} access-log entries to {args.file}")
+    return 0
+
+
+def cmd_verify_access_log(ctx: Context, args: argparse.Namespace) -> int:
+    from sync.server.audit import check_chain
+
+    with ctx.session() as session:
+        report = check_chain(session)
+    if report.problems:
+        for problem in report.problems[1:]:
+            print(problem, file=sys.stderr)
+        raise CommandError(
+            f"the access log is NOT intact ({len(report.problems)} problem(s)); first: "
+            f"{report.problems[0]}"
+        )
+    print(f"access log intact: {report.entries} entries, head hash {report.head_hash}")
+    return 0
+
+
+def cmd_purge_expired(ctx: Context, args: argparse.Namespace) -> int:
+    from sync.server.audit import AuditError, purge_expired
+
+    s = ctx.settings
+    with ctx.session() as session:
+        try:
+            result = purge_expired(
+                session,
+                access_log_days=s.access_log_retention_days,
+                permission_log_days=s.permission_log_retention_days,
+                push_request_days=s.idempotency_retention_days,
+            )
+        except AuditError as exc:
+            session.rollback()
+            raise CommandError(str(exc)) from None
+        if args.dry_run:
+            session.rollback()
+        else:
+            session.commit()
+    verb = "would delete" if args.dry_run else "deleted"
+    print(
+        f"{verb} {result.access_log} access-log entries older than "
+        f"{s.access_log_retention_days} days, {result.permission_log} permission changes older "
+        f"than {s.permission_log_retention_days} days, {result.push_requests} stored push "
+        f"responses older than {s.idempotency_retention_days} days"
+    )
+    return 0
+
+
+def cmd_rotate_epoch(ctx: Context, args: argparse.Namespace) -> int:
+    from sync.server import admin
+
+    epoch = _admin_call(ctx, admin.new_epoch)
+    print(
+        f"new server epoch {epoch}: every device re-sends what it holds and then pulls "
+        "everything again at its next sync"
+    )
+    return 0
+
+
+# --------------------------------------------------------------------------- parser
+
+
+def _add_password_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of stdin instead of prompting "
+        "(passwords are never accepted as arguments)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (every subcommand and option has help text; a test checks)."""
+    from sync.protocol import Role
+
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--database-url",
+        metavar="URL",
+        help="SQLAlchemy database URL (default: $FIELDAPP_DATABASE_URL, else a SQLite file in "
+        "the user data folder)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def add(name: str, help_: str, func: Callable[[Context, argparse.Namespace], int]) -> Any:
+        cmd = sub.add_parser(name, help=help_, description=help_)
+        cmd.set_defaults(func=func)
+        return cmd
+
+    add("migrate", "create the database or bring it up to this version's schema", cmd_migrate)
+
+    cmd = add(
+        "seed-demo",
+        "create the synthetic demo district (users, households, two years of history) and "
+        "print its users, roles and passwords",
+        cmd_seed_demo,
+    )
+    cmd.add_argument(
+        "--households",
+        type=int,
+        default=200,
+        metavar="N",
+        help="number of synthetic households (default 200)",
+    )
+    cmd.add_argument(
+        "--seed",
+        type=int,
+        default=1,
+        metavar="S",
+        help="random seed; the same seed gives the same district (default 1)",
+    )
+    cmd.add_argument(
+        "--json",
+        action="store_true",
+        help="print the users, roles, districts and passwords as JSON",
+    )
+
+    cmd = add(
+        "create-district", "add a district (자치구) by its code and name", cmd_create_district
+    )
+    cmd.add_argument("code", metavar="CODE", help="the district code, e.g. 11440 (행정표준코드)")
+    cmd.add_argument("name", metavar="NAME", help="the district name, e.g. 마포구")
+    cmd.add_argument(
+        "--code-system",
+        default="haengjeong_pyojun",
+        help="the code system CODE belongs to (default haengjeong_pyojun)",
+    )
+    cmd.add_argument(
+        "--dong", action="append", metavar="CODE=NAME", help="also add a 행정동 (repeat for each)"
+    )
+
+    cmd = add("create-user", "add a user account (one per person)", cmd_create_user)
+    cmd.add_argument("username", metavar="USERNAME", help="login name (letters, digits, . _ -)")
+    cmd.add_argument(
+        "--role",
+        required=True,
+        choices=[r.value for r in Role],
+        help="volunteer (돌봄단), nurse (방문간호사), supervisor or admin",
+    )
+    cmd.add_argument(
+        "--district", required=True, metavar="CODE", help="code of the district the user works in"
+    )
+    cmd.add_argument("--display-name", metavar="TEXT", help="name shown in the app")
+    cmd.add_argument(
+        "--dong", action="append", metavar="CODE", help="a 행정동 the user covers (repeat for each)"
+    )
+    _add_password_option(cmd)
+
+    cmd = add("set-password", "set a user's password and lift a lock-out", cmd_set_password)
+    cmd.add_argument("username", metavar="USERNAME", help="the user whose password changes")
+    _add_password_option(cmd)
+
+    cmd = add(
+        "deactivate-user",
+        "deactivate an account; its devices wipe at next contact",
+        cmd_deactivate_user,
+    )
+    cmd.add_argument("username", metavar="USERNAME", help="the user to deactivate")
+
+    cmd = add(
+        "mark-device-lost",
+        "mark a device lost or stolen: its token dies, it wipes at "
+        "next contact, and an incident record starts the 72-hour clock",
+        cmd_mark_device_lost,
+    )
+    cmd.add_argument("device_id", metavar="DEVICE_ID", help="the device's id (see the board)")
+    cmd.add_argument("--note", metavar="TEXT", help="what happened, for the incident record")
+
+    cmd = add(
+        "import-households",
+        "import a 주민센터 household list (CSV, UTF-8 or CP949): every row or none, with a "
+        "row-by-row report",
+        cmd_import_households,
+    )
+    cmd.add_argument("file", metavar="FILE.csv", help="the CSV file to import")
+    cmd.add_argument(
+        "--district", required=True, metavar="CODE", help="the district the households belong to"
+    )
+    cmd.add_argument(
+        "--dry-run", action="store_true", help="check everything and report, but write nothing"
+    )
+    cmd.add_argument("--json", action="store_true", help="print the report as JSON")
+
+    cmd = add(
+        "serve", "run the sync server (HTTP; put a TLS proxy in front in production)", cmd_serve
+    )
+    cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    cmd.add_argument(
+        "--port", type=int, default=DEFAULT_PORT, help=f"port to listen on (default {DEFAULT_PORT})"
+    )
+    cmd.add_argument(
+        "--log-level",
+        default="info",
+        choices=["critical", "error", "warning", "info", "debug"],
+        help="server log level (default info)",
+    )
+    cmd.add_argument(
+        "--proxy-headers",
+        action="store_true",
+        help="trust X-Forwarded-For/-Proto from the proxies in "
+        "--forwarded-allow-ips (behind a TLS reverse proxy)",
+    )
+    cmd.add_argument(
+        "--forwarded-allow-ips",
+        default="127.0.0.1",
+        metavar="IPS",
+        help="comma-separated proxy addresses trusted for forwarded headers",
+    )
+
+    cmd = add(
+        "export-access-log",
+        "write access-log entries (with their hashes) to a CSV file",
+        cmd_export_access_log,
+    )
+    cmd.add_argument(
+        "--since", type=_parse_day, metavar="DATE", help="first day to include (YYYY-MM-DD, UTC)"
+    )
+    cmd.add_argument(
+        "--until", type=_parse_day, metavar="DATE", help="last day to include (YYYY-MM-DD, UTC)"
+    )
+    cmd.add_argument("file", metavar="FILE.csv", help="output file, or - for stdout")
+
+    add(
+        "verify-access-log",
+        "check the access log's hash chain; exits 1 naming the first "
+        "changed, deleted or moved entry",
+        cmd_verify_access_log,
+    )
+
+    cmd = add(
+        "purge-expired",
+        "delete audit records past retention (access log 2 years, "
+        "permission changes 3 years by default; FIELDAPP_*_RETENTION_DAYS)",
+        cmd_purge_expired,
+    )
+    cmd.add_argument(
+        "--dry-run", action="store_true", help="count what would be deleted, delete nothing"
+    )
+
+    add(
+        "rotate-epoch",
+        "give the server a new epoch. Run it after restoring a backup: devices may hold "
+        "changes newer than the backup, and the new epoch makes every device re-send what it "
+        "holds and then pull everything again, so nothing is lost",
+        cmd_rotate_epoch,
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``fieldapp-server``; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        settings = Settings.from_env(database_url=args.database_url)
+    except SettingsError as exc:
+        print(f"{PROG}: {exc}", file=sys.stderr)
+        return 1
+    ctx = Context(settings)
+    try:
+        return int(args.func(ctx, args))
+    except CommandError as exc:
+        print(f"{PROG}: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+    finally:
+        ctx.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
