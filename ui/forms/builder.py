@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldapp.instruments import evaluate_condition
 from ui.forms.spec import FieldSpec, FormSpec
 
 #: Above this many options a choice becomes a combo box instead of radio buttons.
@@ -65,7 +66,10 @@ class FieldEditor(QWidget):
         self._line: QLineEdit | None = None
         self._text: QPlainTextEdit | None = None
         self._box: QCheckBox | None = None
+        self._derived: QLabel | None = None
         self._build(layout)
+        if spec.default is not None:
+            self.set_value(spec.default)
         help_text = pick(spec.help_ko, spec.help_en)
         if help_text:
             hint = QLabel(help_text)
@@ -151,6 +155,15 @@ class FieldEditor(QWidget):
             self._text.textChanged.connect(self.changed.emit)
             layout.addWidget(self._text)
             self.label.setBuddy(self._text)
+        elif spec.kind == "derived":
+            self._derived = QLabel("—")
+            self._derived.setObjectName(f"derived:{spec.id}")
+            row = QHBoxLayout()
+            row.addWidget(self._derived)
+            if spec.unit:
+                row.addWidget(QLabel(spec.unit))
+            row.addStretch(1)
+            layout.addLayout(row)
         elif spec.kind == "bool":
             self._box = QCheckBox(self.tr("예"))
             self._box.toggled.connect(lambda _on: self.changed.emit())
@@ -187,7 +200,12 @@ class FieldEditor(QWidget):
             return self._text.toPlainText().strip() or None
         if self._box is not None:
             return self._box.isChecked()
-        return None
+        return None  # derived values are shown, not entered
+
+    def show_derived(self, text: str) -> None:
+        """Show a computed value (BMI) in a derived field."""
+        if self._derived is not None:
+            self._derived.setText(text or "—")
 
     def set_value(self, value: Any) -> None:
         spec = self.spec
@@ -292,16 +310,11 @@ class FormWidget(QWidget):
         self.changed.emit()
 
     def _update_visibility(self) -> None:
+        facts = {"field": {fid: e.value() for fid, e in self.editors.items()}}
         for editor in self.editors.values():
             cond = editor.spec.visible_when
-            if cond is None:
-                continue
-            other = self.editors.get(cond[0])
-            value = other.value() if other else None
-            shown = (
-                value in cond[1] if not isinstance(value, list) else bool(set(value) & set(cond[1]))
-            )
-            editor.setVisible(shown)
+            if cond is not None:
+                editor.setVisible(evaluate_condition(cond, facts))
 
     def is_shown(self, field_id: str) -> bool:
         editor = self.editors[field_id]
@@ -309,7 +322,11 @@ class FormWidget(QWidget):
 
     def values(self) -> dict[str, Any]:
         """Values of the fields currently shown."""
-        return {fid: e.value() for fid, e in self.editors.items() if self.is_shown(fid)}
+        return {
+            fid: e.value()
+            for fid, e in self.editors.items()
+            if self.is_shown(fid) and e.spec.kind != "derived"
+        }
 
     def set_values(self, values: dict[str, Any]) -> None:
         for fid, value in values.items():

@@ -14,7 +14,7 @@ from fieldapp.errors import AssetError
 from fieldapp.instruments import Instrument
 from fieldapp.resources import asset_path
 
-KINDS = ("choice", "multi", "int", "number", "text", "longtext", "bool", "date")
+KINDS = ("choice", "multi", "int", "number", "text", "longtext", "bool", "date", "derived")
 
 
 @dataclass(frozen=True)
@@ -40,8 +40,10 @@ class FieldSpec:
     unit: str = ""
     help_ko: str = ""
     help_en: str = ""
-    #: Show only when another field has one of these values: (field id, values).
-    visible_when: tuple[str, tuple[Any, ...]] | None = None
+    #: Show only when this condition on the other fields holds (instrument condition language,
+    #: ``{"field": id, "op": ..., "value": ...}``; evaluated with ``{"field": values}``).
+    visible_when: dict[str, Any] | None = None
+    default: Any = None
 
 
 @dataclass(frozen=True)
@@ -175,75 +177,146 @@ def _option(raw: Any) -> OptionSpec:
     return OptionSpec(raw, str(raw), str(raw))
 
 
-def _field(raw: dict[str, Any], path: str) -> FieldSpec:
-    kind = raw.get("kind") or raw.get("type") or "text"
-    kind = {
-        "integer": "int",
-        "float": "number",
-        "select": "choice",
-        "multiselect": "multi",
-        "boolean": "bool",
-        "textarea": "longtext",
-        "string": "text",
-        "enum": "choice",
-        "multi_choice": "multi",
-        "single_choice": "choice",
-        "multi_select": "multi",
-    }.get(kind, kind)
+_KIND_ALIASES = {
+    "integer": "int",
+    "float": "number",
+    "select": "choice",
+    "enum": "choice",
+    "multiselect": "multi",
+    "boolean": "bool",
+    "textarea": "longtext",
+    "string": "text",
+}
+
+
+def _plain_field(raw: dict[str, Any], path: str, prefix: str = "") -> FieldSpec:
+    kind = raw.get("type") or raw.get("kind") or "text"
+    kind = _KIND_ALIASES.get(kind, kind)
+    if kind == "text" and int(raw.get("max_length", 0) or 0) > 200:
+        kind = "longtext"
+    if kind in ("int", "number") and raw.get("options"):
+        kind = "choice"  # a number picked from a short list (escalation level 0-3)
     if kind not in KINDS:
-        raise AssetError(f"{path}: field {raw.get('id')!r} has an unknown kind {kind!r}")
-    rng = raw.get("range") or {}
-    when = raw.get("visible_when") or raw.get("show_if")
-    visible = None
-    if isinstance(when, dict) and "field" in when:
-        values = when.get("in", when.get("values", [when.get("value")]))
-        visible = (str(when["field"]), tuple(values if isinstance(values, list) else [values]))
+        raise AssetError(f"{path}: field {raw.get('id')!r} has an unknown type {kind!r}")
+    when = raw.get("required_when") if not raw.get("required") else None
+    help_ko = raw.get("help_ko") or raw.get("warning_ko") or ""
+    help_en = raw.get("help_en") or raw.get("warning_en") or ""
     return FieldSpec(
-        id=str(raw["id"]),
+        id=prefix + str(raw["id"]),
         kind=kind,
         label_ko=str(raw.get("label_ko", raw["id"])),
         label_en=str(raw.get("label_en", raw.get("label_ko", raw["id"]))),
         options=tuple(_option(o) for o in raw.get("options", ()) or ()),
         required=bool(raw.get("required", False)),
-        min=raw.get("min", rng.get("min")),
-        max=raw.get("max", rng.get("max")),
+        min=raw.get("min"),
+        max=raw.get("max"),
         unit=str(raw.get("unit", "")),
-        help_ko=str(raw.get("help_ko", raw.get("hint_ko", ""))),
-        help_en=str(raw.get("help_en", raw.get("hint_en", ""))),
-        visible_when=visible,
+        help_ko=str(help_ko),
+        help_en=str(help_en),
+        visible_when=_prefixed(when, prefix) if isinstance(when, dict) else None,
+        default=raw.get("default"),
     )
 
 
+def _prefixed(cond: dict[str, Any], prefix: str) -> dict[str, Any]:
+    """A condition whose ``field`` names carry *prefix* (fields nested under a payload key)."""
+    if not prefix:
+        return cond
+    out: dict[str, Any] = {}
+    for key, value in cond.items():
+        if key in ("all", "any"):
+            out[key] = [_prefixed(c, prefix) for c in value]
+        elif key == "not":
+            out[key] = _prefixed(value, prefix)
+        elif key == "field":
+            out[key] = prefix + str(value)
+        else:
+            out[key] = value
+    return out
+
+
+def _compound_fields(raw: dict[str, Any], path: str, prefix: str) -> list[FieldSpec]:
+    """Blood-pressure readings and glucose (value + timing) as plain fields."""
+    kind = raw.get("type")
+    fields: list[FieldSpec] = []
+    if kind == "bp_readings":
+        expected = int((raw.get("readings") or {}).get("expected", 2))
+        for i in range(expected):
+            for part in raw.get("parts", []):
+                spec = _plain_field(part, path, f"{prefix}{raw['id']}.{i}.")
+                fields.append(
+                    FieldSpec(
+                        **{
+                            **spec.__dict__,
+                            "label_ko": f"{spec.label_ko} ({i + 1}회)",
+                            "label_en": f"{spec.label_en} (reading {i + 1})",
+                        }
+                    )
+                )
+    else:
+        for part in raw.get("parts", []):
+            spec = _plain_field(part, path, f"{prefix}{raw['id']}.")
+            fields.append(spec)
+    return fields
+
+
+def _fields_of(raws: list[dict[str, Any]], path: str, prefix: str = "") -> list[FieldSpec]:
+    out: list[FieldSpec] = []
+    for raw in raws:
+        if raw.get("type") in ("bp_readings", "glucose") or (
+            raw.get("parts") and raw.get("type") != "derived"
+        ):
+            out.extend(_compound_fields(raw, path, prefix))
+        else:
+            out.append(_plain_field(raw, path, prefix))
+    return out
+
+
 def load_form(form_id: str) -> FormSpec:
-    """The form ``assets/forms/<form_id>.json`` (welfare_check, visit) as a :class:`FormSpec`."""
+    """The form ``assets/forms/<form_id>.json`` (welfare_check, visit) as a :class:`FormSpec`.
+
+    A ``vitals`` block (the visit) becomes its own first section with its fields under the
+    payload key it names; the other fields follow in one section.
+    """
     path = asset_path("forms", f"{form_id}.json")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as err:
         raise AssetError(f"{path}: cannot read the form ({err})") from err
-    sections_raw = data.get("sections")
-    if sections_raw is None:
-        sections_raw = [{"title_ko": data.get("title_ko", ""), "fields": data.get("fields", [])}]
-    sections = []
-    for s in sections_raw:
+    sections: list[SectionSpec] = []
+    vitals = data.get("vitals")
+    if vitals:
+        key = str(vitals.get("payload_key", "vitals"))
         sections.append(
             SectionSpec(
-                title_ko=str(s.get("title_ko", s.get("label_ko", ""))),
-                title_en=str(s.get("title_en", s.get("label_en", ""))),
-                fields=tuple(_field(f, str(path)) for f in s.get("fields", [])),
-                help_ko=str(s.get("help_ko", "")),
-                help_en=str(s.get("help_en", "")),
+                title_ko="활력징후",
+                title_en="Vital signs",
+                fields=tuple(_fields_of(vitals.get("fields", []), str(path), f"{key}.")),
+                help_ko=str(vitals.get("protocol_ko", "")),
+                help_en=str(vitals.get("protocol_en", "")),
             )
+        )
+    for s in data.get("sections", []):
+        sections.append(
+            SectionSpec(
+                title_ko=str(s.get("title_ko", "")),
+                title_en=str(s.get("title_en", "")),
+                fields=tuple(_fields_of(s.get("fields", []), str(path))),
+            )
+        )
+    if data.get("fields"):
+        title_ko = "생활 상황" if vitals else str(data.get("title_ko", form_id))
+        title_en = "Daily life" if vitals else str(data.get("title_en", form_id))
+        sections.append(
+            SectionSpec(title_ko, title_en, tuple(_fields_of(data["fields"], str(path))))
         )
     return FormSpec(
         id=str(data.get("id", form_id)),
         event_type=str(data.get("event_type", form_id)),
-        title_ko=str(data.get("title_ko", data.get("name_ko", form_id))),
-        title_en=str(data.get("title_en", data.get("name_en", form_id))),
+        title_ko=str(data.get("title_ko", form_id)),
+        title_en=str(data.get("title_en", form_id)),
         sections=tuple(sections),
-        notice_ko=str(data.get("notice_ko", data.get("warning_ko", ""))),
-        notice_en=str(data.get("notice_en", data.get("warning_en", ""))),
-        extra={k: v for k, v in data.items() if k not in ("sections", "fields")},
+        extra={k: v for k, v in data.items() if k not in ("sections", "fields", "vitals")},
     )
 
 
