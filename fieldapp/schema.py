@@ -137,4 +137,12 @@ def _initial(db: Database) -> None:
     )
 
 
+@migrations(name="0002_household_server_values")
+def _household_server_values(db: Database) -> None:
+    # The server's value of each household field that has a local edit applied on top
+    # ({field: value}, JSON), so a refused or conflicting edit can be rolled back to it
+    # (fieldapp.records.settle_household_edits) without waiting for the next pull.
+    db.execute("ALTER TABLE households ADD COLUMN server_values TEXT NOT NULL DEFAULT '{}'")
+
+
 SCHEMA_STEPS: tuple[str, ...] = tuple(m.name for m in migrations._migrations)

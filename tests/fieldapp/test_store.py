@@ -156,21 +156,24 @@ def test_steps_of_another_migration_set_do_not_count_as_too_new(store_path: Path
     Store.open(store_path, TEST_KEY).close()
 
 
-def _patched_migrations(monkeypatch: pytest.MonkeyPatch, *, fail_in_last: bool) -> tuple[str, ...]:
-    """Replace the app's steps by 0001 + 0002 (adds a table) + 0003 (may fail)."""
+def _patched_migrations(
+    monkeypatch: pytest.MonkeyPatch, *, fail_in_last: bool
+) -> tuple[str, ...]:
+    """Make the app know two more steps: 9002 adds a table, 9003 alters one and may fail."""
     steps = Migrations("fieldapp")
-    steps(name="0001_initial")(schema._initial)
+    for step in schema.migrations._migrations:
+        steps(name=step.name, transactional=step.transactional)(step.fn)
 
-    @steps(name="0002_extra_table")
+    @steps(name="9002_extra_table")
     def _extra(db: Database) -> None:
         db.execute("CREATE TABLE extra (x TEXT)")
-        db.execute("INSERT INTO extra VALUES ('written by 0002')")
+        db.execute("INSERT INTO extra VALUES ('written by 9002')")
 
-    @steps(name="0003_breaks")
+    @steps(name="9003_breaks")
     def _breaks(db: Database) -> None:
-        db.execute("ALTER TABLE households ADD COLUMN added_by_0003 TEXT")
+        db.execute("ALTER TABLE households ADD COLUMN added_by_9003 TEXT")
         if fail_in_last:
-            raise RuntimeError("step 0003 failed")
+            raise RuntimeError("step 9003 failed")
 
     names = tuple(m.name for m in steps._migrations)
     monkeypatch.setattr(schema, "migrations", steps)
@@ -182,7 +185,7 @@ def test_failing_step_on_a_new_database_leaves_nothing(
     store_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _patched_migrations(monkeypatch, fail_in_last=True)
-    with pytest.raises(RuntimeError, match="step 0003 failed"):
+    with pytest.raises(RuntimeError, match="step 9003 failed"):
         Store.open(store_path, TEST_KEY, create=True)
     monkeypatch.undo()
     conn = sqlcipher3.connect(str(store_path))
@@ -196,15 +199,15 @@ def test_failing_step_on_a_new_database_leaves_nothing(
 def test_failing_later_step_rolls_back_earlier_pending_steps(
     store_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    Store.open(store_path, TEST_KEY, create=True).close()  # at 0001 only
+    Store.open(store_path, TEST_KEY, create=True).close()  # at the current steps
     _patched_migrations(monkeypatch, fail_in_last=True)
-    with pytest.raises(RuntimeError, match="step 0003 failed"):
+    with pytest.raises(RuntimeError, match="step 9003 failed"):
         Store.open(store_path, TEST_KEY)
     monkeypatch.undo()
     with Store.open(store_path, TEST_KEY) as s:
-        assert s.schema_steps == ["0001_initial"]
+        assert s.schema_steps == list(schema.SCHEMA_STEPS)
         assert "extra" not in s.db.table_names()
-        assert "added_by_0003" not in s.db["households"].columns_dict
+        assert "added_by_9003" not in s.db["households"].columns_dict
 
 
 def test_pending_steps_apply_together(store_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -212,8 +215,8 @@ def test_pending_steps_apply_together(store_path: Path, monkeypatch: pytest.Monk
     names = _patched_migrations(monkeypatch, fail_in_last=False)
     with Store.open(store_path, TEST_KEY) as s:
         assert tuple(s.schema_steps) == names
-        assert [r["x"] for r in s.db.query("SELECT x FROM extra")] == ["written by 0002"]
-        assert "added_by_0003" in s.db["households"].columns_dict
+        assert [r["x"] for r in s.db.query("SELECT x FROM extra")] == ["written by 9002"]
+        assert "added_by_9003" in s.db["households"].columns_dict
     monkeypatch.undo()
     with pytest.raises(TooNewError):  # the older app now refuses it
         Store.open(store_path, TEST_KEY)
