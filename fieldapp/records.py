@@ -1,0 +1,865 @@
+"""Local domain operations on a :class:`~fieldapp.store.Store`.
+
+Households arrive from the server as wire dicts (``sync.protocol.Household`` in JSON form)
+and are kept with this device's unanswered field edits applied on top. Events are
+append-only: a correction is a new event of the same type whose ``amends`` names the event it
+corrects, a void is a ``void`` event naming the one it cancels; nothing is updated in place.
+Every write validates first and returns what it wrote or what changed, so views refresh only
+what they show.
+
+All functions expect to be called from the thread that owns the store.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from fieldapp.errors import FieldProblem, ValidationError
+from fieldapp.phone import format_phone, normalize_phone
+from fieldapp.schema import ACCEPTED, PENDING, REJECTED, SENT, SYNC_STATES
+from fieldapp.store import Store
+
+#: Household columns holding JSON (lists / objects); the rest are scalars.
+HOUSEHOLD_JSON_COLUMNS = (
+    "emergency_contacts",
+    "consent_general",
+    "consent_health",
+    "persons",
+    "assignments",
+    "assignment_history",
+    "field_versions",
+)
+_JSON_DEFAULTS: dict[str, Any] = {
+    "emergency_contacts": [],
+    "consent_general": None,
+    "consent_health": None,
+    "persons": [],
+    "assignments": {},
+    "assignment_history": [],
+    "field_versions": {},
+}
+_REQUIRED = ("id", "district_code", "dong_code", "household_type", "address_road")
+#: Household fields as they travel on the wire, in column order.
+HOUSEHOLD_FIELDS = (
+    "id",
+    "district_code",
+    "dong_code",
+    "household_type",
+    "address_road",
+    "address_detail",
+    "phone",
+    "risk_level",
+    "care_group",
+    "isolation_band",
+    "notes",
+    "emergency_contacts",
+    "consent_general",
+    "consent_health",
+    "persons",
+    "assignments",
+    "assignment_history",
+    "field_versions",
+    "alert_active",
+)
+_HOUSEHOLD_COLUMNS = (*HOUSEHOLD_FIELDS, "search_text", "server_values")
+_UPSERT_SQL = (
+    f"INSERT INTO households ({', '.join(_HOUSEHOLD_COLUMNS)}) "
+    f"VALUES ({', '.join('?' * len(_HOUSEHOLD_COLUMNS))}) ON CONFLICT(id) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in _HOUSEHOLD_COLUMNS if c != "id")
+)
+_UNSETTLED = (PENDING, SENT)
+_UPSERT_CHUNK = 2000
+
+_EVENT_BOOLS = ("skew_flag", "redacted", "late_handover")
+#: Event types that cannot be corrected or voided (they are records of the app itself).
+_NOT_AMENDABLE = frozenset({"void", "access_log"})
+ACCESS_ACTIONS = ("view", "edit", "print", "export")
+
+
+# ---------------------------------------------------------------------- basics
+
+
+def new_id() -> str:
+    """A new record id (UUID 4, as text), made where the record is made."""
+    return str(uuid.uuid4())
+
+
+def utc_now() -> str:
+    """The device's current time, ISO 8601 with offset (data, never order)."""
+    return datetime.now(UTC).isoformat()
+
+
+@dataclass
+class Changed:
+    """What a domain operation changed, by kind, as sets of ids."""
+
+    households: set[str] = field(default_factory=set)
+    events: set[str] = field(default_factory=set)
+    edits: set[str] = field(default_factory=set)
+    drafts: set[str] = field(default_factory=set)
+
+    def __bool__(self) -> bool:
+        return bool(self.households or self.events or self.edits or self.drafts)
+
+    def __or__(self, other: Changed) -> Changed:
+        return Changed(
+            self.households | other.households,
+            self.events | other.events,
+            self.edits | other.edits,
+            self.drafts | other.drafts,
+        )
+
+
+def _problem(field_name: str, message: str, message_ko: str = "") -> ValidationError:
+    return ValidationError([FieldProblem(field_name, message, message_ko)])
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _time_text(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+# ---------------------------------------------------------------------- households
+
+
+def _phone_forms(e164: str | None) -> list[str]:
+    """A phone number as people search for it: 010-1234-5678, 01012345678, 821012345678."""
+    if not e164:
+        return []
+    digits = "".join(ch for ch in e164 if ch.isdigit())
+    forms = [digits]
+    if digits.startswith("82"):
+        forms.append("0" + digits[2:])
+    with contextlib.suppress(ValueError):
+        forms.append(format_phone(e164))
+    return forms
+
+
+def search_text_for(household: Mapping[str, Any]) -> str:
+    """The lower-case haystack the household list searches: names, address, phones, dong."""
+    parts: list[str] = [p.get("name") or "" for p in household.get("persons") or []]
+    parts += [
+        household.get("address_road") or "",
+        household.get("address_detail") or "",
+        household.get("dong_code") or "",
+    ]
+    parts += _phone_forms(household.get("phone"))
+    for person in household.get("persons") or []:
+        parts += _phone_forms(person.get("phone"))
+    return " ".join(p for p in parts if p).lower()
+
+
+def _unsettled_edits(store: Store) -> dict[str, list[tuple[str, Any]]]:
+    """household id -> [(field, value)] of edits not yet answered, oldest first."""
+    out: dict[str, list[tuple[str, Any]]] = defaultdict(list)
+    rows = store.db.query(
+        "SELECT household_id, field, value FROM household_edits "
+        "WHERE sync_state IN (?, ?) ORDER BY local_order",
+        list(_UNSETTLED),
+    )
+    for r in rows:
+        value = json.loads(r["value"]) if r["value"] is not None else None
+        out[r["household_id"]].append((r["field"], value))
+    return out
+
+
+def _household_row(wire: Mapping[str, Any], edits: list[tuple[str, Any]]) -> tuple[Any, ...]:
+    """The column values of *wire* with *edits* applied on top (server values kept aside)."""
+    missing = [c for c in _REQUIRED if not wire.get(c)]
+    if missing:
+        raise _problem(
+            missing[0],
+            f"household {wire.get('id')!r} from the server has no {missing[0]}",
+        )
+    merged = dict(wire)
+    server_values: dict[str, Any] = {}
+    for name, value in edits:
+        if name not in server_values:
+            server_values[name] = merged.get(name, _JSON_DEFAULTS.get(name))
+        merged[name] = value
+    values: list[Any] = []
+    for col in HOUSEHOLD_FIELDS:
+        if col in _JSON_DEFAULTS:
+            v = merged.get(col, _JSON_DEFAULTS[col])
+            values.append(None if v is None else _dumps(v))
+        elif col == "alert_active":
+            values.append(int(bool(merged.get(col, False))))
+        else:
+            values.append(merged.get(col))
+    values.append(search_text_for(merged))
+    values.append(_dumps(server_values))
+    return tuple(values)
+
+
+def upsert_households(store: Store, households: Iterable[Mapping[str, Any]]) -> Changed:
+    """Store households as the server sent them, then this device's unanswered edits on top.
+
+    *households* are wire dicts (``Household.model_dump(mode="json")``). Fast for large
+    batches: one transaction, ``executemany`` in chunks. Returns the ids written.
+    """
+    changed = Changed()
+    with store.atomic():
+        edits = _unsettled_edits(store)
+        chunk: list[tuple[Any, ...]] = []
+        for wire in households:
+            hid = wire.get("id")
+            chunk.append(_household_row(wire, edits.get(hid, []) if hid else []))
+            changed.households.add(str(hid))
+            if len(chunk) >= _UPSERT_CHUNK:
+                store.conn.executemany(_UPSERT_SQL, chunk)
+                chunk.clear()
+        if chunk:
+            store.conn.executemany(_UPSERT_SQL, chunk)
+    return changed
+
+
+def _decode_household(row: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for col in HOUSEHOLD_FIELDS:
+        v = row[col]
+        if col in _JSON_DEFAULTS:
+            out[col] = json.loads(v) if v is not None else None
+        elif col == "alert_active":
+            out[col] = bool(v)
+        else:
+            out[col] = v
+    return out
+
+
+def get_household(store: Store, household_id: str) -> dict[str, Any] | None:
+    """The household as shown here (server state + local edits), wire-shaped, or None."""
+    with store.reading() as db:
+        rows = list(db.query("SELECT * FROM households WHERE id = ?", [household_id]))
+    return _decode_household(rows[0]) if rows else None
+
+
+def list_households(store: Store) -> list[dict[str, Any]]:
+    """Every household in scope, wire-shaped, ordered by dong and address."""
+    with store.reading() as db:
+        rows = db.query(
+            "SELECT * FROM households ORDER BY dong_code, address_road, address_detail, id"
+        )
+        return [_decode_household(r) for r in rows]
+
+
+def search_households(store: Store, text: str) -> list[dict[str, Any]]:
+    """Households whose search text holds every word of *text* (phone dashes ignored)."""
+    words = [w.lower() for w in text.split()]
+    words = [w.replace("-", "") if w.replace("-", "").isdigit() else w for w in words]
+    where = " AND ".join("search_text LIKE ? ESCAPE '\\'" for _ in words) or "1"
+    params = [
+        "%" + w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%" for w in words
+    ]
+    with store.reading() as db:
+        rows = db.query(
+            f"SELECT * FROM households WHERE {where} ORDER BY dong_code, address_road, id",
+            params,
+        )
+        return [_decode_household(r) for r in rows]
+
+
+# ---------------------------------------------------------------------- household edits
+
+
+def _normalize_edit_value(name: str, value: Any) -> Any:
+    """Clean what a form typed (phones to E.164, blank text to None) before checking it."""
+    if isinstance(value, str):
+        value = value.strip() or None
+    if name == "phone" and value is not None:
+        try:
+            return normalize_phone(value)
+        except ValueError as err:
+            raise _problem("phone", str(err), "전화번호 형식이 올바르지 않습니다.") from err
+    if name == "emergency_contacts" and isinstance(value, list):
+        contacts = []
+        for i, contact in enumerate(value):
+            contact = dict(contact) if isinstance(contact, Mapping) else contact
+            if isinstance(contact, dict) and contact.get("phone"):
+                try:
+                    contact["phone"] = normalize_phone(contact["phone"])
+                except ValueError as err:
+                    raise _problem(
+                        f"emergency_contacts[{i}].phone",
+                        str(err),
+                        "비상연락처 전화번호 형식이 올바르지 않습니다.",
+                    ) from err
+            contacts.append(contact)
+        return contacts
+    return value
+
+
+def _checked_value(household: dict[str, Any], name: str, value: Any) -> Any:
+    """Check *value* against the wire type of the field; return its JSON form."""
+    from pydantic import ValidationError as PydanticError
+
+    from sync.protocol import Household
+
+    try:
+        model = Household.model_validate({**household, name: value})
+    except PydanticError as err:
+        problems = [
+            FieldProblem(
+                ".".join(str(p) for p in e["loc"]) or name,
+                e["msg"],
+                "입력값을 확인해 주세요.",
+            )
+            for e in err.errors()
+        ]
+        raise ValidationError(problems) from None
+    return model.model_dump(mode="json")[name]
+
+
+def edit_household_field(
+    store: Store,
+    household_id: str,
+    field_name: str,
+    value: Any,
+    *,
+    user: str,
+    device_id: str,
+    device_time: str | None = None,
+) -> dict[str, Any] | None:
+    """Change one editable field here and queue the change for the server.
+
+    Records a ``household_edits`` row based on the field's current server version and shows
+    the new value at once. Returns the edit (wire-shaped) or None when the value is the same
+    as the one shown (nothing recorded).
+    """
+    from sync.protocol import EDITABLE_HOUSEHOLD_FIELDS
+
+    if field_name not in EDITABLE_HOUSEHOLD_FIELDS:
+        raise _problem(
+            field_name,
+            f"{field_name!r} cannot be edited on a device; editable fields are "
+            + ", ".join(EDITABLE_HOUSEHOLD_FIELDS),
+            "이 항목은 현장에서 수정할 수 없습니다.",
+        )
+    value = _normalize_edit_value(field_name, value)
+    with store.atomic() as db:
+        rows = list(db.query("SELECT * FROM households WHERE id = ?", [household_id]))
+        if not rows:
+            raise _problem(
+                "household_id",
+                f"household {household_id} is not on this device",
+                "이 기기에 없는 가구입니다.",
+            )
+        current = _decode_household(rows[0])
+        value = _checked_value(current, field_name, value)
+        if current[field_name] == value:
+            return None
+        server_values = json.loads(rows[0]["server_values"] or "{}")
+        server_values.setdefault(field_name, current[field_name])
+        edit = {
+            "id": new_id(),
+            "household_id": household_id,
+            "field": field_name,
+            "value": value,
+            "base_version": int(current["field_versions"].get(field_name, 0)),
+            "created_by": user,
+            "device_id": device_id,
+            "device_time": device_time or utc_now(),
+        }
+        order = db.execute(
+            "SELECT coalesce(max(local_order), 0) + 1 FROM household_edits"
+        ).fetchone()[0]
+        db.execute(
+            "INSERT INTO household_edits (id, household_id, field, value, base_version, "
+            "created_by, device_id, device_time, sync_state, local_order) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                edit["id"],
+                household_id,
+                field_name,
+                _dumps(value),
+                edit["base_version"],
+                user,
+                device_id,
+                edit["device_time"],
+                PENDING,
+                order,
+            ],
+        )
+        current[field_name] = value
+        encoded = _dumps(value) if field_name in _JSON_DEFAULTS and value is not None else value
+        db.execute(
+            f"UPDATE households SET {field_name} = ?, search_text = ?, server_values = ? "
+            "WHERE id = ?",
+            [encoded, search_text_for(current), _dumps(server_values), household_id],
+        )
+    return edit
+
+
+def pending_edits(store: Store, household_id: str) -> list[dict[str, Any]]:
+    """This device's edits of a household not yet answered, or refused, oldest first."""
+    with store.reading() as db:
+        rows = db.query(
+            "SELECT * FROM household_edits WHERE household_id = ? AND sync_state != ? "
+            "ORDER BY local_order",
+            [household_id, ACCEPTED],
+        )
+        out = []
+        for r in rows:
+            d = dict(r)
+            d["value"] = json.loads(r["value"]) if r["value"] is not None else None
+            out.append(d)
+        return out
+
+
+def settle_household_edits(store: Store, household_ids: Iterable[str] | None = None) -> Changed:
+    """Show the server's value again where a local edit was refused or lost a conflict.
+
+    Call after push results are applied. For each edited field with no edit still waiting
+    for an answer: if its latest edit was accepted, the local value is the server's now;
+    if it was rejected or turned into a conflict record, the server's value comes back.
+    """
+    changed = Changed()
+    with store.atomic() as db:
+        if household_ids is None:
+            rows = list(db.query("SELECT * FROM households WHERE server_values != '{}'"))
+        else:
+            rows = []
+            for hid in household_ids:
+                rows += db.query(
+                    "SELECT * FROM households WHERE id = ? AND server_values != '{}'", [hid]
+                )
+        for row in rows:
+            server_values = json.loads(row["server_values"])
+            household = _decode_household(row)
+            touched = False
+            for name in list(server_values):
+                edits = list(
+                    db.query(
+                        "SELECT sync_state, reject_reason FROM household_edits WHERE "
+                        "household_id = ? AND field = ? ORDER BY local_order DESC",
+                        [row["id"], name],
+                    )
+                )
+                if any(e["sync_state"] in _UNSETTLED for e in edits):
+                    continue
+                latest = edits[0] if edits else None
+                lost = latest is None or latest["sync_state"] == REJECTED
+                lost = lost or (latest["reject_reason"] or "").startswith("conflict")
+                if lost:
+                    household[name] = server_values[name]
+                del server_values[name]
+                touched = True
+            if touched:
+                values = list(_household_row(household, []))
+                values[-1] = _dumps(server_values)
+                store.conn.execute(_UPSERT_SQL, values)
+                changed.households.add(row["id"])
+    return changed
+
+
+# ---------------------------------------------------------------------- events
+
+
+def _decode_event(row: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(row)
+    out["payload"] = json.loads(row["payload"]) if row["payload"] is not None else None
+    for name in _EVENT_BOOLS:
+        out[name] = bool(row[name])
+    return out
+
+
+def get_event(store: Store, event_id: str) -> dict[str, Any] | None:
+    """One event with its local sync state, or None."""
+    with store.reading() as db:
+        rows = list(db.query("SELECT * FROM events WHERE id = ?", [event_id]))
+    return _decode_event(rows[0]) if rows else None
+
+
+def _clock_is_off(store: Store) -> bool:
+    try:
+        from fieldapp.syncstate import clock_is_off
+    except ImportError:  # pragma: no cover - syncstate ships with the app
+        return False
+    return bool(clock_is_off(store))
+
+
+def _check_amends(db: Any, event: Mapping[str, Any]) -> None:
+    """Refuse an amendment of an event that is unknown, of another kind, or already void."""
+    target_id = event.get("amends")
+    if not target_id:
+        if event["type"] == "void":
+            raise _problem(
+                "amends", "a void must name the event it cancels", "취소할 기록이 없습니다."
+            )
+        return
+    rows = list(db.query("SELECT * FROM events WHERE id = ?", [target_id]))
+    if not rows:
+        raise _problem(
+            "amends",
+            f"event {target_id} is not on this device, so it cannot be corrected or voided",
+            "수정하거나 취소할 원래 기록을 찾을 수 없습니다.",
+        )
+    target = rows[0]
+    if target["type"] in _NOT_AMENDABLE:
+        raise _problem(
+            "amends",
+            f"a {target['type']} event cannot be corrected or voided",
+            "이 기록은 수정하거나 취소할 수 없습니다.",
+        )
+    if target["household_id"] != event["household_id"]:
+        raise _problem(
+            "household_id",
+            "a correction or void must belong to the same household as the original",
+            "원래 기록과 같은 가구여야 합니다.",
+        )
+    if event["type"] != "void" and event["type"] != target["type"]:
+        raise _problem(
+            "type",
+            f"a correction of a {target['type']} event must also be a {target['type']} event",
+            "수정 기록은 원래 기록과 같은 종류여야 합니다.",
+        )
+    voided = list(db.query("SELECT id FROM events WHERE type = 'void' AND amends = ?", [target_id]))
+    if voided:
+        raise _problem(
+            "amends",
+            f"event {target_id} was already voided; it cannot be corrected or voided again",
+            "이미 취소된 기록입니다.",
+        )
+
+
+def append_event(store: Store, event: Mapping[str, Any]) -> dict[str, Any]:
+    """Validate *event*, store it as ``pending`` and return it as stored.
+
+    *event* has the wire fields of ``sync.protocol.Event``; ``id`` and ``device_time`` are
+    filled in when missing. The payload's ``result`` is computed by
+    :func:`fieldapp.validation.validate_event`, never taken from the caller. Raises
+    :class:`~fieldapp.errors.ValidationError` naming each bad field; nothing is written then.
+    """
+    from fieldapp.validation import validate_event
+
+    draft = dict(event)
+    draft.setdefault("id", new_id())
+    draft.setdefault("device_time", utc_now())
+    draft.setdefault("amends", None)
+    for server_field in ("sync_state", "reject_reason", "local_order", "server_time"):
+        draft.pop(server_field, None)
+    ev = validate_event(draft)
+    with store.atomic() as db:
+        if not list(db.query("SELECT 1 FROM households WHERE id = ?", [ev["household_id"]])):
+            raise _problem(
+                "household_id",
+                f"household {ev['household_id']} is not on this device",
+                "이 기기에 없는 가구입니다.",
+            )
+        if list(db.query("SELECT 1 FROM events WHERE id = ?", [ev["id"]])):
+            raise _problem(
+                "id",
+                f"an event with id {ev['id']} already exists; events are never changed, "
+                "record a correction instead",
+                "이미 저장된 기록입니다.",
+            )
+        _check_amends(db, ev)
+        order = db.execute("SELECT coalesce(max(local_order), 0) + 1 FROM events").fetchone()[0]
+        skew = bool(ev.get("skew_flag")) or _clock_is_off(store)
+        db.execute(
+            "INSERT INTO events (id, type, household_id, programme, created_by, device_id, "
+            "device_time, payload, amends, skew_flag, sync_state, local_order) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                ev["id"],
+                str(ev["type"]),
+                ev["household_id"],
+                None if ev.get("programme") is None else str(ev["programme"]),
+                ev["created_by"],
+                ev["device_id"],
+                _time_text(ev["device_time"]),
+                _dumps(ev["payload"]),
+                ev.get("amends"),
+                int(skew),
+                PENDING,
+                order,
+            ],
+        )
+        rows = list(db.query("SELECT * FROM events WHERE id = ?", [ev["id"]]))
+    return _decode_event(rows[0])
+
+
+def _original(store: Store, event_id: str) -> dict[str, Any]:
+    original = get_event(store, event_id)
+    if original is None:
+        raise _problem(
+            "amends",
+            f"event {event_id} is not on this device, so it cannot be corrected or voided",
+            "수정하거나 취소할 원래 기록을 찾을 수 없습니다.",
+        )
+    return original
+
+
+def correct_event(
+    store: Store,
+    original_id: str,
+    new_payload: Mapping[str, Any],
+    *,
+    user: str,
+    device_id: str,
+    device_time: str | None = None,
+) -> dict[str, Any]:
+    """Record a correction: a new event of the same type whose ``amends`` is *original_id*."""
+    original = _original(store, original_id)
+    return append_event(
+        store,
+        {
+            "type": original["type"],
+            "household_id": original["household_id"],
+            "programme": original["programme"],
+            "created_by": user,
+            "device_id": device_id,
+            "device_time": device_time or utc_now(),
+            "payload": dict(new_payload),
+            "amends": original_id,
+        },
+    )
+
+
+def void_event(
+    store: Store,
+    original_id: str,
+    reason: str,
+    *,
+    user: str,
+    device_id: str,
+    device_time: str | None = None,
+) -> dict[str, Any]:
+    """Cancel an event: a new ``void`` event with the *reason*, pointing at *original_id*."""
+    original = _original(store, original_id)
+    return append_event(
+        store,
+        {
+            "type": "void",
+            "household_id": original["household_id"],
+            "programme": original["programme"],
+            "created_by": user,
+            "device_id": device_id,
+            "device_time": device_time or utc_now(),
+            "payload": {"reason": reason},
+            "amends": original_id,
+        },
+    )
+
+
+def _when(event: Mapping[str, Any]) -> datetime:
+    value = event["device_time"]
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def resolve_amendments(events: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Annotate events with how corrections and voids apply to them (pure function).
+
+    Each returned event gets ``voided_by`` (the void that cancels it, or None),
+    ``superseded_by`` (the correction that replaces it, or None), ``effective`` (shown as
+    current), and ``original_id`` / ``original_device_time`` (the event a correction chain
+    started from). A void cancels its target and every correction built on it; of two
+    corrections of the same event the later device time wins (ties by id), so every device
+    resolves alike. Void events themselves are never effective.
+    """
+    evs = {e["id"]: dict(e) for e in events}
+    voids: dict[str, list[str]] = defaultdict(list)
+    children: dict[str, list[str]] = defaultdict(list)
+    for e in evs.values():
+        target = e.get("amends")
+        if target and target in evs:
+            (voids if e["type"] == "void" else children)[target].append(e["id"])
+
+    memo: dict[str, str | None] = {}
+
+    def voided_by(eid: str, depth: int = 0) -> str | None:
+        # a void that is itself voided no longer cancels anything
+        if eid not in memo:
+            memo[eid] = None
+            if depth < 64:
+                for v in sorted(voids.get(eid, [])):
+                    if voided_by(v, depth + 1) is None:
+                        memo[eid] = v
+                        break
+        return memo[eid]
+
+    for e in evs.values():
+        e["voided_by"] = voided_by(e["id"])
+        e["superseded_by"] = None
+        e["effective"] = False
+        e["original_id"] = e["id"]
+        e["original_device_time"] = e["device_time"]
+
+    def later(eid: str) -> tuple[datetime, str]:
+        return _when(evs[eid]), eid
+
+    roots = [
+        e
+        for e in evs.values()
+        if e["type"] != "void" and not (e.get("amends") and e["amends"] in evs)
+    ]
+    for root in roots:
+        current = root
+        seen = {root["id"]}
+        while True:
+            alive = [c for c in children.get(current["id"], []) if evs[c]["voided_by"] is None]
+            if current["voided_by"] is not None or not alive:
+                break
+            nxt = evs[max(alive, key=later)]
+            if nxt["id"] in seen:  # a cycle can only come from damaged data
+                break
+            current["superseded_by"] = nxt["id"]
+            seen.add(nxt["id"])
+            current = nxt
+        for eid in seen:
+            evs[eid]["original_id"] = root["id"]
+            evs[eid]["original_device_time"] = root["device_time"]
+        if root["voided_by"] is None and current["voided_by"] is None:
+            current["effective"] = True
+    return list(evs.values())
+
+
+def _timeline_key(e: Mapping[str, Any]) -> tuple[datetime, int]:
+    return _when(e), int(e.get("local_order") or 0)
+
+
+def household_events(store: Store, household_id: str) -> list[dict[str, Any]]:
+    """The household's whole timeline, newest first, each event with its sync state and
+    ``voided_by`` / ``superseded_by`` / ``effective`` (see :func:`resolve_amendments`)."""
+    with store.reading() as db:
+        rows = [
+            _decode_event(r)
+            for r in db.query("SELECT * FROM events WHERE household_id = ?", [household_id])
+        ]
+    return sorted(resolve_amendments(rows), key=_timeline_key, reverse=True)
+
+
+def effective_events(
+    store: Store, household_id: str, *, types: Iterable[str] | None = None
+) -> list[dict[str, Any]]:
+    """The events that count, newest first by ``original_device_time``: corrections in place
+    of what they correct, voided events and voids left out. Optionally only *types*."""
+    wanted = set(types) if types is not None else None
+    out = [
+        e
+        for e in household_events(store, household_id)
+        if e["effective"] and (wanted is None or e["type"] in wanted)
+    ]
+    return sorted(
+        out,
+        key=lambda e: (_when({"device_time": e["original_device_time"]}), e["local_order"]),
+        reverse=True,
+    )
+
+
+def log_access(
+    store: Store,
+    household_id: str,
+    action: str,
+    *,
+    user: str,
+    device_id: str,
+    reason: str | None = None,
+) -> dict[str, Any]:
+    """Append an access-log event: *user* on *device_id* did *action* to the household's record."""
+    if action not in ACCESS_ACTIONS:
+        raise _problem(
+            "action",
+            f"access action {action!r} is not one of {', '.join(ACCESS_ACTIONS)}",
+        )
+    payload: dict[str, Any] = {"action": action}
+    if reason is not None:
+        payload["reason"] = reason
+    return append_event(
+        store,
+        {
+            "type": "access_log",
+            "household_id": household_id,
+            "created_by": user,
+            "device_id": device_id,
+            "payload": payload,
+        },
+    )
+
+
+# ---------------------------------------------------------------------- drafts
+
+
+def save_draft(
+    store: Store,
+    draft_id: str,
+    form: str,
+    household_id: str | None,
+    data: Mapping[str, Any],
+) -> Changed:
+    """Keep a form's unsaved contents (replacing the previous copy of the same draft)."""
+    with store.atomic() as db:
+        db.execute(
+            "INSERT INTO drafts (id, household_id, form, data, updated_at) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT(id) DO UPDATE SET household_id = excluded.household_id, "
+            "form = excluded.form, data = excluded.data, updated_at = excluded.updated_at",
+            [draft_id, household_id, form, _dumps(dict(data)), utc_now()],
+        )
+    return Changed(drafts={draft_id})
+
+
+def _decode_draft(row: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(row)
+    out["data"] = json.loads(row["data"])
+    return out
+
+
+def load_draft(store: Store, draft_id: str) -> dict[str, Any] | None:
+    """A draft as ``{id, household_id, form, data, updated_at}``, or None."""
+    with store.reading() as db:
+        rows = list(db.query("SELECT * FROM drafts WHERE id = ?", [draft_id]))
+    return _decode_draft(rows[0]) if rows else None
+
+
+def delete_draft(store: Store, draft_id: str) -> Changed:
+    """Forget a draft (after its record was saved, or the worker discarded it)."""
+    with store.atomic() as db:
+        cur = db.execute("DELETE FROM drafts WHERE id = ?", [draft_id])
+    return Changed(drafts={draft_id} if cur.rowcount else set())
+
+
+def list_drafts(store: Store, household_id: str | None = None) -> list[dict[str, Any]]:
+    """Drafts, newest first; only one household's when *household_id* is given."""
+    sql = "SELECT * FROM drafts"
+    params: list[Any] = []
+    if household_id is not None:
+        sql += " WHERE household_id = ?"
+        params.append(household_id)
+    with store.reading() as db:
+        return [_decode_draft(r) for r in db.query(sql + " ORDER BY updated_at DESC", params)]
+
+
+# ---------------------------------------------------------------------- counts
+
+
+def pending_counts(store: Store) -> dict[str, Any]:
+    """Counts for the status bar: events and edits by sync state, and the device time of the
+    oldest record not yet accepted or refused (``None`` when everything is settled)."""
+    with store.reading() as db:
+        out: dict[str, Any] = {}
+        for table, key in (("events", "events"), ("household_edits", "edits")):
+            counts = dict.fromkeys(SYNC_STATES, 0)
+            for r in db.query(f"SELECT sync_state, count(*) AS n FROM {table} GROUP BY 1"):
+                counts[r["sync_state"]] = r["n"]
+            out[key] = counts
+        oldest = next(
+            db.query(
+                "SELECT min(t) AS t FROM (SELECT min(device_time) AS t FROM events "
+                "WHERE sync_state IN (?, ?) UNION ALL SELECT min(device_time) FROM "
+                "household_edits WHERE sync_state IN (?, ?))",
+                [*_UNSETTLED, *_UNSETTLED],
+            )
+        )["t"]
+    out["unsent"] = sum(out[k][PENDING] + out[k][SENT] for k in ("events", "edits"))
+    out["oldest_pending_device_time"] = oldest
+    return out
