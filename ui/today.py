@@ -1,0 +1,261 @@
+"""Today: the worklist from the cadence engine, most urgent first, each row saying why."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fieldapp import records
+from ui import data
+from ui.forms.builder import pick
+from ui.operations import OpChanges, OpRunner, QueryOp
+from ui.session import Session
+
+Index = QModelIndex | QPersistentModelIndex
+
+URGENCY_BG = {"immediate": "#fde0e0", "overdue": "#fff1d6", "due_today": "#e8f1fd"}
+
+
+@dataclass(frozen=True)
+class TodayRow:
+    household_id: str
+    name: str
+    address: str
+    urgency: str  # immediate | overdue | due_today | upcoming (the cadence engine's words)
+    reason_ko: str
+    reason_en: str
+    form: str  # form id to start (welfare_check, visit, screening:<id>)
+    due_date: str | None
+
+
+def _item_value(item: Any, *names: str, default: Any = None) -> Any:
+    for name in names:
+        value = item.get(name) if isinstance(item, dict) else getattr(item, name, None)
+        if value is not None:
+            return value
+    return default
+
+
+def load_worklist(
+    store: Any, programme: str | None, today: date
+) -> tuple[list[TodayRow], dict[str, tuple[str | None, str | None]]]:
+    """The worklist rows and each household's due state (for the household list)."""
+    from fieldapp import cadence
+
+    households = records.list_households(store)
+    events = {h["id"]: records.effective_events(store, h["id"]) for h in households}
+    items = cadence.worklist(households, events, programme, today)
+    by_id = {h["id"]: h for h in households}
+    rows: list[TodayRow] = []
+    due: dict[str, tuple[str | None, str | None]] = {}
+    for item in items:
+        hid = _item_value(item, "household_id")
+        h = by_id.get(hid)
+        if h is None:
+            continue
+        due_date = _item_value(item, "due_date", "due")
+        due_text = due_date.isoformat() if isinstance(due_date, date) else due_date
+        urgency = str(_item_value(item, "urgency", default="upcoming"))
+        form = str(_item_value(item, "form", "form_id", default="welfare_check"))
+        if form not in ("welfare_check", "visit") and not form.startswith("screening:"):
+            form = f"screening:{form}"
+        rows.append(
+            TodayRow(
+                household_id=hid,
+                name=data.primary_name(h),
+                address=data.household_label(h).split(" · ", 1)[-1],
+                urgency=urgency,
+                reason_ko=str(_item_value(item, "reason_ko", default="")),
+                reason_en=str(_item_value(item, "reason_en", default="")),
+                form=form,
+                due_date=due_text,
+            )
+        )
+        state = _item_value(item, "due_state", "state")
+        if hid not in due:
+            due[hid] = (str(state) if state else _state_of(urgency), due_text)
+    return rows, due
+
+
+def _state_of(urgency: str) -> str:
+    return {"overdue": "overdue", "due_today": "due_today", "immediate": "due_today"}.get(
+        urgency, "upcoming"
+    )
+
+
+class WorklistModel(QAbstractTableModel):
+    """The worklist as a table: urgency, name, address, why, form, due date."""
+
+    COLUMNS = ("urgency", "name", "address", "reason", "form", "due")
+    RowRole = Qt.ItemDataRole.UserRole + 1
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[TodayRow] = []
+
+    def set_rows(self, rows: list[TodayRow]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def rows(self) -> list[TodayRow]:
+        return self._rows
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        titles = (
+            self.tr("긴급도"),
+            self.tr("이름"),
+            self.tr("주소"),
+            self.tr("이유"),
+            self.tr("할 일"),
+            self.tr("기한"),
+        )
+        return titles[section] if 0 <= section < len(titles) else None
+
+    def urgency_text(self, urgency: str) -> str:
+        return {
+            "immediate": self.tr("즉시 조치"),
+            "overdue": self.tr("기한 지남"),
+            "due_today": self.tr("오늘"),
+            "upcoming": self.tr("예정"),
+        }.get(urgency, urgency)
+
+    def form_text(self, form: str) -> str:
+        if form == "welfare_check":
+            return self.tr("안부확인")
+        if form == "visit":
+            return self.tr("방문 기록")
+        if form.startswith("screening:"):
+            from fieldapp.instruments import get_instrument
+
+            try:
+                inst = get_instrument(form.split(":", 1)[1])
+            except KeyError:
+                return form
+            return pick(inst.name_ko, inst.name_en)
+        return form
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        col = self.COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return {
+                "urgency": self.urgency_text(row.urgency),
+                "name": row.name,
+                "address": row.address,
+                "reason": pick(row.reason_ko, row.reason_en),
+                "form": self.form_text(row.form),
+                "due": row.due_date or "",
+            }[col]
+        if role == Qt.ItemDataRole.BackgroundRole and row.urgency in URGENCY_BG:
+            return QBrush(QColor(URGENCY_BG[row.urgency]))
+        if (
+            role == Qt.ItemDataRole.ForegroundRole
+            and col == "urgency"
+            and row.urgency == "immediate"
+        ):
+            return QBrush(QColor("#b00020"))
+        if role == Qt.ItemDataRole.ToolTipRole and col == "reason":
+            return pick(row.reason_ko, row.reason_en)
+        if role == self.RowRole:
+            return row
+        return None
+
+
+class TodayPage(QWidget):
+    """The day's work. Enter or double-click starts the row's form."""
+
+    start_form = Signal(str, str)  # household id, form id
+    due_states = Signal(dict)  # household id -> (due state, due date)
+
+    def __init__(self, runner: OpRunner, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.runner = runner
+        self.session = session
+        self.model = WorklistModel(self)
+        layout = QVBoxLayout(self)
+        self.title = QLabel(self.tr("오늘 할 일"))
+        self.title.setObjectName("pageTitle")
+        self.summary = QLabel()
+        self.summary.setObjectName("hint")
+        layout.addWidget(self.title)
+        layout.addWidget(self.summary)
+        self.table = QTableView()
+        self.table.setObjectName("todayTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(30)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        for col, width in enumerate((90, 80, 250, 420, 150, 100)):
+            self.table.setColumnWidth(col, width)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.activated.connect(self._activate)
+        self.table.doubleClicked.connect(self._activate)
+        layout.addWidget(self.table, 1)
+        hint = QLabel(self.tr("행을 선택하고 Enter를 누르면 알맞은 양식이 열립니다."))
+        hint.setObjectName("hint")
+        layout.addWidget(hint)
+        self.setFocusProxy(self.table)
+        runner.changed.connect(self._on_changed)
+
+    def reload(self, today: date | None = None) -> None:
+        programme = self.session.programme
+        day = today or date.today()
+        QueryOp(self, lambda store: load_worklist(store, programme, day)).success(self._loaded).run(
+            self.runner
+        )
+
+    def _loaded(self, result: tuple[list[TodayRow], dict[str, Any]]) -> None:
+        rows, due = result
+        self.model.set_rows(rows)
+        counts = {
+            k: sum(1 for r in rows if r.urgency == k)
+            for k in ("immediate", "overdue", "due_today", "upcoming")
+        }
+        self.summary.setText(
+            self.tr("즉시 조치 %1 · 기한 지남 %2 · 오늘 %3 · 예정 %4")
+            .replace("%1", str(counts["immediate"]))
+            .replace("%2", str(counts["overdue"]))
+            .replace("%3", str(counts["due_today"]))
+            .replace("%4", str(counts["upcoming"]))
+        )
+        if rows and not self.table.currentIndex().isValid():
+            self.table.selectRow(0)
+        self.due_states.emit(due)
+
+    def _on_changed(self, changes: OpChanges) -> None:
+        if changes.events or changes.household_list or changes.households:
+            self.reload()
+
+    def _activate(self, index: QModelIndex) -> None:
+        if not index.isValid():
+            return
+        row: TodayRow = self.model.index(index.row(), 0).data(WorklistModel.RowRole)
+        self.start_form.emit(row.household_id, row.form)
