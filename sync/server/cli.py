@@ -477,6 +477,7 @@ def build_parser() -> argparse.ArgumentParser:
         description=DESCRIPTION,
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
+        allow_abbrev=False,  # `--password` must not pass for `--password-stdin`
     )
     parser.add_argument(
         "--database-url",
@@ -487,7 +488,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     def add(name: str, help_: str, func: Callable[[Context, argparse.Namespace], int]) -> Any:
-        cmd = sub.add_parser(name, help=help_, description=help_)
+        cmd = sub.add_parser(name, help=help_, description=help_, allow_abbrev=False)
         cmd.set_defaults(func=func)
         return cmd
 
@@ -654,7 +655,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``fieldapp-server``; returns the exit status."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # usage errors (2) and --help (0), already printed by argparse
+        return int(exc.code or 0)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         settings = Settings.from_env(database_url=args.database_url)

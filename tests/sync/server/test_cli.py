@@ -1,0 +1,415 @@
+"""``fieldapp-server``: the command contract, run as a real process where it matters."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import re
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+from sqlalchemy import select, text
+
+from sync import protocol as p
+from sync.server import db
+from sync.server.accesslog import append_access_log
+from sync.server.cli import build_parser, main
+from sync.server.models import META_ROW_ID, AccessLog, ServerMeta, User
+
+PASSWORD = "Demo-pass-2026"
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def run_cli(
+    *args: str, stdin: str = "", env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """``python -m sync.server.cli ARGS`` as a real process."""
+    full_env = {k: v for k, v in os.environ.items() if k != "FIELDAPP_DATABASE_URL"}
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "sync.server.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=full_env,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def call(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    *args: str,
+    stdin: str = "",
+) -> tuple[int, str, str]:
+    """``main(ARGS)`` in this process: (exit status, stdout, stderr)."""
+    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    status = main(list(args))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+@pytest.fixture
+def migrated(sqlite_url: str) -> str:
+    db.upgrade(sqlite_url)
+    return sqlite_url
+
+
+@pytest.fixture
+def district(migrated: str, capsys, monkeypatch) -> str:
+    status, _, err = call(
+        capsys, monkeypatch, "--database-url", migrated, "create-district", "11440", "마포구"
+    )
+    assert status == 0, err
+    return migrated
+
+
+def _subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return dict(action.choices)
+
+
+# --------------------------------------------------------------------------- documentation
+
+
+def test_every_subcommand_and_option_has_help() -> None:
+    parser = build_parser()
+    assert parser.description
+    subcommands = _subcommands(parser)
+    action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    helped = {choice.dest: choice.help for choice in action._choices_actions}
+    required = {
+        "migrate",
+        "seed-demo",
+        "create-district",
+        "create-user",
+        "import-households",
+        "serve",
+        "export-access-log",
+        "verify-access-log",
+        "purge-expired",
+        "rotate-epoch",
+    }
+    assert required <= set(subcommands)
+    undocumented = []
+    for name, sub in subcommands.items():
+        if not helped.get(name) or not sub.description:
+            undocumented.append(name)
+        for option in sub._actions:
+            if option.help in (None, "", argparse.SUPPRESS):
+                undocumented.append(f"{name} {'/'.join(option.option_strings) or option.dest}")
+    for option in parser._actions:
+        if option.help in (None, "") and not isinstance(option, argparse._SubParsersAction):
+            undocumented.append("/".join(option.option_strings) or option.dest)
+    assert undocumented == []
+
+
+def test_help_runs_as_a_module() -> None:
+    result = run_cli("--help")
+    assert result.returncode == 0
+    for name in ("migrate", "seed-demo", "import-households", "rotate-epoch"):
+        assert name in result.stdout
+    epoch_help = run_cli("rotate-epoch", "--help")
+    assert "restoring a backup" in epoch_help.stdout
+
+
+def test_password_is_never_an_argument(capsys, monkeypatch) -> None:
+    status, _, err = call(
+        capsys,
+        monkeypatch,
+        "create-user",
+        "kim",
+        "--role",
+        "nurse",
+        "--district",
+        "1",
+        "--password",
+        "x",
+    )
+    assert status == 2 and "unrecognized arguments: --password x" in err
+
+
+# --------------------------------------------------------------------------- users, districts
+
+
+def test_migrate_create_district_and_user_as_processes(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'server.sqlite3'}"
+    env = {"FIELDAPP_DATABASE_URL": url}  # the URL from the environment, not a flag
+    assert run_cli("migrate", env=env).returncode == 0
+    made = run_cli("create-district", "11440", "마포구", env=env)
+    assert made.returncode == 0, made.stderr
+    user = run_cli(
+        "create-user",
+        "kim.nurse",
+        "--role",
+        "nurse",
+        "--district",
+        "11440",
+        "--password-stdin",
+        stdin=PASSWORD + "\n",
+        env=env,
+    )
+    assert user.returncode == 0, user.stderr
+    assert PASSWORD not in user.stdout + user.stderr
+
+    again = run_cli(
+        "create-user",
+        "kim.nurse",
+        "--role",
+        "nurse",
+        "--district",
+        "11440",
+        "--password-stdin",
+        stdin=PASSWORD + "\n",
+        env=env,
+    )
+    assert again.returncode == 1
+    assert again.stderr.strip().splitlines() == ["fieldapp-server: user 'kim.nurse' already exists"]
+
+    engine = db.make_engine(url)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(select(User.username, User.role, User.password_hash)).all()
+    finally:
+        engine.dispose()
+    assert [(r.username, r.role) for r in rows] == [("kim.nurse", "nurse")]
+    assert PASSWORD not in rows[0].password_hash
+
+
+@pytest.mark.parametrize(
+    ("password", "expected"),
+    [("short1A", "at least 10"), ("alllowercaseletters", "only one kind of character")],
+)
+def test_weak_password_states_the_rule(district, capsys, monkeypatch, password, expected) -> None:
+    status, _out, err = call(
+        capsys,
+        monkeypatch,
+        "--database-url",
+        district,
+        "create-user",
+        "lee",
+        "--role",
+        "volunteer",
+        "--district",
+        "11440",
+        "--password-stdin",
+        stdin=password + "\n",
+    )
+    assert status == 1
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert expected in err and "rule: at least 10 characters" in err
+
+
+def test_unknown_district_and_missing_password(district, capsys, monkeypatch) -> None:
+    status, _, err = call(
+        capsys,
+        monkeypatch,
+        "--database-url",
+        district,
+        "create-user",
+        "lee",
+        "--role",
+        "volunteer",
+        "--district",
+        "99999",
+        "--password-stdin",
+        stdin=PASSWORD + "\n",
+    )
+    assert (status, err) == (1, "fieldapp-server: district 99999 does not exist; create it first\n")
+    status, _, err = call(
+        capsys,
+        monkeypatch,
+        "--database-url",
+        district,
+        "create-user",
+        "lee",
+        "--role",
+        "volunteer",
+        "--district",
+        "11440",
+    )
+    assert status == 1 and "--password-stdin" in err
+
+
+def test_unmigrated_and_unreachable_databases(tmp_path, capsys, monkeypatch) -> None:
+    fresh = f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+    status, _, err = call(capsys, monkeypatch, "--database-url", fresh, "create-district", "1", "x")
+    assert status == 1 and "run `fieldapp-server migrate` first" in err
+    result = run_cli(
+        "--database-url", "postgresql+psycopg://nobody:secret@127.0.0.1:1/none", "migrate"
+    )
+    assert result.returncode == 1
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "cannot use the database" in result.stderr
+    assert "secret" not in result.stderr
+
+
+def test_rotate_epoch(district, capsys, monkeypatch) -> None:
+    engine = db.make_engine(district)
+    with engine.connect() as conn:
+        before = conn.execute(select(ServerMeta.epoch)).scalar_one()
+    status, out, _ = call(capsys, monkeypatch, "--database-url", district, "rotate-epoch")
+    with engine.connect() as conn:
+        after = conn.execute(
+            select(ServerMeta.epoch).where(ServerMeta.id == META_ROW_ID)
+        ).scalar_one()
+    engine.dispose()
+    assert status == 0
+    assert after != before and after in out
+
+
+# --------------------------------------------------------------------------- access log
+
+
+@pytest.fixture
+def logged(district: str) -> Iterator[tuple[str, list[int]]]:
+    """A database with five access-log entries."""
+    from datetime import UTC, datetime, timedelta
+
+    engine = db.make_engine(district)
+    maker = db.make_sessionmaker(engine)
+    start = datetime(2026, 3, 1, 9, tzinfo=UTC)
+    with maker.begin() as session:
+        ids = [
+            append_access_log(
+                session,
+                username="kim.nurse",
+                action="view",
+                household_id=f"hh-{i}",
+                device_id="dev-1",
+                at=start + timedelta(days=i),
+            ).id
+            for i in range(5)
+        ]
+    engine.dispose()
+    yield district, ids
+
+
+def _sql(url: str, statement: str, **params: object) -> None:
+    engine = db.make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text(statement), params)
+    engine.dispose()
+
+
+def test_verify_access_log_intact(logged) -> None:
+    url, _ = logged
+    result = run_cli("--database-url", url, "verify-access-log")
+    assert result.returncode == 0, result.stderr
+    assert "intact: 5 entries" in result.stdout
+
+
+def test_verify_access_log_detects_a_changed_entry(logged) -> None:
+    url, ids = logged
+    _sql(url, "UPDATE access_log SET household_id = 'hh-other' WHERE id = :id", id=ids[3])
+    result = run_cli("--database-url", url, "verify-access-log")
+    assert result.returncode == 1
+    assert f"access-log entry {ids[3]}: its contents do not match" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_verify_access_log_detects_a_deleted_entry(logged, capsys, monkeypatch) -> None:
+    url, ids = logged
+    _sql(url, "DELETE FROM access_log WHERE id = :id", id=ids[2])
+    status, _, err = call(capsys, monkeypatch, "--database-url", url, "verify-access-log")
+    assert status == 1
+    assert f"first: access-log entry {ids[3]}: does not follow the entry before it" in err
+
+
+def test_export_access_log_by_day(logged, tmp_path, capsys, monkeypatch) -> None:
+    url, _ = logged
+    out_file = tmp_path / "log.csv"
+    status, out, _ = call(
+        capsys,
+        monkeypatch,
+        "--database-url",
+        url,
+        "export-access-log",
+        "--since",
+        "2026-03-02",
+        "--until",
+        "2026-03-03",
+        str(out_file),
+    )
+    assert status == 0 and "wrote 2 access-log entries" in out
+    lines = out_file.read_text(encoding="utf-8-sig").splitlines()
+    assert len(lines) == 3 and "hh-1" in lines[1] and "hh-2" in lines[2]
+    status, _, err = call(
+        capsys,
+        monkeypatch,
+        "--database-url",
+        url,
+        "export-access-log",
+        "--since",
+        "March",
+        str(out_file),
+    )
+    assert status == 2 and "YYYY-MM-DD" in err
+
+
+def test_purge_expired_uses_retention_settings(logged, capsys, monkeypatch) -> None:
+    url, _ = logged
+    monkeypatch.setenv("FIELDAPP_ACCESS_LOG_RETENTION_DAYS", "1")
+    status, out, _ = call(capsys, monkeypatch, "--database-url", url, "purge-expired", "--dry-run")
+    assert status == 0 and "would delete 5 access-log entries" in out
+    status, out, _ = call(capsys, monkeypatch, "--database-url", url, "purge-expired")
+    assert status == 0 and "deleted 5 access-log entries older than 1 days" in out
+    engine = db.make_engine(url)
+    with engine.connect() as conn:
+        actions = conn.execute(select(AccessLog.action)).scalars().all()
+    engine.dispose()
+    assert actions == ["retention_anchor"]
+    status, _, _ = call(capsys, monkeypatch, "--database-url", url, "verify-access-log")
+    assert status == 0
+
+
+# --------------------------------------------------------------------------- serve
+
+
+def test_serve_answers_and_stops(migrated: str) -> None:
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "sync.server.cli",
+            "--database-url",
+            migrated,
+            "serve",
+            "--port",
+            "0",
+            "--log-level",
+            "info",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stderr is not None
+        port = None
+        for line in proc.stderr:  # blocks until uvicorn reports the bound port
+            if match := re.search(r"Uvicorn running on http://127\.0\.0\.1:(\d+)", line):
+                port = int(match.group(1))
+                break
+        assert port, "serve never reported its port"
+        response = requests.get(f"http://127.0.0.1:{port}{p.HEALTH_PATH}", timeout=10)
+        assert response.status_code == 200
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=30)
+    assert proc.returncode == 0
+
+
+def test_serve_refuses_an_unmigrated_database(sqlite_url: str) -> None:
+    result = run_cli("--database-url", sqlite_url, "serve", "--port", "0")
+    assert result.returncode == 1
+    assert "run `fieldapp-server migrate` first" in result.stderr
