@@ -121,8 +121,15 @@ def _problem(field_name: str, message: str, message_ko: str = "") -> ValidationE
     return ValidationError([FieldProblem(field_name, message, message_ko)])
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+_loads = json.JSONDecoder().decode
+
+
 def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    """Compact JSON (one shared encoder: ``json.dumps`` with options builds one per call)."""
+    if not value and isinstance(value, list | dict):
+        return "[]" if isinstance(value, list) else "{}"
+    return _ENCODER.encode(value)
 
 
 def _time_text(value: Any) -> Any:
@@ -175,27 +182,27 @@ def _unsettled_edits(store: Store) -> dict[str, list[tuple[str, Any]]]:
 
 def _household_row(wire: Mapping[str, Any], edits: list[tuple[str, Any]]) -> tuple[Any, ...]:
     """The column values of *wire* with *edits* applied on top (server values kept aside)."""
-    missing = [c for c in _REQUIRED if not wire.get(c)]
-    if missing:
-        raise _problem(
-            missing[0],
-            f"household {wire.get('id')!r} from the server has no {missing[0]}",
-        )
-    merged = dict(wire)
+    for col in _REQUIRED:
+        if not wire.get(col):
+            raise _problem(col, f"household {wire.get('id')!r} from the server has no {col}")
+    merged: Mapping[str, Any] = wire
     server_values: dict[str, Any] = {}
-    for name, value in edits:
-        if name not in server_values:
-            server_values[name] = merged.get(name, _JSON_DEFAULTS.get(name))
-        merged[name] = value
+    if edits:
+        merged = dict(wire)
+        for name, value in edits:
+            if name not in server_values:
+                server_values[name] = merged.get(name, _JSON_DEFAULTS.get(name))
+            merged[name] = value
+    get = merged.get
     values: list[Any] = []
     for col in HOUSEHOLD_FIELDS:
         if col in _JSON_DEFAULTS:
-            v = merged.get(col, _JSON_DEFAULTS[col])
+            v = get(col, _JSON_DEFAULTS[col])
             values.append(None if v is None else _dumps(v))
         elif col == "alert_active":
-            values.append(int(bool(merged.get(col, False))))
+            values.append(1 if get(col) else 0)
         else:
-            values.append(merged.get(col))
+            values.append(get(col))
     values.append(search_text_for(merged))
     values.append(_dumps(server_values))
     return tuple(values)
@@ -228,7 +235,7 @@ def _decode_household(row: Mapping[str, Any]) -> dict[str, Any]:
     for col in HOUSEHOLD_FIELDS:
         v = row[col]
         if col in _JSON_DEFAULTS:
-            out[col] = json.loads(v) if v is not None else None
+            out[col] = _loads(v) if v is not None else None
         elif col == "alert_active":
             out[col] = bool(v)
         else:
@@ -243,13 +250,38 @@ def get_household(store: Store, household_id: str) -> dict[str, Any] | None:
     return _decode_household(rows[0]) if rows else None
 
 
+_SELECT_FIELDS = f"SELECT {', '.join(HOUSEHOLD_FIELDS)} FROM households"
+_DECODERS = tuple(
+    (col, 1 if col in _JSON_DEFAULTS else 2 if col == "alert_active" else 0)
+    for col in HOUSEHOLD_FIELDS
+)
+
+
+def _decode_tuple(row: tuple[Any, ...]) -> dict[str, Any]:
+    """A ``_SELECT_FIELDS`` row as a wire dict (the fast path for long lists)."""
+    out: dict[str, Any] = {}
+    for (col, kind), v in zip(_DECODERS, row, strict=True):
+        if kind == 1:
+            out[col] = _loads(v) if v is not None else None
+        elif kind == 2:
+            out[col] = bool(v)
+        else:
+            out[col] = v
+    return out
+
+
+def _select_households(store: Store, where: str, params: list[Any]) -> list[dict[str, Any]]:
+    with store.reading():
+        cur = store.conn.execute(
+            f"{_SELECT_FIELDS} WHERE {where} ORDER BY dong_code, address_road, address_detail, id",
+            params,
+        )
+        return [_decode_tuple(r) for r in cur]
+
+
 def list_households(store: Store) -> list[dict[str, Any]]:
     """Every household in scope, wire-shaped, ordered by dong and address."""
-    with store.reading() as db:
-        rows = db.query(
-            "SELECT * FROM households ORDER BY dong_code, address_road, address_detail, id"
-        )
-        return [_decode_household(r) for r in rows]
+    return _select_households(store, "1", [])
 
 
 def search_households(store: Store, text: str) -> list[dict[str, Any]]:
@@ -260,12 +292,7 @@ def search_households(store: Store, text: str) -> list[dict[str, Any]]:
     params = [
         "%" + w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%" for w in words
     ]
-    with store.reading() as db:
-        rows = db.query(
-            f"SELECT * FROM households WHERE {where} ORDER BY dong_code, address_road, id",
-            params,
-        )
-        return [_decode_household(r) for r in rows]
+    return _select_households(store, where, params)
 
 
 # ---------------------------------------------------------------------- household edits

@@ -15,7 +15,7 @@ import sqlcipher3
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from fieldapp import schema
+from fieldapp import records, schema
 from fieldapp.errors import (
     CorruptError,
     DiskFullError,
@@ -156,9 +156,7 @@ def test_steps_of_another_migration_set_do_not_count_as_too_new(store_path: Path
     Store.open(store_path, TEST_KEY).close()
 
 
-def _patched_migrations(
-    monkeypatch: pytest.MonkeyPatch, *, fail_in_last: bool
-) -> tuple[str, ...]:
+def _patched_migrations(monkeypatch: pytest.MonkeyPatch, *, fail_in_last: bool) -> tuple[str, ...]:
     """Make the app know two more steps: 9002 adds a table, 9003 alters one and may fail."""
     steps = Migrations("fieldapp")
     for step in schema.migrations._migrations:
@@ -351,31 +349,36 @@ def test_sql_mistakes_are_bugs_not_store_errors(store: Store) -> None:
 # ------------------------------------------------------------------ crash safety
 
 _CHILD = """
-import sys, uuid
+import sys
 from pathlib import Path
+from fieldapp import records
 from fieldapp.store import Store
 
 store = Store.open(Path(sys.argv[1]), bytes.fromhex(sys.argv[2]))
 i = 0
 while True:
-    event_id = str(uuid.uuid4())
-    with store.atomic() as db:
-        order = db.execute("SELECT coalesce(max(local_order), 0) + 1 FROM events").fetchone()[0]
-        db.execute(
-            "INSERT INTO events (id, type, household_id, created_by, device_id, device_time,"
-            " payload, local_order) VALUES (?, 'note', 'h1', 'u1', 'd1', '2026-01-01T00:00:00+00:00', ?, ?)",
-            [event_id, '{"text": "' + "x" * (i % 3000) + '"}', order],
-        )
-    print(event_id, flush=True)
+    event = records.append_event(store, {
+        "type": "note", "household_id": sys.argv[3], "created_by": "vol_test",
+        "device_id": "device-kill-test", "payload": {"text": "메모 " + "가" * (i % 2000)},
+    })
+    print(event["id"], flush=True)
     i += 1
 """
+_HOUSEHOLD = {
+    "id": "33333333-3333-4333-8333-333333333333",
+    "district_code": "11440",
+    "dong_code": "1144055500",
+    "household_type": "elderly_alone",
+    "address_road": "서울특별시 마포구 가상로 1",
+}
 
 
 @pytest.mark.timeout(120)
 def test_sigkill_mid_write_loop_keeps_every_committed_event(store_path: Path) -> None:
-    Store.open(store_path, TEST_KEY, create=True).close()
+    with Store.open(store_path, TEST_KEY, create=True) as s:
+        records.upsert_households(s, [_HOUSEHOLD])
     child = subprocess.Popen(
-        [sys.executable, "-c", _CHILD, str(store_path), TEST_KEY.hex()],
+        [sys.executable, "-c", _CHILD, str(store_path), TEST_KEY.hex(), _HOUSEHOLD["id"]],
         stdout=subprocess.PIPE,
         text=True,
     )
