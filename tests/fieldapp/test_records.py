@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fieldapp import records
 from fieldapp.errors import ValidationError
@@ -490,3 +492,45 @@ def test_pending_counts(with_household: Store) -> None:
     assert counts["edits"][PENDING] == 1
     assert counts["unsent"] == 4
     assert counts["oldest_pending_device_time"] == "2026-03-01T08:00:00+00:00"
+
+
+@st.composite
+def amendment_histories(draw: st.DrawFn) -> list[dict[str, Any]]:
+    """Random originals, corrections (of anything earlier) and voids, as one device makes."""
+    events: list[dict[str, Any]] = []
+    for i in range(draw(st.integers(1, 12))):
+        kind = draw(st.sampled_from(["original", "correction", "void"])) if events else "original"
+        targets = [e for e in events if e["type"] == "note"]
+        target = draw(st.sampled_from(targets))["id"] if kind != "original" else None
+        events.append(
+            {
+                "id": f"e{i:02d}",
+                "type": "void" if kind == "void" else "note",
+                "amends": target,
+                "device_time": f"2026-01-01T00:{draw(st.integers(0, 59)):02d}:00+00:00",
+            }
+        )
+    return events
+
+
+@settings(max_examples=200, deadline=None)
+@given(amendment_histories(), st.randoms(use_true_random=False))
+def test_each_original_has_at_most_one_effective_version(
+    events: list[dict[str, Any]], rnd: Any
+) -> None:
+    resolved = records.resolve_amendments(events)
+    shuffled = list(events)
+    rnd.shuffle(shuffled)
+    again = {e["id"]: e["effective"] for e in records.resolve_amendments(shuffled)}
+    assert {e["id"]: e["effective"] for e in resolved} == again  # order does not matter
+    by_root: dict[str, list[str]] = {}
+    for e in resolved:
+        assert not (e["type"] == "void" and e["effective"])
+        assert not (e["voided_by"] and e["effective"])
+        if e["effective"]:
+            by_root.setdefault(e["original_id"], []).append(e["id"])
+    assert all(len(ids) == 1 for ids in by_root.values())
+    originals = [e for e in resolved if e["type"] == "note" and e["amends"] is None]
+    for o in originals:  # an original that is not voided always shows some version
+        if o["voided_by"] is None:
+            assert o["id"] in by_root
