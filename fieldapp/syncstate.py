@@ -275,6 +275,12 @@ def apply_push_results(
             else:
                 db.execute(f"UPDATE {table} SET sync_state = ? WHERE id = ?", [PENDING, item_id])
         db.execute("DELETE FROM outbox_batches WHERE idempotency_key = ?", [batch.idempotency_key])
+        edited = {i["edit"]["household_id"] for i in batch.items if i["kind"] == "household_edit"}
+        if edited:
+            from fieldapp import records
+
+            # A refused or conflicting edit shows the server's value again.
+            records.settle_household_edits(store, sorted(edited))
     return outcome
 
 

@@ -632,7 +632,12 @@ class SyncEngine:
     def _pull_all(self, report: SyncReport) -> None:
         while True:
             self._check_cancel()
-            params: dict[str, Any] = {"limit": self.pull_limit}
+            counts = syncstate.local_counts(self.store)
+            # The device reports what it still holds unsent (for the supervisor's board).
+            params: dict[str, Any] = {"limit": self.pull_limit, "pending": counts.pending}
+            age = _age_s(counts.oldest_pending_time)
+            if age is not None:
+                params["oldest_pending_s"] = int(age)
             cursor = self.store.get_meta(syncstate.META_CURSOR)
             if cursor:
                 params["cursor"] = cursor
