@@ -22,6 +22,7 @@ import binascii
 import contextlib
 import errno
 import json
+import logging
 import os
 import secrets
 import tempfile
@@ -35,6 +36,8 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from fieldapp.errors import CorruptError, DiskFullError, StoreError, WrongKeyError
+
+log = logging.getLogger("fieldapp.keys")
 
 FORMAT_VERSION = 1
 KEY_BYTES = 32
@@ -109,6 +112,12 @@ def wrap_key(db_key: bytes, password: str, *, kdf: KdfParams = DEFAULT_KDF) -> d
     nonce = secrets.token_bytes(NONCE_BYTES)
     header = _header(kdf, _b64(salt))
     ciphertext = AESGCM(_derive(password, salt, kdf)).encrypt(nonce, bytes(db_key), _aad(header))
+    log.info(
+        "device key wrapped (argon2id t=%d m=%dKiB p=%d)",
+        kdf.time_cost,
+        kdf.memory_cost_kib,
+        kdf.parallelism,
+    )
     return {**header, "nonce": _b64(nonce), "ciphertext": _b64(ciphertext)}
 
 
@@ -169,6 +178,7 @@ def unwrap_key(blob: dict[str, Any], password: str) -> bytes:
     try:
         return AESGCM(_derive(password, salt, kdf)).decrypt(nonce, ciphertext, _aad(header))
     except InvalidTag:
+        log.warning("unlock refused: the password does not match the wrapped key")
         raise WrongKeyError(
             "The password does not match the one this laptop was last unlocked with. Try "
             "again, or sign in online if your password was changed."

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import secrets
 import sqlite3
 import threading
@@ -37,6 +38,8 @@ from fieldapp.errors import (
     TooNewError,
     WrongKeyError,
 )
+
+log = logging.getLogger("fieldapp.store")
 
 KEY_BYTES = 32
 DEFAULT_BUSY_TIMEOUT_MS = 5000
@@ -115,6 +118,7 @@ def translate_errors(path: Path | None = None) -> Iterator[None]:
         known = _store_error(err, path)
         if known is None:
             raise
+        log.warning("%s: %s (%s)", type(known).__name__, err, getattr(err, "sqlite_errorname", "?"))
         raise known from err
 
 
@@ -186,6 +190,7 @@ class Store:
         except BaseException:
             conn.close()
             raise
+        log.info("opened local database (schema %s)", schema.SCHEMA_STEPS[-1])
         return store
 
     def _applied_steps(self) -> list[str]:
@@ -205,6 +210,7 @@ class Store:
     def _refuse_too_new(self) -> None:
         unknown = [s for s in self._applied_steps() if s not in schema.SCHEMA_STEPS]
         if unknown:
+            log.warning("refused a database with unknown schema steps %s", unknown)
             raise TooNewError(
                 f"The local database {self.path} was written by a newer version of 돌봄노트 "
                 f"(schema step {unknown[-1]!r} is unknown to this version). Please update the "
@@ -213,10 +219,13 @@ class Store:
 
     def _migrate(self) -> None:
         """Apply every pending schema step in one transaction (all or nothing)."""
-        if not schema.migrations.pending(self.db):
+        pending = [m.name for m in schema.migrations.pending(self.db)]
+        if not pending:
             return
         with self.atomic():
             schema.migrations.apply(self.db)
+        for name in pending:
+            log.info("schema step %s applied", name)
 
     @property
     def schema_steps(self) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 import os
 import unicodedata
 from pathlib import Path
@@ -197,3 +198,19 @@ def test_copied_database_needs_the_password_and_survives_a_password_change(
         unwrap_key(load_wrapped(key_path), PASSWORD)
     with Store.open(db_path, unwrap_key(load_wrapped(key_path), new_password)) as s:
         assert s.get_meta("who") == "합성 가구"
+
+
+def test_logs_never_hold_the_password_or_the_key(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="fieldapp")
+    blob = wrap_key(DB_KEY, PASSWORD, kdf=FAST)
+    with pytest.raises(WrongKeyError):
+        unwrap_key(blob, "틀린-비밀번호-0000")
+    Store.open(tmp_path / "local.db", DB_KEY, create=True).close()
+    with pytest.raises(WrongKeyError):
+        Store.open(tmp_path / "local.db", bytes(32))
+    assert "wrapped" in caplog.text and "password does not match" in caplog.text
+    assert "schema step" in caplog.text and "WrongKeyError" in caplog.text
+    for secret in (PASSWORD, "틀린-비밀번호-0000", DB_KEY.hex(), base64.b64encode(DB_KEY).decode()):
+        assert secret not in caplog.text
