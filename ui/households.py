@@ -72,7 +72,7 @@ class HouseholdsPage(QWidget):
             self.tr("모든 방문 상태"),
             [
                 (v, label("due_state", v))
-                for v in ("overdue", "due_today", "due_soon", "upcoming", "not_due")
+                for v in ("immediate", "overdue", "due_today", "upcoming", "not_due")
             ],
         )
         for combo in (self.programme, self.risk, self.care, self.due_state):

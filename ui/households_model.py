@@ -26,7 +26,7 @@ from PySide6.QtGui import QBrush, QColor
 Index = QModelIndex | QPersistentModelIndex
 
 RISK_ORDER = {"high": 0, "medium": 1, "low": 2, None: 3}
-DUE_ORDER = {"overdue": 0, "due_today": 1, "due_soon": 2, "upcoming": 3, "not_due": 4, None: 5}
+DUE_ORDER = {"immediate": 0, "overdue": 1, "due_today": 2, "upcoming": 3, "not_due": 4, None: 5}
 
 
 @dataclass(slots=True)
@@ -42,7 +42,7 @@ class HouseholdRow:
     risk_level: str | None
     care_group: str | None
     programmes: tuple[str, ...]
-    due_state: str | None = None  # overdue | due_today | due_soon | upcoming | not_due
+    due_state: str | None = None  # immediate | overdue | due_today | upcoming | not_due
     due_date: str | None = None  # YYYY-MM-DD
     search_text: str = ""  # lower-case haystack: names, address, phone (digits too), dong
     extra: dict[str, Any] = field(default_factory=dict)
@@ -75,7 +75,7 @@ def _labels() -> dict[str, dict[str | None, str]]:
         "due_state": {
             "overdue": t("labels", "기한 지남"),
             "due_today": t("labels", "오늘"),
-            "due_soon": t("labels", "곧"),
+            "immediate": t("labels", "즉시 조치"),
             "upcoming": t("labels", "예정"),
             "not_due": t("labels", "여유"),
             None: "—",
@@ -209,7 +209,7 @@ class HouseholdTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole:
             if col == "risk_level" and row.risk_level == "high":
                 return QBrush(QColor("#b00020"))
-            if col == "due" and row.due_state == "overdue":
+            if col == "due" and row.due_state in ("immediate", "overdue"):
                 return QBrush(QColor("#b00020"))
         if role == Qt.ItemDataRole.ToolTipRole and col == "address":
             return row.address

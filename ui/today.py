@@ -38,14 +38,16 @@ class TodayRow:
     reason_en: str
     form: str  # form id to start (welfare_check, visit, screening:<id>)
     due_date: str | None
+    rank: int = 3
 
 
-def _item_value(item: Any, *names: str, default: Any = None) -> Any:
-    for name in names:
-        value = item.get(name) if isinstance(item, dict) else getattr(item, name, None)
-        if value is not None:
-            return value
-    return default
+def form_of(form_id: str) -> str:
+    """The app's form id for a cadence form id (instrument ids become ``screening:<id>``)."""
+    if not form_id:
+        return "welfare_check"
+    if form_id in ("welfare_check", "visit") or form_id.startswith("screening:"):
+        return form_id
+    return f"screening:{form_id}"
 
 
 def load_worklist(
@@ -55,44 +57,33 @@ def load_worklist(
     from fieldapp import cadence
 
     households = records.list_households(store)
-    events = {h["id"]: records.effective_events(store, h["id"]) for h in households}
-    items = cadence.worklist(households, events, programme, today)
-    by_id = {h["id"]: h for h in households}
+    programmes = [programme] if programme else ["welfare_check", "visiting_health"]
     rows: list[TodayRow] = []
     due: dict[str, tuple[str | None, str | None]] = {}
-    for item in items:
-        hid = _item_value(item, "household_id")
-        h = by_id.get(hid)
-        if h is None:
-            continue
-        due_date = _item_value(item, "due_date", "due")
-        due_text = due_date.isoformat() if isinstance(due_date, date) else due_date
-        urgency = str(_item_value(item, "urgency", default="upcoming"))
-        form = str(_item_value(item, "form", "form_id", default="welfare_check"))
-        if form not in ("welfare_check", "visit") and not form.startswith("screening:"):
-            form = f"screening:{form}"
-        rows.append(
-            TodayRow(
-                household_id=hid,
-                name=data.primary_name(h),
-                address=data.household_label(h).split(" · ", 1)[-1],
-                urgency=urgency,
-                reason_ko=str(_item_value(item, "reason_ko", default="")),
-                reason_en=str(_item_value(item, "reason_en", default="")),
-                form=form,
-                due_date=due_text,
+    by_id = {h["id"]: h for h in households}
+    for prog in programmes:
+        mine = [h for h in households if (h.get("assignments") or {}).get(prog)]
+        events = {h["id"]: records.effective_events(store, h["id"]) for h in mine}
+        for h in mine:
+            info = cadence.due_state(h, events[h["id"]], prog, today)
+            due[h["id"]] = (info.state, info.next_due.isoformat() if info.next_due else None)
+        for item in cadence.worklist(mine, events, prog, today):
+            h = by_id[item.household_id]
+            rows.append(
+                TodayRow(
+                    household_id=item.household_id,
+                    name=data.primary_name(h),
+                    address=data.household_label(h).split(" · ", 1)[-1],
+                    urgency=item.state,
+                    reason_ko=item.reason_ko,
+                    reason_en=item.reason_en,
+                    form=form_of(item.form_id),
+                    due_date=item.next_due.isoformat() if item.next_due else None,
+                    rank=item.urgency_rank,
+                )
             )
-        )
-        state = _item_value(item, "due_state", "state")
-        if hid not in due:
-            due[hid] = (str(state) if state else _state_of(urgency), due_text)
+    rows.sort(key=lambda r: (r.rank, r.due_date or "9999"))
     return rows, due
-
-
-def _state_of(urgency: str) -> str:
-    return {"overdue": "overdue", "due_today": "due_today", "immediate": "due_today"}.get(
-        urgency, "upcoming"
-    )
 
 
 class WorklistModel(QAbstractTableModel):

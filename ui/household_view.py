@@ -1,0 +1,723 @@
+"""One household: profile with editable fields and conflict cards, consents, timeline with sync
+state, vitals trends, screening history, open actions, assignment history. Every opening is
+written to the access log."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fieldapp import records
+from fieldapp.instruments import load_instruments
+from ui import data
+from ui.charts import trend_chart, vitals_series
+from ui.forms.builder import pick
+from ui.households_model import label
+from ui.operations import CollectionOp, OpChanges, OpRunner, QueryOp
+from ui.session import Session
+
+EDITABLE = (
+    "phone",
+    "address_road",
+    "address_detail",
+    "household_type",
+    "risk_level",
+    "care_group",
+    "notes",
+)
+CHOICES: dict[str, tuple[str, ...]] = {
+    "household_type": ("elderly_alone", "midlife_alone", "youth_alone", "jjokbang", "other"),
+    "risk_level": ("high", "medium", "low"),
+    "care_group": ("intensive", "regular", "self_support"),
+}
+
+
+@dataclass
+class HouseholdDetail:
+    """Everything the view shows, read in one operation."""
+
+    household: dict[str, Any]
+    events: list[dict[str, Any]]
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
+    drafts: list[dict[str, Any]] = field(default_factory=list)
+    pending_fields: set[str] = field(default_factory=set)
+
+
+def load_detail(store: Any, household_id: str) -> HouseholdDetail | None:
+    h = records.get_household(store, household_id)
+    if h is None:
+        return None
+    with store.reading() as db:
+        conflicts = [
+            {**json.loads(r["data"]), "status": r["status"]}
+            for r in db.query(
+                "SELECT data, status FROM conflicts WHERE household_id = ? AND status = 'open'",
+                [household_id],
+            )
+        ]
+    pending = {e["field"] for e in records.pending_edits(store, household_id)}
+    return HouseholdDetail(
+        household=h,
+        events=records.household_events(store, household_id),
+        conflicts=conflicts,
+        drafts=records.list_drafts(store, household_id),
+        pending_fields=pending,
+    )
+
+
+def open_and_log(
+    store: Any, household_id: str, user: str, device_id: str
+) -> tuple[HouseholdDetail | None, OpChanges]:
+    """Write the access-log entry for viewing, then read the household."""
+    records.log_access(store, household_id, "view", user=user, device_id=device_id)
+    return load_detail(store, household_id), OpChanges(events=True, sync_state=True)
+
+
+def field_label(name: str) -> str:
+    from PySide6.QtCore import QCoreApplication
+
+    t = QCoreApplication.translate
+    return {
+        "phone": t("household", "전화"),
+        "address_road": t("household", "도로명주소"),
+        "address_detail": t("household", "상세주소"),
+        "household_type": t("household", "가구 유형"),
+        "risk_level": t("household", "위험도"),
+        "care_group": t("household", "관리군"),
+        "isolation_band": t("household", "고립 위험"),
+        "notes": t("household", "메모"),
+        "emergency_contacts": t("household", "비상 연락처"),
+        "consent_general": t("household", "개인정보 동의"),
+        "consent_health": t("household", "민감정보(건강) 동의"),
+    }.get(name, name)
+
+
+def value_text(name: str, value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if name == "phone":
+        return data.phone_text(value)
+    if name in ("household_type", "risk_level", "care_group"):
+        return label(name, value)
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def event_summary(e: dict[str, Any]) -> str:
+    """One line saying what an event recorded."""
+    p = e.get("payload") or {}
+    if e.get("redacted"):
+        return "(임상 기록: 권한 없음)"
+    t = e.get("type")
+    result = p.get("result") or {}
+    if t == "screening":
+        name = p.get("instrument_id", "")
+        try:
+            inst = load_instruments()[name]
+            name = pick(inst.name_ko, inst.name_en)
+        except KeyError:
+            pass
+        band = pick(result.get("band_label_ko") or "", result.get("band_label_en") or "")
+        return f"{name}: {p.get('total')}점 {band}".strip()
+    if t == "visit":
+        vit = p.get("vitals") or {}
+        parts = []
+        bp = [r for r in vit.get("bp") or [] if r.get("systolic")]
+        if bp:
+            parts.append("혈압 " + ", ".join(f"{r['systolic']}/{r.get('diastolic')}" for r in bp))
+        if (vit.get("glucose") or {}).get("value") is not None:
+            parts.append(f"혈당 {vit['glucose']['value']}")
+        if vit.get("weight_kg") is not None:
+            parts.append(f"체중 {vit['weight_kg']}kg")
+        return " · ".join(parts) or "방문"
+    if t == "welfare_check":
+        return (
+            f"{p.get('method', '')} · {p.get('reached', '')} · 단계 {p.get('escalation_level', 0)}"
+        )
+    if t == "referral":
+        return (
+            f"[{p.get('urgency')}/{p.get('status')}] {p.get('target', '')}: {p.get('reason', '')}"
+        )
+    if t == "note":
+        return str(p.get("text", ""))
+    if t == "access_log":
+        return f"열람 기록: {p.get('action')}" + (f" ({p['reason']})" if p.get("reason") else "")
+    if t == "void":
+        return f"취소: {p.get('reason', '')}"
+    return ""
+
+
+def type_text(t: str) -> str:
+    from PySide6.QtCore import QCoreApplication
+
+    tr = QCoreApplication.translate
+    return {
+        "visit": tr("household", "방문"),
+        "screening": tr("household", "선별검사"),
+        "welfare_check": tr("household", "안부확인"),
+        "referral": tr("household", "조치·의뢰"),
+        "note": tr("household", "메모"),
+        "access_log": tr("household", "열람"),
+        "void": tr("household", "취소"),
+    }.get(t, t)
+
+
+def _table(headers: list[str]) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.verticalHeader().hide()
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+    table.setAlternatingRowColors(True)
+    table.horizontalHeader().setStretchLastSection(True)
+    table.verticalHeader().setDefaultSectionSize(28)
+    return table
+
+
+def _fill(table: QTableWidget, rows: list[list[str]], ids: list[str] | None = None) -> None:
+    table.setRowCount(len(rows))
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            item = QTableWidgetItem(text)
+            item.setToolTip(text)
+            if ids is not None and c == 0:
+                item.setData(Qt.ItemDataRole.UserRole, ids[r])
+            table.setItem(r, c, item)
+
+
+def _when(e: dict[str, Any]) -> str:
+    return str(e.get("device_time", ""))[:16].replace("T", " ")
+
+
+class ConflictCard(QFrame):
+    """Mine / theirs / who / when for one field; choose one."""
+
+    chosen = Signal(str, object)  # field, value
+
+    def __init__(self, conflict: dict[str, Any], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("conflictCard")
+        self.setStyleSheet(
+            "QFrame#conflictCard { background: #fff8e1; border: 1px solid #e0b000; border-radius: 6px; }"
+        )
+        name = conflict["field"]
+        layout = QGridLayout(self)
+        title = QLabel(
+            self.tr("충돌: %1 — 두 값 중 하나를 고르세요").replace("%1", field_label(name))
+        )
+        title.setStyleSheet("font-weight: bold;")
+        layout.addWidget(title, 0, 0, 1, 3)
+        for row, (who, value, by, at) in enumerate(
+            (
+                (
+                    self.tr("내 값"),
+                    conflict.get("mine"),
+                    conflict.get("mine_by"),
+                    conflict.get("mine_at"),
+                ),
+                (
+                    self.tr("다른 값"),
+                    conflict.get("theirs"),
+                    conflict.get("theirs_by"),
+                    conflict.get("theirs_at"),
+                ),
+            ),
+            start=1,
+        ):
+            layout.addWidget(QLabel(f"{who}: <b>{value_text(name, value)}</b>"), row, 0)
+            layout.addWidget(
+                QLabel(f"{by or '?'} · {str(at or '')[:16].replace('T', ' ')}"), row, 1
+            )
+            button = QPushButton(self.tr("이 값 선택"))
+            button.clicked.connect(lambda _=False, v=value: self.chosen.emit(name, v))
+            layout.addWidget(button, row, 2)
+
+
+class HouseholdView(QWidget):
+    """The whole record of one household. Opening it writes an access-log entry."""
+
+    start_form = Signal(str, str)  # household id, form id
+    resume_draft = Signal(str, dict)  # household id, draft
+    correct_event = Signal(str, dict)  # household id, event to correct
+    back = Signal()
+
+    def __init__(
+        self, runner: OpRunner, session: Session, household_id: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.runner = runner
+        self.session = session
+        self.household_id = household_id
+        self.detail: HouseholdDetail | None = None
+        self.setObjectName("householdView")
+        layout = QVBoxLayout(self)
+
+        head = QHBoxLayout()
+        back = QPushButton(self.tr("← 목록"))
+        back.setShortcut("Alt+Left")
+        back.clicked.connect(self.back)
+        self.title = QLabel()
+        self.title.setObjectName("pageTitle")
+        self.subtitle = QLabel()
+        self.subtitle.setObjectName("hint")
+        titles = QVBoxLayout()
+        titles.addWidget(self.title)
+        titles.addWidget(self.subtitle)
+        head.addWidget(back, 0, Qt.AlignmentFlag.AlignTop)
+        head.addLayout(titles, 1)
+        self.welfare_button = QPushButton(self.tr("안부확인 기록"))
+        self.welfare_button.clicked.connect(
+            lambda: self.start_form.emit(household_id, "welfare_check")
+        )
+        self.visit_button = QPushButton(self.tr("방문 기록"))
+        self.visit_button.clicked.connect(lambda: self.start_form.emit(household_id, "visit"))
+        self.screen_button = QToolButton()
+        self.screen_button.setText(self.tr("선별검사 ▾"))
+        self.screen_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.screen_button)
+        for inst in sorted(load_instruments().values(), key=lambda i: i.name_ko):
+            action = menu.addAction(pick(inst.name_ko, inst.name_en))
+            action.triggered.connect(
+                lambda _=False, iid=inst.id: self.start_form.emit(household_id, f"screening:{iid}")
+            )
+        self.screen_button.setMenu(menu)
+        for b in (self.welfare_button, self.visit_button, self.screen_button):
+            head.addWidget(b, 0, Qt.AlignmentFlag.AlignTop)
+        clinical = session.is_clinical or session.role in ("supervisor", "admin")
+        self.visit_button.setVisible(clinical)
+        self.screen_button.setVisible(clinical)
+        layout.addLayout(head)
+
+        self.banners = QVBoxLayout()
+        layout.addLayout(self.banners)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("householdTabs")
+        layout.addWidget(self.tabs, 1)
+        self._build_profile_tab()
+        self.timeline = _table(
+            [
+                self.tr("시각"),
+                self.tr("종류"),
+                self.tr("내용"),
+                self.tr("작성자"),
+                self.tr("동기화"),
+            ]
+        )
+        self.timeline.setColumnWidth(0, 130)
+        self.timeline.setColumnWidth(1, 90)
+        self.timeline.setColumnWidth(2, 560)
+        self.timeline.setColumnWidth(3, 110)
+        self.timeline.doubleClicked.connect(self._correct_selected)
+        tl = QWidget()
+        tl_layout = QVBoxLayout(tl)
+        tl_layout.addWidget(self.timeline)
+        hint = QLabel(
+            self.tr("기록을 두 번 누르면 정정 기록을 작성합니다 (원래 기록은 그대로 남습니다).")
+        )
+        hint.setObjectName("hint")
+        tl_layout.addWidget(hint)
+        self.tabs.addTab(tl, self.tr("타임라인"))
+        self.charts_box = QWidget()
+        self.charts_layout = QGridLayout(self.charts_box)
+        self.tabs.addTab(self.charts_box, self.tr("건강 추이"))
+        self.screenings = _table(
+            [
+                self.tr("날짜"),
+                self.tr("검사"),
+                self.tr("총점"),
+                self.tr("판정"),
+                self.tr("필요 조치"),
+            ]
+        )
+        self.screenings.setColumnWidth(1, 260)
+        self.screenings.setColumnWidth(3, 160)
+        self.tabs.addTab(self.screenings, self.tr("선별검사 이력"))
+        self.actions_table = _table(
+            [self.tr("날짜"), self.tr("긴급도"), self.tr("상태"), self.tr("내용")]
+        )
+        self.tabs.addTab(self.actions_table, self.tr("조치·의뢰"))
+        self.assignments = _table(
+            [
+                self.tr("사업"),
+                self.tr("담당자"),
+                self.tr("배정한 사람"),
+                self.tr("시각"),
+                self.tr("사유"),
+            ]
+        )
+        self.tabs.addTab(self.assignments, self.tr("담당 이력"))
+        runner.changed.connect(self._on_changed)
+
+    def _build_profile_tab(self) -> None:
+        page = QWidget()
+        outer = QHBoxLayout(page)
+        left = QVBoxLayout()
+        self.conflict_box = QVBoxLayout()
+        left.addLayout(self.conflict_box)
+        box = QGroupBox(self.tr("기본 정보 (수정하면 서버와 필드별로 병합됩니다)"))
+        form = QFormLayout(box)
+        self.editors: dict[str, QWidget] = {}
+        for name in EDITABLE:
+            if name in CHOICES:
+                editor = QComboBox()
+                editor.addItem("—", None)
+                for value in CHOICES[name]:
+                    editor.addItem(label(name, value), value)
+            else:
+                editor = QLineEdit()
+            editor.setObjectName(f"edit:{name}")
+            self.editors[name] = editor
+            form.addRow(field_label(name), editor)
+        self.pending_label = QLabel()
+        self.pending_label.setObjectName("hint")
+        form.addRow("", self.pending_label)
+        save = QPushButton(self.tr("변경 저장"))
+        save.setObjectName("primary")
+        save.clicked.connect(self.save_edits)
+        form.addRow("", save)
+        left.addWidget(box)
+        left.addStretch(1)
+        right = QVBoxLayout()
+        self.people_box = QGroupBox(self.tr("가구원 · 비상 연락처"))
+        self.people = QLabel()
+        self.people.setWordWrap(True)
+        self.people.setTextFormat(Qt.TextFormat.RichText)
+        QVBoxLayout(self.people_box).addWidget(self.people)
+        self.consent_box = QGroupBox(self.tr("동의"))
+        self.consents = QLabel()
+        self.consents.setWordWrap(True)
+        QVBoxLayout(self.consent_box).addWidget(self.consents)
+        self.drafts_box = QGroupBox(self.tr("작성 중인 양식"))
+        self.drafts_layout = QVBoxLayout(self.drafts_box)
+        right.addWidget(self.people_box)
+        right.addWidget(self.consent_box)
+        right.addWidget(self.drafts_box)
+        right.addStretch(1)
+        outer.addLayout(left, 3)
+        outer.addLayout(right, 2)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(page)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.tabs.addTab(scroll, self.tr("개요"))
+
+    # ------------------------------------------------------------------ loading
+
+    def open(self) -> None:
+        """Log the view and load the household."""
+        hid, user, device = self.household_id, self.session.username, self.session.device_id
+        CollectionOp(self, lambda store: open_and_log(store, hid, user, device)).success(
+            self._show
+        ).run(self.runner)
+
+    def reload(self) -> None:
+        hid = self.household_id
+        QueryOp(self, lambda store: load_detail(store, hid)).success(self._show).run(self.runner)
+
+    def _on_changed(self, changes: OpChanges) -> None:
+        if changes.touches(self.household_id) or changes.conflicts:
+            self.reload()
+
+    def _show(self, detail: HouseholdDetail | None) -> None:
+        if detail is None:
+            self.title.setText(self.tr("이 가구는 더 이상 이 기기에 없습니다"))
+            self.subtitle.setText(
+                self.tr("담당이 바뀌었을 수 있습니다. 동기화 화면의 인계 기록을 확인하세요.")
+            )
+            self.tabs.setEnabled(False)
+            return
+        self.detail = detail
+        h = detail.household
+        self.title.setText(data.primary_name(h) or self.tr("(이름 없음)"))
+        self.subtitle.setText(
+            " · ".join(
+                x
+                for x in (
+                    data.household_label(h).split(" · ", 1)[-1],
+                    data.dong_name(h.get("dong_code")),
+                    data.phone_text(h.get("phone")),
+                    label("household_type", h.get("household_type")),
+                    self.tr("위험도 %1").replace("%1", label("risk_level", h.get("risk_level"))),
+                    label("care_group", h.get("care_group")) if h.get("care_group") else "",
+                )
+                if x
+            )
+        )
+        self._show_profile(detail)
+        self._show_timeline(detail.events)
+        self._show_charts(detail.events)
+        self._show_screenings(detail.events)
+        self._show_actions(detail.events)
+        self._show_assignments(h)
+
+    def _show_profile(self, detail: HouseholdDetail) -> None:
+        h = detail.household
+        for name, editor in self.editors.items():
+            value = h.get(name)
+            if isinstance(editor, QComboBox):
+                editor.setCurrentIndex(max(0, editor.findData(value)))
+            else:
+                assert isinstance(editor, QLineEdit)
+                editor.setText(data.phone_text(value) if name == "phone" else (value or ""))
+        pending = ", ".join(field_label(f) for f in sorted(detail.pending_fields))
+        self.pending_label.setText(
+            self.tr("전송 대기 중인 수정: %1").replace("%1", pending) if pending else ""
+        )
+        while self.conflict_box.count():
+            item = self.conflict_box.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        for conflict in detail.conflicts:
+            card = ConflictCard(conflict)
+            card.chosen.connect(self._choose_conflict_value)
+            self.conflict_box.addWidget(card)
+        people = []
+        for p in h.get("persons") or []:
+            people.append(
+                f"<b>{p.get('name', '')}</b> · {p.get('birth_date') or ''} · {p.get('sex') or ''} · "
+                f"{data.phone_text(p.get('phone'))}"
+            )
+        for c in h.get("emergency_contacts") or []:
+            people.append(
+                self.tr("비상 연락처: %1").replace(
+                    "%1",
+                    f"{c.get('name', '')} ({c.get('relation') or ''}) {data.phone_text(c.get('phone'))}",
+                )
+            )
+        self.people.setText("<br>".join(people) or "—")
+        consent_lines = []
+        for key in ("consent_general", "consent_health"):
+            c = h.get(key)
+            state = self.tr("동의함") if c and c.get("given") else self.tr("동의 없음")
+            date = f" ({c.get('date')})" if c and c.get("date") else ""
+            consent_lines.append(f"{field_label(key)}: {state}{date}")
+        self.consents.setText("\n".join(consent_lines))
+        while self.drafts_layout.count():
+            item = self.drafts_layout.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        if not detail.drafts:
+            self.drafts_layout.addWidget(QLabel(self.tr("없음")))
+        for d in detail.drafts:
+            button = QPushButton(
+                self.tr("이어서 작성: %1 (%2)")
+                .replace("%1", d["form"])
+                .replace("%2", str(d["updated_at"])[:16].replace("T", " "))
+            )
+            button.clicked.connect(
+                lambda _=False, draft=d: self.resume_draft.emit(self.household_id, draft)
+            )
+            self.drafts_layout.addWidget(button)
+
+    def _show_timeline(self, events: list[dict[str, Any]]) -> None:
+        rows, ids = [], []
+        for e in events:
+            state = label("sync_state", e.get("sync_state"))
+            if e.get("reject_reason"):
+                state += f" ({e['reject_reason']})"
+            summary = event_summary(e)
+            if e.get("voided_by"):
+                summary = "[취소됨] " + summary
+            elif e.get("superseded_by"):
+                summary = "[정정됨] " + summary
+            if e.get("amends") and e.get("type") != "void":
+                summary = "[정정] " + summary
+            rows.append(
+                [_when(e), type_text(e.get("type", "")), summary, e.get("created_by", ""), state]
+            )
+            ids.append(e["id"])
+        _fill(self.timeline, rows, ids)
+
+    def _show_charts(self, events: list[dict[str, Any]]) -> None:
+        while self.charts_layout.count():
+            item = self.charts_layout.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        s = vitals_series(events)
+        bp = trend_chart(
+            self.tr("혈압 (두 번 측정 평균)"),
+            [
+                (self.tr("수축기"), s["systolic"], "#c62828"),
+                (self.tr("이완기"), s["diastolic"], "#1565c0"),
+            ],
+            limits=[(self.tr("140/90 기준"), 140, "#999999")],
+            unit="mmHg",
+        )
+        glucose = trend_chart(
+            self.tr("혈당"),
+            [(self.tr("혈당"), s["glucose"], "#6a1b9a")],
+            limits=[(self.tr("저혈당 70"), 70, "#c62828")],
+            unit="mg/dL",
+        )
+        weight = trend_chart(
+            self.tr("체중"), [(self.tr("체중"), s["weight"], "#2e7d32")], unit="kg"
+        )
+        self.charts_layout.addWidget(bp, 0, 0, 1, 2)
+        self.charts_layout.addWidget(glucose, 1, 0)
+        self.charts_layout.addWidget(weight, 1, 1)
+
+    def _show_screenings(self, events: list[dict[str, Any]]) -> None:
+        rows = []
+        for e in events:
+            if e.get("type") != "screening" or not e.get("effective") or e.get("redacted"):
+                continue
+            p = e.get("payload") or {}
+            r = p.get("result") or {}
+            name = p.get("instrument_id", "")
+            try:
+                inst = load_instruments()[name]
+                name = pick(inst.name_ko, inst.name_en)
+            except KeyError:
+                pass
+            actions = "; ".join(
+                pick(a.get("text_ko", ""), a.get("text_en", "")) for a in r.get("actions", [])
+            )
+            rows.append(
+                [
+                    _when(e)[:10],
+                    name,
+                    str(p.get("total", "")),
+                    pick(r.get("band_label_ko") or "", r.get("band_label_en") or ""),
+                    actions,
+                ]
+            )
+        _fill(self.screenings, rows)
+
+    def _show_actions(self, events: list[dict[str, Any]]) -> None:
+        rows = []
+        closed = {
+            (e.get("payload") or {}).get("closes") for e in events if e.get("type") == "referral"
+        }
+        for e in events:
+            if not e.get("effective"):
+                continue
+            p = e.get("payload") or {}
+            if e.get("type") == "referral":
+                status = p.get("status", "open")
+                if e["id"] in closed:
+                    status = "done"
+                rows.append(
+                    [
+                        _when(e)[:10],
+                        p.get("urgency", ""),
+                        self.tr("완료") if status == "done" else self.tr("진행 중"),
+                        f"{p.get('target', '')}: {p.get('reason', '')}",
+                    ]
+                )
+            else:
+                for a in (p.get("result") or {}).get("actions", []):
+                    if a.get("urgency") in ("immediate", "urgent"):
+                        rows.append(
+                            [
+                                _when(e)[:10],
+                                a.get("urgency", ""),
+                                self.tr("필요"),
+                                pick(a.get("text_ko", ""), a.get("text_en", "")),
+                            ]
+                        )
+        _fill(self.actions_table, rows)
+
+    def _show_assignments(self, h: dict[str, Any]) -> None:
+        rows = []
+        for prog, who in (h.get("assignments") or {}).items():
+            rows.append([label("programme", prog), who or "—", "", self.tr("현재"), ""])
+        for a in reversed(h.get("assignment_history") or []):
+            rows.append(
+                [
+                    label("programme", a.get("programme")),
+                    a.get("username") or "—",
+                    a.get("assigned_by") or "",
+                    str(a.get("at", ""))[:16].replace("T", " "),
+                    a.get("reason") or "",
+                ]
+            )
+        _fill(self.assignments, rows)
+        self.assignments.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
+
+    # ------------------------------------------------------------------ edits
+
+    def _edited_values(self) -> dict[str, Any]:
+        if self.detail is None:
+            return {}
+        h = self.detail.household
+        out = {}
+        for name, editor in self.editors.items():
+            if isinstance(editor, QComboBox):
+                value = editor.currentData()
+            else:
+                assert isinstance(editor, QLineEdit)
+                value = editor.text().strip() or None
+                if name == "phone" and value and value == data.phone_text(h.get("phone")):
+                    value = h.get("phone")
+            if value != h.get(name):
+                out[name] = value
+        return out
+
+    def save_edits(self) -> None:
+        """Queue each changed field as its own edit (per-field merge on the server)."""
+        changed = self._edited_values()
+        if not changed:
+            return
+        hid, user, device = self.household_id, self.session.username, self.session.device_id
+
+        def op(store: Any) -> tuple[int, OpChanges]:
+            with store.atomic():
+                for name, value in changed.items():
+                    records.edit_household_field(
+                        store, hid, name, value, user=user, device_id=device
+                    )
+                records.log_access(store, hid, "edit", user=user, device_id=device)
+            return len(changed), OpChanges(
+                households=frozenset({hid}), household_list=True, sync_state=True
+            )
+
+        CollectionOp(self, op).run(self.runner)
+
+    def _choose_conflict_value(self, name: str, value: Any) -> None:
+        hid, user, device = self.household_id, self.session.username, self.session.device_id
+
+        def op(store: Any) -> tuple[None, OpChanges]:
+            records.edit_household_field(store, hid, name, value, user=user, device_id=device)
+            return None, OpChanges(households=frozenset({hid}), conflicts=True, sync_state=True)
+
+        CollectionOp(self, op).run(self.runner)
+
+    def _correct_selected(self) -> None:
+        row = self.timeline.currentRow()
+        if row < 0 or self.detail is None:
+            return
+        eid = self.timeline.item(row, 0).data(Qt.ItemDataRole.UserRole)
+        event = next((e for e in self.detail.events if e["id"] == eid), None)
+        if (
+            event
+            and event["type"] in ("visit", "screening", "welfare_check")
+            and event.get("effective")
+            and not event.get("redacted")
+        ):
+            self.correct_event.emit(self.household_id, event)

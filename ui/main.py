@@ -1,0 +1,151 @@
+"""``fieldapp``: the desktop app for 돌봄단 volunteers and 방문간호사."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger("fieldapp.ui")
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="fieldapp", description="돌봄노트: field app for care workers"
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="start a local demo district server with synthetic data and sign in",
+    )
+    parser.add_argument(
+        "--demo-user",
+        metavar="USERNAME",
+        help="with --demo: the demo account to sign in as (default: a nurse)",
+    )
+    parser.add_argument(
+        "--profile", metavar="DIR", type=Path, help="profile folder (default: the user data folder)"
+    )
+    parser.add_argument(
+        "--lang", choices=("ko", "en"), default="ko", help="language of the interface (default: ko)"
+    )
+    parser.add_argument(
+        "--idle-minutes",
+        type=float,
+        default=10.0,
+        help="lock after this many idle minutes (default: 10)",
+    )
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check the installation offscreen, print one line and exit",
+    )
+    parser.add_argument("--debug", action="store_true", help="log debug messages to stderr")
+    return parser.parse_args(argv)
+
+
+def make_app(lang: str) -> tuple[Any, list[Any]]:
+    """The QApplication with font, translations and look; returns (app, translators)."""
+    from PySide6.QtWidgets import QApplication
+
+    from ui import appsetup
+
+    appsetup.configure_high_dpi()
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("fieldapp")
+    app.setApplicationDisplayName("돌봄노트")
+    appsetup.register_fonts(app)
+    translators = appsetup.install_translators(app, lang)
+    appsetup.apply_style(app)
+    return app, translators
+
+
+def _self_test(args: argparse.Namespace) -> int:
+    try:
+        from ui import selftest
+    except ImportError:
+        print("self-test: ui.selftest is not available in this build", file=sys.stderr)
+        return 2
+    runner = getattr(selftest, "main", None) or getattr(selftest, "run", None)
+    if runner is None:
+        print("self-test: ui.selftest has no entry point", file=sys.stderr)
+        return 2
+    return int(runner() or 0)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``fieldapp`` command."""
+    args = parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING)
+    if args.self_test:
+        return _self_test(args)
+    app, _translators = make_app(args.lang)
+    from fieldapp.profile import Profile, default_profile_dir
+    from ui.login import LoginDialog
+    from ui.mainwindow import MainWindow
+    from ui.operations import OpRunner
+    from ui.session import Session
+    from ui.taskman import TaskManager
+
+    runner = OpRunner(TaskManager())
+    demo = None
+    if args.demo:
+        from ui.demo import start_demo, users_text
+
+        print(
+            "starting the demo district server and seeding synthetic data (first run takes a minute)…",
+            flush=True,
+        )
+        demo = start_demo(username=args.demo_user)
+        print(users_text(demo.users, demo.server.base_url), flush=True)
+        runner.set_store(demo.store)
+        session: Session | None = Session.from_profile(demo.profile, password=demo.password)
+        profile = demo.profile
+    else:
+        profile = Profile(args.profile or default_profile_dir())
+        session = None
+
+    windows: list[Any] = []
+
+    def open_window(sess: Session) -> None:
+        win = MainWindow(runner, sess, idle_minutes=args.idle_minutes)
+        win.signed_out.connect(lambda: sign_out(win))
+        windows.append(win)
+        win.show()
+
+    def sign_out(win: Any) -> None:
+        def closed(_r: Any = None) -> None:
+            runner.set_store(None)
+            ask_login()
+
+        from ui.operations import DbCallOp
+
+        store = runner.store if runner.has_store else None
+        DbCallOp(None, lambda: store.close() if store else None).success(closed).run(runner)
+
+    def ask_login() -> None:
+        dialog = LoginDialog(runner, profile)
+        if dialog.exec() and dialog.session is not None:
+            open_window(dialog.session)
+        else:
+            app.quit()
+
+    if session is not None:
+        open_window(session)
+    else:
+        ask_login()
+        if not windows:
+            return 0
+    code = app.exec()
+    runner.taskman.shutdown()
+    if demo is not None:
+        demo.server.stop()
+    return int(code)
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("QT_ENABLE_HIGHDPI_SCALING", "1")
+    sys.exit(main())

@@ -1,0 +1,308 @@
+"""The main window: navigation, pages, crisis numbers, lock, sync status."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QToolButton,
+    QWidget,
+)
+
+from ui import data
+from ui.crisis import CrisisPanel
+from ui.forms.form_page import FormPage
+from ui.household_view import HouseholdView
+from ui.households import HouseholdsPage
+from ui.login import DEFAULT_IDLE_MINUTES, IdleWatcher, LockScreen
+from ui.operations import OpRunner, QueryOp
+from ui.session import Session
+from ui.sync_panel import SyncController, SyncPanel, SyncStatusWidget
+from ui.today import TodayPage
+
+log = logging.getLogger("fieldapp.ui")
+
+PAGE_TODAY, PAGE_HOUSEHOLDS, PAGE_SYNC = 0, 1, 2
+
+
+class MainWindow(QMainWindow):
+    """One signed-in worker's workspace."""
+
+    signed_out = Signal()
+
+    def __init__(
+        self,
+        runner: OpRunner,
+        session: Session,
+        *,
+        idle_minutes: float = DEFAULT_IDLE_MINUTES,
+        sync_interval_s: float = 300.0,
+        start_sync: bool = True,
+    ) -> None:
+        super().__init__()
+        self.runner = runner
+        self.session = session
+        self.setWindowTitle(self.tr("돌봄노트 — %1").replace("%1", session.display_name))
+        self.resize(1366, 768)
+        self.sync = SyncController(runner, session, interval_s=sync_interval_s, parent=self)
+
+        # top level: workspace or lock screen
+        self.top = QStackedWidget()
+        self.setCentralWidget(self.top)
+        workspace = QWidget()
+        row = QHBoxLayout(workspace)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setFixedWidth(170)
+        for text in (self.tr("오늘 할 일"), self.tr("가구 목록"), self.tr("동기화")):
+            self.nav.addItem(text)
+        self.nav.currentRowChanged.connect(self._nav_changed)
+        self.pages = QStackedWidget()
+        row.addWidget(self.nav)
+        row.addWidget(self.pages, 1)
+        self.top.addWidget(workspace)
+        self.lock_screen = LockScreen(runner, session)
+        self.lock_screen.unlocked.connect(self.unlock)
+        self.lock_screen.sign_out_requested.connect(self.sign_out)
+        self.top.addWidget(self.lock_screen)
+
+        self.today = TodayPage(runner, session)
+        self.households = HouseholdsPage(runner, session)
+        self.sync_panel = SyncPanel(runner, self.sync)
+        for page in (self.today, self.households, self.sync_panel):
+            self.pages.addWidget(page)
+        self.today.start_form.connect(self.open_form)
+        self.today.due_states.connect(self.households.set_due)
+        self.households.open_household.connect(self.open_household)
+        self._detail: QWidget | None = None  # household view or form on top of the pages
+        self._household: HouseholdView | None = None
+
+        self._build_toolbar()
+        self.status = SyncStatusWidget(self.sync)
+        who = QLabel(f"{session.display_name} ({self._role_text()})")
+        who.setObjectName("hint")
+        self.statusBar().addWidget(who)
+        self.statusBar().addPermanentWidget(self.status)
+
+        self.idle = IdleWatcher(idle_minutes, self)
+        self.idle.idle.connect(self.lock)
+        self.nav.setCurrentRow(PAGE_TODAY)
+        self.today.reload()
+        self.households.reload()
+        self.sync_panel.reload()
+        if start_sync:
+            self.sync.start_periodic()
+
+    def _role_text(self) -> str:
+        return {
+            "volunteer": self.tr("우리동네돌봄단"),
+            "nurse": self.tr("방문간호사"),
+            "supervisor": self.tr("관리자"),
+            "admin": self.tr("시스템 관리자"),
+        }.get(self.session.role, self.session.role)
+
+    def _build_toolbar(self) -> None:
+        bar = self.addToolBar(self.tr("도구"))
+        bar.setObjectName("mainToolbar")
+        bar.setMovable(False)
+        bar.setIconSize(QSize(20, 20))
+        self.crisis_button = QToolButton()
+        self.crisis_button.setObjectName("crisisButton")
+        self.crisis_button.setText(self.tr("☎ 위기 상담 전화 (F1)"))
+        self.crisis_button.setShortcut(QKeySequence("F1"))
+        self.crisis_button.setToolTip(self.tr("109 · 1577-0199 · 119 · 112 · 129"))
+        self.crisis_button.clicked.connect(self.show_crisis_numbers)
+        bar.addWidget(self.crisis_button)
+        bar.addSeparator()
+
+        def action(text: str, shortcut: str, slot: Any) -> QAction:
+            act = QAction(text, self)
+            act.setShortcut(QKeySequence(shortcut))
+            act.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+            act.triggered.connect(slot)
+            bar.addAction(act)
+            return act
+
+        self.today_action = action(
+            self.tr("오늘 할 일 (Ctrl+1)"), "Ctrl+1", lambda: self.show_page(PAGE_TODAY)
+        )
+        self.households_action = action(
+            self.tr("가구 목록 (Ctrl+2)"), "Ctrl+2", lambda: self.show_page(PAGE_HOUSEHOLDS)
+        )
+        self.find_action = QAction(self)
+        self.find_action.setShortcut(QKeySequence.StandardKey.Find)
+        self.find_action.triggered.connect(self._find)
+        self.addAction(self.find_action)
+        self.sync_action = action(self.tr("동기화 (F5)"), "F5", self.sync.sync_now)
+        bar.addSeparator()
+        self.lock_action = action(self.tr("잠금 (Ctrl+L)"), "Ctrl+L", self.lock)
+        self.sign_out_action = action(self.tr("로그아웃"), "", self.sign_out)
+
+    # ------------------------------------------------------------------ navigation
+
+    def _nav_changed(self, row: int) -> None:
+        if row < 0:
+            return
+        self._close_detail()
+        self.pages.setCurrentIndex(row)
+        self.pages.currentWidget().setFocus()
+
+    def show_page(self, page: int) -> None:
+        self.nav.setCurrentRow(page)
+        self._nav_changed(page)
+
+    def _find(self) -> None:
+        self.show_page(PAGE_HOUSEHOLDS)
+        self.households.search.setFocus()
+        self.households.search.selectAll()
+
+    def _close_detail(self) -> None:
+        if self._detail is not None:
+            if isinstance(self._detail, FormPage):
+                self._detail.save_draft()
+            self.pages.removeWidget(self._detail)
+            self._detail.deleteLater()
+            self._detail = None
+        if self._household is not None and self._household is not self._detail:
+            self.pages.removeWidget(self._household)
+            self._household.deleteLater()
+            self._household = None
+
+    def _show_detail(self, widget: QWidget) -> None:
+        if self._detail is not None and self._detail is not self._household:
+            self.pages.removeWidget(self._detail)
+            self._detail.deleteLater()
+        self._detail = widget
+        self.pages.addWidget(widget)
+        self.pages.setCurrentWidget(widget)
+
+    def open_household(self, household_id: str) -> HouseholdView:
+        """Show one household (writes the access log)."""
+        self._close_detail()
+        view = HouseholdView(self.runner, self.session, household_id)
+        view.start_form.connect(self.open_form)
+        view.resume_draft.connect(self.resume_draft)
+        view.correct_event.connect(self.correct_event)
+        view.back.connect(lambda: self.show_page(max(0, self.nav.currentRow())))
+        self._household = view
+        self._show_detail(view)
+        view.open()
+        return view
+
+    def open_form(
+        self,
+        household_id: str,
+        form_id: str,
+        *,
+        draft: dict[str, Any] | None = None,
+        amends: dict[str, Any] | None = None,
+    ) -> None:
+        """Start *form_id* for a household (label read first, on the database worker)."""
+        from fieldapp import records
+
+        def read(store: Any) -> str:
+            h = records.get_household(store, household_id)
+            return data.household_label(h) if h else household_id
+
+        QueryOp(self, read).success(
+            lambda text: self._show_form(household_id, text, form_id, draft, amends)
+        ).run(self.runner)
+
+    def _show_form(
+        self,
+        household_id: str,
+        text: str,
+        form_id: str,
+        draft: dict[str, Any] | None,
+        amends: dict[str, Any] | None,
+    ) -> FormPage:
+        page = FormPage(
+            self.runner, self.session, household_id, text, form_id, draft=draft, amends=amends
+        )
+        page.closed.connect(lambda: self._form_closed(page))
+        page.saved.connect(lambda _e: self.statusBar().showMessage(self.tr("저장했습니다."), 5000))
+        if self._detail is not None and self._detail is not self._household:
+            self.pages.removeWidget(self._detail)
+            self._detail.deleteLater()
+        self._detail = page
+        self.pages.addWidget(page)
+        self.pages.setCurrentWidget(page)
+        self.form_page = page
+        return page
+
+    def _form_closed(self, page: FormPage) -> None:
+        self.pages.removeWidget(page)
+        page.deleteLater()
+        if self._detail is page:
+            self._detail = self._household
+        if self._household is not None:
+            self.pages.setCurrentWidget(self._household)
+        else:
+            self.pages.setCurrentIndex(max(0, self.nav.currentRow()))
+
+    def resume_draft(self, household_id: str, draft: dict[str, Any]) -> None:
+        self.open_form(household_id, draft["form"], draft=draft)
+
+    def correct_event(self, household_id: str, event: dict[str, Any]) -> None:
+        form = event["type"]
+        if form == "screening":
+            form = f"screening:{event['payload']['instrument_id']}"
+        self.open_form(household_id, form, amends=event)
+
+    def show_crisis_numbers(self) -> None:
+        CrisisPanel(self).open()
+
+    # ------------------------------------------------------------------ lock and sign-out
+
+    @property
+    def locked(self) -> bool:
+        return self.top.currentWidget() is self.lock_screen
+
+    def lock(self) -> None:
+        """Hide everything behind the lock screen (open forms keep their drafts)."""
+        if self.locked:
+            return
+        if isinstance(self._detail, FormPage):
+            self._detail.save_draft()
+        for dialog in self.findChildren(CrisisPanel):
+            dialog.close()
+        self.top.setCurrentWidget(self.lock_screen)
+        self.statusBar().hide()
+        self._set_toolbar_visible(False)
+        self.lock_screen.prepare()
+
+    def unlock(self) -> None:
+        self.top.setCurrentIndex(0)
+        self._set_toolbar_visible(True)
+        self.statusBar().show()
+        self.idle.set_minutes(self.idle.timer.interval() / 60_000)
+
+    def _set_toolbar_visible(self, visible: bool) -> None:
+        from PySide6.QtWidgets import QToolBar
+
+        for bar in self.findChildren(QToolBar):
+            bar.setVisible(visible)
+
+    def sign_out(self) -> None:
+        """Stop syncing, close the store and go back to the login (local data stays)."""
+        if self.sync.running:
+            answer = QMessageBox.question(
+                self, self.tr("로그아웃"), self.tr("동기화 중입니다. 취소하고 로그아웃할까요?")
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        self.sync.stop()
+        self.idle.stop()
+        self.signed_out.emit()
+        self.close()
