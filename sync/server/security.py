@@ -35,7 +35,10 @@ class PasswordRuleError(ValueError):
 
 
 def check_password_rule(password: str) -> None:
-    """Raise PasswordRuleError unless *password* has >= 10 characters from >= 2 classes."""
+    """Raise PasswordRuleError unless *password* has >= 10 characters from >= 2 classes.
+
+    Classes: lower case, upper case, digits, letters without case (e.g. 한글), other.
+    """
     if len(password) < MIN_PASSWORD_LENGTH:
         raise PasswordRuleError(
             f"the password has {len(password)} characters; use at least {MIN_PASSWORD_LENGTH}"
@@ -45,13 +48,14 @@ def check_password_rule(password: str) -> None:
             any(c.islower() for c in password),
             any(c.isupper() for c in password),
             any(c.isdigit() for c in password),
+            any(c.isalpha() and not c.islower() and not c.isupper() for c in password),
             any(not c.isalnum() for c in password),
         )
     )
     if classes < 2:
         raise PasswordRuleError(
             "the password uses only one kind of character; mix at least two of lower case, "
-            "upper case, digits and other characters"
+            "upper case, digits, 한글 and other characters"
         )
 
 

@@ -507,6 +507,12 @@ def apply_event(ctx: _PushContext, ev: p.Event) -> p.ItemResult:
         return p.ItemResult(id=ev.id, status=p.ItemStatus.duplicate)
     if problem := _authorship_problem(ctx, ev.created_by, ev.device_id):
         return p.ItemResult(id=ev.id, status=p.ItemStatus.rejected, reason=problem)
+    if ev.redacted:
+        return p.ItemResult(
+            id=ev.id,
+            status=p.ItemStatus.rejected,
+            reason="a redacted copy (received without its details) cannot be pushed",
+        )
     scope = _scope(ctx, ev.household_id)
     if scope is None:
         return p.ItemResult(id=ev.id, status=p.ItemStatus.rejected, reason=OUT_OF_SCOPE)

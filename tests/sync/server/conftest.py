@@ -5,9 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
+from argon2 import PasswordHasher
 
+from sync.server import security
 from tests.helpers.live_server import LiveServer, start_server
 from tests.helpers.world import Api, World, build_world
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2id with minimal cost: the tests check behaviour, not the work factor."""
+    monkeypatch.setattr(
+        security, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    )
 
 
 @pytest.fixture
