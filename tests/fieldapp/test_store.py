@@ -118,6 +118,20 @@ def test_missing_file_without_create_is_a_clear_error(tmp_path: Path) -> None:
     assert not path.exists()
 
 
+def test_path_with_hangul_spaces_and_uri_characters(tmp_path: Path) -> None:
+    """Windows profile folders can hold Korean user names; '#' and '?' must not cut the URI."""
+    path = tmp_path / "사용자 폴더#1?x" / "local.db"
+    _closed_store_with_marker(path)
+    assert sorted(p.name for p in path.parent.iterdir()) == ["local.db"]
+    with Store.open(path, TEST_KEY) as s:
+        assert s.get_meta("marker") == MARKER
+
+
+def test_a_folder_is_not_a_database(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="cannot be opened"):
+        Store.open(tmp_path, TEST_KEY)
+
+
 def test_key_must_be_32_bytes(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="32 bytes"):
         Store.open(tmp_path / "x.db", b"short", create=True)
