@@ -306,3 +306,43 @@ class MainWindow(QMainWindow):
         self.idle.stop()
         self.signed_out.emit()
         self.close()
+
+
+def render_for_self_test(profile_dir: Any, size: Any) -> Any:
+    """Render the main window once over an empty, freshly created store; return the QPixmap.
+
+    Used by ``fieldapp --self-test``: proves the window, its pages and their models build and
+    paint with the bundled assets. Nothing is sent anywhere (sync is not started).
+    """
+    from pathlib import Path
+
+    from PySide6.QtCore import QSize
+
+    from fieldapp.profile import Profile
+    from fieldapp.store import Store
+    from ui.taskman import TaskManager
+
+    profile = Profile(Path(profile_dir))
+    profile.save_info(
+        {
+            "server_url": "https://selftest.invalid",
+            "username": "selftest",
+            "display_name": "self-test",
+            "role": "nurse",
+            "district_code": "11440",
+            "device_id": "selftest-device",
+        }
+    )
+    store = Store.open(profile.store_path, Store.create_key(), create=True)
+    runner = OpRunner(TaskManager(synchronous=True))
+    runner.set_store(store)
+    try:
+        window = MainWindow(runner, Session.from_profile(profile), start_sync=False)
+        window.resize(size if isinstance(size, QSize) else QSize(*size))
+        pixmap = window.grab()
+        window.idle.stop()
+        window.close()
+        window.deleteLater()
+    finally:
+        store.close()
+    return pixmap
