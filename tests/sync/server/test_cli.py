@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import os
 import re
 import signal
@@ -264,6 +265,26 @@ def test_rotate_epoch(district, capsys, monkeypatch) -> None:
     engine.dispose()
     assert status == 0
     assert after != before and after in out
+
+
+def test_seed_demo_json_names_every_role(sqlite_url: str) -> None:
+    result = run_cli("--database-url", sqlite_url, "seed-demo", "--households", "6", "--json")
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert {u["role"] for u in summary["users"]} == {r.value for r in p.Role}
+    assert all(u["password"] and u["username"] and u["district"] for u in summary["users"])
+    assert summary["districts"][0]["code"] == summary["users"][0]["district"]
+    assert summary["households"] == 6
+    again = run_cli("--database-url", sqlite_url, "seed-demo", "--households", "6")
+    assert again.returncode == 1 and "already exists" in again.stderr
+
+
+def test_seed_demo_prints_a_table(sqlite_url, capsys, monkeypatch) -> None:
+    status, out, _ = call(
+        capsys, monkeypatch, "--database-url", sqlite_url, "seed-demo", "--households", "3"
+    )
+    assert status == 0
+    assert "username" in out and "supervisor" in out and "volunteer" in out
 
 
 # --------------------------------------------------------------------------- access log

@@ -1,0 +1,235 @@
+"""Fill a server with the synthetic demo district (:mod:`fieldapp.demo`).
+
+Everything goes in through the server's own operations, so the result is what real use would
+leave behind: the district and its 행정동, users (argon2 hashes, permission log), households
+with their assignments (:func:`sync.server.admin.create_household`: history, feed, revoke
+rules), and two years of events through the push path (:func:`sync.server.syncing.apply_event`:
+validation, recomputed results, scope, fan-out to the workers' feeds, seqs in commit order).
+
+Efficiency: events are applied as if each worker's device pushed them in batches of
+:data:`BATCH` (one transaction and one counter update per batch), with the checks that cost a
+query per event done once per household instead.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from sync import protocol as p
+from sync.server import admin, security, syncing
+from sync.server.models import Assignment, District, Event
+
+log = logging.getLogger("fieldapp.server.seeding")
+
+#: Events per transaction while seeding.
+BATCH = 2000
+
+
+class SeedError(Exception):
+    """The demo district cannot be seeded here (the message says why)."""
+
+
+def _users_summary(demo: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "username": u.username,
+            "display_name": u.display_name,
+            "role": u.role,
+            "district": u.district_code,
+            "dong_codes": list(u.dong_codes),
+            "password": u.password,
+        }
+        for u in demo.users
+    ]
+
+
+def _batches(events: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    batch: list[dict[str, Any]] = []
+    for event in events:
+        batch.append(event)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+class _EventLoader:
+    """Stores demo events the way a push does, in bulk.
+
+    Per event, exactly the push rules of :func:`sync.server.syncing.apply_event`: the shared
+    validation (results recomputed), authorship by the household's worker, ``amends`` naming
+    an earlier event of the same household, fan-out to the worker of the event's programme
+    (else to every worker of the household), a feed seq per event from the counter row.
+    What differs is only the cost: assignments are read once, and rows go in with one
+    ``INSERT`` per batch instead of one per event.
+    """
+
+    def __init__(self, session: Session, now: datetime) -> None:
+        self.session = session
+        self.now = now
+        self.workers: dict[str, dict[str, str | None]] = {}
+        self.household_of: dict[str, str] = {}
+        for row in session.execute(
+            select(Assignment.household_id, Assignment.programme, Assignment.username)
+        ):
+            self.workers.setdefault(row.household_id, {})[row.programme] = row.username
+
+    def _check(self, ev: p.Event) -> None:
+        workers = self.workers.get(ev.household_id, {})
+        if ev.created_by not in workers.values():
+            raise SeedError(
+                f"demo event {ev.id} by {ev.created_by} is for household {ev.household_id}, "
+                "which is not assigned to them; the demo generator and the server disagree"
+            )
+        if ev.amends is not None and self.household_of.get(ev.amends) != ev.household_id:
+            raise SeedError(f"demo event {ev.id} amends {ev.amends}, not an earlier event")
+        if ev.type is p.EventType.access_log:
+            raise SeedError("demo access-log events are not seeded (they belong to the audit)")
+
+    def load(self, batch: list[dict[str, Any]]) -> int:
+        """Validate and store one batch in one transaction; commit; return its size."""
+        from fieldapp.errors import ValidationError
+
+        feed = syncing.FeedWriter(self.session)
+        rows: list[dict[str, Any]] = []
+        for raw in batch:
+            ev = p.Event.model_validate(raw)
+            self._check(ev)
+            try:
+                checked = syncing._validate_event(ev.model_dump(mode="json"))
+            except ValidationError as exc:
+                raise SeedError(f"demo event {ev.id} is not valid: {exc}") from None
+            row = {
+                "id": ev.id,
+                "household_id": ev.household_id,
+                "type": ev.type.value,
+                "programme": ev.programme.value if ev.programme else None,
+                "created_by": ev.created_by,
+                "device_id": ev.device_id,
+                "device_time": ev.device_time,
+                "payload": checked.get("payload", ev.payload),
+                "amends": ev.amends,
+                "skew_flag": ev.skew_flag,
+                "server_time": self.now,
+                "late_handover": False,
+                "received_seq": None,
+            }
+            rows.append(row)
+            self.household_of[ev.id] = ev.household_id
+            workers = self.workers.get(ev.household_id, {})
+            if ev.programme is not None and ev.programme.value in workers:
+                recipients = {workers[ev.programme.value]}
+            else:
+                recipients = set(workers.values())
+
+            def _set_seq(seq: int, row: dict[str, Any] = row) -> None:
+                row["received_seq"] = seq
+
+            feed.add(p.ChangeKind.event, ev.household_id, ev.id, recipients, on_stamp=_set_seq)
+        feed.stamp()
+        if rows:
+            self.session.execute(insert(Event), rows)
+        self.session.commit()
+        return len(rows)
+
+
+def _create_users(session: Session, users: list[Any]) -> None:
+    """Create the demo users, hashing each distinct password once (argon2 is slow on
+    purpose; the demo gives every account the same published password)."""
+    hashes: dict[str, str] = {}
+    real_hash = security.hash_password
+
+    def cached_hash(password: str) -> str:
+        if password not in hashes:
+            hashes[password] = real_hash(password)
+        return hashes[password]
+
+    security.hash_password = cached_hash  # type: ignore[assignment]
+    try:
+        for u in users:
+            admin.create_user(
+                session,
+                u.username,
+                role=u.role,
+                district_code=u.district_code,
+                password=u.password,
+                display_name=u.display_name,
+                dong_codes=u.dong_codes,
+                actor="seed-demo",
+            )
+    finally:
+        security.hash_password = real_hash  # type: ignore[assignment]
+
+
+def seed_demo(
+    session: Session,
+    households: int = 200,
+    seed: int = 1,
+    *,
+    today: date | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> dict[str, Any]:
+    """Create the demo district in the empty-of-it database behind *session*; commit.
+
+    Returns ``{"districts": [...], "dongs": [...], "users": [{username, display_name, role,
+    district, dong_codes, password}], "households": N, "events": N, "seed": S}``. Raises
+    SeedError when the district already exists (seed a fresh database instead).
+    *progress(phase, done, total)* is called as work proceeds.
+    """
+    from fieldapp.demo import generate_district
+
+    if households < 0:
+        raise SeedError("--households must be 0 or more")
+    try:
+        demo = generate_district(households, seed, today=today)
+    except ValueError as exc:
+        raise SeedError(str(exc)) from None
+    code = demo.district["code"]
+    if session.get(District, code) is not None:
+        raise SeedError(
+            f"district {code} ({demo.district['name']}) already exists in this database; "
+            "seed-demo fills a fresh database: point --database-url at a new one"
+        )
+    report = progress or (lambda phase, done, total: None)
+
+    try:
+        admin.create_district(
+            session, code, demo.district["name"], code_system=demo.district["code_system"]
+        )
+        for dong in demo.dongs:
+            admin.create_dong(session, dong["code"], code, dong["name"])
+        _create_users(session, demo.users)
+        report("users", len(demo.users), len(demo.users))
+        session.commit()
+        for n, household in enumerate(demo.households, 1):
+            admin.create_household(session, household, actor="seed-demo", reason="demo data")
+            if n % 500 == 0 or n == len(demo.households):
+                session.commit()
+                report("households", n, len(demo.households))
+        session.commit()
+    except admin.AdminError as exc:
+        session.rollback()
+        raise SeedError(f"seeding stopped: {exc}") from None
+
+    loader = _EventLoader(session, datetime.now(UTC))
+    applied = 0
+    for batch in _batches(demo.iter_events(with_result=False), BATCH):
+        applied += loader.load(batch)
+        report("events", applied, 0)
+    events_total = session.scalar(select(func.count()).select_from(Event)) or 0
+    log.info("seeded demo district %s: %d households, %d events", code, households, applied)
+    return {
+        "districts": [dict(demo.district)],
+        "dongs": [dict(d) for d in demo.dongs],
+        "users": _users_summary(demo),
+        "households": len(demo.households),
+        "events": int(events_total),
+        "seed": seed,
+    }
