@@ -21,7 +21,7 @@ from fieldapp.store import Store
 from sync.client import SyncEngine, SyncReport, login
 from sync.server import models
 from tests.helpers.live_server import LiveServer, start_server
-from tests.helpers.world import PASSWORD, World, build_world
+from tests.helpers.world import PASSWORD, Api, World, build_world
 from tests.sync.client.faults import FaultProxy
 
 #: Cheap argon2 settings: the scheme is the real one, the cost is not (tests only).
@@ -136,3 +136,26 @@ def server_event_ids(live: LiveServer, household_ids: set[str] | None = None) ->
         if household_ids is not None:
             q = q.where(models.Event.household_id.in_(household_ids))
         return list(s.scalars(q))
+
+
+def server_view(live: LiveServer, username: str) -> tuple[set[str], set[str]]:
+    """(household ids, event ids) the server gives *username* now: what a fresh laptop of
+    that user would hold after a full pull."""
+    api = Api(live.base_url)
+    try:
+        assert api.login(username).status_code == 200
+        changes, _cursor = api.pull_all()
+    finally:
+        api.close()
+    households: set[str] = set()
+    events: set[str] = set()
+    for change in changes:
+        kind, data = change["kind"], change["data"]
+        if kind == "household":
+            households.add(data["id"])
+        elif kind == "event":
+            events.add(data["id"])
+        elif kind in ("revoke", "tombstone"):
+            hid = data.get("household_id") or data.get("id")
+            households.discard(hid)
+    return households, events
