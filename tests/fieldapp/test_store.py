@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import sqlite3
 import subprocess
 import sys
@@ -324,18 +323,38 @@ def test_read_only_database_is_mapped(store: Store) -> None:
     assert store.get_meta("before") == 1
 
 
-@pytest.mark.skipif(
-    hasattr(os, "geteuid") and os.geteuid() == 0,
-    reason="root ignores file permissions; query_only covers the mapping above",
-)
-def test_read_only_file_is_mapped(store_path: Path) -> None:  # pragma: no cover - non-root
-    Store.open(store_path, TEST_KEY, create=True).close()
+def _permissions_enforced(folder: Path) -> bool:
+    """False when this user can write a read-only file anyway (root with CAP_DAC_OVERRIDE)."""
+    probe = folder / "probe"
+    probe.write_text("x")
+    probe.chmod(0o444)
+    try:
+        with probe.open("a"):
+            return False
+    except PermissionError:
+        return True
+    finally:
+        probe.chmod(0o644)
+        probe.unlink()
+
+
+def test_read_only_file_is_mapped(store_path: Path, tmp_path: Path) -> None:
+    if not _permissions_enforced(tmp_path):
+        pytest.skip("this user ignores file permissions (root); query_only covers the mapping")
+    _closed_store_with_marker(store_path)
+    before = _digest(store_path)
     store_path.chmod(0o444)
     try:
-        with pytest.raises(ReadOnlyError), Store.open(store_path, TEST_KEY) as s:
+        with (
+            pytest.raises(ReadOnlyError, match="cannot be written"),
+            Store.open(store_path, TEST_KEY) as s,
+        ):
             s.set_meta("x", 1)
     finally:
         store_path.chmod(0o644)
+    assert _digest(store_path) == before  # (an empty -wal and the -shm may stay behind)
+    with Store.open(store_path, TEST_KEY) as s:
+        assert s.get_meta("marker") == MARKER
 
 
 def test_corrupt_page_is_mapped(store_path: Path) -> None:
