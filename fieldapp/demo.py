@@ -25,9 +25,11 @@ import json
 import math
 import random
 import uuid
+from bisect import bisect
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
+from itertools import accumulate
 from typing import Any
 
 from fieldapp.demo_names import RELATIONS, address_detail, person_name, road_names
@@ -174,7 +176,14 @@ class DemoDistrict:
 
 
 def _uuid(rng: random.Random) -> str:
-    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+    """A version-4 UUID string from *rng* (same as ``uuid.UUID(int=..., version=4)``)."""
+    n = (rng.getrandbits(128) & _UUID_CLEAR) | _UUID_SET
+    h = f"{n:032x}"
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+_UUID_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
+_UUID_SET = (0x4000 << 64) | (0x8000 << 48)
 
 
 class _Finisher:
@@ -213,8 +222,15 @@ def _age(birth: date, on: date) -> int:
     return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
 
 
-def _weighted(rng: random.Random, options: tuple[str, ...], weights: tuple[float, ...]) -> str:
-    return rng.choices(options, weights)[0]
+_CUMULATIVE: dict[tuple[float, ...], list[float]] = {}
+
+
+def _weighted(rng: random.Random, options: tuple[Any, ...], weights: tuple[float, ...]) -> Any:
+    """``rng.choices(options, weights)[0]`` for constant weights, without rebuilding sums."""
+    cum = _CUMULATIVE.get(weights)
+    if cum is None:
+        cum = _CUMULATIVE[weights] = list(accumulate(weights))
+    return options[bisect(cum, rng.random() * cum[-1])]
 
 
 # ----------------------------------------------------------------------------- district
@@ -247,7 +263,7 @@ def generate_district(
         )
     today = today or date.today()
     rng = random.Random(f"fieldapp-demo:{seed}")
-    dong_weights = [rng.uniform(0.5, 1.5) for _ in district.dongs]
+    dong_weights = list(accumulate(rng.uniform(0.5, 1.5) for _ in district.dongs))
     roads = {d.code: road_names(rng, 8) for d in district.dongs}
     start = today - timedelta(days=round(history_years * 365.25))
 
@@ -298,7 +314,7 @@ def _household(
 ) -> tuple[dict[str, Any], _Profile, tuple[bool, bool]]:
     """One household record, its history profile, and (welfare?, health?) membership."""
     hid = _uuid(r)
-    dong = r.choices(district.dongs, dong_weights)[0]
+    dong = district.dongs[bisect(dong_weights, r.random() * dong_weights[-1])]
     htype = _weighted(r, _TYPES, _TYPE_WEIGHTS)
     if htype == "elderly_alone":
         age = 65 + int(r.triangular(0, 33, 8))
@@ -511,6 +527,7 @@ class _EventMaker:
         self.start = max(
             demo.today - timedelta(days=round(demo.history_years * 365.25)), profile.enrolled
         )
+        self.clock = 0  # minutes since day 1 of the last event made: keeps time order
         self.missed = 0  # consecutive unanswered welfare checks
         self.last_screen: dict[str, date] = {}
         self.open_referrals: list[tuple[date, dict[str, Any]]] = []
@@ -534,7 +551,7 @@ class _EventMaker:
             kinds.append(("note", 0.4))
             names, weights = zip(*kinds, strict=True)
             days = sorted(r.randrange(span) for _ in range(self.exact))
-            return [(self.start + timedelta(days=d), r.choices(names, weights)[0]) for d in days]
+            return [(self.start + timedelta(days=d), _weighted(r, names, weights)) for d in days]
         slots: list[tuple[date, str]] = []
         if p.volunteer:
             step = (3, 4) if p.band == "high" else (7, 7)
@@ -609,7 +626,9 @@ class _EventMaker:
         programme: str,
         payload: dict[str, Any],
     ) -> dict[str, Any]:
-        minute = min(minute, 23 * 60 + 59)
+        stamp = max(day.toordinal() * 1440 + minute, self.clock + 1)  # never before the last
+        self.clock = stamp
+        day, minute = date.fromordinal(stamp // 1440), stamp % 1440
         return {
             "id": _uuid(self.r),
             "type": etype,
@@ -649,14 +668,12 @@ class _EventMaker:
             payload["respondent"] = "self" if r.random() < 0.95 else "family"
             health = _weighted(r, ("good", "usual", "worse", "acute"), (0.25, 0.62, 0.129, 0.001))
             payload["health"] = health
-            payload["meals_24h"] = r.choices((3, 2, 1, 0), (0.55, 0.35, 0.098, 0.002))[0]
+            payload["meals_24h"] = _weighted(r, (3, 2, 1, 0), (0.55, 0.35, 0.098, 0.002))
             payload["medication"] = _weighted(
                 r, ("taken", "na", "missed", "no_supply"), (0.72, 0.18, 0.092, 0.008)
             )
             d = p.depression
-            payload["mood"] = _weighted(
-                r, ("good", "usual", "low", "very_low"), (0.3 * (1 - d), 0.6, 0.25 * d, 0.06 * d)
-            )
+            payload["mood"] = _mood(r, p.depression)
             suicidal = "none"
             u = r.random()
             if u < 0.0004 + 0.002 * d:
@@ -873,6 +890,16 @@ class _EventMaker:
         return self._event(
             "referral", day, minute, opened["created_by"], opened["programme"], payload
         )
+
+
+def _mood(r: random.Random, d: float) -> str:
+    """Mood from depression propensity *d*: weights 0.3(1-d), 0.6, 0.25d, 0.06d."""
+    u = r.random() * (0.9 + 0.01 * d)
+    if u < 0.3 * (1 - d):
+        return "good"
+    if u < 0.9 - 0.3 * d:
+        return "usual"
+    return "low" if u < 0.9 - 0.05 * d else "very_low"
 
 
 def _answer(r: random.Random, item: Any, q: float) -> Any:

@@ -9,13 +9,15 @@ they may happen to match a real road's name but no real person lives at a demo a
 from __future__ import annotations
 
 import random
+from bisect import bisect
+from itertools import accumulate
 
 #: Common surname syllables (a surname alone identifies nobody).
 SURNAMES = tuple(
     "김이박최정강조윤장임한오서신권황안송류전홍고문양손배백허유남심노하곽성차주우구민진나지엄채원천방공현함변염여추도소석선설마길연위표명기반라왕금옥육인맹제모탁국어은편용"
 )
 #: Weights: the five largest surnames are about half of Korea; the rest share the remainder.
-_SURNAME_WEIGHTS = tuple([22, 15, 9, 5, 5] + [1.2] * (len(SURNAMES) - 5))
+_SURNAME_CUMULATIVE = list(accumulate([22, 15, 9, 5, 5] + [1.2] * (len(SURNAMES) - 5)))
 
 #: Given-name syllables for people born before about 1965.
 OLDER_SYLLABLES = tuple(
@@ -164,7 +166,7 @@ def person_name(rng: random.Random, birth_year: int) -> str:
     """A synthetic Korean name: surname syllable + two given-name syllables."""
     pool = OLDER_SYLLABLES if birth_year < 1965 else YOUNGER_SYLLABLES
     while True:
-        surname = rng.choices(SURNAMES, _SURNAME_WEIGHTS)[0]
+        surname = SURNAMES[bisect(_SURNAME_CUMULATIVE, rng.random() * _SURNAME_CUMULATIVE[-1])]
         a, b = rng.choice(pool), rng.choice(pool)
         if a == b:
             continue
