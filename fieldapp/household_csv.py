@@ -170,6 +170,45 @@ _HEADER_FIELDS: dict[str, str] = {
 }
 
 
+_FIELD_HELP = {
+    "name": "성명 (required)",
+    "birth_date": "1948-03-15, 1948.03.15 or 19480315",
+    "sex": "남/여 or M/F",
+    "phone": "010-1234-5678, 02-123-4567 (stored as +82...)",
+    "address_road": "도로명주소, e.g. 월드컵로12길 34 (required; 서울특별시 and the 구 are added)",
+    "address_detail": "상세주소: 동·층·호",
+    "dong": "행정동 name or code (required)",
+    "household_type": "독거어르신, 중장년 1인가구, 청년 1인가구, 쪽방, 기타 (required)",
+    "risk_level": "고/중/저 or high/medium/low",
+    "care_group": "집중관리군, 정기관리군, 자기역량지원군",
+    "isolation_band": "일반, 저, 중, 고",
+    "notes": "free text (never a 주민등록번호)",
+    "emergency_name": "비상연락처 name",
+    "emergency_relation": "relation, e.g. 자녀",
+    "emergency_phone": "비상연락처 phone",
+    "consent_general": "Y/N or the date consent was given",
+    "consent_health": "Y/N or the date (민감정보, separate consent)",
+    "welfare_worker": "username of the 돌봄단 volunteer",
+    "health_worker": "username of the 방문간호사",
+}
+
+
+def column_help() -> str:
+    """The accepted columns, one per line, for the import command's ``--help``."""
+    lines = []
+    for fld, spellings in COLUMNS.items():
+        korean = [s for s in spellings if not s.isascii()]
+        english = [s for s in spellings if s.isascii()]
+        lines.append(f"  {' / '.join(korean[:2] + english[:1])}: {_FIELD_HELP[fld]}")
+    lines.append("  No 주민등록번호 column or value is accepted (개인정보 보호법 제24조의2).")
+    return "\n".join(lines)
+
+
+def template_csv() -> str:
+    """An empty import file: the Korean header row (save it as UTF-8 or CP949)."""
+    return ",".join(spellings[0] for spellings in COLUMNS.values()) + "\r\n"
+
+
 # ----------------------------------------------------------------------------- report
 
 

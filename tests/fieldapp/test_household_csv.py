@@ -192,3 +192,14 @@ def test_dongs_given_by_the_caller() -> None:
 def test_rrn_pattern_spares_phones_and_dates() -> None:
     for harmless in ("010-0100-0001", "+821001000001", "1944-05-17", "20240302", "서교동 12-3"):
         assert not RRN_VALUE.search(harmless)
+
+
+def test_template_and_help_cover_every_column() -> None:
+    from fieldapp.household_csv import COLUMNS, column_help, template_csv
+
+    report = parse(template_csv().encode("cp949"))
+    assert set(report.columns.values()) == set(COLUMNS)
+    assert "no household rows" in report.problems[0].message
+    help_text = column_help()
+    assert help_text.count("\n") == len(COLUMNS)
+    assert "성명" in help_text and "제24조의2" in help_text
