@@ -296,7 +296,7 @@ class HouseholdView(QWidget):
         self.visit_button = QPushButton(self.tr("방문 기록"))
         self.visit_button.clicked.connect(lambda: self.start_form.emit(household_id, "visit"))
         self.screen_button = QToolButton()
-        self.screen_button.setText(self.tr("선별검사 ▾"))
+        self.screen_button.setText(self.tr("선별검사"))
         self.screen_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.screen_button)
         for inst in sorted(load_instruments().values(), key=lambda i: i.name_ko):

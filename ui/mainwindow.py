@@ -90,7 +90,9 @@ class MainWindow(QMainWindow):
 
         self._build_toolbar()
         self.status = SyncStatusWidget(self.sync)
-        who = QLabel(f"{session.display_name} ({self._role_text()})")
+        role = self._role_text()
+        name = session.display_name
+        who = QLabel(name if role in name else f"{name} ({role})")
         who.setObjectName("hint")
         self.statusBar().addWidget(who)
         self.statusBar().addPermanentWidget(self.status)

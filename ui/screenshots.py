@@ -1,0 +1,117 @@
+"""Take the README's screenshots from the demo data: ``python -m ui.screenshots [OUT_DIR]``.
+
+Starts the demo district (embedded server, synthetic data) in a temporary folder, signs in a
+demo nurse, and saves Today, Households, a household view, a PHQ-9 form with the
+immediate-risk banner, a welfare check, and the sync panel at 1366x768. Run under Xvfb
+(``xvfb-run -s "-screen 0 1366x768x24" python -m ui.screenshots``) or offscreen.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+SIZE = (1366, 768)
+
+
+def _settle(app: Any) -> None:
+    for _ in range(5):
+        app.processEvents()
+
+
+def take(
+    out: Path, *, households: int = 600, lang: str = "ko", username: str = "nurse1"
+) -> list[Path]:
+    """Save the screenshots into *out*; return their paths."""
+    from ui.main import make_app
+
+    app, _translators = make_app(lang)
+    from fieldapp import records
+    from ui.demo import start_demo
+    from ui.mainwindow import PAGE_HOUSEHOLDS, PAGE_SYNC, PAGE_TODAY, MainWindow
+    from ui.operations import OpRunner
+    from ui.session import Session
+    from ui.taskman import TaskManager
+
+    out.mkdir(parents=True, exist_ok=True)
+    saved: list[Path] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        demo = start_demo(folder=Path(tmp), households=households, username=username)
+        try:
+            runner = OpRunner(TaskManager(synchronous=True))
+            runner.set_store(demo.store)
+            session = Session.from_profile(demo.profile, password=demo.password)
+            win = MainWindow(runner, session, start_sync=False)
+            win.resize(*SIZE)
+            win.show()
+            win.sync.sync_now()
+
+            def shot(name: str) -> None:
+                _settle(app)
+                path = out / f"{name}.png"
+                win.grab().save(str(path))
+                saved.append(path)
+
+            win.show_page(PAGE_TODAY)
+            shot("today")
+            win.show_page(PAGE_HOUSEHOLDS)
+            shot("households")
+            rows = records.list_households(demo.store)
+            richest = max(
+                rows,
+                key=lambda h: sum(
+                    1 for e in records.household_events(demo.store, h["id"]) if e["type"] == "visit"
+                ),
+            )
+            view = win.open_household(richest["id"])
+            shot("household_view")
+            view.tabs.setCurrentIndex(2)  # vitals trends
+            shot("household_trends")
+            win.open_form(richest["id"], "screening:phq9")
+            page = win.form_page
+            for i in range(1, 10):
+                page.form.editors[f"answers.q{i}"].set_value(1 if i in (2, 4, 9) else 0)
+            shot("screening_risk_banner")
+            page.closed.emit()
+            win.open_form(richest["id"], "welfare_check")
+            wpage = win.form_page
+            for fid, value in (
+                ("method", "visit"),
+                ("reached", "yes"),
+                ("health", "worse"),
+                ("mood", "low"),
+                ("suicidal_talk", "passive"),
+                ("risk_signs", ["mail_piled", "no_food"]),
+            ):
+                wpage.form.editors[fid].set_value(value)
+            shot("welfare_check")
+            wpage.closed.emit()
+            win.show_page(PAGE_SYNC)
+            shot("sync_panel")
+            win.idle.stop()
+            win.close()
+        finally:
+            demo.store.close()
+            demo.server.stop()
+    return saved
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", nargs="?", type=Path, default=Path("docs/screenshots"))
+    parser.add_argument("--households", type=int, default=600)
+    parser.add_argument("--lang", choices=("ko", "en"), default="ko")
+    args = parser.parse_args(argv)
+    if not os.environ.get("DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    for path in take(args.out, households=args.households, lang=args.lang):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
