@@ -20,6 +20,10 @@ from typing import Any
 from fieldapp.errors import FieldappError, ValidationError
 from fieldapp.profile import Profile, default_profile_dir, unlock, write_json_atomic
 from fieldapp.store import Store
+from sync import protocol
+
+#: Records per push request (same default as the engine's).
+DEFAULT_PUSH_LIMIT = 500
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -126,7 +130,12 @@ def cmd_sync(args: argparse.Namespace) -> int:
     store = unlock(profile, password)
     try:
         engine = SyncEngine(
-            profile, store, password=password, progress=_progress_printer(args.quiet)
+            profile,
+            store,
+            password=password,
+            progress=_progress_printer(args.quiet),
+            push_limit=args.batch_size,
+            pull_limit=args.page_size,
         )
         report = engine.sync_once()
     finally:
@@ -353,6 +362,16 @@ def cmd_record(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------------- parser
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="fieldapp-sync",
@@ -412,6 +431,20 @@ def build_parser() -> argparse.ArgumentParser:
     password_flag(p)
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    p.add_argument(
+        "--batch-size",
+        type=_positive,
+        default=DEFAULT_PUSH_LIMIT,
+        metavar="N",
+        help="records per push request (default %(default)s; halves by itself on 413)",
+    )
+    p.add_argument(
+        "--page-size",
+        type=_positive,
+        default=protocol.DEFAULT_PULL_LIMIT,
+        metavar="N",
+        help="changes per pull page (default %(default)s)",
+    )
     p.set_defaults(func=cmd_sync)
 
     p = sub.add_parser(
