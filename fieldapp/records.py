@@ -866,6 +866,59 @@ def list_drafts(store: Store, household_id: str | None = None) -> list[dict[str,
         return [_decode_draft(r) for r in db.query(sql + " ORDER BY updated_at DESC", params)]
 
 
+# ---------------------------------------------------------------------- people and places
+
+
+def save_user(store: Store, user: Mapping[str, Any]) -> None:
+    """Remember a user as the server described them (``sync.protocol.UserInfo`` shape)."""
+    with store.atomic() as db:
+        db.execute(
+            "INSERT INTO users (username, display_name, role, district_code) VALUES "
+            "(?, ?, ?, ?) ON CONFLICT(username) DO UPDATE SET display_name = "
+            "excluded.display_name, role = excluded.role, district_code = excluded.district_code",
+            [user["username"], user["display_name"], str(user["role"]), user.get("district_code")],
+        )
+
+
+def get_user(store: Store, username: str) -> dict[str, Any] | None:
+    """A user known on this device, or None."""
+    with store.reading() as db:
+        rows = list(db.query("SELECT * FROM users WHERE username = ?", [username]))
+    return rows[0] if rows else None
+
+
+def save_districts(store: Store, districts: Iterable[Any]) -> int:
+    """Store 자치구 and their 행정동 (``fieldapp.districts.District`` objects); returns
+    how many dongs were written."""
+    count = 0
+    with store.atomic() as db:
+        for d in districts:
+            db.execute(
+                "INSERT INTO districts (code, name, code_system) VALUES (?, ?, ?) "
+                "ON CONFLICT(code) DO UPDATE SET name = excluded.name, "
+                "code_system = excluded.code_system",
+                [d.code, d.name, d.code_system],
+            )
+            for dong in d.dongs:
+                db.execute(
+                    "INSERT INTO dongs (code, district_code, name) VALUES (?, ?, ?) "
+                    "ON CONFLICT(code) DO UPDATE SET district_code = excluded.district_code, "
+                    "name = excluded.name",
+                    [dong.code, d.code, dong.name],
+                )
+                count += 1
+    return count
+
+
+def dong_names(store: Store, district_code: str | None = None) -> dict[str, str]:
+    """행정동 code -> name, for one district or all stored ones."""
+    sql, params = "SELECT code, name FROM dongs", []
+    if district_code is not None:
+        sql, params = sql + " WHERE district_code = ?", [district_code]
+    with store.reading() as db:
+        return {r["code"]: r["name"] for r in db.query(sql, params)}
+
+
 # ---------------------------------------------------------------------- counts
 
 

@@ -534,3 +534,34 @@ def test_each_original_has_at_most_one_effective_version(
     for o in originals:  # an original that is not voided always shows some version
         if o["voided_by"] is None:
             assert o["id"] in by_root
+
+
+def test_users_and_places(store: Store) -> None:
+    from fieldapp.districts import get_district
+
+    assert records.get_user(store, USER) is None
+    records.save_user(
+        store,
+        {"username": USER, "display_name": "가온", "role": "volunteer", "district_code": "11440"},
+    )
+    records.save_user(
+        store,
+        {
+            "username": USER,
+            "display_name": "가온누리",
+            "role": "volunteer",
+            "district_code": "11440",
+        },
+    )
+    assert records.get_user(store, USER) == {
+        "username": USER,
+        "display_name": "가온누리",
+        "role": "volunteer",
+        "district_code": "11440",
+    }
+    mapo = get_district("11440")
+    written = records.save_districts(store, [mapo])
+    assert written == len(mapo.dongs) > 0
+    names = records.dong_names(store, "11440")
+    assert names == {d.code: d.name for d in mapo.dongs}
+    assert records.dong_names(store, "11110") == {}
