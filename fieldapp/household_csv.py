@@ -235,6 +235,7 @@ class ImportReport:
     """What a CSV holds: valid households, and every problem found. Import only if ``ok``."""
 
     rows_ok: list[dict[str, Any]] = field(default_factory=list)
+    row_lines: list[int] = field(default_factory=list)  # line of each rows_ok entry
     problems: list[RowProblem] = field(default_factory=list)
     encoding: str | None = None  # "utf-8-sig", "utf-8" or "cp949"
     rows_total: int = 0
@@ -434,6 +435,7 @@ def parse_household_csv(
             continue
         seen[key] = line
         report.rows_ok.append(household)
+        report.row_lines.append(line)
     if report.rows_total == 0 and not report.problems:
         report.problems.append(
             RowProblem(0, None, None, "the file has no household rows", "가구 행이 없습니다.")

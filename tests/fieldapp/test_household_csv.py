@@ -39,6 +39,7 @@ def test_committed_fixtures_parse_and_match_the_wire_model(name: str, encoding: 
     assert report.encoding == encoding
     assert report.problems == []
     assert report.ok and len(report.rows_ok) == report.rows_total == 4
+    assert report.row_lines == [2, 3, 4, 5]
     for row in report.rows_ok:
         Household.model_validate(row)
         assert all(is_demo_phone(p["phone"]) for p in row["persons"])
@@ -90,6 +91,7 @@ def test_bad_row_reported_with_line_and_column() -> None:
     report = parse(csv_bytes(HEADER, GOOD, "", bad_phone, bad_dong))
     assert not report.ok
     assert len(report.rows_ok) == 1 and report.rows_total == 3
+    assert report.row_lines == [2]
     by_column = {p.column: p for p in report.problems}
     assert by_column["연락처"].line == 4  # the blank line 3 counts as a line in an editor
     assert by_column["연락처"].value == "010-12"
@@ -167,7 +169,7 @@ def test_missing_required_and_unknown_columns() -> None:
 
 def test_duplicate_person_and_extra_cells() -> None:
     report = parse(csv_bytes(HEADER, GOOD, GOOD, GOOD + ",덤"))
-    assert len(report.rows_ok) == 1
+    assert len(report.rows_ok) == 1 and report.row_lines == [2]
     assert [p.line for p in report.problems] == [3, 4]
     assert "line 2" in report.problems[0].message
     assert "unquoted comma" in report.problems[1].message
