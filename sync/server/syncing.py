@@ -485,10 +485,19 @@ def _authorship_problem(ctx: _PushContext, created_by: str, device_id: str) -> s
     return None
 
 
-def _late_handover(
-    ctx: _PushContext, hh: Household, kind: str, ref_id: str, recipients: set[str | None]
-) -> None:
-    for to in sorted(r for r in recipients if r) or [None]:
+def _late_handover(ctx: _PushContext, hh: Household, kind: str, ref_id: str) -> None:
+    """Put a late record in the inbox of whoever now holds the programme(s) the sender held."""
+    held = set(
+        ctx.session.scalars(
+            select(AssignmentHistory.programme).where(
+                AssignmentHistory.household_id == hh.id,
+                AssignmentHistory.username == ctx.user.username,
+            )
+        )
+    )
+    workers = workers_of(ctx.session, hh.id)
+    successors = {workers.get(prog) for prog in held} - {None}
+    for to in sorted(u for u in successors if u) or [None]:
         ctx.session.add(
             HandoverInbox(
                 household_id=hh.id,
@@ -577,7 +586,7 @@ def apply_event(ctx: _PushContext, ev: p.Event) -> p.ItemResult:
         else:
             recipients = set(workers.values())
     if late:
-        _late_handover(ctx, hh, "event", ev.id, recipients)
+        _late_handover(ctx, hh, "event", ev.id)
 
     def _set_seq(seq: int, row: Event = row) -> None:
         row.received_seq = seq
@@ -652,7 +661,7 @@ def apply_household_edit(ctx: _PushContext, edit: p.HouseholdEdit) -> p.ItemResu
         late_handover=late,
     )
     if late:
-        _late_handover(ctx, hh, "household_edit", edit.id, workers)
+        _late_handover(ctx, hh, "household_edit", edit.id)
     theirs = current[edit.field]
     if edit.base_version == version or theirs == value:
         if theirs != value:
