@@ -407,9 +407,15 @@ def _prepare(events: Iterable[Mapping[str, Any]], programme: str) -> list[_Ev]:
         if amends:
             gone.add(amends)
         parsed.append(_Ev(str(get("id")), str(etype), at, payload, amends))
-    if gone:
-        parsed = [e for e in parsed if e.id not in gone]
     parsed.sort(key=_at)
+    if gone:
+        by_id = {e.id: e for e in parsed}
+        for e in parsed:  # oldest first, so a correction of a correction follows the chain
+            original = by_id.get(e.amends) if e.amends else None
+            if original is not None:  # a correction keeps the time of what it corrects
+                e.at, e.day = original.at, original.day
+        parsed = [e for e in parsed if e.id not in gone]
+        parsed.sort(key=_at)
     return parsed
 
 
