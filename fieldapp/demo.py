@@ -365,7 +365,8 @@ def _household(
             }
         )
     consent_day = enrolled.isoformat()
-    consent_general = {"given": r.random() < 0.97, "date": consent_day, "recorded_by": None}
+    # everyone in a programme consented on enrolment; health data (민감정보) separately
+    consent_general = {"given": True, "date": consent_day, "recorded_by": None}
     consent_health = (
         {"given": True, "date": consent_day, "recorded_by": None}
         if health
@@ -375,10 +376,6 @@ def _household(
             else None
         )
     )
-    if not consent_general["given"]:  # no consent, no programme data beyond the referral list
-        health, care_group, consent_health = False, None, None
-        welfare = True
-        consent_general["given"] = True  # welfare checks need consent: re-consented
     record = {
         "id": hid,
         "district_code": district.code,

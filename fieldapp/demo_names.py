@@ -159,7 +159,7 @@ ROAD_STEMS = tuple(
     ]
 )
 
-RELATIONS = ("자녀", "자녀", "자녀", "형제자매", "조카", "이웃", "지인", "배우자")
+RELATIONS = ("자녀", "자녀", "자녀", "형제자매", "조카", "이웃", "지인")
 
 
 def person_name(rng: random.Random, birth_year: int) -> str:
