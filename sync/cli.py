@@ -464,7 +464,7 @@ def build_parser() -> argparse.ArgumentParser:
         "holds personal data: it is created readable by you only. The password is read from "
         "standard input (or prompted for on a terminal).",
     )
-    p.add_argument("file", metavar="FILE")
+    p.add_argument("file", metavar="FILE", help="where to write the JSON (overwritten)")
     password_flag(p)
     p.set_defaults(func=cmd_export_pending)
 
@@ -486,7 +486,7 @@ def build_parser() -> argparse.ArgumentParser:
         "named with the reason. id, created_by, device_id and device_time are filled in when "
         "absent.",
     )
-    p.add_argument("file", metavar="FILE.jsonl")
+    p.add_argument("file", metavar="FILE.jsonl", help="UTF-8 file, one JSON event a line")
     password_flag(p)
     p.set_defaults(func=cmd_record)
     return parser
