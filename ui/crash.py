@@ -309,3 +309,37 @@ def record_bug(err: BaseException) -> Path | None:
     report = write_crash_report(_current.log_dir, (type(err), err, err.__traceback__))
     _current.reports.append(report)
     return report
+
+
+def previous_crash_message(reports: list[Path]) -> str:
+    """The start-up notice about crash reports left by an earlier run."""
+    listing = "\n".join(str(r) for r in reports)
+    return _tr(
+        "지난번에 돌봄노트가 예상하지 못한 오류로 종료되었습니다. 저장된 기록은 안전합니다.\n"
+        "오류 보고서(개인정보 없음):\n{reports}\n"
+        "문제가 반복되면 이 파일을 구청 IT 담당자에게 보내 주세요."
+    ).format(reports=listing)
+
+
+def announce_pending_reports(
+    log_dir: Path, show: Callable[[str], None] | None = None
+) -> list[Path]:
+    """At start: tell the user about crash reports from earlier runs, then file them away.
+
+    *show* receives the notice (default: a non-blocking information box). Returns the reports
+    announced, at their new place in the ``crash-reports-seen`` folder.
+    """
+    reports = pending_crash_reports(log_dir)
+    if not reports:
+        return []
+    logs.crash.info("%d crash report(s) from an earlier run", len(reports))
+    (show or _information_box)(previous_crash_message(reports))
+    return acknowledge_crash_reports(reports)
+
+
+def _information_box(text: str) -> None:
+    if not isinstance(QCoreApplication.instance(), QApplication):
+        return
+    box = QMessageBox(QMessageBox.Icon.Information, _tr("돌봄노트"), text)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import traceback
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
@@ -113,10 +112,10 @@ def show_known_error(parent: QWidget | None, err: BaseException) -> None:
 
 def report_bug(parent: QWidget | None, err: BaseException) -> None:
     """The crash path for an unexpected error: log it with its traceback and say so."""
-    log.error(
-        "unexpected error\n%s",
-        "".join(traceback.format_exception(type(err), err, err.__traceback__)),
-    )
+    from ui import crash  # a crash report (no personal data) when the hook is installed
+
+    log.error("unexpected error\n%s", crash.format_trace((type(err), err, err.__traceback__)))
+    report = crash.record_bug(err)
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Critical)
     box.setWindowTitle(_tr("돌봄노트 오류"))
@@ -126,4 +125,6 @@ def report_bug(parent: QWidget | None, err: BaseException) -> None:
         )
     )
     box.setDetailedText(f"{type(err).__name__}: {err}")
+    if report is not None:
+        box.setInformativeText(_tr("오류 보고서: {path}").format(path=report))
     box.open()

@@ -60,6 +60,11 @@ def make_app(lang: str) -> tuple[Any, list[Any]]:
     appsetup.register_fonts(app)
     translators = appsetup.install_translators(app, lang)
     appsetup.apply_style(app)
+    from PySide6.QtGui import QIcon
+
+    from fieldapp.resources import asset_path
+
+    app.setWindowIcon(QIcon(str(asset_path("icons", "fieldapp.png"))))
     return app, translators
 
 
@@ -79,10 +84,16 @@ def _self_test(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``fieldapp`` command."""
     args = parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING)
     if args.self_test:
+        logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING)
         return _self_test(args)
+    from fieldapp import logs
+    from ui import crash
+
+    log_dir = logs.setup_logging(debug=args.debug)  # rotating, redacted, user log folder
     app, _translators = make_app(args.lang)
+    crash.install_excepthook(log_dir)  # bugs: report file + dialog (needs the QApplication)
+    crash.announce_pending_reports(log_dir)  # reports left by an earlier crash
     from fieldapp.profile import Profile, default_profile_dir
     from ui.login import LoginDialog
     from ui.mainwindow import MainWindow

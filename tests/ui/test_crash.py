@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 
 import fieldapp
 from ui import crash
+from ui.errors import report_bug as real_report_bug  # taken before conftest replaces it
 
 # Synthetic personal data that must never reach a report.
 PHONE = "010-0123-4567"
@@ -115,14 +116,15 @@ def test_crash_reports_are_listed_at_next_start_until_acknowledged(tmp_path: Pat
 
 
 def test_keyboard_interrupt_goes_to_previous_hook(
-    handler: crash.CrashHandler,
-    recorder: Recorder,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    handler: crash.CrashHandler, recorder: Recorder, tmp_path: Path
 ) -> None:
     seen: list[type[BaseException]] = []
-    monkeypatch.setattr(handler, "_previous_hook", lambda t, e, tb: seen.append(t))
-    handler.excepthook(KeyboardInterrupt, KeyboardInterrupt(), None)
+    original = handler._previous_hook
+    handler._previous_hook = lambda t, e, tb: seen.append(t)
+    try:
+        handler.excepthook(KeyboardInterrupt, KeyboardInterrupt(), None)
+    finally:
+        handler._previous_hook = original
     assert seen == [KeyboardInterrupt]
     assert recorder.calls == [] and crash.pending_crash_reports(tmp_path) == []
 
@@ -152,3 +154,31 @@ def test_dialog_text_says_where_the_report_is(tmp_path: Path) -> None:
     report = tmp_path / "crash-x.txt"
     text = crash.crash_message(report)
     assert str(report) in text and "안전" in text
+
+
+def test_reports_from_last_run_are_announced_once(tmp_path: Path) -> None:
+    report = crash.write_crash_report(tmp_path, _exc_info())
+    shown: list[str] = []
+    announced = crash.announce_pending_reports(tmp_path, show=shown.append)
+    assert len(shown) == 1 and str(report) in shown[0]
+    assert [p.name for p in announced] == [report.name]
+    assert crash.announce_pending_reports(tmp_path, show=shown.append) == []
+    assert len(shown) == 1
+
+
+def test_caught_bug_in_an_operation_gets_a_report_named_in_its_dialog(
+    handler: crash.CrashHandler, tmp_path: Path, caplog: pytest.LogCaptureFixture, qtbot: QtBot
+) -> None:
+    from PySide6.QtWidgets import QMessageBox, QWidget
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    try:
+        _failing_visit_save()
+    except ValueError as err:
+        real_report_bug(parent, err)
+    [report] = crash.pending_crash_reports(tmp_path)
+    [box] = parent.findChildren(QMessageBox)
+    assert str(report) in box.informativeText()
+    box.close()
+    assert NAME not in caplog.text and "ValueError" in caplog.text
