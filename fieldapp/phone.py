@@ -68,8 +68,14 @@ def normalize_phone(text: str) -> str:
     elif compact.startswith("0"):
         digits = compact[1:]
     else:
+        hint = ""
+        if compact.isdigit() and _split("0" + compact) is not None:
+            hint = (
+                " (the leading 0 looks lost: a spreadsheet stored it as a number; format "
+                "the column as text)"
+            )
         raise ValueError(
-            f"{text!r} is not a full phone number: start with the area or mobile code "
+            f"{text!r} is not a full phone number{hint}: start with the area or mobile code "
             f"(02, 031, 010 ...) or +82; {_EXAMPLES}"
         )
     if not digits.isdigit() or not digits.isascii():

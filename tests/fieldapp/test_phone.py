@@ -62,6 +62,7 @@ def test_format(e164: str, shown: str) -> None:
         ("", "empty"),
         ("   ", "empty"),
         ("1234-5678", "not a full phone number"),
+        ("1012345678", "leading 0 looks lost"),
         ("+1 415 555 0100", "not a Korean number"),
         ("010-1234-567", "not a valid Korean phone number"),
         ("010-1234-56789", "not a valid Korean phone number"),
