@@ -11,8 +11,6 @@ and rolls back.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,7 +20,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fieldapp.household_csv import ImportReport, RowProblem, decode_csv_bytes, parse_household_csv
+from fieldapp.household_csv import ImportReport, RowProblem, parse_household_csv
 from sync import protocol as p
 from sync.server import admin
 from sync.server.models import District, Dong, Household, User
@@ -57,22 +55,6 @@ class ImportResult:
         return f"imported {self.imported} household(s) ({self.report.encoding})"
 
 
-def _data_lines(data: bytes) -> list[int]:
-    """Line numbers (header = 1) of the non-empty data rows, as the parser counts them."""
-    text, _ = decode_csv_bytes(data)
-    first_line = text.split("\n", 1)[0]
-    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    next(reader, None)
-    lines: list[int] = []
-    start = reader.line_num + 1
-    for cells in reader:
-        line, start = start, reader.line_num + 1
-        if any(c.strip() for c in cells):
-            lines.append(line)
-    return lines
-
-
 def _person_key(household: dict[str, Any]) -> tuple[Any, ...] | None:
     persons = household.get("persons") or []
     if not persons:
@@ -87,9 +69,16 @@ def _person_key(household: dict[str, Any]) -> tuple[Any, ...] | None:
 
 
 def _server_problems(
-    session: Session, district_code: str, rows: list[dict[str, Any]], lines: list[int]
+    session: Session,
+    district_code: str,
+    rows: list[dict[str, Any]],
+    lines: list[int],
+    columns: dict[str, str],
 ) -> list[RowProblem]:
-    """Checks that need the server's data: workers, and people already imported."""
+    """Checks that need the server's data: workers, and people already imported.
+
+    *columns* maps a field to its header as written in the file (for the report).
+    """
     problems: list[RowProblem] = []
     users = {
         u.username: u
@@ -110,7 +99,10 @@ def _server_problems(
             existing.add(key)
     for row, line in zip(rows, lines, strict=True):
         for programme, username in (row.get("assignments") or {}).items():
-            column = "welfare_worker" if programme == p.Programme.welfare_check else "health_worker"
+            field_name = (
+                "welfare_worker" if programme == p.Programme.welfare_check else "health_worker"
+            )
+            column = columns.get(field_name, field_name)
             user = users.get(username)
             wanted_role = next(r for r, prog in p.ROLE_PROGRAMME.items() if prog == programme)
             if user is None or not user.active:
@@ -187,10 +179,9 @@ def import_households(
     if result.problems or not report.rows_ok:
         session.rollback()
         return result
-    lines = _data_lines(data)
-    if len(lines) != len(report.rows_ok):  # pragma: no cover - parser and counter disagree
-        lines = list(range(2, 2 + len(report.rows_ok)))
-    result.problems = _server_problems(session, district_code, report.rows_ok, lines)
+    lines = report.row_lines
+    columns = {field_name: header for header, field_name in report.columns.items()}
+    result.problems = _server_problems(session, district_code, report.rows_ok, lines, columns)
     if result.problems:
         session.rollback()
         return result
