@@ -68,6 +68,8 @@ ENVELOPE_KEYS = frozenset(
 
 # 6 digits, a hyphen (or dash, optionally spaced), 7 digits: the shape of a 주민등록번호.
 _RRN = re.compile(r"(?<!\d)\d{6}\s*[-‐‑–—]\s*\d{7}(?!\d)")
+# The same 13 digits run together: a birth date (YYMMDD) then a sex digit 1-8.
+_RRN_PLAIN = re.compile(r"(?<!\d)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])[1-8]\d{6}(?!\d)")
 
 RRN_MESSAGE = (
     "this looks like a resident registration number (주민등록번호); do not record it: "
@@ -78,7 +80,7 @@ RRN_MESSAGE_KO = "주민등록번호로 보이는 번호가 있습니다. 주민
 
 def looks_like_rrn(text: str) -> bool:
     """True when *text* holds something shaped like a 주민등록번호 (6 digits - 7 digits)."""
-    return bool(_RRN.search(text))
+    return bool(_RRN.search(text) or _RRN_PLAIN.search(text))
 
 
 # --------------------------------------------------------------------------- forms as data

@@ -242,7 +242,7 @@ def test_other_risk_sign_needs_its_text() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["주민번호 800101-1234567 확인", "850505 - 2345678", "번호:991231–1000000"],
+    ["주민번호 800101-1234567 확인", "850505 - 2345678", "번호:991231–1000000", "8001011234567"],
 )
 def test_note_rejects_resident_registration_numbers(text: str) -> None:
     found = problems_of(make_event("note", {"text": text}))
@@ -250,7 +250,8 @@ def test_note_rejects_resident_registration_numbers(text: str) -> None:
 
 
 def test_phone_numbers_are_not_mistaken_for_rrn() -> None:
-    assert not looks_like_rrn("010-1234-5678, 02-123-4567, 2026-05-01")
+    assert not looks_like_rrn("010-1234-5678, 02-123-4567, 2026-05-01, +821012345678")
+    assert not looks_like_rrn("1234567890123")  # 13 digits, but month 56 is no birth date
     validate_event(make_event("note", {"text": "보호자 010-1234-5678"}))
 
 
