@@ -60,10 +60,10 @@ class KdfParams:
             raise ValueError(f"argon2 time_cost {self.time_cost} is outside 1..32")
         if not 1 <= self.parallelism <= 16:
             raise ValueError(f"argon2 parallelism {self.parallelism} is outside 1..16")
-        if not 8 * self.parallelism <= self.memory_cost_kib <= 4 * 1024 * 1024:
+        if not 8 * self.parallelism <= self.memory_cost_kib <= 1024 * 1024:
             raise ValueError(
                 f"argon2 memory_cost {self.memory_cost_kib} KiB is outside "
-                f"{8 * self.parallelism} KiB..4 GiB"
+                f"{8 * self.parallelism} KiB..1 GiB"
             )
 
 

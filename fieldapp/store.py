@@ -219,9 +219,13 @@ class Store:
 
     def _migrate(self) -> None:
         """Apply every pending schema step in one transaction (all or nothing)."""
-        pending = [m.name for m in schema.migrations.pending(self.db)]
-        if not pending:
+        steps = schema.migrations.pending(self.db)
+        if not steps:
             return
+        outside = [m.name for m in steps if not m.transactional]
+        if outside:  # a programming error: it would break the all-or-nothing upgrade
+            raise RuntimeError(f"schema steps must be transactional: {outside}")
+        pending = [m.name for m in steps]
         with self.atomic():
             schema.migrations.apply(self.db)
         for name in pending:

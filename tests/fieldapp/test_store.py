@@ -433,3 +433,16 @@ def test_sigkill_mid_write_loop_keeps_every_committed_event(store_path: Path) ->
     assert set(committed) <= stored
     assert len(stored) - len(committed) in (0, 1)  # at most the one in flight
     assert sorted(orders) == list(range(1, len(orders) + 1))
+
+
+def test_a_step_outside_a_transaction_is_refused(
+    store_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    steps = Migrations("fieldapp")
+    for step in schema.migrations._migrations:
+        steps(name=step.name)(step.fn)
+    steps(name="9004_vacuum", transactional=False)(lambda db: db.execute("VACUUM"))
+    monkeypatch.setattr(schema, "migrations", steps)
+    monkeypatch.setattr(schema, "SCHEMA_STEPS", tuple(m.name for m in steps._migrations))
+    with pytest.raises(RuntimeError, match="must be transactional"):
+        Store.open(store_path, TEST_KEY, create=True)
