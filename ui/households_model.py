@@ -312,8 +312,9 @@ class HouseholdFilterProxy(QSortFilterProxyModel):
         self.set_filter(HouseholdFilter(text, f.programme, f.risk_level, f.care_group, f.due_state))
 
     def _recompute(self, *args: Any) -> None:
+        self.beginFilterChange()
         self._compute_mask()
-        self.invalidateRowsFilter()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def _compute_mask(self) -> None:
         source = self.sourceModel()

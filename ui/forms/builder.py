@@ -54,7 +54,8 @@ class FieldEditor(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 4)
         layout.setSpacing(3)
-        text = pick(spec.label_ko, spec.label_en) + (" *" if spec.required else "")
+        required = spec.required or spec.required_when_shown
+        text = pick(spec.label_ko, spec.label_en) + (" *" if required else "")
         self.label = QLabel(text)
         self.label.setWordWrap(True)
         self.label.setStyleSheet("font-weight: bold;" if spec.kind in ("choice", "multi") else "")
@@ -238,7 +239,8 @@ class FieldEditor(QWidget):
         spec = self.spec
         value = self.value()
         if value is None or value == []:
-            return self.tr("입력이 필요합니다.") if spec.required else None
+            required = spec.required or spec.required_when_shown
+            return self.tr("입력이 필요합니다.") if required else None
         if spec.kind in ("int", "number"):
             if isinstance(value, str):
                 return self.tr("숫자를 입력하세요.")

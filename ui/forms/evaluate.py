@@ -126,6 +126,8 @@ def _screening(spec: FormSpec, payload: dict[str, Any]) -> LiveResult:
 
 def _visit(spec: FormSpec, payload: dict[str, Any], values: dict[str, Any]) -> LiveResult:
     res = _form(spec, values)
+    res.problems.update(_checked(spec.id, payload))
+    res.complete = not res.problems
     try:
         vres = vitals.evaluate_vitals(payload.get("vitals") or {})
     except ValidationError as err:
@@ -140,11 +142,24 @@ def _visit(spec: FormSpec, payload: dict[str, Any], values: dict[str, Any]) -> L
     return res
 
 
+def _checked(form_id: str, payload: dict[str, Any]) -> dict[str, str]:
+    """Problems the domain's form check finds (the same check that runs on saving)."""
+    from fieldapp.validation import validate_form
+
+    problems, _result = validate_form(form_id, payload)
+    out: dict[str, str] = {}
+    for p in problems:
+        out.setdefault(_field_id(p), p.message_ko or p.message)
+    return out
+
+
 def _form(spec: FormSpec, values: dict[str, Any]) -> LiveResult:
     flags, actions = scoring.apply_rules(form_rules(spec.id), {"field": values})
-    missing = {
+    problems = {
         f.id: "입력이 필요합니다."
         for f in spec.fields()
         if f.required and f.id in values and values.get(f.id) in (None, "", [])
     }
-    return LiveResult(complete=not missing, flags=flags, actions=actions, problems=missing)
+    if spec.event_type == "welfare_check":
+        problems.update(_checked(spec.id, nest(values)))
+    return LiveResult(complete=not problems, flags=flags, actions=actions, problems=problems)

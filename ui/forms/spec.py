@@ -44,6 +44,8 @@ class FieldSpec:
     #: ``{"field": id, "op": ..., "value": ...}``; evaluated with ``{"field": values}``).
     visible_when: dict[str, Any] | None = None
     default: Any = None
+    #: Required whenever shown (the form file's ``required_when`` is the show condition).
+    required_when_shown: bool = False
 
 
 @dataclass(frozen=True)
@@ -215,6 +217,7 @@ def _plain_field(raw: dict[str, Any], path: str, prefix: str = "") -> FieldSpec:
         help_en=str(help_en),
         visible_when=_prefixed(when, prefix) if isinstance(when, dict) else None,
         default=raw.get("default"),
+        required_when_shown=isinstance(when, dict) and kind != "bool",
     )
 
 
