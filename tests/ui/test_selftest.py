@@ -152,3 +152,38 @@ def test_command_fails_with_reason_for_broken_instrument(tmp_path: Path) -> None
     assert result.stdout == ""
     [line] = result.stderr.strip().splitlines()
     assert line.startswith("self-test FAILED: ") and "phq9.json" in line
+
+
+# ------------------------------------------------------------------ the bundle's asset list
+
+
+def _spec_categories() -> list[tuple[str, str, list[str]]]:
+    """``ASSET_CATEGORIES`` from build.spec, read without running PyInstaller."""
+    import ast
+
+    tree = ast.parse((REPO / "build.spec").read_text(encoding="utf-8"))
+    for node in tree.body:
+        if (
+            isinstance(node, ast.Assign)
+            and getattr(node.targets[0], "id", "") == "ASSET_CATEGORIES"
+        ):
+            return ast.literal_eval(node.value)
+    raise AssertionError("build.spec has no ASSET_CATEGORIES")
+
+
+def test_bundle_spec_lists_every_shipped_asset() -> None:
+    """Every data file under assets/ falls in a category of build.spec (so it is bundled)."""
+    root = asset_path()
+    covered: set[Path] = set()
+    for _category, folder, patterns in _spec_categories():
+        for pattern in patterns:
+            covered.update((root / folder).glob(pattern))
+    shipped = {
+        p
+        for p in root.rglob("*")
+        if p.is_file()
+        and p.suffix not in {".py", ".pyc", ".ts"}
+        and "__pycache__" not in p.parts
+        and p.name != "README.md"
+    }
+    assert sorted(shipped - covered) == []
