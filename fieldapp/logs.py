@@ -253,6 +253,20 @@ def shutdown_logging() -> None:
         handler.close()
 
 
+def redact_handlers(logger: logging.Logger | None = None) -> int:
+    """Add a :class:`RedactingFilter` to every handler of *logger* (default: the root logger).
+
+    For programs that configure their own handlers (``logging.basicConfig`` in a server or a
+    CLI). Idempotent; returns how many handlers were given a filter.
+    """
+    added = 0
+    for handler in (logger or logging.getLogger()).handlers:
+        if not any(isinstance(f, RedactingFilter) for f in handler.filters):
+            handler.addFilter(RedactingFilter())
+            added += 1
+    return added
+
+
 def log_files(log_dir: Path) -> list[Path]:
     """The current log file and its rotated copies in *log_dir*, newest first."""
     base = Path(log_dir) / LOG_FILE_NAME

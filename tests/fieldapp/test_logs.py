@@ -172,3 +172,19 @@ def test_default_folder_is_the_platform_user_log_folder() -> None:
     assert "fieldapp" in folder.parts
     assert logs.get_logger("sync") is logs.sync
     assert all(logs.get_logger(area).name == f"fieldapp.{area}" for area in logs.AREAS)
+
+
+def test_redact_handlers_covers_handlers_set_up_elsewhere() -> None:
+    import io
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    top = logging.getLogger()
+    top.addHandler(handler)
+    try:
+        assert logs.redact_handlers() >= 1
+        assert logs.redact_handlers() == 0  # idempotent
+        logging.getLogger("fieldapp.server").warning("login token=%s", TOKEN)
+    finally:
+        top.removeHandler(handler)
+    assert TOKEN not in stream.getvalue() and REDACTED in stream.getvalue()
