@@ -104,13 +104,20 @@ def check_instruments() -> str:
     from fieldapp.vitals import parse_panel
 
     files = _json_files("instruments")
-    instruments = load_instruments_from(asset_path("instruments"))
-    panels = [p for p in files if (read_json(p) or {}).get("kind") == "panel"]
+    instruments = load_instruments_from(asset_path("instruments"))  # norms tables included
+    documents = {p: read_json(p) for p in files}
+    panels = [
+        p for p, doc in documents.items() if isinstance(doc, dict) and doc.get("kind") == "panel"
+    ]
     for panel in panels:
         parse_panel(panel)
     total = len(instruments) + len(panels)
     if total != len(files):
         raise _fail("instruments", f"{len(files)} files but {total} instruments loaded")
+    referenced = {doc.get("norms") for doc in documents.values() if isinstance(doc, dict)}
+    for norms in _json_files("norms"):
+        if norms.name not in referenced:
+            raise _fail(norms.name, "no instrument uses this norms table")
     return f"{total} instruments"
 
 
