@@ -14,14 +14,16 @@ Rules use a small declarative condition language (no ``eval``)::
     {"metric": "systolic_mean", "op": ">=", "value": 180}   a vitals metric
     {"all": [...]}, {"any": [...]}, {"not": {...}}
 
-Operators: ``== != >= > <= < in not_in contains``. A missing value makes a leaf false.
+Operators: ``== != >= > <= < in not_in contains intersects`` (``contains``: a list value holds
+the given item; ``intersects``: it holds any of the given items). A missing value makes a leaf
+false. Rules are compiled to closures once, at load (:func:`compile_condition`).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -31,7 +33,7 @@ from fieldapp.resources import asset_path
 
 URGENCIES = ("immediate", "urgent", "routine")
 URGENCY_RANK = {"immediate": 0, "urgent": 1, "routine": 2}
-OPS = ("==", "!=", ">=", ">", "<=", "<", "in", "not_in", "contains")
+OPS = ("==", "!=", ">=", ">", "<=", "<", "in", "not_in", "contains", "intersects")
 _ORDER_OPS = (">=", ">", "<=", "<")
 NAMED_SUBJECTS = ("item", "context", "field", "metric")
 SCALAR_SUBJECTS = ("total", "band")
@@ -127,6 +129,15 @@ class Rule:
     flags: tuple[str, ...]
     action: Action | None
     source: str = ""
+    test: Callable[[Mapping[str, Any]], bool] | None = field(
+        default=None, compare=False, repr=False
+    )
+
+    def holds(self, facts: Mapping[str, Any]) -> bool:
+        """Whether the rule fires for *facts* (compiled when parsed)."""
+        if self.test is not None:
+            return self.test(facts)
+        return evaluate_condition(self.when, facts)
 
 
 @dataclass(frozen=True)
@@ -241,6 +252,10 @@ def compare(actual: Any, op: str, expected: Any) -> bool:
         return actual not in expected
     if op == "contains":
         return isinstance(actual, list | tuple | set | frozenset) and expected in actual
+    if op == "intersects":
+        return isinstance(actual, list | tuple | set | frozenset) and any(
+            x in expected for x in actual
+        )
     raise ValueError(f"unknown operator {op!r}")
 
 
@@ -264,6 +279,41 @@ def evaluate_condition(cond: Mapping[str, Any], facts: Mapping[str, Any]) -> boo
             values = facts.get(subject) or {}
             return compare(values.get(cond[subject]), cond["op"], cond["value"])
     raise ValueError(f"malformed condition {cond!r}")
+
+
+Test = Callable[[Mapping[str, Any]], bool]
+
+
+def compile_condition(cond: Mapping[str, Any]) -> Test:
+    """Turn a checked condition into a closure over *facts* (same meaning as
+    :func:`evaluate_condition`, several times faster for rules run on every record)."""
+    if "all" in cond:
+        parts = tuple(compile_condition(c) for c in cond["all"])
+        return lambda facts: all(p(facts) for p in parts)
+    if "any" in cond:
+        parts = tuple(compile_condition(c) for c in cond["any"])
+        return lambda facts: any(p(facts) for p in parts)
+    if "not" in cond:
+        inner = compile_condition(cond["not"])
+        return lambda facts: not inner(facts)
+    for subject in SCALAR_SUBJECTS:
+        if subject in cond:
+            op, expected, key = cond[subject], _frozen(cond[subject], cond["value"]), subject
+            return lambda facts: compare(facts.get(key), op, expected)
+    for subject in NAMED_SUBJECTS:
+        if subject in cond:
+            op, group, name = cond["op"], subject, cond[subject]
+            expected = _frozen(op, cond["value"])
+            return lambda facts: compare((facts.get(group) or _EMPTY).get(name), op, expected)
+    raise ValueError(f"malformed condition {cond!r}")
+
+
+_EMPTY: Mapping[str, Any] = {}
+
+
+def _frozen(op: str, value: Any) -> Any:
+    """The list operand of a membership operator as a tuple (safe to share between calls)."""
+    return tuple(value) if op in ("in", "not_in", "intersects") else value
 
 
 def condition_leaves(cond: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
@@ -318,7 +368,7 @@ def check_condition(cond: Any, where: str) -> list[str]:
     value = cond["value"]
     if op in _ORDER_OPS and not is_number(value):
         return [f"{where}: operator {op} needs a number, got {value!r}"]
-    if op in ("in", "not_in") and not isinstance(value, list):
+    if op in ("in", "not_in", "intersects") and not isinstance(value, list):
         return [f"{where}: operator {op} needs a list, got {value!r}"]
     return []
 
@@ -397,7 +447,14 @@ def parse_rules(
         if action is None and not flags:
             raise _fault(path, f"rule {rid!r}: gives neither flags nor an action")
         rules.append(
-            Rule(id=rid, when=when, flags=tuple(flags), action=action, source=r.get("source", ""))
+            Rule(
+                id=rid,
+                when=when,
+                flags=tuple(flags),
+                action=action,
+                source=r.get("source", ""),
+                test=compile_condition(when),
+            )
         )
     return tuple(rules)
 

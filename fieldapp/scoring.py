@@ -16,7 +16,6 @@ from fieldapp.instruments import (
     Action,
     Instrument,
     Rule,
-    evaluate_condition,
     is_int,
 )
 
@@ -70,7 +69,7 @@ def apply_rules(rules: Iterable[Rule], facts: Mapping[str, Any]) -> tuple[list[s
     flags: list[str] = []
     actions: dict[str, Action] = {}
     for rule in rules:
-        if not evaluate_condition(rule.when, facts):
+        if not rule.holds(facts):
             continue
         for f in rule.flags:
             if f not in flags:

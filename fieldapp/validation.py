@@ -377,7 +377,7 @@ def _welfare_result(form: Form, values: Mapping[str, Any]) -> ScoreResult:
 
 def _rule_fires(form: Form, rule_id: str, facts: Mapping[str, Any]) -> bool:
     rule = next(r for r in form.rules if r.id == rule_id)
-    return evaluate_condition(rule.when, facts)
+    return rule.holds(facts)
 
 
 def _merge(a: ScoreResult, flags: list[str], actions: list[Action]) -> ScoreResult:

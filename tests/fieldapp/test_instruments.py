@@ -9,10 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fieldapp.errors import AssetError
 from fieldapp.instruments import (
     check_condition,
+    compile_condition,
+    condition_leaves,
     evaluate_condition,
     get_instrument,
     load_instruments,
@@ -227,6 +231,12 @@ def test_condition_language() -> None:
     )
     # a missing value never matches
     assert not evaluate_condition({"context": "education_years", "op": "<", "value": 99}, facts)
+    signs = {"field": {"risk_signs": ["no_food", "alcohol"]}}
+    assert evaluate_condition(
+        {"field": "risk_signs", "op": "intersects", "value": ["alcohol"]}, signs
+    )
+    assert not compile_condition({"field": "risk_signs", "op": "intersects", "value": ["x"]})(signs)
+    assert compile_condition({"field": "risk_signs", "op": "contains", "value": "no_food"})(signs)
 
 
 @pytest.mark.parametrize(
@@ -244,3 +254,59 @@ def test_condition_language() -> None:
 def test_malformed_conditions_are_reported(cond: Any, fragment: str) -> None:
     faults = check_condition(cond, "rule x")
     assert faults and fragment in faults[0]
+
+
+def _shipped_rules() -> list[tuple[str, Any]]:
+    from fieldapp.validation import load_form
+    from fieldapp.vitals import load_panel
+
+    rules = [(f"{i.id}:{r.id}", r) for i in load_instruments().values() for r in i.rules]
+    rules += [(f"vitals:{r.id}", r) for r in load_panel().rules]
+    for form_id in ("welfare_check", "visit"):
+        rules += [(f"{form_id}:{r.id}", r) for r in load_form(form_id).rules]
+    return rules
+
+
+def _leaf_values(cond: Any) -> list[Any]:
+    values: list[Any] = [None, 0, 1, 5, 10, 200, "yes", [], True, False]
+    for leaf in condition_leaves(cond):
+        v = leaf["value"]
+        values += v if isinstance(v, list) else [v]
+        if isinstance(v, list):
+            values.append(v[:2])
+        if isinstance(v, int | float) and not isinstance(v, bool):
+            values += [v - 1, v + 1]
+    return values
+
+
+@pytest.mark.parametrize(
+    ("name", "rule"), _shipped_rules(), ids=lambda x: x if isinstance(x, str) else ""
+)
+def test_compiled_rules_agree_with_the_interpreter(name: str, rule: Any) -> None:
+    values = st.sampled_from(_leaf_values(rule.when))
+    names = sorted(
+        {
+            str(leaf.get(k))
+            for leaf in condition_leaves(rule.when)
+            for k in leaf
+            if k in ("item", "context", "field", "metric")
+        }
+    )
+    named = st.fixed_dictionaries({n: values for n in names}) if names else st.just({})
+    facts = st.fixed_dictionaries(
+        {
+            "total": values,
+            "band": values,
+            "item": named,
+            "context": named,
+            "field": named,
+            "metric": named,
+        }
+    )
+
+    @settings(max_examples=60, deadline=None)
+    @given(facts=facts)
+    def check(facts: dict[str, Any]) -> None:
+        assert rule.holds(facts) == evaluate_condition(rule.when, facts), name
+
+    check()
