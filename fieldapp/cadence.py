@@ -10,7 +10,9 @@ The rules live in ``assets/cadence/*.json`` (versioned, with sources):
   household is due daily.
 
 Besides the cadence, open immediate actions (from a record's computed result) and open
-referrals make follow-ups. Voided, corrected (superseded) and server-rejected events do not count.
+referrals make follow-ups. An immediate action is closed by a record whose payload ``closes``
+names it, by the welfare check's own ``actions_taken``, by a done referral naming no record
+made later the same day, or by a later contact that raised nothing immediate. Voided, corrected (superseded) and server-rejected events do not count.
 """
 
 from __future__ import annotations
@@ -520,6 +522,7 @@ def _due(
     checks: list[_Ev] = []
     closed: set[str] = set()
     flagged: list[tuple[int, _Ev, Mapping[str, Any]]] = []
+    done_at_scene = -1  # index of the last done referral that names no record
     referrals: list[_Ev] = []
     contact_types = pc.contact_event_types
     for i, e in enumerate(evs):
@@ -529,6 +532,8 @@ def _due(
             checks.append(e)
         elif etype == "referral":
             referrals.append(e)
+            if payload.get("status") == "done" and not payload.get("closes"):
+                done_at_scene = max(done_at_scene, i)
         closes = payload.get("closes")
         if closes:
             closed.add(str(closes))
@@ -599,6 +604,8 @@ def _due(
     for i, e, action in flagged:
         if e.day < window_start or e.id in closed or i < last_contact_index:
             continue
+        if i < done_at_scene and evs[done_at_scene].day == e.day:
+            continue  # a done referral recorded later that day says what was done
         if e.type == "welfare_check" and e.payload.get("actions_taken"):
             continue  # what was done is recorded on the check itself
         reasons.append(
@@ -722,9 +729,13 @@ def worklist(
     rules: CadenceRules | None = None,
     *,
     alerts: Iterable[Alert | Mapping[str, Any]] | None = None,
+    due_out: dict[str, DueInfo] | None = None,
 ) -> list[WorkItem]:
     """The worker's list for *today*: immediate actions, then overdue (most overdue first),
     due today, and upcoming (next 7 days by default). Households not due are left out.
+
+    Pass a dict as *due_out* to also get every household's :class:`DueInfo` (for a household
+    list's due column) without computing it twice.
     """
     rules = rules or load_rules()
     if programme not in rules.programmes:
@@ -736,6 +747,8 @@ def worklist(
         hid = str(hh.get("id"))
         evs = _prepare(events_by_household.get(hid, ()), programme)
         info = _due(hh, evs, programme, today, rules, alert_list)
+        if due_out is not None:
+            due_out[hid] = info
         if info.urgency_rank == NOT_DUE:
             continue
         top = info.reasons[0]

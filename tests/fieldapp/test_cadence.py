@@ -241,6 +241,26 @@ def test_immediate_action_closed_by_what_was_done() -> None:
     assert later.state != "immediate"
 
 
+def test_done_referral_at_the_scene_closes_the_same_days_actions() -> None:
+    flagged = check("2026-07-10")
+    flagged["payload"]["result"] = IMMEDIATE_RESULT
+    done = event(
+        "referral",
+        "2026-07-10",
+        {
+            "target": "109 연결",
+            "reason": "자살 위험",
+            "urgency": "immediate",
+            "status": "done",
+            "closes": None,
+        },
+        hour=11,
+    )
+    assert due_state(hh(), [flagged, done], WC, d("2026-07-11")).state != "immediate"
+    next_day = dict(done, device_time=at("2026-07-11"))
+    assert due_state(hh(), [flagged, next_day], WC, d("2026-07-11")).state == "immediate"
+
+
 def test_stale_immediate_action_drops_off_after_the_window() -> None:
     flagged = check("2026-05-01")
     flagged["payload"]["result"] = IMMEDIATE_RESULT
