@@ -18,7 +18,7 @@ from sync import protocol as p
 from sync.server.db import make_engine, make_sessionmaker
 from sync.server.errors import install_error_handlers
 from sync.server.middleware import HardeningMiddleware
-from sync.server.routes import auth, health
+from sync.server.routes import auth, district, health
 from sync.server.routes import sync as sync_routes
 from sync.server.settings import Settings
 
@@ -50,7 +50,13 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     install_error_handlers(app)
-    for router in (health.router, auth.router, sync_routes.router):
+    for router in (
+        health.router,
+        auth.router,
+        sync_routes.router,
+        district.router,
+        district.worker_router,
+    ):
         app.include_router(router, prefix=p.API_PREFIX)
     # Added last = outermost: the hardening checks run before anything else.
     app.add_middleware(GZipMiddleware, minimum_size=1024)

@@ -394,5 +394,24 @@ class Incident(Base):
     note: Mapped[str | None] = mapped_column(Text, default=None)
 
 
+class AlertCampaign(Base):
+    """A heat or cold alert declared for a district (issue 6): while it runs, every high- and
+    medium-risk household has ``alert_active`` set, and the cadence makes it due daily."""
+
+    __tablename__ = "alert_campaigns"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    district_code: Mapped[str] = mapped_column(ForeignKey("districts.code"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))  # heat | cold
+    level: Mapped[str] = mapped_column(String(16))  # advisory (주의보) | warning (경보)
+    start: Mapped[datetime] = mapped_column()
+    end: Mapped[datetime] = mapped_column()
+    declared_by: Mapped[str] = mapped_column(String(64))
+    declared_at: Mapped[datetime] = mapped_column(default=utcnow)
+    household_ids: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    ended_at: Mapped[datetime | None] = mapped_column(default=None)
+    ended_by: Mapped[str | None] = mapped_column(String(64), default=None)
+
+
 Index("ix_events_received_seq", Event.received_seq)
 Index("ix_feed_household", Feed.household_id)
