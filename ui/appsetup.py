@@ -44,6 +44,13 @@ def register_fonts(app: QApplication) -> str:
     return family
 
 
+def set_window_icon(app: QApplication) -> None:
+    """The app's icon on every window."""
+    from PySide6.QtGui import QIcon
+
+    app.setWindowIcon(QIcon(str(asset_path("icons", "fieldapp.png"))))
+
+
 def translation_file(lang: str) -> Path:
     """The built translation of the app for *lang* (Korean is the source language)."""
     return asset_path("i18n", f"fieldapp_{lang}.qm")

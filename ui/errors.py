@@ -32,65 +32,94 @@ def is_known(err: BaseException) -> bool:
     return isinstance(err, tuple(_client_errors().values()))
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("errors", text)
-
-
 def message_for(err: BaseException) -> str:
     """A message in the UI language for a known condition, ending with what to do."""
     client = _client_errors()
     by_class: list[tuple[type[BaseException], str]] = [
         (
             domain.WrongKeyError,
-            _tr(
-                "비밀번호가 맞지 않습니다. 다시 입력해 주세요. (Caps Lock이 켜져 있지 않은지 확인하세요.)"
+            QCoreApplication.translate(
+                "errors",
+                "비밀번호가 맞지 않습니다. 다시 입력해 주세요. (Caps Lock이 켜져 있지 않은지 확인하세요.)",
             ),
         ),
         (
             domain.TooNewError,
-            _tr("이 데이터는 더 새로운 버전의 앱에서 만들어졌습니다. 앱을 업데이트해 주세요."),
+            QCoreApplication.translate(
+                "errors",
+                "이 데이터는 더 새로운 버전의 앱에서 만들어졌습니다. 앱을 업데이트해 주세요.",
+            ),
         ),
         (
             domain.DiskFullError,
-            _tr(
-                "디스크 공간이 부족해 저장하지 못했습니다. 공간을 확보한 뒤 다시 저장하세요. 이전에 저장한 내용은 그대로 있습니다."
+            QCoreApplication.translate(
+                "errors",
+                "디스크 공간이 부족해 저장하지 못했습니다. 공간을 확보한 뒤 다시 저장하세요. 이전에 저장한 내용은 그대로 있습니다.",
             ),
         ),
         (
             domain.LockedError,
-            _tr(
-                "다른 프로그램(또는 다른 돌봄노트 창)이 데이터를 사용 중입니다. 그 프로그램을 닫고 다시 시도하세요."
+            QCoreApplication.translate(
+                "errors",
+                "다른 프로그램(또는 다른 돌봄노트 창)이 데이터를 사용 중입니다. 그 프로그램을 닫고 다시 시도하세요.",
             ),
         ),
         (
             domain.CorruptError,
-            _tr(
-                "로컬 데이터 파일이 손상되었습니다. 파일을 지우지 말고 온라인으로 로그인해 새로 받으세요."
+            QCoreApplication.translate(
+                "errors",
+                "로컬 데이터 파일이 손상되었습니다. 파일을 지우지 말고 온라인으로 로그인해 새로 받으세요.",
             ),
         ),
     ]
     for name, text in (
         (
             "DeviceWipedError",
-            _tr(
-                "이 기기는 분실 또는 사용 중지로 등록되어 로컬 데이터가 삭제되었습니다. 담당 관리자에게 문의하세요."
+            QCoreApplication.translate(
+                "errors",
+                "이 기기는 분실 또는 사용 중지로 등록되어 로컬 데이터가 삭제되었습니다. 담당 관리자에게 문의하세요.",
             ),
         ),
         (
             "NoKeyringError",
-            _tr(
-                "이 컴퓨터에는 안전한 비밀번호 저장소(키링)가 없습니다. 동기화할 때마다 비밀번호를 입력해 주세요."
+            QCoreApplication.translate(
+                "errors",
+                "이 컴퓨터에는 안전한 비밀번호 저장소(키링)가 없습니다. 동기화할 때마다 비밀번호를 입력해 주세요.",
             ),
         ),
         (
             "OfflineError",
-            _tr(
-                "서버에 연결할 수 없습니다. 인터넷 연결을 확인하세요. 기록은 이 기기에 저장되어 있고 나중에 동기화됩니다."
+            QCoreApplication.translate(
+                "errors",
+                "서버에 연결할 수 없습니다. 인터넷 연결을 확인하세요. 기록은 이 기기에 저장되어 있고 나중에 동기화됩니다.",
             ),
         ),
         (
             "InsecureTransportError",
-            _tr("보안되지 않은 주소(http://)입니다. https:// 로 시작하는 서버 주소를 입력하세요."),
+            QCoreApplication.translate(
+                "errors",
+                "보안되지 않은 주소(http://)입니다. https:// 로 시작하는 서버 주소를 입력하세요.",
+            ),
+        ),
+        (
+            "SyncCancelled",
+            QCoreApplication.translate(
+                "errors", "동기화를 취소했습니다. 지금까지 보낸 기록은 그대로 반영되어 있습니다."
+            ),
+        ),
+        (
+            "ProtocolError",
+            QCoreApplication.translate(
+                "errors",
+                "서버가 더 새로운 버전의 앱을 요구합니다. 앱을 업데이트해 주세요. 기록은 이 기기에 안전하게 남아 있습니다.",
+            ),
+        ),
+        (
+            "AuthError",
+            QCoreApplication.translate(
+                "errors",
+                "로그인하지 못했습니다. 아이디나 비밀번호가 틀렸거나, 실패가 반복되어 계정이 잠겼거나, 로그인이 만료되었습니다. 확인한 뒤 다시 로그인하세요.",
+            ),
         ),
     ):
         if name in client:
@@ -100,14 +129,26 @@ def message_for(err: BaseException) -> str:
             return text
     if isinstance(err, domain.ValidationError):
         lines = [f"• {p.message_ko or p.message}" for p in err.problems]
-        return _tr("입력 내용을 확인해 주세요:") + "\n" + "\n".join(lines)
-    # AuthError, ServerError, ProtocolError and other StoreErrors carry a complete sentence.
+        return (
+            QCoreApplication.translate("errors", "입력 내용을 확인해 주세요:")
+            + "\n"
+            + "\n".join(lines)
+        )
+    if "ServerError" in client and isinstance(err, client["ServerError"]):
+        return (
+            QCoreApplication.translate(
+                "errors",
+                "서버가 요청을 처리하지 못했습니다. 잠시 후 다시 시도하세요. 기록은 이 기기에 남아 있습니다.",
+            )
+            + f" ({err})"
+        )
+    # Other StoreErrors carry a complete sentence of their own.
     return str(err)
 
 
 def show_known_error(parent: QWidget | None, err: BaseException) -> None:
     """Show a known condition as a warning dialog."""
-    QMessageBox.warning(parent, _tr("돌봄노트"), message_for(err))
+    QMessageBox.warning(parent, QCoreApplication.translate("errors", "돌봄노트"), message_for(err))
 
 
 def report_bug(parent: QWidget | None, err: BaseException) -> None:
@@ -118,13 +159,16 @@ def report_bug(parent: QWidget | None, err: BaseException) -> None:
     report = crash.record_bug(err)
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Critical)
-    box.setWindowTitle(_tr("돌봄노트 오류"))
+    box.setWindowTitle(QCoreApplication.translate("errors", "돌봄노트 오류"))
     box.setText(
-        _tr(
-            "예상하지 못한 오류가 발생했습니다. 저장된 기록은 안전합니다. 오류 내용이 로그에 기록되었습니다."
+        QCoreApplication.translate(
+            "errors",
+            "예상하지 못한 오류가 발생했습니다. 저장된 기록은 안전합니다. 오류 내용이 로그에 기록되었습니다.",
         )
     )
     box.setDetailedText(f"{type(err).__name__}: {err}")
     if report is not None:
-        box.setInformativeText(_tr("오류 보고서: {path}").format(path=report))
+        box.setInformativeText(
+            QCoreApplication.translate("errors", "오류 보고서: {path}").format(path=report)
+        )
     box.open()

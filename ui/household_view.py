@@ -99,19 +99,18 @@ def open_and_log(
 def field_label(name: str) -> str:
     from PySide6.QtCore import QCoreApplication
 
-    t = QCoreApplication.translate
     return {
-        "phone": t("household", "전화"),
-        "address_road": t("household", "도로명주소"),
-        "address_detail": t("household", "상세주소"),
-        "household_type": t("household", "가구 유형"),
-        "risk_level": t("household", "위험도"),
-        "care_group": t("household", "관리군"),
-        "isolation_band": t("household", "고립 위험"),
-        "notes": t("household", "메모"),
-        "emergency_contacts": t("household", "비상 연락처"),
-        "consent_general": t("household", "개인정보 동의"),
-        "consent_health": t("household", "민감정보(건강) 동의"),
+        "phone": QCoreApplication.translate("household", "전화"),
+        "address_road": QCoreApplication.translate("household", "도로명주소"),
+        "address_detail": QCoreApplication.translate("household", "상세주소"),
+        "household_type": QCoreApplication.translate("household", "가구 유형"),
+        "risk_level": QCoreApplication.translate("household", "위험도"),
+        "care_group": QCoreApplication.translate("household", "관리군"),
+        "isolation_band": QCoreApplication.translate("household", "고립 위험"),
+        "notes": QCoreApplication.translate("household", "메모"),
+        "emergency_contacts": QCoreApplication.translate("household", "비상 연락처"),
+        "consent_general": QCoreApplication.translate("household", "개인정보 동의"),
+        "consent_health": QCoreApplication.translate("household", "민감정보(건강) 동의"),
     }.get(name, name)
 
 
@@ -174,15 +173,14 @@ def event_summary(e: dict[str, Any]) -> str:
 def type_text(t: str) -> str:
     from PySide6.QtCore import QCoreApplication
 
-    tr = QCoreApplication.translate
     return {
-        "visit": tr("household", "방문"),
-        "screening": tr("household", "선별검사"),
-        "welfare_check": tr("household", "안부확인"),
-        "referral": tr("household", "조치·의뢰"),
-        "note": tr("household", "메모"),
-        "access_log": tr("household", "열람"),
-        "void": tr("household", "취소"),
+        "visit": QCoreApplication.translate("household", "방문"),
+        "screening": QCoreApplication.translate("household", "선별검사"),
+        "welfare_check": QCoreApplication.translate("household", "안부확인"),
+        "referral": QCoreApplication.translate("household", "조치·의뢰"),
+        "note": QCoreApplication.translate("household", "메모"),
+        "access_log": QCoreApplication.translate("household", "열람"),
+        "void": QCoreApplication.translate("household", "취소"),
     }.get(t, t)
 
 

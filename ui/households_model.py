@@ -58,44 +58,43 @@ def make_search_text(*parts: str | None) -> str:
 @functools.cache
 def _labels() -> dict[str, dict[str | None, str]]:
     """Display labels of coded values, in the UI language (cleared by :func:`clear_labels`)."""
-    t = QCoreApplication.translate
     return {
         "risk_level": {
-            "high": t("labels", "높음"),
-            "medium": t("labels", "중간"),
-            "low": t("labels", "낮음"),
+            "high": QCoreApplication.translate("labels", "높음"),
+            "medium": QCoreApplication.translate("labels", "중간"),
+            "low": QCoreApplication.translate("labels", "낮음"),
             None: "—",
         },
         "care_group": {
-            "intensive": t("labels", "집중관리군"),
-            "regular": t("labels", "정기관리군"),
-            "self_support": t("labels", "자기역량지원군"),
+            "intensive": QCoreApplication.translate("labels", "집중관리군"),
+            "regular": QCoreApplication.translate("labels", "정기관리군"),
+            "self_support": QCoreApplication.translate("labels", "자기역량지원군"),
             None: "—",
         },
         "due_state": {
-            "overdue": t("labels", "기한 지남"),
-            "due_today": t("labels", "오늘"),
-            "immediate": t("labels", "즉시 조치"),
-            "upcoming": t("labels", "예정"),
-            "not_due": t("labels", "여유"),
+            "overdue": QCoreApplication.translate("labels", "기한 지남"),
+            "due_today": QCoreApplication.translate("labels", "오늘"),
+            "immediate": QCoreApplication.translate("labels", "즉시 조치"),
+            "upcoming": QCoreApplication.translate("labels", "예정"),
+            "not_due": QCoreApplication.translate("labels", "여유"),
             None: "—",
         },
         "household_type": {
-            "elderly_alone": t("labels", "독거어르신"),
-            "midlife_alone": t("labels", "중장년 1인가구"),
-            "youth_alone": t("labels", "청년 1인가구"),
-            "jjokbang": t("labels", "쪽방"),
-            "other": t("labels", "기타"),
+            "elderly_alone": QCoreApplication.translate("labels", "독거어르신"),
+            "midlife_alone": QCoreApplication.translate("labels", "중장년 1인가구"),
+            "youth_alone": QCoreApplication.translate("labels", "청년 1인가구"),
+            "jjokbang": QCoreApplication.translate("labels", "쪽방"),
+            "other": QCoreApplication.translate("labels", "기타"),
         },
         "programme": {
-            "welfare_check": t("labels", "안부확인"),
-            "visiting_health": t("labels", "방문건강"),
+            "welfare_check": QCoreApplication.translate("labels", "안부확인"),
+            "visiting_health": QCoreApplication.translate("labels", "방문건강"),
         },
         "sync_state": {
-            "pending": t("labels", "전송 대기"),
-            "sent": t("labels", "전송됨"),
-            "accepted": t("labels", "서버 반영"),
-            "rejected": t("labels", "거부됨"),
+            "pending": QCoreApplication.translate("labels", "전송 대기"),
+            "sent": QCoreApplication.translate("labels", "전송됨"),
+            "accepted": QCoreApplication.translate("labels", "서버 반영"),
+            "rejected": QCoreApplication.translate("labels", "거부됨"),
         },
     }
 

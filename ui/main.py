@@ -58,6 +58,7 @@ def make_app(lang: str) -> tuple[Any, list[Any]]:
     app.setApplicationName("fieldapp")
     app.setApplicationDisplayName("돌봄노트")
     appsetup.register_fonts(app)
+    appsetup.set_window_icon(app)
     translators = appsetup.install_translators(app, lang)
     appsetup.apply_style(app)
     from PySide6.QtGui import QIcon

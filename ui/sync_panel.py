@@ -29,12 +29,11 @@ POLL_MS = 15_000
 def _phase_text(phase: str) -> str:
     from PySide6.QtCore import QCoreApplication
 
-    t = QCoreApplication.translate
     return {
-        "push": t("sync", "보내는 중"),
-        "pull": t("sync", "받는 중"),
-        "apply": t("sync", "저장하는 중"),
-        "handover": t("sync", "인계 정리 중"),
+        "push": QCoreApplication.translate("sync", "보내는 중"),
+        "pull": QCoreApplication.translate("sync", "받는 중"),
+        "apply": QCoreApplication.translate("sync", "저장하는 중"),
+        "handover": QCoreApplication.translate("sync", "인계 정리 중"),
     }.get(phase, phase)
 
 
@@ -149,14 +148,13 @@ class SyncController(QObject):
 def _ago(moment: datetime | None) -> str:
     from PySide6.QtCore import QCoreApplication
 
-    t = QCoreApplication.translate
     if moment is None:
-        return t("sync", "없음")
+        return QCoreApplication.translate("sync", "없음")
     seconds = (datetime.now(UTC) - moment).total_seconds()
     if seconds < 60:
-        return t("sync", "방금")
+        return QCoreApplication.translate("sync", "방금")
     if seconds < 3600:
-        return t("sync", "%1분 전").replace("%1", str(int(seconds // 60)))
+        return QCoreApplication.translate("sync", "%1분 전").replace("%1", str(int(seconds // 60)))
     local = moment.astimezone()
     return local.strftime("%m-%d %H:%M")
 

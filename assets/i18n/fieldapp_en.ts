@@ -1,0 +1,1346 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="en_US" sourcelanguage="ko_KR">
+<context>
+    <name>ConflictCard</name>
+    <message>
+        <location filename="../../ui/household_view.py" line="228" />
+        <source>충돌: %1 — 두 값 중 하나를 고르세요</source>
+        <translation>Conflict: %1 — choose one of the two values</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="235" />
+        <source>내 값</source>
+        <translation>Mine</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="241" />
+        <source>다른 값</source>
+        <translation>Theirs</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="253" />
+        <source>이 값 선택</source>
+        <translation>Choose this value</translation>
+    </message>
+</context>
+<context>
+    <name>CrisisPanel</name>
+    <message>
+        <location filename="../../ui/crisis.py" line="68" />
+        <source>위기 상담 전화</source>
+        <translation>Crisis lines</translation>
+    </message>
+    <message>
+        <location filename="../../ui/crisis.py" line="72" />
+        <source>위급하면 지금 전화하세요. 모든 번호는 무료이며 인터넷 없이도 여기에 표시됩니다.</source>
+        <translation>If it is urgent, call now. Every number is free and shown here even without internet.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/crisis.py" line="90" />
+        <source>번호 복사</source>
+        <translation>Copy number</translation>
+    </message>
+    <message>
+        <location filename="../../ui/crisis.py" line="91" />
+        <source>%1 번호 복사</source>
+        <translation>Copy the number %1</translation>
+    </message>
+</context>
+<context>
+    <name>FieldEditor</name>
+    <message>
+        <location filename="../../ui/forms/builder.py" line="110" />
+        <source>— 선택 —</source>
+        <extracomment>Above this many options a choice becomes a combo box instead of radio buttons.</extracomment>
+        <translation>— choose —</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/builder.py" line="169" />
+        <source>예</source>
+        <translation>Yes</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/builder.py" line="243" />
+        <source>입력이 필요합니다.</source>
+        <translation>Required.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/builder.py" line="246" />
+        <source>숫자를 입력하세요.</source>
+        <translation>Enter a number.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/builder.py" line="251" />
+        <source>%1–%2 사이의 값을 입력하세요.</source>
+        <translation>Enter a value from %1 to %2.</translation>
+    </message>
+</context>
+<context>
+    <name>FormPage</name>
+    <message>
+        <location filename="../../ui/forms/form_page.py" line="181" />
+        <source>정정 기록: 원래 기록은 그대로 남고 새 기록이 덧붙습니다.</source>
+        <translation>Correction: the original record stays; this new record is added.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/form_page.py" line="213" />
+        <source>닫기</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/form_page.py" line="215" />
+        <source>저장 (Ctrl+S)</source>
+        <translation>Save (Ctrl+S)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/form_page.py" line="268" />
+        <source>위험 배너에 한 일을 먼저 기록하세요.</source>
+        <translation>First record in the risk banner what you did.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/form_page.py" line="297" />
+        <source>임시 저장됨 %1</source>
+        <translation>Draft saved %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/form_page.py" line="395" />
+        <source>양식 닫기</source>
+        <translation>Close the form</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/form_page.py" line="397" />
+        <source>작성 중인 내용은 임시 저장되어 있습니다. 나중에 가구 화면에서 이어서 작성할 수 있습니다. 닫을까요?</source>
+        <translation>What you typed is kept as a draft; you can continue it later from the household. Close?</translation>
+    </message>
+</context>
+<context>
+    <name>HouseholdTableModel</name>
+    <message>
+        <location filename="../../ui/households_model.py" line="188" />
+        <source>이름</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/households_model.py" line="189" />
+        <source>주소</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <location filename="../../ui/households_model.py" line="190" />
+        <source>행정동</source>
+        <translation>Dong</translation>
+    </message>
+    <message>
+        <location filename="../../ui/households_model.py" line="191" />
+        <source>전화</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <location filename="../../ui/households_model.py" line="192" />
+        <source>가구 유형</source>
+        <translation>Household type</translation>
+    </message>
+    <message>
+        <location filename="../../ui/households_model.py" line="193" />
+        <source>위험도</source>
+        <translation>Risk</translation>
+    </message>
+    <message>
+        <location filename="../../ui/households_model.py" line="194" />
+        <source>관리군</source>
+        <translation>Care group</translation>
+    </message>
+    <message>
+        <location filename="../../ui/households_model.py" line="195" />
+        <source>다음 방문</source>
+        <translation>Next visit</translation>
+    </message>
+</context>
+<context>
+    <name>HouseholdView</name>
+    <message>
+        <location filename="../../ui/household_view.py" line="278" />
+        <source>← 목록</source>
+        <translation>← List</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="290" />
+        <source>안부확인 기록</source>
+        <translation>Record welfare check</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="294" />
+        <source>방문 기록</source>
+        <translation>Record visit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="297" />
+        <source>선별검사</source>
+        <translation>Screening</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="321" />
+        <location filename="../../ui/household_view.py" line="366" />
+        <source>시각</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="322" />
+        <source>종류</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="323" />
+        <location filename="../../ui/household_view.py" line="358" />
+        <source>내용</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="324" />
+        <source>작성자</source>
+        <translation>By</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="325" />
+        <source>동기화</source>
+        <translation>Sync</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="337" />
+        <source>기록을 두 번 누르면 정정 기록을 작성합니다 (원래 기록은 그대로 남습니다).</source>
+        <translation>Double-click a record to write a correction (the original stays).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="341" />
+        <source>타임라인</source>
+        <translation>Timeline</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="344" />
+        <source>건강 추이</source>
+        <translation>Health trends</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="347" />
+        <location filename="../../ui/household_view.py" line="358" />
+        <source>날짜</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="348" />
+        <source>검사</source>
+        <translation>Instrument</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="349" />
+        <source>총점</source>
+        <translation>Total</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="350" />
+        <source>판정</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="351" />
+        <source>필요 조치</source>
+        <translation>Actions needed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="356" />
+        <source>선별검사 이력</source>
+        <translation>Screening history</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="358" />
+        <source>긴급도</source>
+        <translation>Urgency</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="358" />
+        <source>상태</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="360" />
+        <source>조치·의뢰</source>
+        <translation>Actions &amp; referrals</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="363" />
+        <source>사업</source>
+        <translation>Programme</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="364" />
+        <source>담당자</source>
+        <translation>Worker</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="365" />
+        <source>배정한 사람</source>
+        <translation>Assigned by</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="367" />
+        <source>사유</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="370" />
+        <source>담당 이력</source>
+        <translation>Assignment history</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="379" />
+        <source>기본 정보 (수정하면 서버와 필드별로 병합됩니다)</source>
+        <translation>Profile (edits merge with the server field by field)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="396" />
+        <source>변경 저장</source>
+        <translation>Save changes</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="403" />
+        <source>가구원 · 비상 연락처</source>
+        <translation>Members · emergency contacts</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="408" />
+        <source>동의</source>
+        <translation>Consent</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="412" />
+        <source>작성 중인 양식</source>
+        <translation>Forms in progress</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="424" />
+        <source>개요</source>
+        <translation>Overview</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="445" />
+        <source>이 가구는 더 이상 이 기기에 없습니다</source>
+        <translation>This household is no longer on this laptop</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="447" />
+        <source>담당이 바뀌었을 수 있습니다. 동기화 화면의 인계 기록을 확인하세요.</source>
+        <translation>It may have been handed over to another worker. See the hand-overs in the Sync screen.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="453" />
+        <source>(이름 없음)</source>
+        <translation>(no name)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="462" />
+        <source>위험도 %1</source>
+        <translation>Risk %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="486" />
+        <source>전송 대기 중인 수정: %1</source>
+        <translation>Edits waiting to be sent: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="504" />
+        <source>비상 연락처: %1</source>
+        <translation>Emergency contact: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="513" />
+        <source>동의함</source>
+        <translation>Given</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="513" />
+        <source>동의 없음</source>
+        <translation>Not given</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="522" />
+        <source>없음</source>
+        <translation>None</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="525" />
+        <source>이어서 작성: %1 (%2)</source>
+        <translation>Continue: %1 (%2)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="560" />
+        <source>혈압 (두 번 측정 평균)</source>
+        <translation>Blood pressure (mean of two readings)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="562" />
+        <source>수축기</source>
+        <translation>Systolic</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="563" />
+        <source>이완기</source>
+        <translation>Diastolic</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="565" />
+        <source>140/90 기준</source>
+        <translation>140/90 line</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="569" />
+        <location filename="../../ui/household_view.py" line="570" />
+        <source>혈당</source>
+        <translation>Glucose</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="571" />
+        <source>저혈당 70</source>
+        <translation>Hypoglycaemia 70</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="575" />
+        <source>체중</source>
+        <translation>Weight</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="625" />
+        <source>완료</source>
+        <translation>Done</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="625" />
+        <source>진행 중</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="636" />
+        <source>필요</source>
+        <translation>Needed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="645" />
+        <source>현재</source>
+        <translation>Current</translation>
+    </message>
+</context>
+<context>
+    <name>HouseholdsPage</name>
+    <message>
+        <location filename="../../ui/households.py" line="46" />
+        <source>가구 목록</source>
+        <translation>Households</translation>
+    </message>
+    <message>
+        <location filename="../../ui/households.py" line="52" />
+        <source>이름, 주소, 전화번호, 행정동으로 찾기 (Ctrl+F)</source>
+        <translation>Find by name, address, phone or dong (Ctrl+F)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/households.py" line="58" />
+        <source>모든 사업</source>
+        <translation>All programmes</translation>
+    </message>
+    <message>
+        <location filename="../../ui/households.py" line="65" />
+        <source>모든 위험도</source>
+        <translation>All risk levels</translation>
+    </message>
+    <message>
+        <location filename="../../ui/households.py" line="68" />
+        <source>모든 관리군</source>
+        <translation>All care groups</translation>
+    </message>
+    <message>
+        <location filename="../../ui/households.py" line="72" />
+        <source>모든 방문 상태</source>
+        <translation>All visit states</translation>
+    </message>
+    <message>
+        <location filename="../../ui/households.py" line="163" />
+        <source>%1 / %2 가구</source>
+        <translation>%1 / %2 households</translation>
+    </message>
+</context>
+<context>
+    <name>LockScreen</name>
+    <message>
+        <location filename="../../ui/login.py" line="188" />
+        <source>잠겨 있습니다</source>
+        <translation>Locked</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="191" />
+        <source>%1 님의 화면이 잠겼습니다. 비밀번호를 입력하세요.</source>
+        <translation>%1, your screen is locked. Enter your password.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="198" />
+        <source>비밀번호</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="204" />
+        <source>로그아웃</source>
+        <translation>Sign out</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="206" />
+        <source>잠금 해제</source>
+        <translation>Unlock</translation>
+    </message>
+</context>
+<context>
+    <name>LoginDialog</name>
+    <message>
+        <location filename="../../ui/login.py" line="65" />
+        <source>돌봄노트 로그인</source>
+        <translation>돌봄노트 sign-in</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="68" />
+        <source>돌봄노트</source>
+        <translation>돌봄노트</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="80" />
+        <source>서버 주소</source>
+        <translation>Server address</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="81" />
+        <source>아이디</source>
+        <translation>Username</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="82" />
+        <source>비밀번호</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="89" />
+        <source>다른 계정으로 온라인 로그인</source>
+        <translation>Sign in online with another account</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="107" />
+        <source>이 기기의 로컬 데이터는 %1에 삭제되었습니다. 다시 로그인하세요.</source>
+        <translation>This laptop's local data was deleted on %1. Sign in again.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="121" />
+        <source>처음 한 번은 인터넷에 연결해 로그인해야 합니다. 담당 가구가 이 기기에 암호화되어 저장됩니다.</source>
+        <translation>The first time, sign in online. Your households are then kept on this laptop, encrypted.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="124" />
+        <source>로그인</source>
+        <translation>Sign in</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="129" />
+        <source>%1 님, 비밀번호를 입력해 잠금을 해제하세요. 인터넷 연결이 없어도 됩니다.</source>
+        <translation>%1, enter your password to unlock. No internet connection is needed.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="132" />
+        <source>잠금 해제</source>
+        <translation>Unlock</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="138" />
+        <source>비밀번호를 입력하세요.</source>
+        <translation>Enter your password.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="141" />
+        <source>서버 주소와 아이디를 입력하세요.</source>
+        <translation>Enter the server address and your username.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="144" />
+        <source>확인하는 중…</source>
+        <translation>Checking…</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../ui/mainwindow.py" line="54" />
+        <source>돌봄노트 — %1</source>
+        <translation>돌봄노트 — %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/mainwindow.py" line="68" />
+        <source>오늘 할 일</source>
+        <translation>Today</translation>
+    </message>
+    <message>
+        <location filename="../../ui/mainwindow.py" line="68" />
+        <source>가구 목록</source>
+        <translation>Households</translation>
+    </message>
+    <message>
+        <location filename="../../ui/mainwindow.py" line="68" />
+        <source>동기화</source>
+        <translation>Sync</translation>
+    </message>
+    <message>
+        <location filename="../../ui/mainwindow.py" line="111" />
+        <source>우리동네돌봄단</source>
+        <translation>Volunteer (우리동네돌봄단)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/mainwindow.py" line="112" />
+        <source>방문간호사</source>
+        <translation>Visiting nurse</translation>
+    </message>
+    <message>
+        <location filename="../../ui/mainwindow.py" line="113" />
+        <source>관리자</source>
+        <translation>Supervisor</translation>
+    </message>
+    <message>
+        <location filename="../../ui/mainwindow.py" line="114" />
+        <source>시스템 관리자</source>
+        <translation>Administrator</translation>
+    </message>
+    <message>
+        <location filename="../../ui/mainwindow.py" line="118" />
+        <source>도구</source>
+        <translation>Tools</translation>
+    </message>
+    <message>
+        <location filename="../../ui/mainwindow.py" line="124" />
+        <source>☎ 위기 상담 전화 (F1)</source>
+        <translation>☎ Crisis lines (F1)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/mainwindow.py" line="126" />
+        <source>109 · 1577-0199 · 119 · 112 · 129</source>
+        <translation>109 · 1577-0199 · 119 · 112 · 129</translation>
+    </message>
+    <message>
+        <location filename="../../ui/mainwindow.py" line="140" />
+        <source>오늘 할 일 (Ctrl+1)</source>
+        <translation>Today (Ctrl+1)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/mainwindow.py" line="143" />
+        <source>가구 목록 (Ctrl+2)</source>
+        <translation>Households (Ctrl+2)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/mainwindow.py" line="149" />
+        <source>동기화 (F5)</source>
+        <translation>Sync (F5)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/mainwindow.py" line="151" />
+        <source>잠금 (Ctrl+L)</source>
+        <translation>Lock (Ctrl+L)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/mainwindow.py" line="152" />
+        <location filename="../../ui/mainwindow.py" line="303" />
+        <source>로그아웃</source>
+        <translation>Sign out</translation>
+    </message>
+    <message>
+        <location filename="../../ui/mainwindow.py" line="236" />
+        <source>저장했습니다.</source>
+        <translation>Saved.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/mainwindow.py" line="303" />
+        <source>동기화 중입니다. 취소하고 로그아웃할까요?</source>
+        <translation>A sync is running. Cancel it and sign out?</translation>
+    </message>
+</context>
+<context>
+    <name>ResultPanel</name>
+    <message>
+        <location filename="../../ui/forms/form_page.py" line="82" />
+        <source>결과</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/form_page.py" line="105" />
+        <source>필수 항목 %1 / %2 입력</source>
+        <translation>Required answered: %1 / %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/form_page.py" line="112" />
+        <source>총점 %1</source>
+        <translation>Total %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/form_page.py" line="113" />
+        <source> (작성 중)</source>
+        <translation> (in progress)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/form_page.py" line="116" />
+        <source>작성 완료</source>
+        <translation>Complete</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/form_page.py" line="116" />
+        <source>작성 중</source>
+        <translation>In progress</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/form_page.py" line="118" />
+        <source>판정: %1</source>
+        <translation>Result: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/form_page.py" line="120" />
+        <source>필요한 조치 없음</source>
+        <translation>No action needed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/form_page.py" line="123" />
+        <source>즉시</source>
+        <translation>Immediate</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/form_page.py" line="124" />
+        <source>긴급</source>
+        <translation>Urgent</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/form_page.py" line="125" />
+        <source>일반</source>
+        <translation>Routine</translation>
+    </message>
+</context>
+<context>
+    <name>RiskBanner</name>
+    <message>
+        <location filename="../../ui/forms/banner.py" line="43" />
+        <source>⚠ 즉시 조치가 필요합니다</source>
+        <extracomment>What a worker can record having done (ids are stored in the referral event).</extracomment>
+        <translation>⚠ Immediate action needed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/banner.py" line="45" />
+        <source>위기 상담 전화 (109 · 1577-0199 · 119 · 112 · 129)</source>
+        <translation>Crisis lines (109 · 1577-0199 · 119 · 112 · 129)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/banner.py" line="54" />
+        <source>한 일을 기록해야 저장할 수 있습니다:</source>
+        <translation>Record what you did before saving:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/banner.py" line="68" />
+        <source>조치 내용 메모 (예: 109 상담사와 통화 연결, 딸에게 연락)</source>
+        <translation>Note on what was done (e.g. connected to a 109 counsellor, called the daughter)</translation>
+    </message>
+</context>
+<context>
+    <name>SyncPanel</name>
+    <message>
+        <location filename="../../ui/sync_panel.py" line="269" />
+        <source>동기화</source>
+        <translation>Sync</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_panel.py" line="272" />
+        <source>상태</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_panel.py" line="287" />
+        <source>지금 동기화 (F5)</source>
+        <translation>Sync now (F5)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_panel.py" line="290" />
+        <source>취소</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_panel.py" line="301" />
+        <source>서버가 거부한 기록 (대기열을 막지 않고 따로 보관됨)</source>
+        <translation>Records the server refused (set aside; they do not block the queue)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_panel.py" line="302" />
+        <location filename="../../ui/sync_panel.py" line="307" />
+        <source>종류</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_panel.py" line="302" />
+        <location filename="../../ui/sync_panel.py" line="307" />
+        <location filename="../../ui/sync_panel.py" line="313" />
+        <source>가구</source>
+        <translation>Household</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_panel.py" line="302" />
+        <source>기록 시각</source>
+        <translation>Recorded at</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_panel.py" line="302" />
+        <location filename="../../ui/sync_panel.py" line="307" />
+        <location filename="../../ui/sync_panel.py" line="317" />
+        <source>사유</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_panel.py" line="306" />
+        <source>격리된 기록 (인계 중 서버가 받지 않은 기록)</source>
+        <translation>Quarantined records (not accepted during a hand-over)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_panel.py" line="307" />
+        <location filename="../../ui/sync_panel.py" line="316" />
+        <source>시각</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_panel.py" line="311" />
+        <source>다른 담당자에게 인계된 가구</source>
+        <translation>Households handed over to another worker</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_panel.py" line="314" />
+        <source>사업</source>
+        <translation>Programme</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_panel.py" line="315" />
+        <source>새 담당자</source>
+        <translation>New worker</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_panel.py" line="411" />
+        <source>동기화를 취소했습니다. 지금까지 보낸 기록은 반영되었습니다.</source>
+        <translation>Sync cancelled. What was sent so far has been applied.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_panel.py" line="426" />
+        <source>연결 확인 전</source>
+        <translation>Not checked yet</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_panel.py" line="427" />
+        <source>온라인</source>
+        <translation>Online</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_panel.py" line="428" />
+        <source>오프라인</source>
+        <translation>Offline</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_panel.py" line="432" />
+        <source> (가장 오래된 것 %1분 전)</source>
+        <translation> (oldest %1 min ago)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_panel.py" line="436" />
+        <source>연결: &lt;b&gt;%1&lt;/b&gt;</source>
+        <translation>Connection: &lt;b&gt;%1&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_panel.py" line="437" />
+        <source>마지막 동기화: %1</source>
+        <translation>Last sync: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_panel.py" line="438" />
+        <source>전송 대기: &lt;b&gt;%1건&lt;/b&gt;</source>
+        <translation>Waiting to send: &lt;b&gt;%1&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_panel.py" line="439" />
+        <source>거부됨: %1건 · 격리: %2건 · 미해결 충돌: %3건</source>
+        <translation>Rejected: %1 · quarantined: %2 · open conflicts: %3</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_panel.py" line="448" />
+        <source>⚠ 이 기기의 시계가 서버와 %1분 다릅니다. 그동안 만든 기록에는 표시가 붙습니다. 컴퓨터의 날짜와 시간을 맞춰 주세요.</source>
+        <translation>⚠ This laptop's clock differs from the server's by %1 min. Records made meanwhile are flagged. Please set the computer's date and time.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_panel.py" line="455" />
+        <source>마지막 오류: %1</source>
+        <translation>Last error: %1</translation>
+    </message>
+</context>
+<context>
+    <name>SyncStatusWidget</name>
+    <message>
+        <location filename="../../ui/sync_panel.py" line="182" />
+        <source>지금 동기화 (F5)</source>
+        <translation>Sync now (F5)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_panel.py" line="194" />
+        <source>연결 중…</source>
+        <translation>Connecting…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_panel.py" line="214" />
+        <source>연결 확인 전</source>
+        <translation>Not checked yet</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_panel.py" line="216" />
+        <source>온라인</source>
+        <translation>Online</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_panel.py" line="218" />
+        <source>오프라인</source>
+        <translation>Offline</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_panel.py" line="220" />
+        <source>마지막 동기화: %1</source>
+        <translation>Last sync: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_panel.py" line="221" />
+        <source>전송 대기 %1건</source>
+        <translation>%1 waiting to send</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_panel.py" line="224" />
+        <source>⚠ 기기 시계가 %1분 어긋남</source>
+        <translation>⚠ Clock off by %1 min</translation>
+    </message>
+</context>
+<context>
+    <name>TodayPage</name>
+    <message>
+        <location filename="../../ui/today.py" line="192" />
+        <source>오늘 할 일</source>
+        <translation>Today</translation>
+    </message>
+    <message>
+        <location filename="../../ui/today.py" line="213" />
+        <source>행을 선택하고 Enter를 누르면 알맞은 양식이 열립니다.</source>
+        <translation>Select a row and press Enter to open the right form.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/today.py" line="234" />
+        <source>즉시 조치 %1 · 기한 지남 %2 · 오늘 %3 · 예정 %4</source>
+        <translation>Immediate %1 · overdue %2 · today %3 · upcoming %4</translation>
+    </message>
+</context>
+<context>
+    <name>WorklistModel</name>
+    <message>
+        <location filename="../../ui/today.py" line="119" />
+        <source>긴급도</source>
+        <translation>Urgency</translation>
+    </message>
+    <message>
+        <location filename="../../ui/today.py" line="120" />
+        <source>이름</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/today.py" line="121" />
+        <source>주소</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <location filename="../../ui/today.py" line="122" />
+        <source>이유</source>
+        <translation>Why</translation>
+    </message>
+    <message>
+        <location filename="../../ui/today.py" line="123" />
+        <source>할 일</source>
+        <translation>To do</translation>
+    </message>
+    <message>
+        <location filename="../../ui/today.py" line="124" />
+        <source>기한</source>
+        <translation>Due</translation>
+    </message>
+    <message>
+        <location filename="../../ui/today.py" line="130" />
+        <source>즉시 조치</source>
+        <translation>Immediate action</translation>
+    </message>
+    <message>
+        <location filename="../../ui/today.py" line="131" />
+        <source>기한 지남</source>
+        <translation>Overdue</translation>
+    </message>
+    <message>
+        <location filename="../../ui/today.py" line="132" />
+        <source>오늘</source>
+        <translation>Today</translation>
+    </message>
+    <message>
+        <location filename="../../ui/today.py" line="133" />
+        <source>예정</source>
+        <translation>Upcoming</translation>
+    </message>
+    <message>
+        <location filename="../../ui/today.py" line="138" />
+        <source>안부확인</source>
+        <translation>Welfare check</translation>
+    </message>
+    <message>
+        <location filename="../../ui/today.py" line="140" />
+        <source>방문 기록</source>
+        <translation>Record visit</translation>
+    </message>
+</context>
+<context>
+    <name>charts</name>
+    <message>
+        <location filename="../../ui/charts.py" line="114" />
+        <source>기록 없음</source>
+        <translation>No records</translation>
+    </message>
+</context>
+<context>
+    <name>errors</name>
+    <message>
+        <location filename="../../ui/errors.py" line="41" />
+        <source>비밀번호가 맞지 않습니다. 다시 입력해 주세요. (Caps Lock이 켜져 있지 않은지 확인하세요.)</source>
+        <translation>The password is not correct. Try again (check that Caps Lock is off).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="48" />
+        <source>이 데이터는 더 새로운 버전의 앱에서 만들어졌습니다. 앱을 업데이트해 주세요.</source>
+        <translation>This data was written by a newer version of the app. Please update the app.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="55" />
+        <source>디스크 공간이 부족해 저장하지 못했습니다. 공간을 확보한 뒤 다시 저장하세요. 이전에 저장한 내용은 그대로 있습니다.</source>
+        <translation>The disk is full, so it could not be saved. Free some space and save again; what was saved before is kept.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="62" />
+        <source>다른 프로그램(또는 다른 돌봄노트 창)이 데이터를 사용 중입니다. 그 프로그램을 닫고 다시 시도하세요.</source>
+        <translation>Another program (or another 돌봄노트 window) is using the data. Close it and try again.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="69" />
+        <source>로컬 데이터 파일이 손상되었습니다. 파일을 지우지 말고 온라인으로 로그인해 새로 받으세요.</source>
+        <translation>The local data file is damaged. Do not delete it: sign in online to download a fresh copy.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="78" />
+        <source>이 기기는 분실 또는 사용 중지로 등록되어 로컬 데이터가 삭제되었습니다. 담당 관리자에게 문의하세요.</source>
+        <translation>This laptop was reported lost or taken out of use, so its local data was deleted. Ask your supervisor.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="85" />
+        <source>이 컴퓨터에는 안전한 비밀번호 저장소(키링)가 없습니다. 동기화할 때마다 비밀번호를 입력해 주세요.</source>
+        <translation>This computer has no secure password store (keyring). Enter your password each time you sync.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="92" />
+        <source>서버에 연결할 수 없습니다. 인터넷 연결을 확인하세요. 기록은 이 기기에 저장되어 있고 나중에 동기화됩니다.</source>
+        <translation>The server cannot be reached. Check the internet connection. Your records are kept on this laptop and will sync later.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="99" />
+        <source>보안되지 않은 주소(http://)입니다. https:// 로 시작하는 서버 주소를 입력하세요.</source>
+        <translation>That address is not secure (http://). Enter a server address starting with https://.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="106" />
+        <source>동기화를 취소했습니다. 지금까지 보낸 기록은 그대로 반영되어 있습니다.</source>
+        <translation>Sync cancelled. What was sent so far has been applied.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="112" />
+        <source>서버가 더 새로운 버전의 앱을 요구합니다. 앱을 업데이트해 주세요. 기록은 이 기기에 안전하게 남아 있습니다.</source>
+        <translation>The server needs a newer version of the app. Please update it; your records are safe on this laptop.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="119" />
+        <source>로그인하지 못했습니다. 아이디나 비밀번호가 틀렸거나, 실패가 반복되어 계정이 잠겼거나, 로그인이 만료되었습니다. 확인한 뒤 다시 로그인하세요.</source>
+        <translation>Could not sign in: the username or password is wrong, the account is locked after repeated failures, or the sign-in expired. Check and sign in again.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="133" />
+        <source>입력 내용을 확인해 주세요:</source>
+        <translation>Please check what you entered:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="139" />
+        <source>서버가 요청을 처리하지 못했습니다. 잠시 후 다시 시도하세요. 기록은 이 기기에 남아 있습니다.</source>
+        <translation>The server could not handle the request. Try again later; your records stay on this laptop.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="151" />
+        <source>돌봄노트</source>
+        <translation>돌봄노트</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="162" />
+        <source>돌봄노트 오류</source>
+        <translation>돌봄노트 error</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="164" />
+        <source>예상하지 못한 오류가 발생했습니다. 저장된 기록은 안전합니다. 오류 내용이 로그에 기록되었습니다.</source>
+        <translation>Something unexpected went wrong. Saved records are safe. The details were written to the log.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="172" />
+        <source>오류 보고서: {path}</source>
+        <translation>Error report: {path}</translation>
+    </message>
+</context>
+<context>
+    <name>household</name>
+    <message>
+        <location filename="../../ui/household_view.py" line="103" />
+        <source>전화</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="104" />
+        <source>도로명주소</source>
+        <translation>Road address</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="105" />
+        <source>상세주소</source>
+        <translation>Address detail</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="106" />
+        <source>가구 유형</source>
+        <translation>Household type</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="107" />
+        <source>위험도</source>
+        <translation>Risk</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="108" />
+        <source>관리군</source>
+        <translation>Care group</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="109" />
+        <source>고립 위험</source>
+        <translation>Isolation risk</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="110" />
+        <location filename="../../ui/household_view.py" line="181" />
+        <source>메모</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="111" />
+        <source>비상 연락처</source>
+        <translation>Emergency contacts</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="112" />
+        <source>개인정보 동의</source>
+        <translation>Consent (personal data)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="113" />
+        <source>민감정보(건강) 동의</source>
+        <translation>Consent (health data)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="177" />
+        <source>방문</source>
+        <translation>Visit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="178" />
+        <source>선별검사</source>
+        <translation>Screening</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="179" />
+        <source>안부확인</source>
+        <translation>Welfare check</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="180" />
+        <source>조치·의뢰</source>
+        <translation>Actions &amp; referrals</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="182" />
+        <source>열람</source>
+        <translation>Access</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="183" />
+        <source>취소</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>labels</name>
+    <message>
+        <location filename="../../ui/households_model.py" line="63" />
+        <source>높음</source>
+        <translation>High</translation>
+    </message>
+    <message>
+        <location filename="../../ui/households_model.py" line="64" />
+        <source>중간</source>
+        <translation>Medium</translation>
+    </message>
+    <message>
+        <location filename="../../ui/households_model.py" line="65" />
+        <source>낮음</source>
+        <translation>Low</translation>
+    </message>
+    <message>
+        <location filename="../../ui/households_model.py" line="69" />
+        <source>집중관리군</source>
+        <translation>Intensive</translation>
+    </message>
+    <message>
+        <location filename="../../ui/households_model.py" line="70" />
+        <source>정기관리군</source>
+        <translation>Regular</translation>
+    </message>
+    <message>
+        <location filename="../../ui/households_model.py" line="71" />
+        <source>자기역량지원군</source>
+        <translation>Self-support</translation>
+    </message>
+    <message>
+        <location filename="../../ui/households_model.py" line="75" />
+        <source>기한 지남</source>
+        <translation>Overdue</translation>
+    </message>
+    <message>
+        <location filename="../../ui/households_model.py" line="76" />
+        <source>오늘</source>
+        <translation>Today</translation>
+    </message>
+    <message>
+        <location filename="../../ui/households_model.py" line="77" />
+        <source>즉시 조치</source>
+        <translation>Immediate action</translation>
+    </message>
+    <message>
+        <location filename="../../ui/households_model.py" line="78" />
+        <source>예정</source>
+        <translation>Upcoming</translation>
+    </message>
+    <message>
+        <location filename="../../ui/households_model.py" line="79" />
+        <source>여유</source>
+        <translation>Not due</translation>
+    </message>
+    <message>
+        <location filename="../../ui/households_model.py" line="83" />
+        <source>독거어르신</source>
+        <translation>Older person living alone</translation>
+    </message>
+    <message>
+        <location filename="../../ui/households_model.py" line="84" />
+        <source>중장년 1인가구</source>
+        <translation>Middle-aged, living alone</translation>
+    </message>
+    <message>
+        <location filename="../../ui/households_model.py" line="85" />
+        <source>청년 1인가구</source>
+        <translation>Young, living alone</translation>
+    </message>
+    <message>
+        <location filename="../../ui/households_model.py" line="86" />
+        <source>쪽방</source>
+        <translation>Jjokbang (single room)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/households_model.py" line="87" />
+        <source>기타</source>
+        <translation>Other</translation>
+    </message>
+    <message>
+        <location filename="../../ui/households_model.py" line="90" />
+        <source>안부확인</source>
+        <translation>Welfare check</translation>
+    </message>
+    <message>
+        <location filename="../../ui/households_model.py" line="91" />
+        <source>방문건강</source>
+        <translation>Visiting health</translation>
+    </message>
+    <message>
+        <location filename="../../ui/households_model.py" line="94" />
+        <source>전송 대기</source>
+        <translation>Pending</translation>
+    </message>
+    <message>
+        <location filename="../../ui/households_model.py" line="95" />
+        <source>전송됨</source>
+        <translation>Sent</translation>
+    </message>
+    <message>
+        <location filename="../../ui/households_model.py" line="96" />
+        <source>서버 반영</source>
+        <translation>Accepted</translation>
+    </message>
+    <message>
+        <location filename="../../ui/households_model.py" line="97" />
+        <source>거부됨</source>
+        <translation>Rejected</translation>
+    </message>
+</context>
+<context>
+    <name>sync</name>
+    <message>
+        <location filename="../../ui/sync_panel.py" line="33" />
+        <source>보내는 중</source>
+        <extracomment>How often the controller asks the policy whether a sync is due.</extracomment>
+        <translation>Sending</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_panel.py" line="34" />
+        <source>받는 중</source>
+        <translation>Receiving</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_panel.py" line="35" />
+        <source>저장하는 중</source>
+        <translation>Saving</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_panel.py" line="36" />
+        <source>인계 정리 중</source>
+        <translation>Finishing hand-overs</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_panel.py" line="152" />
+        <source>없음</source>
+        <translation>None</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_panel.py" line="155" />
+        <source>방금</source>
+        <translation>Just now</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_panel.py" line="157" />
+        <source>%1분 전</source>
+        <translation>%1 min ago</translation>
+    </message>
+</context>
+</TS>
