@@ -82,12 +82,7 @@ def test_english_ui_translates_the_main_window(ui_app: Any, nurse: Any, qtbot: A
         win = MainWindow(nurse.runner, nurse.session, start_sync=False)
         qtbot.addWidget(win)
         assert win.nav.item(0).text() == "Today"
-        assert (
-            win.households.model.headerData(
-                0, __import__("PySide6.QtCore").QtCore.Qt.Orientation.Horizontal
-            )
-            == "Name"
-        )
+        assert win.households.model.headerData(0, Qt.Orientation.Horizontal) == "Name"
         assert "Crisis lines" in win.crisis_button.text()
         win.idle.stop()
     finally:
