@@ -109,12 +109,15 @@ def start_embedded(
     settings: Settings | None = None,
     migrate: bool = True,
     log_level: str = "warning",
+    http: str = "auto",
     **app_options: Any,
 ) -> EmbeddedServer:
     """Migrate *database_url*, serve it on *host*:*port* in a thread, return when listening.
 
     ``port=0`` picks a free port (read it from ``.port`` / ``.base_url``). *settings* default to
-    ``Settings.from_env(database_url=...)``; *app_options* go to ``create_app``.
+    ``Settings.from_env(database_url=...)``; *app_options* go to ``create_app``. uvicorn leaves
+    the host program's logging configuration alone; *http* picks its HTTP implementation
+    ("auto", "h11" or "httptools").
     """
     from sync.server.app import create_app
 
@@ -126,8 +129,11 @@ def start_embedded(
     bound_port = sock.getsockname()[1]
     config = uvicorn.Config(
         app,
+        log_config=None,
         log_level=log_level,
         access_log=False,
+        ws="none",
+        http=http,
         lifespan="on",
         timeout_graceful_shutdown=5,
     )
