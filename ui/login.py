@@ -200,6 +200,10 @@ class LockScreen(QFrame):
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #ffd7d7;")
+        crisis = QPushButton(self.tr("☎ 위기 상담 전화 (109 · 1577-0199 · 119 · 112 · 129)"))
+        crisis.setObjectName("lockCrisisButton")
+        crisis.setStyleSheet("background: #c62828; color: white; font-weight: bold; padding: 6px;")
+        crisis.clicked.connect(self._show_crisis)
         row = QHBoxLayout()
         sign_out = QPushButton(self.tr("로그아웃"))
         sign_out.clicked.connect(self.sign_out_requested)
@@ -212,12 +216,19 @@ class LockScreen(QFrame):
         for w in (title, who, self.password, self.message):
             inner.addWidget(w)
         inner.addLayout(row)
+        inner.addSpacing(16)
+        inner.addWidget(crisis)
         h = QHBoxLayout()
         h.addStretch(1)
         h.addWidget(box)
         h.addStretch(1)
         outer.addLayout(h)
         outer.addStretch(2)
+
+    def _show_crisis(self) -> None:
+        from ui.crisis import CrisisPanel
+
+        CrisisPanel(self).open()
 
     def prepare(self) -> None:
         self.password.clear()

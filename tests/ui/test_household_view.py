@@ -1,0 +1,155 @@
+"""Household view details: conflict cards, corrections as amendments, field edits, the sync
+panel's rejected items, Today's Enter, sign-out, the demo command."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from fieldapp import records
+
+
+def a_household(worker: Any) -> dict[str, Any]:
+    return records.list_households(worker.runner.store)[0]
+
+
+def test_conflict_card_shows_both_values_and_choosing_queues_an_edit(
+    window: Any, nurse: Any
+) -> None:
+    from ui.household_view import ConflictCard
+
+    h = a_household(nurse)
+    conflict = {
+        "id": "c-1",
+        "household_id": h["id"],
+        "field": "notes",
+        "base_version": 1,
+        "mine": "계단 난간 수리 필요",
+        "mine_by": "nurse1",
+        "mine_at": "2026-11-20T09:00:00+09:00",
+        "theirs": "난간 수리 완료",
+        "theirs_by": "volunteer1",
+        "theirs_at": "2026-11-21T10:00:00+09:00",
+        "status": "open",
+    }
+    with nurse.runner.store.atomic() as db:
+        db.execute(
+            "INSERT INTO conflicts (id, household_id, field, status, data) VALUES (?, ?, ?, 'open', ?)",
+            ["c-1", h["id"], "notes", json.dumps(conflict, ensure_ascii=False)],
+        )
+    view = window.open_household(h["id"])
+    cards = view.findChildren(ConflictCard)
+    assert len(cards) == 1
+    text = " ".join(label.text() for label in cards[0].findChildren(type(view.title)))
+    assert "계단 난간 수리 필요" in text and "난간 수리 완료" in text
+    assert "volunteer1" in text and "nurse1" in text
+    cards[0].chosen.emit("notes", "난간 수리 완료")
+    edits = records.pending_edits(nurse.runner.store, h["id"])
+    assert [(e["field"], e["value"]) for e in edits] == [("notes", "난간 수리 완료")]
+
+
+def test_profile_edit_is_queued_per_field(window: Any, nurse: Any) -> None:
+    h = a_household(nurse)
+    view = window.open_household(h["id"])
+    view.editors["notes"].setText("현관 비밀번호는 가족에게 확인")
+    view.editors["risk_level"].setCurrentIndex(view.editors["risk_level"].findData("high"))
+    view.save_edits()
+    fields = sorted(e["field"] for e in records.pending_edits(nurse.runner.store, h["id"]))
+    expected = sorted({"notes"} | ({"risk_level"} if h.get("risk_level") != "high" else set()))
+    assert fields == expected
+    assert (
+        records.get_household(nurse.runner.store, h["id"])["notes"]
+        == "현관 비밀번호는 가족에게 확인"
+    )
+
+
+def test_a_correction_is_a_new_event_that_amends_the_old(
+    window: Any, nurse: Any, qtbot: Any
+) -> None:
+    store = nurse.runner.store
+    visit = next(
+        (
+            e
+            for h in records.list_households(store)
+            for e in records.household_events(store, h["id"])
+            if e["type"] == "visit" and e["effective"] and not e["redacted"]
+        ),
+        None,
+    )
+    assert visit is not None, "the demo nurse has visits"
+    view = window.open_household(visit["household_id"])
+    row = next(
+        r
+        for r in range(view.timeline.rowCount())
+        if view.timeline.item(r, 0).data(Qt.ItemDataRole.UserRole) == visit["id"]
+    )
+    view.timeline.selectRow(row)
+    view._correct_selected()
+    page = window.form_page
+    assert page.amends is not None and page.amends["id"] == visit["id"]
+    first_bp = visit["payload"]["vitals"].get("bp") or []
+    if first_bp:
+        assert page.form.editors["vitals.bp.0.systolic"].value() == first_bp[0]["systolic"]
+    page.form.editors["vitals.pulse"].set_value(77)
+    with qtbot.waitSignal(page.saved) as saved:
+        page.save()
+    new = records.get_event(store, saved.args[0]["id"])
+    assert new["amends"] == visit["id"] and new["type"] == "visit"
+    events = {e["id"]: e for e in records.household_events(store, visit["household_id"])}
+    assert events[visit["id"]]["superseded_by"] == new["id"], "the original stays, superseded"
+
+
+def test_sync_panel_lists_rejected_records_with_their_reason(window: Any, nurse: Any) -> None:
+    h = a_household(nurse)
+    event = records.log_access(
+        nurse.runner.store, h["id"], "view", user="nurse1", device_id=nurse.session.device_id
+    )
+    with nurse.runner.store.atomic() as db:
+        db.execute(
+            "UPDATE events SET sync_state = 'rejected', reject_reason = ? WHERE id = ?",
+            ["household not in your scope", event["id"]],
+        )
+    window.sync_panel.reload()
+    table = window.sync_panel.rejected
+    assert table.rowCount() == 1
+    assert table.item(0, 3).text() == "household not in your scope"
+    assert "거부됨: 1건" in window.sync_panel.summary.text()
+
+
+def test_enter_on_today_starts_the_rows_form(window: Any, qtbot: Any) -> None:
+    rows = window.today.model.rows()
+    assert rows
+    with qtbot.waitSignal(window.today.start_form) as started:
+        window.today.table.activated.emit(window.today.model.index(0, 0))
+    assert started.args == [rows[0].household_id, rows[0].form]
+    assert window.form_page.household_id == rows[0].household_id
+
+
+def test_sign_out_closes_the_window(window: Any, qtbot: Any) -> None:
+    with qtbot.waitSignal(window.signed_out):
+        window.sign_out_action.trigger()
+    assert not window.isVisible()
+    assert not window.sync.timer.isActive()
+
+
+def test_demo_starts_a_server_seeds_once_and_signs_in(tmp_path: Path) -> None:
+    from ui.demo import start_demo, users_text
+
+    demo = start_demo(folder=tmp_path, households=30, role="volunteer")
+    try:
+        assert demo.username.startswith("volunteer")
+        assert records.list_households(demo.store), "the worker's households were pulled"
+        text = users_text(demo.users, demo.server.base_url)
+        assert demo.username in text and demo.password in text
+    finally:
+        demo.store.close()
+        demo.server.stop()
+    again = start_demo(folder=tmp_path, households=30, username="nurse1")  # seeded already
+    try:
+        assert again.users == demo.users
+    finally:
+        again.store.close()
+        again.server.stop()
