@@ -2,7 +2,7 @@
 
 schemathesis 4 reads ``/openapi.json`` from the embedded server (real HTTP on loopback) and
 sends a bounded number of generated requests, valid and deliberately invalid, to every
-operation (one test per operation; its strategies are driven by hypothesis directly because
+operation (a nurse's token on the sync routes, a supervisor's on the district routes) (one test per operation; its strategies are driven by hypothesis directly because
 schemathesis' lazy pytest fixture does not run under pytest 9). Protected routes get a valid device token, and most requests the
 right protocol header so that they reach the handlers; every fourth keeps the generated
 header, which exercises the 426 path. The only check is ``not_a_server_error``.
@@ -28,7 +28,7 @@ from sync import protocol as p
 from sync.server import admin, db
 from sync.server.embedded import EmbeddedServer, start_embedded
 
-MAX_EXAMPLES = 25
+MAX_EXAMPLES = 20
 PASSWORD = "Fuzz-pass-2026"
 
 
@@ -39,6 +39,9 @@ def _world(session: Session) -> None:
     admin.create_user(session, "fuzz.nurse", role="nurse", district_code="11440", password=PASSWORD)
     admin.create_user(
         session, "fuzz.volunteer", role="volunteer", district_code="11440", password=PASSWORD
+    )
+    admin.create_user(
+        session, "fuzz.supervisor", role="supervisor", district_code="11440", password=PASSWORD
     )
     admin.create_household(
         session,
@@ -71,21 +74,26 @@ def fuzz_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedSe
         server.stop()
 
 
-@pytest.fixture(scope="module")
-def token(fuzz_server: EmbeddedServer) -> str:
+def _login(server: EmbeddedServer, username: str) -> str:
     response = requests.post(
-        fuzz_server.base_url + p.LOGIN_PATH,
+        server.base_url + p.LOGIN_PATH,
         json={
             "protocol": p.PROTOCOL_VERSION,
-            "username": "fuzz.nurse",
+            "username": username,
             "password": PASSWORD,
-            "device_id": "fuzz-device-0001",
+            "device_id": f"fuzz-device-{username}",
         },
         headers={p.PROTOCOL_HEADER: str(p.PROTOCOL_VERSION)},
         timeout=30,
     )
     assert response.status_code == 200, response.text
     return response.json()["token"]
+
+
+@pytest.fixture(scope="module")
+def tokens(fuzz_server: EmbeddedServer) -> dict[str, str]:
+    """A nurse's token for the sync routes, a supervisor's for the district routes."""
+    return {role: _login(fuzz_server, f"fuzz.{role}") for role in ("nurse", "supervisor")}
 
 
 @pytest.fixture(scope="module")
@@ -112,12 +120,16 @@ _counter = itertools.count()
 
 
 @pytest.mark.parametrize("label", _operation_labels())
-def test_no_server_errors(label: str, api_schema: schemathesis.BaseSchema, token: str) -> None:
+def test_no_server_errors(
+    label: str, api_schema: schemathesis.BaseSchema, tokens: dict[str, str]
+) -> None:
     operations = {}
     for result in api_schema.get_all_operations():
         operation = result.ok()
         operations[operation.label] = operation
     operation = operations[label]
+    role = "supervisor" if "/district/" in label else "nurse"
+    token = tokens[role]
     cases = st.one_of(
         operation.as_strategy(GenerationMode.POSITIVE),
         operation.as_strategy(GenerationMode.NEGATIVE),
