@@ -40,6 +40,8 @@ from fieldapp.vitals import check_vitals, evaluate_vitals
 from sync.protocol import EventType, Programme
 
 FIELD_TYPES = ("choice", "multi", "bool", "int", "number", "text")
+_EVENT_TYPES = frozenset(t.value for t in EventType)
+_PROGRAMMES = frozenset(p.value for p in Programme)
 ACCESS_ACTIONS = ("view", "edit", "print", "export")
 REFERRAL_STATUSES = ("open", "done")
 MAX_TEXT = 5000
@@ -475,7 +477,7 @@ def _envelope_problems(event: Mapping[str, Any]) -> list[FieldProblem]:
                 )
             )
     etype = event.get("type")
-    if etype not in {t.value for t in EventType}:
+    if not isinstance(etype, str) or etype not in _EVENT_TYPES:
         problems.append(
             FieldProblem(
                 "type",
@@ -487,7 +489,7 @@ def _envelope_problems(event: Mapping[str, Any]) -> list[FieldProblem]:
     need_str("created_by", "작성자")
     need_str("device_id", "기기 ID")
     programme = event.get("programme")
-    if programme is not None and programme not in {p.value for p in Programme}:
+    if programme is not None and (not isinstance(programme, str) or programme not in _PROGRAMMES):
         problems.append(
             FieldProblem(
                 "programme",
@@ -546,7 +548,7 @@ def _prefixed(problems: list[FieldProblem], prefix: str) -> list[FieldProblem]:
 def _screening(payload: dict[str, Any], problems: list[FieldProblem]) -> None:
     instruments = load_instruments()
     iid = payload.get("instrument_id")
-    if iid not in instruments:
+    if not isinstance(iid, str) or iid not in instruments:
         problems.append(
             FieldProblem(
                 "payload.instrument_id",
@@ -624,7 +626,7 @@ def _referral(payload: dict[str, Any], problems: list[FieldProblem]) -> None:
     ]
     problems += _text_problems("payload.target", payload.get("target"), 200, True)
     problems += _text_problems("payload.reason", payload.get("reason"), MAX_TEXT, True)
-    if payload.get("urgency") not in URGENCY_RANK:
+    if not isinstance(payload.get("urgency"), str) or payload["urgency"] not in URGENCY_RANK:
         problems.append(
             FieldProblem(
                 "payload.urgency",
@@ -633,7 +635,7 @@ def _referral(payload: dict[str, Any], problems: list[FieldProblem]) -> None:
             )
         )
     status = payload.get("status", "open")
-    if status not in REFERRAL_STATUSES:
+    if not isinstance(status, str) or status not in REFERRAL_STATUSES:
         problems.append(
             FieldProblem(
                 "payload.status", "status must be open or done", "상태는 open 또는 done입니다."
@@ -664,7 +666,7 @@ def _access_log(payload: dict[str, Any], problems: list[FieldProblem]) -> None:
         for k in sorted(extra)
     ]
     action = payload.get("action")
-    if action not in ACCESS_ACTIONS:
+    if not isinstance(action, str) or action not in ACCESS_ACTIONS:
         problems.append(
             FieldProblem(
                 "payload.action",
@@ -729,7 +731,7 @@ def validate_event(event: Mapping[str, Any]) -> dict[str, Any]:
         )
         raise ValidationError(problems) from None
     out["payload"] = payload
-    check = _PAYLOAD_CHECKS.get(str(out.get("type")))
+    check = _PAYLOAD_CHECKS.get(out["type"]) if isinstance(out.get("type"), str) else None
     if check is not None and not out.get("redacted"):
         check(payload, problems)
     if problems:

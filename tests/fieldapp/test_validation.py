@@ -8,9 +8,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fieldapp.errors import ValidationError
-from fieldapp.instruments import get_instrument
+from fieldapp.instruments import get_instrument, load_instruments
 from fieldapp.validation import (
     load_crisis_numbers,
     load_form,
@@ -318,3 +320,109 @@ def test_visit_form_ranges_match_the_vitals_panel() -> None:
                 assert (part["min"], part["max"]) == (panel.inputs[key].min, panel.inputs[key].max)
                 seen += 1
     assert seen == 7
+
+
+# ------------------------------------------------------------------ robustness
+
+
+JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-10, 300)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+def _field_values() -> st.SearchStrategy[dict[str, Any]]:
+    """Payloads built from the welfare-check form's own field ids and option values."""
+    form = load_form("welfare_check")
+    per_field = {}
+    for f in form.fields:
+        options = list(f.option_values)
+        if options:
+            choices = st.sampled_from(options)
+            per_field[f.id] = choices | st.lists(choices, max_size=3, unique=True) | JSON
+        else:
+            per_field[f.id] = JSON
+    return st.fixed_dictionaries({}, optional=per_field)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    etype=st.sampled_from(
+        ["visit", "screening", "welfare_check", "referral", "note", "access_log", "void"]
+    )
+    | JSON,
+    payload=JSON | _field_values(),
+    amends=st.none() | JSON,
+    programme=st.none() | JSON,
+)
+def test_any_input_is_either_accepted_or_explained(
+    etype: Any, payload: Any, amends: Any, programme: Any
+) -> None:
+    """Untrusted input (the server calls this) never crashes: a result or a ValidationError."""
+    event = make_event("note", payload, amends=amends, programme=programme)
+    event["type"] = etype
+    try:
+        out = validate_event(event)
+    except ValidationError as err:
+        assert err.problems and all(p.field and p.message for p in err.problems)
+    else:
+        assert isinstance(out["payload"], dict)
+
+
+@settings(max_examples=150, deadline=None)
+@given(payload=_field_values())
+def test_welfare_check_payloads_never_crash(payload: dict[str, Any]) -> None:
+    try:
+        out = validate_event(make_event("welfare_check", payload))
+    except ValidationError as err:
+        assert all(p.field.startswith("payload.") for p in err.problems)
+    else:
+        assert set(out["payload"]["result"]) >= {"flags", "actions", "escalation_required"}
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    instrument=st.sampled_from(sorted(load_instruments())), answers=JSON, total=JSON, context=JSON
+)
+def test_screening_payloads_never_crash(
+    instrument: str, answers: Any, total: Any, context: Any
+) -> None:
+    payload = {
+        "instrument_id": instrument,
+        "instrument_version": get_instrument(instrument).version,
+        "answers": answers,
+        "total": total,
+        "context": context,
+    }
+    try:
+        out = validate_event(make_event("screening", payload))
+    except ValidationError as err:
+        assert all(p.field.startswith("payload.") for p in err.problems)
+    else:
+        assert out["payload"]["result"]["band"] is not None
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    vitals=JSON
+    | st.fixed_dictionaries(
+        {},
+        optional={
+            k: JSON for k in ("bp", "pulse", "glucose", "height_cm", "weight_kg", "waist_cm", "sex")
+        },
+    )
+)
+def test_visit_payloads_never_crash(vitals: Any) -> None:
+    try:
+        out = validate_event(make_event("visit", {"vitals": vitals}))
+    except ValidationError as err:
+        assert all(p.field.startswith("payload.vitals") for p in err.problems)
+    else:
+        assert "metrics" in out["payload"]["result"]
