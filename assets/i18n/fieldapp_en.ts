@@ -49,28 +49,28 @@
 <context>
     <name>FieldEditor</name>
     <message>
-        <location filename="../../ui/forms/builder.py" line="110" />
+        <location filename="../../ui/forms/builder.py" line="113" />
         <source>— 선택 —</source>
-        <extracomment>Above this many options a choice becomes a combo box instead of radio buttons.</extracomment>
+        <extracomment>Above this many options a choice becomes a combo box instead of radio buttons. Field kinds laid out side by side, and how many to a row.</extracomment>
         <translation>— choose —</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/builder.py" line="169" />
+        <location filename="../../ui/forms/builder.py" line="172" />
         <source>예</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/builder.py" line="243" />
+        <location filename="../../ui/forms/builder.py" line="246" />
         <source>입력이 필요합니다.</source>
         <translation>Required.</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/builder.py" line="246" />
+        <location filename="../../ui/forms/builder.py" line="249" />
         <source>숫자를 입력하세요.</source>
         <translation>Enter a number.</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/builder.py" line="251" />
+        <location filename="../../ui/forms/builder.py" line="254" />
         <source>%1–%2 사이의 값을 입력하세요.</source>
         <translation>Enter a value from %1 to %2.</translation>
     </message>
@@ -78,37 +78,37 @@
 <context>
     <name>FormPage</name>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="181" />
+        <location filename="../../ui/forms/form_page.py" line="200" />
         <source>정정 기록: 원래 기록은 그대로 남고 새 기록이 덧붙습니다.</source>
         <translation>Correction: the original record stays; this new record is added.</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="213" />
+        <location filename="../../ui/forms/form_page.py" line="232" />
         <source>닫기</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="215" />
+        <location filename="../../ui/forms/form_page.py" line="234" />
         <source>저장 (Ctrl+S)</source>
         <translation>Save (Ctrl+S)</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="268" />
+        <location filename="../../ui/forms/form_page.py" line="287" />
         <source>위험 배너에 한 일을 먼저 기록하세요.</source>
         <translation>First record in the risk banner what you did.</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="297" />
+        <location filename="../../ui/forms/form_page.py" line="316" />
         <source>임시 저장됨 %1</source>
         <translation>Draft saved %1</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="395" />
+        <location filename="../../ui/forms/form_page.py" line="414" />
         <source>양식 닫기</source>
         <translation>Close the form</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="397" />
+        <location filename="../../ui/forms/form_page.py" line="416" />
         <source>작성 중인 내용은 임시 저장되어 있습니다. 나중에 가구 화면에서 이어서 작성할 수 있습니다. 닫을까요?</source>
         <translation>What you typed is kept as a draft; you can continue it later from the household. Close?</translation>
     </message>
@@ -484,12 +484,17 @@
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="204" />
+        <location filename="../../ui/login.py" line="203" />
+        <source>☎ 위기 상담 전화 (109 · 1577-0199 · 119 · 112 · 129)</source>
+        <translation>☎ Crisis lines (109 · 1577-0199 · 119 · 112 · 129)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="208" />
         <source>로그아웃</source>
         <translation>Sign out</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="206" />
+        <location filename="../../ui/login.py" line="210" />
         <source>잠금 해제</source>
         <translation>Unlock</translation>
     </message>
@@ -684,37 +689,52 @@
         <translation> (in progress)</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="116" />
+        <location filename="../../ui/forms/form_page.py" line="117" />
         <source>작성 완료</source>
         <translation>Complete</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="116" />
+        <location filename="../../ui/forms/form_page.py" line="117" />
         <source>작성 중</source>
         <translation>In progress</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="118" />
+        <location filename="../../ui/forms/form_page.py" line="123" />
+        <source>평균 혈압 %1/%2 mmHg</source>
+        <translation>Mean BP %1/%2 mmHg</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/form_page.py" line="128" />
+        <source>혈당 %1 mg/dL</source>
+        <translation>Glucose %1 mg/dL</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/form_page.py" line="130" />
+        <source>BMI %1 (%2)</source>
+        <translation>BMI %1 (%2)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/form_page.py" line="132" />
         <source>판정: %1</source>
         <translation>Result: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="120" />
+        <location filename="../../ui/forms/form_page.py" line="135" />
         <source>필요한 조치 없음</source>
         <translation>No action needed</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="123" />
+        <location filename="../../ui/forms/form_page.py" line="138" />
         <source>즉시</source>
         <translation>Immediate</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="124" />
+        <location filename="../../ui/forms/form_page.py" line="139" />
         <source>긴급</source>
         <translation>Urgent</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="125" />
+        <location filename="../../ui/forms/form_page.py" line="140" />
         <source>일반</source>
         <translation>Routine</translation>
     </message>

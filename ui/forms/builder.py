@@ -31,6 +31,9 @@ from ui.forms.spec import FieldSpec, FormSpec
 
 #: Above this many options a choice becomes a combo box instead of radio buttons.
 MAX_RADIOS = 6
+#: Field kinds laid out side by side, and how many to a row.
+COMPACT_KINDS = ("int", "number", "derived")
+GRID_COLUMNS = 2
 
 
 def korean_ui() -> bool:
@@ -298,11 +301,25 @@ class FormWidget(QWidget):
                 hint.setObjectName("hint")
                 hint.setWordWrap(True)
                 inner.addWidget(hint)
+            grid: QGridLayout | None = None
+            cell = 0
             for fs in section.fields:
                 editor = FieldEditor(fs)
                 editor.changed.connect(self._on_changed)
                 self.editors[fs.id] = editor
-                inner.addWidget(editor)
+                if fs.kind in COMPACT_KINDS and fs.visible_when is None:
+                    # Runs of short number fields sit side by side (two BP readings in a row).
+                    if grid is None:
+                        grid = QGridLayout()
+                        grid.setHorizontalSpacing(24)
+                        grid.setColumnStretch(GRID_COLUMNS, 1)
+                        inner.addLayout(grid)
+                        cell = 0
+                    grid.addWidget(editor, cell // GRID_COLUMNS, cell % GRID_COLUMNS)
+                    cell += 1
+                else:
+                    grid = None
+                    inner.addWidget(editor)
             layout.addWidget(box)
         layout.addStretch(1)
         self._update_visibility()

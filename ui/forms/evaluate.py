@@ -34,6 +34,7 @@ class LiveResult:
     problems: dict[str, str] = field(default_factory=dict)  # field id -> Korean message
     answered: int = 0
     required: int = 0
+    filled: int = 0  # fields with any value
     metrics: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -83,6 +84,7 @@ def evaluate(spec: FormSpec, values: dict[str, Any]) -> LiveResult:
     else:
         res = _form(spec, values)
     res.answered, res.required = len(answered), len(required)
+    res.filled = sum(1 for v in values.values() if v not in (None, "", [], False))
     return res
 
 

@@ -113,9 +113,24 @@ class ResultPanel(QFrame):
                 + ("" if res.complete else self.tr(" (작성 중)"))
             )
         else:
-            self.score.setText(self.tr("작성 완료") if res.complete else self.tr("작성 중"))
+            done = res.complete and res.filled > 0
+            self.score.setText(self.tr("작성 완료") if done else self.tr("작성 중"))
         band = pick(res.band_ko, res.band_en)
-        self.band.setText(self.tr("판정: %1").replace("%1", band) if band else "")
+        lines = []
+        m = res.metrics
+        if m.get("systolic_mean") is not None:
+            lines.append(
+                self.tr("평균 혈압 %1/%2 mmHg")
+                .replace("%1", _num(m["systolic_mean"]))
+                .replace("%2", _num(m["diastolic_mean"]))
+            )
+        if m.get("glucose") is not None:
+            lines.append(self.tr("혈당 %1 mg/dL").replace("%1", _num(m["glucose"])))
+        if m.get("bmi") is not None:
+            lines.append(self.tr("BMI %1 (%2)").replace("%1", _num(m["bmi"])).replace("%2", band))
+        elif band:
+            lines.append(self.tr("판정: %1").replace("%1", band))
+        self.band.setText("\n".join(lines))
         if not res.actions:
             self.actions.setText(self.tr("필요한 조치 없음"))
             return
@@ -130,6 +145,10 @@ class ResultPanel(QFrame):
             for a in res.actions
         ]
         self.actions.setText("".join(lines))
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:.1f}"
 
 
 def _escape(text: str) -> str:
