@@ -70,9 +70,10 @@ class Item:
     def points_for(self, value: Any) -> int | None:
         """Points for *value*, or None when it is not a valid answer."""
         if self.kind == "count":
-            if not is_int(value) or not (self.min <= value <= self.max):  # type: ignore[operator]
+            lo, hi, at = self.min or 0, self.max or 0, self.threshold or 0
+            if not is_int(value) or not lo <= value <= hi:
                 return None
-            return self.threshold_points if value >= self.threshold else 0  # type: ignore[operator]
+            return self.threshold_points if value >= at else 0
         for opt in self.options:
             if opt.value == value and type(opt.value) is type(value):
                 return opt.points
@@ -539,18 +540,16 @@ def _parse_bands(
                 f"'{key}': a norms-banded instrument needs exactly the bands normal and below_cutoff",
             )
         return tuple(bands)
-    ordered = sorted(bands, key=lambda b: b.min)  # type: ignore[arg-type,return-value]
+    spans = sorted((b.min, b.max, b.id) for b in bands if b.min is not None and b.max is not None)
+    if spans[0][0] != lo:
+        raise _fault(path, f"'{key}': bands start at {spans[0][0]}, not at the total minimum {lo}")
     expected = lo
-    for b in ordered:
-        if b.min > expected:  # type: ignore[operator]
-            raise _fault(path, f"'{key}': gap in bands, no band covers {expected}-{b.min - 1}")  # type: ignore[operator]
-        if b.min < expected:  # type: ignore[operator]
-            raise _fault(path, f"'{key}': band {b.id!r} overlaps the band before it at {b.min}")
-        expected = b.max + 1  # type: ignore[operator]
-    if ordered[0].min != lo:
-        raise _fault(
-            path, f"'{key}': bands start at {ordered[0].min}, not at the total minimum {lo}"
-        )
+    for bmin, bmax, bid in spans:
+        if bmin > expected:
+            raise _fault(path, f"'{key}': gap in bands, no band covers {expected}-{bmin - 1}")
+        if bmin < expected:
+            raise _fault(path, f"'{key}': band {bid!r} overlaps the band before it at {bmin}")
+        expected = bmax + 1
     if expected - 1 != hi:
         raise _fault(path, f"'{key}': bands end at {expected - 1}, not at the total maximum {hi}")
     return tuple(bands)

@@ -128,6 +128,13 @@ def test_bands_short_of_the_range(broken) -> None:
     _fails(broken("social_isolation.json", short), "social_isolation.json", "end at 12")
 
 
+def test_bands_starting_outside_the_range(broken) -> None:
+    def early(d: dict[str, Any]) -> None:
+        d["bands"][0]["min"] = -1
+
+    _fails(broken("social_isolation.json", early), "social_isolation.json", "start at -1")
+
+
 def test_rule_naming_an_unknown_item(broken) -> None:
     def bad_rule(d: dict[str, Any]) -> None:
         d["rules"][0]["when"] = {"item": "q10", "op": ">=", "value": 1}
