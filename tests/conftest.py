@@ -1,17 +1,22 @@
 """Root fixtures: fresh databases for the district server, on SQLite and PostgreSQL.
 
-``pg_url`` gives each test its own freshly created PostgreSQL database (dropped afterwards) on
-the server named by ``FIELDAPP_TEST_POSTGRES_URL``. Unset: the test is skipped. Set but
-unreachable: skipped, or failed when ``FIELDAPP_REQUIRE_POSTGRES=1`` (CI).
+``pg_url`` gives each test its own freshly created, empty PostgreSQL database (dropped
+afterwards) on the server named by ``FIELDAPP_TEST_POSTGRES_URL``. Unset: the test is skipped.
+Set but unreachable: skipped, or failed when ``FIELDAPP_REQUIRE_POSTGRES=1`` (CI).
 ``db_url`` runs a test twice: on a temporary SQLite file and on such a PostgreSQL database.
+``migrated_db_url`` is the same, already migrated to the latest schema (copied from a template
+migrated once per session, which saves the DDL in every test).
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,18 +24,38 @@ PG_ENV = "FIELDAPP_TEST_POSTGRES_URL"
 REQUIRE_ENV = "FIELDAPP_REQUIRE_POSTGRES"
 
 
-def _admin_conninfo(url: str) -> str:
-    """A libpq URL for *url* (drops the ``+psycopg`` driver suffix)."""
+def _conninfo(url: str) -> str:
+    """A libpq URL for a SQLAlchemy *url* (drops the ``+psycopg`` driver suffix)."""
     from sqlalchemy.engine import make_url
 
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """The SQLAlchemy URL of a fresh, uniquely named PostgreSQL database."""
-    import psycopg
+def _with_database(url: str, name: str) -> str:
     from sqlalchemy.engine import make_url
+
+    return make_url(url).set(database=name).render_as_string(hide_password=False)
+
+
+@dataclass
+class _PgServer:
+    base_url: str
+    admin: Any  # psycopg.Connection in autocommit mode
+
+    def create(self, template: str | None = None) -> str:
+        name = f"fieldapp_test_{uuid.uuid4().hex[:16]}"
+        suffix = f' TEMPLATE "{template}"' if template else ""
+        self.admin.execute(f'CREATE DATABASE "{name}"{suffix}')
+        return name
+
+    def drop(self, name: str) -> None:
+        self.admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def _pg_server() -> Iterator[_PgServer]:
+    """A connection to the PostgreSQL server for creating and dropping test databases."""
+    import psycopg
 
     base = os.environ.get(PG_ENV, "").strip()
     if not base:
@@ -38,19 +63,49 @@ def pg_url() -> Iterator[str]:
     if base.startswith(("postgresql://", "postgres://")):
         base = "postgresql+psycopg://" + base.split("://", 1)[1]
     try:
-        admin = psycopg.connect(_admin_conninfo(base), autocommit=True, connect_timeout=5)
+        admin = psycopg.connect(_conninfo(base), autocommit=True, connect_timeout=5)
     except psycopg.OperationalError as exc:
         message = f"PostgreSQL at {PG_ENV} cannot be reached: {exc}".strip()
         if os.environ.get(REQUIRE_ENV) == "1":
             pytest.fail(message)
         pytest.skip(message)
-    name = f"fieldapp_test_{uuid.uuid4().hex[:16]}"
     try:
-        admin.execute(f'CREATE DATABASE "{name}"')
-        yield make_url(base).set(database=name).render_as_string(hide_password=False)
+        yield _PgServer(base, admin)
     finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()
+
+
+@pytest.fixture
+def pg_url(_pg_server: _PgServer) -> Iterator[str]:
+    """The SQLAlchemy URL of a fresh, empty, uniquely named PostgreSQL database."""
+    name = _pg_server.create()
+    try:
+        yield _with_database(_pg_server.base_url, name)
+    finally:
+        _pg_server.drop(name)
+
+
+@pytest.fixture(scope="session")
+def _pg_template(_pg_server: _PgServer) -> Iterator[str]:
+    """A PostgreSQL database migrated once, used as the template of migrated test databases."""
+    from sync.server import db
+
+    name = _pg_server.create()
+    try:
+        db.upgrade(_with_database(_pg_server.base_url, name))
+        yield name
+    finally:
+        _pg_server.drop(name)
+
+
+@pytest.fixture
+def migrated_pg_url(_pg_server: _PgServer, _pg_template: str) -> Iterator[str]:
+    """A fresh PostgreSQL database at the latest schema (a copy of the template)."""
+    name = _pg_server.create(template=_pg_template)
+    try:
+        yield _with_database(_pg_server.base_url, name)
+    finally:
+        _pg_server.drop(name)
 
 
 @pytest.fixture
@@ -59,9 +114,33 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'server.sqlite3'}"
 
 
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from sync.server import db
+
+    path = tmp_path_factory.mktemp("server-template") / "server.sqlite3"
+    db.upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture
+def migrated_sqlite_url(tmp_path: Path, _sqlite_template: Path) -> str:
+    target = tmp_path / "server.sqlite3"
+    shutil.copyfile(_sqlite_template, target)
+    return f"sqlite:///{target}"
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def db_url(request: pytest.FixtureRequest) -> str:
     """A fresh, empty database URL: once on SQLite, once on PostgreSQL."""
     if request.param == "sqlite":
         return request.getfixturevalue("sqlite_url")
     return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def migrated_db_url(request: pytest.FixtureRequest) -> str:
+    """A fresh database at the latest schema: once on SQLite, once on PostgreSQL."""
+    if request.param == "sqlite":
+        return request.getfixturevalue("migrated_sqlite_url")
+    return request.getfixturevalue("migrated_pg_url")

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sync import protocol as p
@@ -90,6 +91,16 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
         detail, name = validation_detail(list(exc.errors()))
         return error_response(422, p.ERR_INVALID, detail, field=name)
+
+    @app.exception_handler(DataError)
+    async def _data(_request: Request, _exc: DataError) -> JSONResponse:
+        # e.g. a NUL character or an over-long value that PostgreSQL refuses to store
+        return error_response(
+            422,
+            p.ERR_INVALID,
+            "a value holds characters or a size the database cannot store (e.g. NUL); "
+            "remove them and send again",
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:

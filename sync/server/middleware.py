@@ -107,7 +107,7 @@ class HardeningMiddleware:
                 )
         finally:
             log.info(
-                "%s %s %s %.1fms",
+                "request method=%s path=%s status=%s ms=%.1f",
                 scope.get("method"),
                 scope.get("path"),
                 state["status"],

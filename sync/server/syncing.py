@@ -615,6 +615,12 @@ def apply_household_edit(ctx: _PushContext, edit: p.HouseholdEdit) -> p.ItemResu
         return p.ItemResult(id=edit.id, status=p.ItemStatus.duplicate)
     if problem := _authorship_problem(ctx, edit.created_by, edit.device_id):
         return p.ItemResult(id=edit.id, status=p.ItemStatus.rejected, reason=problem)
+    if edit.device_time.tzinfo is None:
+        return p.ItemResult(
+            id=edit.id,
+            status=p.ItemStatus.rejected,
+            reason="device_time must carry a UTC offset, e.g. 2026-05-01T09:30:00+09:00",
+        )
     scope = _scope(ctx, edit.household_id)
     if scope is None:
         return p.ItemResult(id=edit.id, status=p.ItemStatus.rejected, reason=OUT_OF_SCOPE)
@@ -743,3 +749,18 @@ def push(
         counts[r.status.value] = counts.get(r.status.value, 0) + 1
     log.info("push device=%s items=%d %s", device.id, len(results), counts)
     return response
+
+
+def purge_stored_pushes(session: Session, older_than: datetime) -> int:
+    """Forget stored push responses made before *older_than*; return how many went.
+
+    A device retries a push within minutes or days; after the retention period
+    (``Settings.idempotency_retention_days``) a replay would be answered item by item as
+    ``duplicate`` instead, which is just as safe.
+    """
+    from sqlalchemy import delete
+
+    result = session.execute(
+        delete(PushRequestRecord).where(PushRequestRecord.created_at < older_than)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

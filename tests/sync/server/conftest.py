@@ -21,9 +21,9 @@ def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def live(db_url: str) -> Iterator[LiveServer]:
+def live(migrated_db_url: str) -> Iterator[LiveServer]:
     """The real server (uvicorn on 127.0.0.1:0) on a fresh, migrated database."""
-    server = start_server(db_url)
+    server = start_server(migrated_db_url)
     try:
         yield server
     finally:

@@ -50,8 +50,8 @@ class Outcome:
 
 
 @pytest.fixture
-def pg_live(pg_url: str) -> Iterator[LiveServer]:
-    server = start_server(pg_url)
+def pg_live(migrated_pg_url: str) -> Iterator[LiveServer]:
+    server = start_server(migrated_pg_url)
     try:
         yield server
     finally:

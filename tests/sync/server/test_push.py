@@ -185,3 +185,17 @@ def test_access_log_events_are_chained_and_not_sent_back(live, world, api) -> No
     assert entries[0].username == world.nurse1 and entries[0].ip == "127.0.0.1"
     changes, _ = nurse.pull_all()
     assert all(c["kind"] != "event" for c in changes)
+
+
+def test_values_the_database_cannot_store_get_422(live, world, api) -> None:
+    client = api()
+    r = client.login("vol\x001")
+    assert r.status_code in (401, 422)  # SQLite stores NUL, PostgreSQL refuses it: never 500
+    assert r.json()["code"] in (p.ERR_AUTH, p.ERR_INVALID)
+    nurse = api(world.nurse1)
+    edit = nurse.edit(world.hh[0], "notes", "메모", 0)
+    edit["edit"]["device_time"] = "2026-05-01T09:30:00"  # no offset
+    r = nurse.push([edit])
+    assert r.status_code == 200
+    assert r.json()["results"][0]["status"] == "rejected"
+    assert "offset" in r.json()["results"][0]["reason"]
