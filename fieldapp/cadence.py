@@ -433,6 +433,12 @@ def _first_clause(text: str) -> str:
     return text if len(text) <= 60 else text[:57].rstrip() + "..."
 
 
+def _reached(payload: Mapping[str, Any]) -> str | None:
+    """A welfare check's ``reached`` value (None unless it is a string)."""
+    value = payload.get("reached")
+    return value if isinstance(value, str) else None
+
+
 def _first_immediate(result: Any) -> Mapping[str, Any] | None:
     """The first immediate action of a computed result, if any."""
     if not isinstance(result, Mapping):
@@ -542,12 +548,12 @@ def _due(
         if first_immediate is not None:
             flagged.append((i, e, first_immediate))
         if etype in contact_types and (
-            etype != "welfare_check" or payload.get("reached") not in pc.not_contact_reached
+            etype != "welfare_check" or _reached(payload) not in pc.not_contact_reached
         ):
             last_contact = e
             if first_immediate is None:
                 last_contact_index = i  # a later clear contact closes earlier immediate actions
-    stopped = bool(checks) and checks[-1].payload.get("reached") in pc.stop_reached
+    stopped = bool(checks) and _reached(checks[-1].payload) in pc.stop_reached
 
     # 1. the regular cadence
     if not stopped:
@@ -579,10 +585,7 @@ def _due(
         run = 0
         run_day: date | None = None
         for e in reversed(checks):
-            if (
-                e.payload.get("method") == "visit"
-                or e.payload.get("reached") not in pc.missed_reached
-            ):
+            if e.payload.get("method") == "visit" or _reached(e.payload) not in pc.missed_reached:
                 break
             run += 1
             if run == 1:
