@@ -406,6 +406,8 @@ def _prepare(events: Iterable[Mapping[str, Any]], programme: str) -> list[_Ev]:
                 payload = json.loads(payload)
             except json.JSONDecodeError:
                 payload = {}
+        if not isinstance(payload, Mapping):
+            payload = {}
         if amends:
             gone.add(amends)
         parsed.append(_Ev(str(get("id")), str(etype), at, payload, amends))
