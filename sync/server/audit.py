@@ -28,7 +28,7 @@ from sqlalchemy import Row, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from sync.server.accesslog import GENESIS_HASH, entry_hash
-from sync.server.models import AccessLog, PermissionLog, PushRequestRecord
+from sync.server.models import AccessLog, PermissionLog
 
 #: Action of the row that stands in for the purged start of the chain.
 ANCHOR_ACTION = "retention_anchor"
@@ -204,10 +204,9 @@ def purge_expired(
     purged_perm = session.execute(delete(PermissionLog).where(PermissionLog.at < perm_cutoff))
     purged_push = 0
     if push_request_days is not None:
-        push_cutoff = now - timedelta(days=push_request_days)
-        purged_push = session.execute(
-            delete(PushRequestRecord).where(PushRequestRecord.created_at < push_cutoff)
-        ).rowcount
+        from sync.server.syncing import purge_stored_pushes
+
+        purged_push = purge_stored_pushes(session, now - timedelta(days=push_request_days))
     session.expire_all()
     return PurgeResult(
         access_log=purged_access,

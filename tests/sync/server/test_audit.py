@@ -219,3 +219,40 @@ def test_export_filters_by_time(sessions: sessionmaker[Session]) -> None:
     assert count == 2
     assert lines[0].startswith("id,at,username")
     assert len(lines) == 3
+
+
+def test_purge_forgets_old_stored_push_responses(sessions: sessionmaker[Session]) -> None:
+    from sync.server.models import Device, District, PushRequestRecord, User
+
+    with sessions.begin() as session:
+        session.add(District(code="11440", name="마포구"))
+        session.add(
+            User(
+                username="kim",
+                display_name="kim",
+                role="nurse",
+                district_code="11440",
+                password_hash="x",
+            )
+        )
+        session.flush()
+        session.add(Device(id="dev-1", username="kim", db_key=b"k" * 32))
+        session.flush()
+        for key, age in (("old-key-0000000001", 40), ("new-key-0000000002", 2)):
+            session.add(
+                PushRequestRecord(
+                    device_id="dev-1",
+                    idempotency_key=key,
+                    request_hash="h",
+                    response={},
+                    created_at=NOW - timedelta(days=age),
+                )
+            )
+    with sessions.begin() as session:
+        result = purge_expired(
+            session, access_log_days=730, permission_log_days=1095, push_request_days=30, now=NOW
+        )
+    assert result.push_requests == 1
+    with sessions() as session:
+        keys = session.scalars(select(PushRequestRecord.idempotency_key)).all()
+    assert keys == ["new-key-0000000002"]
