@@ -377,8 +377,9 @@ def resolve_feed(session: Session, user: User, rows: list[Feed]) -> list[p.Chang
         )
     }
     redact = redacts_clinical(user.role)
-    # Only the last household entry of a page is sent (the data is the current record anyway).
-    last_household_seq = {r.household_id: r.seq for r in rows if r.kind == p.ChangeKind.household}
+    # The household data is the current record, so one copy per page is enough: the first
+    # (the device then has the household before its events), again after a revoke/tombstone.
+    sent_households: set[str] = set()
 
     changes: list[p.Change] = []
     for r in rows:
@@ -387,14 +388,17 @@ def resolve_feed(session: Session, user: User, rows: list[Feed]) -> list[p.Chang
         if kind is p.ChangeKind.revoke:
             if (h := revokes.get(r.ref_id)) is not None:
                 data = revoke_wire(h)
+            sent_households.discard(r.household_id or "")
         elif kind is p.ChangeKind.tombstone:
             entity = "household" if r.ref_id == r.household_id else "event"
             data = {"entity": entity, "id": r.ref_id}
+            sent_households.discard(r.household_id or "")
         elif r.household_id not in households:
             continue  # left this user's scope since (a revoke follows) or deleted
         elif kind is p.ChangeKind.household:
-            if last_household_seq.get(r.household_id) != r.seq:
+            if r.household_id in sent_households:
                 continue
+            sent_households.add(r.household_id)
             hh = households[r.household_id]
             data = household_wire(hh, assignments.get(hh.id, {}), histories.get(hh.id, []))
         elif kind is p.ChangeKind.event:

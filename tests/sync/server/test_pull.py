@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 
 from sync import protocol as p
 from sync.server import admin
@@ -113,3 +114,36 @@ def test_tombstone_for_a_household_deleted_on_the_server(live, world, api) -> No
     ]
     r = vol.push([vol.event(world.hh[1])])
     assert r.json()["results"][0]["status"] == "rejected"
+
+
+def test_a_page_holds_each_household_once_before_its_events(live, world, api) -> None:
+    vol, nurse = api(world.vol1), api(world.nurse1)
+    vol.push([vol.event(world.hh[0]) for _ in range(3)])
+    nurse.push([nurse.edit(world.hh[0], "notes", "초인종 고장", 0)])
+    fresh = api(world.vol1)
+    changes, _ = fresh.pull_all()
+    about = [c for c in changes if c["household_id"] == world.hh[0]]
+    assert [c["kind"] for c in about] == ["household", "event", "event", "event"]
+    assert about[0]["data"]["notes"] == "초인종 고장"  # the current record, not the first one
+
+
+def test_corrections_and_voids_must_point_at_a_stored_event_of_the_household(
+    live, world, api
+) -> None:
+    nurse = api(world.nurse1)
+    original = nurse.event(world.hh[0], "note", {"text": "오타 있는 메모"})
+    nurse.push([original])
+    oid = original["event"]["id"]
+    fix = nurse.event(world.hh[0], "note", {"text": "고친 메모"}, amends=oid)
+    void = nurse.event(world.hh[0], "void", {"reason": "잘못 입력"}, amends=oid)
+    wrong_type = nurse.event(world.hh[0], "referral", {}, amends=oid)
+    elsewhere = nurse.event(world.hh[1], "void", {"reason": "x"}, amends=oid)
+    unknown = nurse.event(world.hh[0], "void", {"reason": "x"}, amends=str(uuid.uuid4()))
+    r = nurse.push([fix, void, wrong_type, elsewhere, unknown])
+    assert [x["status"] for x in r.json()["results"]] == [
+        "applied",
+        "applied",
+        "rejected",
+        "rejected",
+        "rejected",
+    ]
