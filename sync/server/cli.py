@@ -279,6 +279,65 @@ def cmd_mark_device_lost(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_reassign(ctx: Context, args: argparse.Namespace) -> int:
+    """The same reassignment as the supervisor workspace (sync.server.district)."""
+    from sync.server import admin, district
+
+    def run(session: Session) -> Any:
+        receiver = admin.get_user(session, args.to)
+        req = district.ReassignRequest(
+            programme=args.programme,
+            to_username=args.to,
+            selection=district.Selection(
+                household_ids=args.household or None, from_username=args.from_user
+            ),
+            reason=args.reason,
+        )
+        if args.dry_run:
+            return district.preview_reassignment(session, receiver.district_code, req)
+        return district.apply_reassignment(session, receiver.district_code, "admin", req)
+
+    if not args.dry_run and not (args.reason or "").strip():
+        raise CommandError("give --reason TEXT (it is kept in the permission log), or --dry-run")
+    if args.dry_run:
+        with ctx.session() as session:
+            try:
+                result = run(session)
+            except admin.AdminError as exc:
+                raise CommandError(str(exc)) from None
+            finally:
+                session.rollback()
+    else:
+        result = _admin_call(ctx, run)
+    if args.json:
+        print(result.model_dump_json(indent=2))
+    elif args.dry_run:
+        _print_preview(result)
+    else:
+        print(
+            f"moved {len(result.moved)} household(s) to {args.to} ({result.programme}); "
+            f"undo token {result.undo_token}"
+        )
+    return 0
+
+
+def _print_preview(preview: Any) -> None:
+    print(
+        f"dry run: {len(preview.moving)} household(s) would move to {preview.to_username} "
+        f"({preview.programme}); {len(preview.already_there)} already there"
+    )
+    for w in preview.workers:
+        print(f"  {w.username}: -{w.losing} +{w.gaining}")
+    for d in preview.devices_pending:
+        pending = "unknown" if d.reported_pending is None else d.reported_pending
+        synced = d.last_sync_at.isoformat() if d.last_sync_at else "never"
+        print(
+            f"  device {d.device_id} of {d.username} may hold unsynced records "
+            f"(pending {pending}, last sync {synced})"
+        )
+    print(f"  the receiver downloads about {preview.download_bytes} bytes")
+
+
 def cmd_import_households(ctx: Context, args: argparse.Namespace) -> int:
     from sync.server.admin import AdminError
     from sync.server.importing import import_households
@@ -570,6 +629,30 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cmd.add_argument("device_id", metavar="DEVICE_ID", help="the device's id (see the board)")
     cmd.add_argument("--note", metavar="TEXT", help="what happened, for the incident record")
+
+    cmd = add(
+        "reassign",
+        "move households to another worker (the supervisor workspace's reassignment): the old "
+        "worker's devices hand over what they hold, the new one receives the full history",
+        cmd_reassign,
+    )
+    who = cmd.add_mutually_exclusive_group(required=True)
+    who.add_argument(
+        "--household", nargs="+", metavar="ID", help="the households to move (their ids)"
+    )
+    who.add_argument(
+        "--from", dest="from_user", metavar="USERNAME", help="move all of this worker's households"
+    )
+    cmd.add_argument("--to", required=True, metavar="USERNAME", help="the worker who takes them")
+    cmd.add_argument(
+        "--programme",
+        required=True,
+        choices=["welfare_check", "visiting_health"],
+        help="which programme's assignment moves",
+    )
+    cmd.add_argument("--reason", metavar="TEXT", help="why (kept in the permission log)")
+    cmd.add_argument("--dry-run", action="store_true", help="print the preview, change nothing")
+    cmd.add_argument("--json", action="store_true", help="print the result as JSON")
 
     cmd = add(
         "import-households",
