@@ -6,6 +6,7 @@ from pathlib import Path
 
 import keyring
 import pytest
+from jaraco.classes import properties
 from keyring.backend import KeyringBackend
 
 from fieldapp import keys
@@ -17,9 +18,15 @@ CHEAP = keys.KdfParams(time_cost=1, memory_cost_kib=64, parallelism=1)
 
 
 class MemoryKeyring(KeyringBackend):
-    """A keyring backend that keeps passwords in a dict (tests only)."""
+    """A keyring backend that keeps passwords in a dict (tests only).
 
-    priority = 1  # type: ignore[assignment]
+    Never chosen by keyring's own discovery (its priority raises, so it is not "viable"):
+    only the ``memory_keyring`` fixture installs it, and restores the previous backend.
+    """
+
+    @properties.classproperty
+    def priority(cls) -> float:  # type: ignore[override]
+        raise RuntimeError("a test keyring is only installed explicitly")
 
     def __init__(self) -> None:
         super().__init__()

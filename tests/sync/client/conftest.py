@@ -13,13 +13,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import select
 
 from fieldapp import keys, records
 from fieldapp.profile import Profile, unlock
 from fieldapp.store import Store
 from sync.client import SyncEngine, SyncReport, login
-from sync.server import models
+from sync.server import models, security
 from tests.helpers.live_server import LiveServer, start_server
 from tests.helpers.world import PASSWORD, Api, World, build_world
 from tests.sync.client.faults import FaultProxy
@@ -92,6 +93,29 @@ class Device:
             self.store.close()
 
 
+@pytest.fixture(autouse=True)
+def cheap_server_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The in-process server hashes passwords with argon2id at its minimum cost in these
+    tests: same scheme, a fraction of the time (each test signs in several laptops)."""
+    monkeypatch.setattr(
+        security, "_hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
+    )
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[Any]:
+    """An in-memory keyring backend installed for one test (the machine has none)."""
+    import keyring
+
+    from tests.fieldapp.test_profile import MemoryKeyring
+
+    previous = keyring.get_keyring()
+    ring = MemoryKeyring()
+    keyring.set_keyring(ring)
+    yield ring
+    keyring.set_keyring(previous)
+
+
 @pytest.fixture
 def live(sqlite_url: str) -> Iterator[LiveServer]:
     """The real district server on a fresh SQLite file."""
@@ -138,12 +162,17 @@ def server_event_ids(live: LiveServer, household_ids: set[str] | None = None) ->
         return list(s.scalars(q))
 
 
-def server_view(live: LiveServer, username: str) -> tuple[set[str], set[str]]:
+def server_view(
+    live: LiveServer, username: str, token: str | None = None
+) -> tuple[set[str], set[str]]:
     """(household ids, event ids) the server gives *username* now: what a fresh laptop of
-    that user would hold after a full pull."""
+    that user would hold after a full pull from zero (with *token*, that device's sign-in)."""
     api = Api(live.base_url)
     try:
-        assert api.login(username).status_code == 200
+        if token:
+            api.http.headers["Authorization"] = f"Bearer {token}"
+        else:
+            assert api.login(username).status_code == 200
         changes, _cursor = api.pull_all()
     finally:
         api.close()
