@@ -1,0 +1,122 @@
+"""Fixtures for end-to-end tests: the real server over loopback, real laptops, cheap hashing.
+
+* ``live``: the district server (uvicorn on 127.0.0.1:0) on a fresh, migrated SQLite file.
+* ``world``: the small synthetic district of :mod:`tests.helpers.world` (vol1/vol2, nurse1/2,
+  sup1; ``world.hh[0..1]`` belong to vol1/nurse1, ``hh[2]`` to vol2/nurse2, ``hh[3]`` to nobody).
+* ``api(username)``: a device speaking the wire protocol directly (an attacker's tool).
+* ``laptop(username)``: a real profile folder signed in through ``sync.client.login``.
+* ``memory_keyring``: an in-memory keyring backend (the test machine has none).
+
+The schemes are the real ones (argon2id on the server and for the wrapped key, SQLCipher);
+only their cost parameters are lowered so that the suite stays fast.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from argon2 import PasswordHasher
+
+from fieldapp import keys
+from fieldapp.profile import Profile
+from fieldapp.store import Store
+from sync.client import login
+from sync.server import security
+from tests.helpers.live_server import LiveServer, start_server
+from tests.helpers.world import PASSWORD, Api, World, build_world
+
+#: argon2id for the wrapped key at a tiny cost (the scheme is the real one).
+CHEAP_KDF = keys.KdfParams(time_cost=1, memory_cost_kib=64, parallelism=1)
+
+
+@pytest.fixture(autouse=True)
+def cheap_server_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The server hashes passwords with argon2id at its minimum cost in these tests."""
+    monkeypatch.setattr(
+        security, "_hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
+    )
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[Any]:
+    """An in-memory keyring backend installed for one test, then the previous one again."""
+    import keyring
+
+    from tests.fieldapp.test_profile import MemoryKeyring
+
+    previous = keyring.get_keyring()
+    ring = MemoryKeyring()
+    keyring.set_keyring(ring)
+    yield ring
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def live(migrated_sqlite_url: str) -> Iterator[LiveServer]:
+    """The real district server on a fresh, migrated SQLite file."""
+    server = start_server(migrated_sqlite_url)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def world(live: LiveServer) -> World:
+    return build_world(live)
+
+
+@pytest.fixture
+def api(live: LiveServer) -> Iterator[Callable[..., Api]]:
+    """``api("vol1")``: a new device signed in as vol1, talking raw HTTP; ``api()``: not signed in."""
+    made: list[Api] = []
+
+    def make(username: str | None = None, device_id: str | None = None) -> Api:
+        client = Api(live.base_url, device_id)
+        made.append(client)
+        if username is not None:
+            r = client.login(username)
+            assert r.status_code == 200, r.text
+        return client
+
+    yield make
+    for client in made:
+        client.close()
+
+
+class Laptop:
+    """A real profile folder signed in online, with its open store."""
+
+    def __init__(self, profile: Profile, store: Store, username: str) -> None:
+        self.profile = profile
+        self.store = store
+        self.username = username
+
+    @property
+    def device_id(self) -> str:
+        return str(self.profile.info["device_id"])
+
+    def close(self) -> None:
+        if not self.store.closed:
+            self.store.close()
+
+
+@pytest.fixture
+def laptop(tmp_path: Path, live: LiveServer) -> Iterator[Callable[..., Laptop]]:
+    """``laptop(username, password=PASSWORD)``: sign a new laptop in through the real client."""
+    made: list[Laptop] = []
+
+    def make(username: str, password: str = PASSWORD) -> Laptop:
+        profile = Profile(tmp_path / f"{username}-{uuid.uuid4().hex[:6]}")
+        store = login(profile, live.base_url, username, password, kdf=CHEAP_KDF)
+        device = Laptop(profile, store, username)
+        made.append(device)
+        return device
+
+    yield make
+    for device in made:
+        device.close()
