@@ -256,3 +256,34 @@ def test_purge_forgets_old_stored_push_responses(sessions: sessionmaker[Session]
     with sessions() as session:
         keys = session.scalars(select(PushRequestRecord.idempotency_key)).all()
     assert keys == ["new-key-0000000002"]
+
+
+def test_concurrent_appends_keep_one_chain(sessions: sessionmaker[Session]) -> None:
+    """Writers appending at the same time (own transactions) still form one unbroken chain."""
+    import threading
+
+    writers, each = 6, 8
+    barrier = threading.Barrier(writers)
+    errors: list[BaseException] = []
+
+    def write(n: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            for i in range(each):
+                with sessions.begin() as session:
+                    append_access_log(
+                        session, username=f"w{n}", action="view", household_id=f"hh-{n}-{i}"
+                    )
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(writers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert errors == []
+    with sessions() as session:
+        report = check_chain(session)
+    assert report.ok, [str(p) for p in report.problems]
+    assert report.entries == writers * each
