@@ -4,6 +4,7 @@ written to the access log."""
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,7 +26,6 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -170,6 +170,20 @@ def event_summary(e: dict[str, Any]) -> str:
     return ""
 
 
+@functools.cache
+def _form_options(form_id: str) -> dict[str, dict[Any, tuple[str, str]]]:
+    from ui.forms.spec import load_form
+
+    spec = load_form(form_id)
+    return {f.id: {o.value: (o.label_ko, o.label_en) for o in f.options} for f in spec.fields()}
+
+
+def option_label(form_id: str, field_id: str, value: Any) -> str:
+    """The label of a form field's option value (the value itself if unknown)."""
+    found = _form_options(form_id).get(field_id, {}).get(value)
+    return pick(*found) if found else ("" if value is None else str(value))
+
+
 def type_text(t: str) -> str:
     from PySide6.QtCore import QCoreApplication
 
@@ -205,6 +219,10 @@ def _fill(table: QTableWidget, rows: list[list[str]], ids: list[str] | None = No
             if ids is not None and c == 0:
                 item.setData(Qt.ItemDataRole.UserRole, ids[r])
             table.setItem(r, c, item)
+
+
+def _html(text: str) -> str:
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _when(e: dict[str, Any]) -> str:
@@ -293,9 +311,7 @@ class HouseholdView(QWidget):
         )
         self.visit_button = QPushButton(self.tr("방문 기록"))
         self.visit_button.clicked.connect(lambda: self.start_form.emit(household_id, "visit"))
-        self.screen_button = QToolButton()
-        self.screen_button.setText(self.tr("선별검사"))
-        self.screen_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.screen_button = QPushButton(self.tr("선별검사"))
         menu = QMenu(self.screen_button)
         for inst in sorted(load_instruments().values(), key=lambda i: i.name_ko):
             action = menu.addAction(pick(inst.name_ko, inst.name_en))
@@ -398,6 +414,13 @@ class HouseholdView(QWidget):
         save.clicked.connect(self.save_edits)
         form.addRow("", save)
         left.addWidget(box)
+        recent_box = QGroupBox(self.tr("최근 기록"))
+        self.recent = QLabel()
+        self.recent.setObjectName("recentEvents")
+        self.recent.setWordWrap(True)
+        self.recent.setTextFormat(Qt.TextFormat.RichText)
+        QVBoxLayout(recent_box).addWidget(self.recent)
+        left.addWidget(recent_box)
         left.addStretch(1)
         right = QVBoxLayout()
         self.people_box = QGroupBox(self.tr("가구원 · 비상 연락처"))
@@ -409,9 +432,15 @@ class HouseholdView(QWidget):
         self.consents = QLabel()
         self.consents.setWordWrap(True)
         QVBoxLayout(self.consent_box).addWidget(self.consents)
+        self.open_box = QGroupBox(self.tr("진행 중인 조치"))
+        self.open_actions = QLabel()
+        self.open_actions.setWordWrap(True)
+        self.open_actions.setTextFormat(Qt.TextFormat.RichText)
+        QVBoxLayout(self.open_box).addWidget(self.open_actions)
         self.drafts_box = QGroupBox(self.tr("작성 중인 양식"))
         self.drafts_layout = QVBoxLayout(self.drafts_box)
         right.addWidget(self.people_box)
+        right.addWidget(self.open_box)
         right.addWidget(self.consent_box)
         right.addWidget(self.drafts_box)
         right.addStretch(1)
@@ -466,6 +495,7 @@ class HouseholdView(QWidget):
             )
         )
         self._show_profile(detail)
+        self._show_recent(detail.events)
         self._show_timeline(detail.events)
         self._show_charts(detail.events)
         self._show_screenings(detail.events)
@@ -530,6 +560,16 @@ class HouseholdView(QWidget):
                 lambda _=False, draft=d: self.resume_draft.emit(self.household_id, draft)
             )
             self.drafts_layout.addWidget(button)
+
+    def _show_recent(self, events: list[dict[str, Any]]) -> None:
+        shown = [
+            e for e in events if e.get("effective") and e.get("type") not in ("access_log", "void")
+        ]
+        lines = [
+            f"<b>{_when(e)[:10]}</b> {type_text(e.get('type', ''))} · {_html(event_summary(e))}"
+            for e in shown[:8]
+        ]
+        self.recent.setText("<br>".join(lines) or self.tr("기록 없음"))
 
     def _show_timeline(self, events: list[dict[str, Any]]) -> None:
         rows, ids = [], []
@@ -607,6 +647,7 @@ class HouseholdView(QWidget):
 
     def _show_actions(self, events: list[dict[str, Any]]) -> None:
         rows = []
+        open_lines: list[str] = []
         closed = {
             (e.get("payload") or {}).get("closes") for e in events if e.get("type") == "referral"
         }
@@ -621,23 +662,29 @@ class HouseholdView(QWidget):
                 rows.append(
                     [
                         _when(e)[:10],
-                        p.get("urgency", ""),
+                        label("urgency", p.get("urgency")),
                         self.tr("완료") if status == "done" else self.tr("진행 중"),
                         f"{p.get('target', '')}: {p.get('reason', '')}",
                     ]
                 )
+                if status != "done":
+                    open_lines.append(
+                        f"<b>[{label('urgency', p.get('urgency'))}]</b> {_html(p.get('target', ''))}: "
+                        f"{_html(p.get('reason', ''))}"
+                    )
             else:
                 for a in (p.get("result") or {}).get("actions", []):
                     if a.get("urgency") in ("immediate", "urgent"):
                         rows.append(
                             [
                                 _when(e)[:10],
-                                a.get("urgency", ""),
+                                label("urgency", a.get("urgency")),
                                 self.tr("필요"),
                                 pick(a.get("text_ko", ""), a.get("text_en", "")),
                             ]
                         )
         _fill(self.actions_table, rows)
+        self.open_actions.setText("<br>".join(open_lines[:6]) or self.tr("없음"))
 
     def _show_assignments(self, h: dict[str, Any]) -> None:
         rows = []

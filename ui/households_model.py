@@ -90,6 +90,11 @@ def _labels() -> dict[str, dict[str | None, str]]:
             "welfare_check": QCoreApplication.translate("labels", "안부확인"),
             "visiting_health": QCoreApplication.translate("labels", "방문건강"),
         },
+        "urgency": {
+            "immediate": QCoreApplication.translate("labels", "즉시"),
+            "urgent": QCoreApplication.translate("labels", "긴급"),
+            "routine": QCoreApplication.translate("labels", "일반"),
+        },
         "sync_state": {
             "pending": QCoreApplication.translate("labels", "전송 대기"),
             "sent": QCoreApplication.translate("labels", "전송됨"),

@@ -3,22 +3,22 @@
 <context>
     <name>ConflictCard</name>
     <message>
-        <location filename="../../ui/household_view.py" line="228" />
+        <location filename="../../ui/household_view.py" line="246" />
         <source>충돌: %1 — 두 값 중 하나를 고르세요</source>
         <translation>Conflict: %1 — choose one of the two values</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="235" />
+        <location filename="../../ui/household_view.py" line="253" />
         <source>내 값</source>
         <translation>Mine</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="241" />
+        <location filename="../../ui/household_view.py" line="259" />
         <source>다른 값</source>
         <translation>Theirs</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="253" />
+        <location filename="../../ui/household_view.py" line="271" />
         <source>이 값 선택</source>
         <translation>Choose this value</translation>
     </message>
@@ -116,42 +116,42 @@
 <context>
     <name>HouseholdTableModel</name>
     <message>
-        <location filename="../../ui/households_model.py" line="188" />
+        <location filename="../../ui/households_model.py" line="193" />
         <source>이름</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/households_model.py" line="189" />
+        <location filename="../../ui/households_model.py" line="194" />
         <source>주소</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/households_model.py" line="190" />
+        <location filename="../../ui/households_model.py" line="195" />
         <source>행정동</source>
         <translation>Dong</translation>
     </message>
     <message>
-        <location filename="../../ui/households_model.py" line="191" />
+        <location filename="../../ui/households_model.py" line="196" />
         <source>전화</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/households_model.py" line="192" />
+        <location filename="../../ui/households_model.py" line="197" />
         <source>가구 유형</source>
         <translation>Household type</translation>
     </message>
     <message>
-        <location filename="../../ui/households_model.py" line="193" />
+        <location filename="../../ui/households_model.py" line="198" />
         <source>위험도</source>
         <translation>Risk</translation>
     </message>
     <message>
-        <location filename="../../ui/households_model.py" line="194" />
+        <location filename="../../ui/households_model.py" line="199" />
         <source>관리군</source>
         <translation>Care group</translation>
     </message>
     <message>
-        <location filename="../../ui/households_model.py" line="195" />
+        <location filename="../../ui/households_model.py" line="200" />
         <source>다음 방문</source>
         <translation>Next visit</translation>
     </message>
@@ -159,271 +159,287 @@
 <context>
     <name>HouseholdView</name>
     <message>
-        <location filename="../../ui/household_view.py" line="278" />
+        <location filename="../../ui/household_view.py" line="296" />
         <source>← 목록</source>
         <translation>← List</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="290" />
+        <location filename="../../ui/household_view.py" line="308" />
         <source>안부확인 기록</source>
         <translation>Record welfare check</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="294" />
+        <location filename="../../ui/household_view.py" line="312" />
         <source>방문 기록</source>
         <translation>Record visit</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="297" />
+        <location filename="../../ui/household_view.py" line="314" />
         <source>선별검사</source>
         <translation>Screening</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="321" />
-        <location filename="../../ui/household_view.py" line="366" />
+        <location filename="../../ui/household_view.py" line="337" />
+        <location filename="../../ui/household_view.py" line="382" />
         <source>시각</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="322" />
+        <location filename="../../ui/household_view.py" line="338" />
         <source>종류</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="323" />
-        <location filename="../../ui/household_view.py" line="358" />
+        <location filename="../../ui/household_view.py" line="339" />
+        <location filename="../../ui/household_view.py" line="374" />
         <source>내용</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="324" />
+        <location filename="../../ui/household_view.py" line="340" />
         <source>작성자</source>
         <translation>By</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="325" />
+        <location filename="../../ui/household_view.py" line="341" />
         <source>동기화</source>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="337" />
+        <location filename="../../ui/household_view.py" line="353" />
         <source>기록을 두 번 누르면 정정 기록을 작성합니다 (원래 기록은 그대로 남습니다).</source>
         <translation>Double-click a record to write a correction (the original stays).</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="341" />
+        <location filename="../../ui/household_view.py" line="357" />
         <source>타임라인</source>
         <translation>Timeline</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="344" />
+        <location filename="../../ui/household_view.py" line="360" />
         <source>건강 추이</source>
         <translation>Health trends</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="347" />
-        <location filename="../../ui/household_view.py" line="358" />
+        <location filename="../../ui/household_view.py" line="363" />
+        <location filename="../../ui/household_view.py" line="374" />
         <source>날짜</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="348" />
+        <location filename="../../ui/household_view.py" line="364" />
         <source>검사</source>
         <translation>Instrument</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="349" />
+        <location filename="../../ui/household_view.py" line="365" />
         <source>총점</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="350" />
+        <location filename="../../ui/household_view.py" line="366" />
         <source>판정</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="351" />
+        <location filename="../../ui/household_view.py" line="367" />
         <source>필요 조치</source>
         <translation>Actions needed</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="356" />
+        <location filename="../../ui/household_view.py" line="372" />
         <source>선별검사 이력</source>
         <translation>Screening history</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="358" />
+        <location filename="../../ui/household_view.py" line="374" />
         <source>긴급도</source>
         <translation>Urgency</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="358" />
+        <location filename="../../ui/household_view.py" line="374" />
         <source>상태</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="360" />
+        <location filename="../../ui/household_view.py" line="376" />
         <source>조치·의뢰</source>
         <translation>Actions &amp; referrals</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="363" />
+        <location filename="../../ui/household_view.py" line="379" />
         <source>사업</source>
         <translation>Programme</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="364" />
+        <location filename="../../ui/household_view.py" line="380" />
         <source>담당자</source>
         <translation>Worker</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="365" />
+        <location filename="../../ui/household_view.py" line="381" />
         <source>배정한 사람</source>
         <translation>Assigned by</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="367" />
+        <location filename="../../ui/household_view.py" line="383" />
         <source>사유</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="370" />
+        <location filename="../../ui/household_view.py" line="386" />
         <source>담당 이력</source>
         <translation>Assignment history</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="379" />
+        <location filename="../../ui/household_view.py" line="395" />
         <source>기본 정보 (수정하면 서버와 필드별로 병합됩니다)</source>
         <translation>Profile (edits merge with the server field by field)</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="396" />
+        <location filename="../../ui/household_view.py" line="412" />
         <source>변경 저장</source>
         <translation>Save changes</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="403" />
+        <location filename="../../ui/household_view.py" line="417" />
+        <source>최근 기록</source>
+        <translation>Recent records</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="426" />
         <source>가구원 · 비상 연락처</source>
         <translation>Members · emergency contacts</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="408" />
+        <location filename="../../ui/household_view.py" line="431" />
         <source>동의</source>
         <translation>Consent</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="412" />
+        <location filename="../../ui/household_view.py" line="435" />
+        <source>진행 중인 조치</source>
+        <translation>Open actions</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="440" />
         <source>작성 중인 양식</source>
         <translation>Forms in progress</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="424" />
+        <location filename="../../ui/household_view.py" line="453" />
         <source>개요</source>
         <translation>Overview</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="445" />
+        <location filename="../../ui/household_view.py" line="474" />
         <source>이 가구는 더 이상 이 기기에 없습니다</source>
         <translation>This household is no longer on this laptop</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="447" />
+        <location filename="../../ui/household_view.py" line="476" />
         <source>담당이 바뀌었을 수 있습니다. 동기화 화면의 인계 기록을 확인하세요.</source>
         <translation>It may have been handed over to another worker. See the hand-overs in the Sync screen.</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="453" />
+        <location filename="../../ui/household_view.py" line="482" />
         <source>(이름 없음)</source>
         <translation>(no name)</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="462" />
+        <location filename="../../ui/household_view.py" line="491" />
         <source>위험도 %1</source>
         <translation>Risk %1</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="486" />
+        <location filename="../../ui/household_view.py" line="516" />
         <source>전송 대기 중인 수정: %1</source>
         <translation>Edits waiting to be sent: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="504" />
+        <location filename="../../ui/household_view.py" line="534" />
         <source>비상 연락처: %1</source>
         <translation>Emergency contact: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="513" />
+        <location filename="../../ui/household_view.py" line="543" />
         <source>동의함</source>
         <translation>Given</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="513" />
+        <location filename="../../ui/household_view.py" line="543" />
         <source>동의 없음</source>
         <translation>Not given</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="522" />
+        <location filename="../../ui/household_view.py" line="552" />
+        <location filename="../../ui/household_view.py" line="687" />
         <source>없음</source>
         <translation>None</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="525" />
+        <location filename="../../ui/household_view.py" line="555" />
         <source>이어서 작성: %1 (%2)</source>
         <translation>Continue: %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="560" />
+        <location filename="../../ui/household_view.py" line="572" />
+        <source>기록 없음</source>
+        <translation>No records</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="600" />
         <source>혈압 (두 번 측정 평균)</source>
         <translation>Blood pressure (mean of two readings)</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="562" />
+        <location filename="../../ui/household_view.py" line="602" />
         <source>수축기</source>
         <translation>Systolic</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="563" />
+        <location filename="../../ui/household_view.py" line="603" />
         <source>이완기</source>
         <translation>Diastolic</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="565" />
+        <location filename="../../ui/household_view.py" line="605" />
         <source>140/90 기준</source>
         <translation>140/90 line</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="569" />
-        <location filename="../../ui/household_view.py" line="570" />
+        <location filename="../../ui/household_view.py" line="609" />
+        <location filename="../../ui/household_view.py" line="610" />
         <source>혈당</source>
         <translation>Glucose</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="571" />
+        <location filename="../../ui/household_view.py" line="611" />
         <source>저혈당 70</source>
         <translation>Hypoglycaemia 70</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="575" />
+        <location filename="../../ui/household_view.py" line="615" />
         <source>체중</source>
         <translation>Weight</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="625" />
+        <location filename="../../ui/household_view.py" line="666" />
         <source>완료</source>
         <translation>Done</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="625" />
+        <location filename="../../ui/household_view.py" line="666" />
         <source>진행 중</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="636" />
+        <location filename="../../ui/household_view.py" line="682" />
         <source>필요</source>
         <translation>Needed</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="645" />
+        <location filename="../../ui/household_view.py" line="692" />
         <source>현재</source>
         <translation>Current</translation>
     </message>
@@ -1161,7 +1177,7 @@
     </message>
     <message>
         <location filename="../../ui/household_view.py" line="110" />
-        <location filename="../../ui/household_view.py" line="181" />
+        <location filename="../../ui/household_view.py" line="195" />
         <source>메모</source>
         <translation>Notes</translation>
     </message>
@@ -1181,32 +1197,32 @@
         <translation>Consent (health data)</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="177" />
+        <location filename="../../ui/household_view.py" line="191" />
         <source>방문</source>
         <translation>Visit</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="178" />
+        <location filename="../../ui/household_view.py" line="192" />
         <source>선별검사</source>
         <translation>Screening</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="179" />
+        <location filename="../../ui/household_view.py" line="193" />
         <source>안부확인</source>
         <translation>Welfare check</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="180" />
+        <location filename="../../ui/household_view.py" line="194" />
         <source>조치·의뢰</source>
         <translation>Actions &amp; referrals</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="182" />
+        <location filename="../../ui/household_view.py" line="196" />
         <source>열람</source>
         <translation>Access</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="183" />
+        <location filename="../../ui/household_view.py" line="197" />
         <source>취소</source>
         <translation>Cancel</translation>
     </message>
@@ -1305,21 +1321,36 @@
     </message>
     <message>
         <location filename="../../ui/households_model.py" line="94" />
+        <source>즉시</source>
+        <translation>Immediate</translation>
+    </message>
+    <message>
+        <location filename="../../ui/households_model.py" line="95" />
+        <source>긴급</source>
+        <translation>Urgent</translation>
+    </message>
+    <message>
+        <location filename="../../ui/households_model.py" line="96" />
+        <source>일반</source>
+        <translation>Routine</translation>
+    </message>
+    <message>
+        <location filename="../../ui/households_model.py" line="99" />
         <source>전송 대기</source>
         <translation>Pending</translation>
     </message>
     <message>
-        <location filename="../../ui/households_model.py" line="95" />
+        <location filename="../../ui/households_model.py" line="100" />
         <source>전송됨</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../ui/households_model.py" line="96" />
+        <location filename="../../ui/households_model.py" line="101" />
         <source>서버 반영</source>
         <translation>Accepted</translation>
     </message>
     <message>
-        <location filename="../../ui/households_model.py" line="97" />
+        <location filename="../../ui/households_model.py" line="102" />
         <source>거부됨</source>
         <translation>Rejected</translation>
     </message>

@@ -313,6 +313,8 @@ class FormWidget(QWidget):
                         grid = QGridLayout()
                         grid.setHorizontalSpacing(24)
                         grid.setColumnStretch(GRID_COLUMNS, 1)
+                        for c in range(GRID_COLUMNS):
+                            grid.setColumnMinimumWidth(c, 280)
                         inner.addLayout(grid)
                         cell = 0
                     grid.addWidget(editor, cell // GRID_COLUMNS, cell % GRID_COLUMNS)
