@@ -116,10 +116,19 @@ def memory_keyring() -> Iterator[Any]:
     keyring.set_keyring(previous)
 
 
+#: ``@BOTH_DATABASES`` runs a test against SQLite and against PostgreSQL (``live`` indirect).
+BOTH_DATABASES = pytest.mark.parametrize(
+    "live", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
+
+
 @pytest.fixture
-def live(sqlite_url: str) -> Iterator[LiveServer]:
-    """The real district server on a fresh SQLite file."""
-    server = start_server(sqlite_url)
+def live(request: pytest.FixtureRequest) -> Iterator[LiveServer]:
+    """The real district server on a fresh SQLite file (or PostgreSQL database, see
+    :data:`BOTH_DATABASES`)."""
+    backend = getattr(request, "param", "sqlite")
+    url = request.getfixturevalue("pg_url" if backend == "postgres" else "sqlite_url")
+    server = start_server(url)
     yield server
     server.stop()
 

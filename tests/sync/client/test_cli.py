@@ -6,6 +6,7 @@ import argparse
 import json
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -210,3 +211,17 @@ def test_cli_module_runs_as_a_script() -> None:
         [sys.executable, "-m", "sync.cli", "--help"], capture_output=True, text=True
     )
     assert out.returncode == 0 and "export-pending" in out.stdout
+
+
+def test_documented_record_lines_validate() -> None:
+    from fieldapp.validation import validate_event
+
+    doc = (Path(__file__).parents[3] / "docs" / "sync-protocol.md").read_text(encoding="utf-8")
+    section = doc.split("## fieldapp-sync record: line format", 1)[1]
+    block = section.split("```json\n", 1)[1].split("```", 1)[0]
+    lines = [json.loads(line) for line in block.splitlines() if line.strip()]
+    assert len(lines) == 3
+    for line in lines:
+        line.update(created_by="vol1", device_id="dev-00000001", id=str(uuid.uuid4()))
+        line.setdefault("device_time", "2026-11-24T10:00:00+09:00")
+        validate_event(line)

@@ -15,12 +15,13 @@ from sync.client import OfflineError, ServerError, SyncEngine
 from sync.transport import Transport
 from tests.helpers.live_server import LiveServer
 from tests.helpers.world import World
-from tests.sync.client.conftest import Device, server_event_ids
+from tests.sync.client.conftest import BOTH_DATABASES, Device, server_event_ids
 from tests.sync.client.faults import FaultProxy
 
 MakeDevice = Callable[..., Device]
 
 
+@BOTH_DATABASES
 def test_first_sync_pulls_the_assigned_households_then_pushes_records(
     live: LiveServer, world: World, make_device: MakeDevice
 ) -> None:
@@ -43,6 +44,7 @@ def test_first_sync_pulls_the_assigned_households_then_pushes_records(
     assert other.household_ids() == {world.hh[2]} and other.event_ids() == set()
 
 
+@BOTH_DATABASES
 def test_response_lost_after_commit_retry_keeps_one_copy(
     live: LiveServer, world: World, make_device: MakeDevice, proxy: FaultProxy
 ) -> None:

@@ -20,7 +20,13 @@ from sync.client import DeviceWipedError, login
 from sync.server import admin, models
 from tests.helpers.live_server import LiveServer, start_server
 from tests.helpers.world import PASSWORD, World
-from tests.sync.client.conftest import CHEAP_KDF, Device, server_event_ids, server_view
+from tests.sync.client.conftest import (
+    BOTH_DATABASES,
+    CHEAP_KDF,
+    Device,
+    server_event_ids,
+    server_view,
+)
 from tests.sync.client.faults import FaultProxy
 
 MakeDevice = Callable[..., Device]
@@ -40,6 +46,7 @@ def _foreign_event(device: Device, household_id: str) -> str:
     return eid
 
 
+@BOTH_DATABASES
 def test_reassigned_household_is_pushed_first_then_purged(
     live: LiveServer, world: World, make_device: MakeDevice
 ) -> None:
@@ -82,6 +89,7 @@ def test_reassigned_household_is_pushed_first_then_purged(
     assert ids <= inbox
 
 
+@BOTH_DATABASES
 def test_same_field_edited_on_two_devices_keeps_both_values(
     live: LiveServer, world: World, make_device: MakeDevice
 ) -> None:

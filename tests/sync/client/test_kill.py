@@ -23,7 +23,7 @@ from sync import protocol
 from sync.server import models
 from tests.helpers.live_server import LiveServer
 from tests.helpers.world import PASSWORD, Api, World
-from tests.sync.client.conftest import Device, server_event_ids, server_view
+from tests.sync.client.conftest import BOTH_DATABASES, Device, server_event_ids, server_view
 from tests.sync.client.faults import FaultProxy
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="SIGKILL is POSIX")
@@ -99,6 +99,7 @@ def assert_cursor_invariant(device: Device, live: LiveServer) -> None:
             assert change["data"]["id"] in households, change
 
 
+@BOTH_DATABASES
 def test_killed_mid_push_then_restarted(
     live: LiveServer, world: World, make_device: MakeDevice, proxy: FaultProxy
 ) -> None:
