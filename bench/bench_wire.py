@@ -10,6 +10,7 @@ Target: >= 3x smaller.
 from __future__ import annotations
 
 import gzip
+import json
 import uuid
 from typing import Any
 
@@ -40,8 +41,11 @@ def _pull_sizes(base: str, worker: str) -> tuple[int, int, int]:
         while True:
             params = {"cursor": cursor} if cursor else {}
             r = api.http.get(
-                base + p.PULL_PATH, params=params, headers={"Accept-Encoding": "gzip"},
-                stream=True, timeout=60,
+                base + p.PULL_PATH,
+                params=params,
+                headers={"Accept-Encoding": "gzip"},
+                stream=True,
+                timeout=60,
             )
             r.raise_for_status()
             compressed = r.raw.read(decode_content=False)
@@ -50,8 +54,6 @@ def _pull_sizes(base: str, worker: str) -> tuple[int, int, int]:
             raw += len(body)
             wire += len(compressed)
             pages += 1
-            import json
-
             data = json.loads(body)
             cursor = data["cursor"]
             if not data["has_more"]:
@@ -92,11 +94,27 @@ def run(size: str = "reduced") -> list[Row]:
     pull_ratio = raw / wire
     push_ratio = len(body) / zipped
     return [
-        Row(NAME, f"pull pages compression ({pages} pages)", wire / 1024, "KiB", baseline=raw / 1024,
-            baseline_label="raw JSON KiB", ratio=pull_ratio, target=f">= {TARGET}x smaller",
+        Row(
+            NAME,
+            f"pull pages compression ({pages} pages)",
+            wire / 1024,
+            "KiB",
+            baseline=raw / 1024,
+            baseline_label="raw JSON KiB",
+            ratio=pull_ratio,
+            target=f">= {TARGET}x smaller",
             met=pull_ratio >= TARGET,
-            note=f"{seeded.households + seeded.events:,} rows, {wire / (seeded.households + seeded.events):.0f} B/row on the wire"),
-        Row(NAME, f"push body compression ({len(events)} events)", zipped / 1024, "KiB",
-            baseline=len(body) / 1024, baseline_label="raw JSON KiB", ratio=push_ratio,
-            target=f">= {TARGET}x smaller", met=push_ratio >= TARGET),
+            note=f"{seeded.households + seeded.events:,} rows, {wire / (seeded.households + seeded.events):.0f} B/row on the wire",
+        ),
+        Row(
+            NAME,
+            f"push body compression ({len(events)} events)",
+            zipped / 1024,
+            "KiB",
+            baseline=len(body) / 1024,
+            baseline_label="raw JSON KiB",
+            ratio=push_ratio,
+            target=f">= {TARGET}x smaller",
+            met=push_ratio >= TARGET,
+        ),
     ]
