@@ -478,6 +478,55 @@ def _purge_household(db: Any, hid: str) -> None:
     db.execute("DELETE FROM households WHERE id = ?", [hid])
 
 
+def start_local_handover(store: Store, household_id: str, programme: str, reason: str) -> None:
+    """Let go of a household the server no longer lists for this user (after a restore).
+
+    Recorded like a revoke without a new holder; :func:`complete_handovers` purges it once
+    nothing is pending (refused records go to quarantine).
+    """
+    with store.atomic() as db:
+        _start_handover(
+            db,
+            {
+                "household_id": household_id,
+                "programme": programme,
+                "moved_to": None,
+                "moved_at": _now(),
+                "reason": reason,
+            },
+        )
+
+
+def list_handovers(store: Store) -> list[dict[str, Any]]:
+    """Households that left this user's scope: where they went, when, and whether purged."""
+    with store.reading() as db:
+        return list(db.query("SELECT * FROM handovers ORDER BY moved_at DESC, household_id"))
+
+
+def list_quarantine(store: Store) -> list[dict[str, Any]]:
+    """Records the server refused for households that were handed over (kept, exportable)."""
+    with store.reading() as db:
+        return [
+            {**r, "data": json.loads(r["data"])}
+            for r in db.query("SELECT * FROM quarantine ORDER BY created_at, id")
+        ]
+
+
+def list_rejected(store: Store) -> list[dict[str, Any]]:
+    """Events and household edits the server rejected, with the reason, oldest first."""
+    with store.reading() as db:
+        rows = list(
+            db.query(
+                "SELECT 'event' AS kind, id, household_id, type AS what, device_time, "
+                "reject_reason FROM events WHERE sync_state = :r UNION ALL SELECT "
+                "'household_edit', id, household_id, field, device_time, reject_reason FROM "
+                "household_edits WHERE sync_state = :r ORDER BY device_time",
+                {"r": REJECTED},
+            )
+        )
+    return rows
+
+
 def pending_handovers(store: Store) -> list[str]:
     """Households revoked from this user's scope and not purged yet."""
     with store.reading() as db:

@@ -463,7 +463,13 @@ class SyncEngine:
     def _relogin(self) -> str:
         if not self._password:
             raise AuthError("The sign-in has expired. Enter your password to sync again.")
-        resp = _request_login(self.transport, self.username, self._password, self.device_id, "")
+        resp = _request_login(
+            self.transport,
+            self.username,
+            self._password,
+            self.device_id,
+            str(self.profile.info.get("device_name") or ""),
+        )
         self._token = resp.token
         self.profile.memory_token = resp.token
         if keyring_available():
@@ -555,12 +561,13 @@ class SyncEngine:
             report.resynced = True
             try:
                 self._push_all(report)
-                self._pull_all(report)
+                seen = self._pull_all(report)
             except ResyncRequired as err:
                 raise ServerError(
                     "The server asked for a resync twice in a row. Try again later; if it "
                     "goes on, tell your district's IT team."
                 ) from err
+            self._let_go_of_unlisted(seen)
         self._finish_handovers(report)
         self._note_skew(report)
 
@@ -629,7 +636,26 @@ class SyncEngine:
             done += len(batch)
             self._emit("push", done, max(total, done))
 
-    def _pull_all(self, report: SyncReport) -> None:
+    def _let_go_of_unlisted(self, seen: set[str]) -> None:
+        """After a pull from zero, hand over households the server no longer lists for us
+        (assigned after the backup it was restored from)."""
+        with self.store.reading() as db:
+            local = {r["id"] for r in db.query("SELECT id FROM households")}
+        role = str(self.profile.info.get("role") or "")
+        programme = (
+            protocol.ROLE_PROGRAMME.get(protocol.Role(role)) if role in set(protocol.Role) else None
+        )
+        for hid in sorted(local - seen):
+            syncstate.start_local_handover(
+                self.store,
+                hid,
+                str(programme or "unknown"),
+                "no longer assigned to you on the server (it was restored from a backup)",
+            )
+
+    def _pull_all(self, report: SyncReport) -> set[str]:
+        """Pull until the server has nothing more; return the households it listed."""
+        seen: set[str] = set()
         while True:
             self._check_cancel()
             counts = syncstate.local_counts(self.store)
@@ -647,12 +673,22 @@ class SyncEngine:
             except PydanticValidationError as err:
                 raise ServerError("The server answered a pull in an unexpected form.") from err
             n = len(page.changes)
+            for change in page.changes:
+                if change.kind is protocol.ChangeKind.household:
+                    seen.add(str(change.data.get("id")))
+                elif change.kind is protocol.ChangeKind.revoke:
+                    seen.discard(str(change.data.get("household_id")))
+                elif (
+                    change.kind is protocol.ChangeKind.tombstone
+                    and change.data.get("entity") == "household"
+                ):
+                    seen.discard(str(change.data.get("id")))
             self._emit("pull", report.pulled + n, None)
             syncstate.apply_pull_page(self.store, answer.data)
             report.pulled += n
             self._emit("apply", report.pulled, None)
             if not page.has_more:
-                break
+                return seen
 
     def _finish_handovers(self, report: SyncReport) -> None:
         waiting = syncstate.pending_handovers(self.store)

@@ -238,3 +238,16 @@ def test_export_pending_lists_everything_not_accepted(store: Store) -> None:
     r = add_event(store, state="rejected")
     out = syncstate.export_pending(store)
     assert sorted(e["id"] for e in out["events"]) == sorted([p, r])
+
+
+def test_lists_for_the_ui(store: Store) -> None:
+    r = add_event(store, state="rejected")
+    store.db.execute("UPDATE events SET reject_reason = 'not yours' WHERE id = ?", [r])
+    rejected = syncstate.list_rejected(store)
+    assert [(x["id"], x["kind"], x["reject_reason"]) for x in rejected] == [
+        (r, "event", "not yours")
+    ]
+    syncstate.start_local_handover(store, "h9", "welfare_check", "server restored")
+    assert [h["household_id"] for h in syncstate.list_handovers(store)] == ["h9"]
+    assert syncstate.complete_handovers(store) == ["h9"]
+    assert syncstate.list_quarantine(store) == []

@@ -19,7 +19,7 @@ from fieldapp.profile import unlock
 from sync.client import DeviceWipedError, login
 from sync.server import admin, models
 from tests.helpers.live_server import LiveServer, start_server
-from tests.helpers.world import PASSWORD, World
+from tests.helpers.world import PASSWORD, World, household_wire
 from tests.sync.client.conftest import (
     BOTH_DATABASES,
     CHEAP_KDF,
@@ -144,7 +144,12 @@ def test_server_restored_from_an_older_backup_gets_every_event_back(
     backup = tmp_path / "backup.sqlite3"
     _backup(live.database_url, backup)
     later = {vol.note(world.hh[1], "백업 후") for _ in range(3)}
+    with live.session() as s:  # a household assigned after the backup
+        newer = admin.create_household(
+            s, household_wire(assignments={"welfare_check": "vol1"}), actor="sup1"
+        ).id
     vol.sync()
+    assert newer in vol.household_ids()
     nurse_ids = {nurse.note(world.hh[0], "간호 기록") for _ in range(2)}
     nurse.sync()
     assert len(server_event_ids(live)) == 7
@@ -170,6 +175,10 @@ def test_server_restored_from_an_older_backup_gets_every_event_back(
             households, events = server_view(restored, device.username)
             assert device.event_ids() == events and device.household_ids() == households
         assert early | later <= vol.event_ids()
+        # The household the restored server does not know was let go, and said so.
+        assert newer not in vol.household_ids()
+        gone = [h for h in syncstate.list_handovers(vol.store) if h["household_id"] == newer]
+        assert gone and gone[0]["purged_at"] and "restored" in gone[0]["reason"]
         assert vol.states() == {"accepted": len(vol.event_ids())}
         epoch = vol.store.get_meta(syncstate.META_CURSOR).split(":")[0]
         with restored.session() as s:
