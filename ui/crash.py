@@ -36,7 +36,7 @@ REPORT_PREFIX = "crash-"
 REPORT_SUFFIX = ".txt"
 SEEN_DIR = "crash-reports-seen"
 
-#: ``show_dialog(summary, report_path)``: tells the user; injectable for tests.
+# ``show_dialog(summary, report_path)``: tells the user; injectable for tests.
 DialogFn = Callable[[str, Path], None]
 ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
 
@@ -150,16 +150,13 @@ def acknowledge_crash_reports(reports: list[Path]) -> list[Path]:
 # ------------------------------------------------------------------ dialog
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("crash", text)
-
-
 def crash_message(report: Path) -> str:
     """The dialog's text: what happened, that saved records are safe, where the report is."""
-    return _tr(
+    return QCoreApplication.translate(
+        "crash",
         "예상하지 못한 오류로 작업을 끝내지 못했습니다. 이미 저장된 기록은 안전합니다.\n"
         "오류 보고서(개인정보 없음)를 저장했습니다:\n{path}\n"
-        "문제가 계속되면 이 파일을 구청 IT 담당자에게 보내 주세요."
+        "문제가 계속되면 이 파일을 구청 IT 담당자에게 보내 주세요.",
     ).format(path=report)
 
 
@@ -169,7 +166,7 @@ def qt_dialog(summary: str, report: Path) -> None:
         return
     box = QMessageBox()
     box.setIcon(QMessageBox.Icon.Critical)
-    box.setWindowTitle(_tr("돌봄노트 오류"))
+    box.setWindowTitle(QCoreApplication.translate("errors", "돌봄노트 오류"))
     box.setText(crash_message(report))
     box.setDetailedText(summary)
     box.exec()
@@ -314,10 +311,11 @@ def record_bug(err: BaseException) -> Path | None:
 def previous_crash_message(reports: list[Path]) -> str:
     """The start-up notice about crash reports left by an earlier run."""
     listing = "\n".join(str(r) for r in reports)
-    return _tr(
+    return QCoreApplication.translate(
+        "crash",
         "지난번에 돌봄노트가 예상하지 못한 오류로 종료되었습니다. 저장된 기록은 안전합니다.\n"
         "오류 보고서(개인정보 없음):\n{reports}\n"
-        "문제가 반복되면 이 파일을 구청 IT 담당자에게 보내 주세요."
+        "문제가 반복되면 이 파일을 구청 IT 담당자에게 보내 주세요.",
     ).format(reports=listing)
 
 
@@ -340,6 +338,8 @@ def announce_pending_reports(
 def _information_box(text: str) -> None:
     if not isinstance(QCoreApplication.instance(), QApplication):
         return
-    box = QMessageBox(QMessageBox.Icon.Information, _tr("돌봄노트"), text)
+    box = QMessageBox(
+        QMessageBox.Icon.Information, QCoreApplication.translate("errors", "돌봄노트"), text
+    )
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.open()

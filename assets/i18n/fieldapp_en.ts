@@ -1046,6 +1046,31 @@
     </message>
 </context>
 <context>
+    <name>crash</name>
+    <message>
+        <location filename="../../ui/crash.py" line="155" />
+        <source>예상하지 못한 오류로 작업을 끝내지 못했습니다. 이미 저장된 기록은 안전합니다.
+오류 보고서(개인정보 없음)를 저장했습니다:
+{path}
+문제가 계속되면 이 파일을 구청 IT 담당자에게 보내 주세요.</source>
+        <translation>An unexpected error stopped the task. Records already saved are safe.
+An error report (without personal data) was saved:
+{path}
+If this keeps happening, send this file to your district's IT team.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/crash.py" line="314" />
+        <source>지난번에 돌봄노트가 예상하지 못한 오류로 종료되었습니다. 저장된 기록은 안전합니다.
+오류 보고서(개인정보 없음):
+{reports}
+문제가 반복되면 이 파일을 구청 IT 담당자에게 보내 주세요.</source>
+        <translation>돌봄노트 closed after an unexpected error last time. Saved records are safe.
+Error reports (without personal data):
+{reports}
+If this happens again, send these files to your district's IT team.</translation>
+    </message>
+</context>
+<context>
     <name>errors</name>
     <message>
         <location filename="../../ui/errors.py" line="41" />
