@@ -89,6 +89,24 @@ def _database_errors(url: str) -> Iterator[None]:
                 f"the database at {_shown_url(url)} is not set up; run `{PROG} migrate` first"
             ) from None
         raise
+    except OSError as exc:  # e.g. the SQLite file's folder cannot be made
+        where = f" ({exc.filename})" if exc.filename else ""
+        raise CommandError(
+            f"cannot use the database at {_shown_url(url)}: {exc.strerror or exc}{where}"
+        ) from None
+
+
+def check_database_url(url: str) -> None:
+    """CommandError unless *url* is a SQLite or PostgreSQL URL this server can use."""
+    from sqlalchemy.exc import ArgumentError
+
+    example = "sqlite:///PATH/TO/FILE.sqlite3 or postgresql+psycopg://USER@HOST/DBNAME"
+    try:
+        backend = make_url(db.normalize_url(url)).get_backend_name()
+    except ArgumentError:
+        raise CommandError(f"the database URL is not a URL; use {example}") from None
+    if backend not in {"sqlite", "postgresql"}:
+        raise CommandError(f"{backend} databases are not supported; use {example}")
 
 
 def _head_revision() -> str:
@@ -126,7 +144,8 @@ class Context:
 
     def engine(self) -> Engine:
         if self._engine is None:
-            self._engine = db.make_engine(self.url)
+            with _database_errors(self.url):
+                self._engine = db.make_engine(self.url)
             _check_migrated(self._engine, self.url)
         return self._engine
 
@@ -750,6 +769,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     ctx = Context(settings)
     try:
+        check_database_url(settings.database_url)
         return int(args.func(ctx, args))
     except CommandError as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)

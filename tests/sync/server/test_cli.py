@@ -253,6 +253,22 @@ def test_unmigrated_and_unreachable_databases(tmp_path, capsys, monkeypatch) -> 
     assert "secret" not in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("not a url", "the database URL is not a URL"),
+        ("mysql://someone@localhost/db", "mysql databases are not supported"),
+        ("sqlite:////proc/no-such-folder/server.sqlite3", "No such file or directory"),
+    ],
+)
+@pytest.mark.parametrize("command", ["migrate", "verify-access-log"])
+def test_unusable_database_urls(capsys, monkeypatch, url: str, expected: str, command: str) -> None:
+    status, _, err = call(capsys, monkeypatch, "--database-url", url, command)
+    assert status == 1
+    assert err.startswith("fieldapp-server: ") and err.count("\n") == 1
+    assert expected in err
+
+
 def test_rotate_epoch(district, capsys, monkeypatch) -> None:
     engine = db.make_engine(district)
     with engine.connect() as conn:
