@@ -3,8 +3,8 @@
 Runs offscreen (``QT_QPA_PLATFORM=offscreen`` unless set) and checks, in order: a temporary
 encrypted store (create, write, integrity, reopen, wrong key refused), every instrument and
 panel, every cadence file, every form, the district lists, the crisis numbers, every
-translation ``.qm``, the bundled font (with Hangul glyphs), the icons, the embedded server's
-migrations (the demo needs them), and one rendering of the main window. Every file is found
+translation ``.qm``, the bundled font (with Hangul glyphs), the icons, the embedded demo server
+(migrated and answering on loopback), and one rendering of the main window. Every file is found
 through :func:`fieldapp.resources.asset_path`, so the same checks run from source and from the
 PyInstaller bundle. The first failure stops the run with a one-line reason naming the file.
 """
@@ -227,18 +227,35 @@ def check_icons() -> str:
     return f"{len(icons)} icons"
 
 
-def check_server_migrations() -> str:
-    """The embedded server's Alembic scripts (used by ``--demo``) must be present and whole."""
+def check_demo_server() -> str:
+    """The embedded server (``--demo``): its migrations run and it answers its health check.
+
+    Migrates a temporary SQLite database with the bundled Alembic scripts, serves it on a
+    loopback port and asks ``GET /api/v1/health``; nothing leaves this computer.
+    """
+    import requests
     from alembic.script import ScriptDirectory
 
+    from sync.protocol import HEALTH_PATH
     from sync.server.db import alembic_config
+    from sync.server.embedded import start_embedded
+    from sync.server.settings import Settings
 
     scripts = ScriptDirectory.from_config(alembic_config("sqlite://"))
     heads = scripts.get_heads()
     if len(heads) != 1:
         raise _fail("sync/server/migrations", f"expected one head, found {heads}")
-    revisions = list(scripts.walk_revisions())
-    return f"{len(revisions)} server migrations"
+    count = len(list(scripts.walk_revisions()))
+    with _temporary_folder() as folder:
+        url = f"sqlite:///{folder / 'selftest-server.sqlite3'}"
+        server = start_embedded(url, settings=Settings(database_url=url))
+        try:
+            answer = requests.get(f"{server.base_url}{HEALTH_PATH}", timeout=10)
+        finally:
+            server.stop()
+    if answer.status_code != 200 or answer.json().get("status") != "ok":
+        raise _fail("demo server", f"health check answered {answer.status_code}")
+    return f"demo server ({count} migrations)"
 
 
 def check_main_window() -> str:
@@ -263,7 +280,7 @@ CHECKS: tuple[tuple[str, Callable[[], str]], ...] = (
     ("translations", check_translations),
     ("font", check_font),
     ("icons", check_icons),
-    ("server migrations", check_server_migrations),
+    ("demo server", check_demo_server),
     ("main window", check_main_window),
 )
 
