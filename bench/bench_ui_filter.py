@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import random
 import statistics
 import time
 
@@ -25,58 +24,26 @@ from ui.households_model import (
     HouseholdFilterProxy,
     HouseholdRow,
     HouseholdTableModel,
-    make_search_text,
 )
 
-SURNAMES = "김이박최정강조윤장임한오서신권황안송류홍"
-GIVEN = "민서준지현우하윤도영수진예은채원시연유나"
-DONGS = (
-    "공덕동",
-    "아현동",
-    "도화동",
-    "용강동",
-    "대흥동",
-    "염리동",
-    "신수동",
-    "서강동",
-    "서교동",
-    "합정동",
-    "망원1동",
-    "망원2동",
-    "연남동",
-    "성산1동",
-    "성산2동",
-    "상암동",
-)
-ROADS = ("마포대로", "독막로", "월드컵로", "백범로", "신촌로", "양화로", "성미산로", "동교로")
-QUERIES = ("김민", "성산2동", "010-0123", "월드컵로 12", "박 서교")
 
+def demo_rows(n: int, seed: int = 7) -> tuple[list[HouseholdRow], list[str]]:
+    """*n* households of the synthetic demo district as list rows, and queries typed on them."""
+    from fieldapp.demo import generate_district
+    from ui.data import row_of
 
-def synthetic_rows(n: int, seed: int = 7) -> list[HouseholdRow]:
-    """*n* synthetic households (made-up names, reserved 010-0xxx phone numbers)."""
-    rnd = random.Random(seed)
-    rows = []
-    for i in range(n):
-        name = rnd.choice(SURNAMES) + rnd.choice(GIVEN) + rnd.choice(GIVEN)
-        dong = rnd.choice(DONGS)
-        address = f"서울특별시 마포구 {rnd.choice(ROADS)} {rnd.randint(1, 300)}"
-        phone = f"010-0{rnd.randint(100, 999)}-{rnd.randint(0, 9999):04d}"
-        rows.append(
-            HouseholdRow(
-                id=f"hh-{i}",
-                name=name,
-                address=address,
-                dong=dong,
-                phone=phone,
-                household_type=rnd.choice(("elderly_alone", "midlife_alone", "youth_alone")),
-                risk_level=rnd.choice(("high", "medium", "low")),
-                care_group=rnd.choice(("intensive", "regular", "self_support", None)),
-                programmes=("welfare_check",),
-                due_state=rnd.choice(("overdue", "due_today", "upcoming", "not_due")),
-                search_text=make_search_text(name, address, phone, dong),
-            )
-        )
-    return rows
+    district = generate_district(n, seed)
+    rows = [row_of(h, {}) for h in district.households]
+    sample = rows[len(rows) // 3]
+    road = sample.address.split()[2] if len(sample.address.split()) > 2 else sample.address
+    queries = [
+        sample.name[:2],  # a surname and the start of a given name
+        sample.dong,
+        sample.phone[:8] or "010-0",  # typed with dashes
+        road,
+        f"{sample.name[:1]} {sample.dong[:2]}",  # two words
+    ]
+    return rows, queries
 
 
 def time_ms(fn, *args) -> float:
@@ -93,13 +60,14 @@ def main() -> None:
 
     app = QApplication.instance() or QApplication([])
     model = HouseholdTableModel()
-    model.set_rows(synthetic_rows(args.households))
+    rows, queries = demo_rows(args.households)
+    model.set_rows(rows)
     proxy = HouseholdFilterProxy()
     proxy.setSourceModel(model)
 
     baseline, keystrokes = [], []
     for _ in range(args.repeat):
-        for query in QUERIES:
+        for query in queries:
             for end in range(1, len(query) + 1):
                 keystrokes.append(time_ms(proxy.set_text, query[:end]))
                 baseline.append(time_ms(proxy.set_filter, HouseholdFilter()))
@@ -112,7 +80,9 @@ def main() -> None:
     base = statistics.median(baseline)
     med = statistics.median(keystrokes)
     p95 = statistics.quantiles(keystrokes, n=20)[-1]
-    print(f"households: {args.households}, keystrokes measured: {len(keystrokes)}")
+    print(
+        f"households: {args.households}, queries: {queries}, keystrokes measured: {len(keystrokes)}"
+    )
     print(f"empty-filter baseline median: {base:.2f} ms")
     print(f"keystroke median: {med:.2f} ms (ratio to baseline {med / base:.2f}x)")
     print(f"keystroke p95:    {p95:.2f} ms (ratio to baseline {p95 / base:.2f}x)")
