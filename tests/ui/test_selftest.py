@@ -31,6 +31,7 @@ def test_self_test_passes_on_shipped_assets(qapp: object) -> None:
     assert f"{_count('cadence')} cadence files" in line
     assert f"{_count('i18n', '*.qm')} translations" in line
     assert "font NanumGothic" in line
+    assert "demo server (" in line
     assert "main window 1366x768" in line
 
 
