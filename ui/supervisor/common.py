@@ -1,0 +1,74 @@
+"""Pieces shared by the supervisor screens: tables, the network call, the error line."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QWidget
+
+from ui import errors as ui_errors
+from ui.operations import NetworkOp, OpRunner
+from ui.supervisor.models import RecordTableModel
+
+T = TypeVar("T")
+
+
+def table_view(model: RecordTableModel, *, multi: bool = False) -> QTableView:
+    """A read-only, row-selecting table over *model*."""
+    view = QTableView()
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(
+        QAbstractItemView.SelectionMode.ExtendedSelection
+        if multi
+        else QAbstractItemView.SelectionMode.SingleSelection
+    )
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().hide()
+    view.setAlternatingRowColors(True)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setStretchLastSection(True)
+    return view
+
+
+def selected_rows(view: QTableView) -> list[dict[str, Any]]:
+    model = view.model()
+    assert isinstance(model, RecordTableModel)
+    rows = sorted({i.row() for i in view.selectionModel().selectedRows()})
+    return [model.row_at(r) for r in rows]
+
+
+def error_label() -> QLabel:
+    label = QLabel()
+    label.setObjectName("fieldError")
+    label.setWordWrap(True)
+    label.hide()
+    return label
+
+
+def run_net(
+    parent: QWidget,
+    runner: OpRunner,
+    work: Callable[[], T],
+    done: Callable[[T], Any],
+    error: QLabel | None = None,
+) -> None:
+    """Run *work* on the network worker; *done* on the main thread. A known condition (offline,
+    refused with the server's reason) goes to *error*; a bug takes the crash path."""
+
+    def ok(result: T) -> None:
+        if error is not None:
+            error.hide()
+        done(result)
+
+    def failed(err: Exception) -> None:
+        if error is not None and ui_errors.is_known(err):
+            error.setText(str(err))
+            error.show()
+
+    op = NetworkOp(parent, work).success(ok)
+    if error is not None:
+        op.failure(failed)
+    op.run(runner)

@@ -1,0 +1,50 @@
+"""Hand-over inbox: records that arrived late for households that moved, until acknowledged."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from ui.operations import OpRunner
+from ui.supervisor.common import error_label, run_net, selected_rows, table_view
+from ui.supervisor.models import RecordTableModel, inbox_columns
+
+
+class InboxPage(QWidget):
+    def __init__(self, runner: OpRunner, client: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.runner = runner
+        self.client = client
+        layout = QVBoxLayout(self)
+        title = QLabel(self.tr("인계함: 가구를 옮긴 뒤 늦게 도착한 기록"))
+        title.setObjectName("pageTitle")
+        layout.addWidget(title)
+        self.error = error_label()
+        layout.addWidget(self.error)
+        self.model = RecordTableModel(inbox_columns(), self)
+        self.view = table_view(self.model, multi=True)
+        layout.addWidget(self.view, 1)
+        row = QHBoxLayout()
+        self.ack_button = QPushButton(self.tr("선택한 기록 확인 처리"))
+        self.ack_button.clicked.connect(self.acknowledge)
+        refresh = QPushButton(self.tr("새로 고침"))
+        refresh.clicked.connect(self.reload)
+        row.addWidget(self.ack_button)
+        row.addStretch(1)
+        row.addWidget(refresh)
+        layout.addLayout(row)
+
+    def reload(self) -> None:
+        run_net(self, self.runner, self.client.inbox, self.model.set_rows, self.error)
+
+    def acknowledge(self) -> None:
+        ids = [r["id"] for r in selected_rows(self.view)]
+        if ids:
+            run_net(
+                self,
+                self.runner,
+                lambda: self.client.acknowledge(ids),
+                lambda _done: self.reload(),
+                self.error,
+            )

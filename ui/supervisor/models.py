@@ -1,0 +1,342 @@
+"""Table models of the supervisor screens: rows are the district routes' JSON objects.
+
+One small generic model (:class:`RecordTableModel`) with a column spec per screen; the
+column headers and coded values are translated (Korean first) through ``QCoreApplication``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtGui import QBrush, QColor
+
+from fieldapp.cadence import KST
+
+Index = QModelIndex | QPersistentModelIndex
+Row = dict[str, Any]
+
+WARN = QColor("#b00020")
+DONE = QColor("#1b5e20")
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("supervisor", text)
+
+
+def when(value: Any) -> str:
+    """An ISO time from the server as local (KST) 'MM-DD HH:MM', or '—'."""
+    if not value:
+        return "—"
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    return moment.astimezone(KST).strftime("%m-%d %H:%M")
+
+
+def risk_label(value: Any) -> str:
+    return {"high": tr("높음"), "medium": tr("중간"), "low": tr("낮음")}.get(value, "—")
+
+
+def role_label(value: Any) -> str:
+    return {
+        "volunteer": tr("돌봄단"),
+        "nurse": tr("방문간호사"),
+        "supervisor": tr("관리자"),
+        "admin": tr("시스템 관리자"),
+    }.get(value, str(value))
+
+
+def programme_label(value: Any) -> str:
+    return {"welfare_check": tr("안부확인"), "visiting_health": tr("방문건강관리")}.get(value, "—")
+
+
+def size_label(nbytes: int) -> str:
+    if nbytes < 1024:
+        return f"{nbytes} B"
+    if nbytes < 1024 * 1024:
+        return f"{nbytes / 1024:.1f} KB"
+    return f"{nbytes / 1024 / 1024:.1f} MB"
+
+
+def short_id(value: Any) -> str:
+    return str(value or "")[:8]
+
+
+def pending_label(value: Any) -> str:
+    return tr("보고 없음") if value is None else str(value)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: its header, the shown text, and optionally a warning test and a sort key."""
+
+    header: str
+    text: Callable[[Row], Any]
+    warn: Callable[[Row], bool] | None = None
+    good: Callable[[Row], bool] | None = None
+    numeric: bool = False
+
+
+class RecordTableModel(QAbstractTableModel):
+    """Rows of JSON objects shown through a column spec (read-only)."""
+
+    def __init__(self, columns: Sequence[Column], parent: Any = None) -> None:
+        super().__init__(parent)
+        self.columns = list(columns)
+        self.rows: list[Row] = []
+
+    def set_rows(self, rows: Sequence[Row]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def row_at(self, row: int) -> Row:
+        return self.rows[row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(self.columns)
+        ):
+            return self.columns[section].header
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self.rows)):
+            return None
+        col = self.columns[index.column()]
+        row = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            value = col.text(row)
+            return "" if value is None else str(value)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if col.warn is not None and col.warn(row):
+                return QBrush(WARN)
+            if col.good is not None and col.good(row):
+                return QBrush(DONE)
+            return None
+        if role == Qt.ItemDataRole.TextAlignmentRole and col.numeric:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.UserRole:
+            return row
+        return None
+
+
+# --------------------------------------------------------------------------- column specs
+
+
+def board_columns() -> list[Column]:
+    def devices(r: Row) -> str:
+        return ", ".join(d["name"] or short_id(d["id"]) for d in r["devices"]) or "—"
+
+    return [
+        Column(tr("담당자"), lambda r: f"{r['display_name']} ({r['username']})"),
+        Column(tr("역할"), lambda r: role_label(r["role"])),
+        Column(tr("사업"), lambda r: programme_label(r["programme"])),
+        Column(tr("담당 가구"), lambda r: r["caseload"], numeric=True),
+        Column(
+            tr("기한 지남"), lambda r: r["overdue"], warn=lambda r: r["overdue"] > 0, numeric=True
+        ),
+        Column(tr("오늘"), lambda r: r["due_today"], numeric=True),
+        Column(tr("고위험"), lambda r: r["high_risk"], numeric=True),
+        Column(
+            tr("즉시 조치"),
+            lambda r: r["immediate_open"],
+            warn=lambda r: r["immediate_open"] > 0,
+            numeric=True,
+        ),
+        Column(tr("마지막 동기화"), lambda r: when(r["last_sync_at"])),
+        Column(
+            tr("미전송(기기 보고)"),
+            lambda r: r["pending_reported"],
+            warn=lambda r: r["pending_reported"] > 0,
+            numeric=True,
+        ),
+        Column(tr("기기"), devices),
+    ]
+
+
+def household_columns() -> list[Column]:
+    return [
+        Column(tr("가구"), lambda r: r["label"]),
+        Column(tr("행정동"), lambda r: r.get("dong_name") or r["dong_code"]),
+        Column(
+            tr("위험도"),
+            lambda r: risk_label(r["risk_level"]),
+            warn=lambda r: r["risk_level"] == "high",
+        ),
+        Column(tr("안부확인 담당"), lambda r: r["assignments"].get("welfare_check", "—")),
+        Column(tr("방문건강 담당"), lambda r: r["assignments"].get("visiting_health", "—")),
+    ]
+
+
+def preview_columns(labels: dict[str, str] | None = None) -> list[Column]:
+    names = labels or {}
+    return [
+        Column(tr("가구"), lambda r: names.get(r["household_id"], short_id(r["household_id"]))),
+        Column(tr("행정동"), lambda r: r["dong_code"]),
+        Column(
+            tr("위험도"),
+            lambda r: risk_label(r["risk_level"]),
+            warn=lambda r: r["risk_level"] == "high",
+        ),
+        Column(tr("현재 담당"), lambda r: r["from_username"] or tr("미배정")),
+    ]
+
+
+def holding_device_columns() -> list[Column]:
+    return [
+        Column(tr("기기"), lambda r: r["name"] or short_id(r["device_id"])),
+        Column(tr("담당자"), lambda r: r["username"]),
+        Column(tr("마지막 동기화"), lambda r: when(r["last_sync_at"])),
+        Column(
+            tr("미전송 기록"), lambda r: pending_label(r["reported_pending"]), warn=lambda r: True
+        ),
+    ]
+
+
+def conflict_columns() -> list[Column]:
+    def value(v: Any) -> str:
+        return "—" if v in (None, "", []) else str(v)
+
+    return [
+        Column(tr("가구"), lambda r: short_id(r["household_id"])),
+        Column(tr("항목"), lambda r: field_label(r["field"])),
+        Column(tr("값 A"), lambda r: value(r["mine"])),
+        Column(tr("A 입력"), lambda r: f"{r['mine_by']} · {when(r['mine_at'])}"),
+        Column(tr("값 B"), lambda r: value(r["theirs"])),
+        Column(tr("B 입력"), lambda r: f"{r['theirs_by'] or '—'} · {when(r['theirs_at'])}"),
+        Column(
+            tr("상태"),
+            lambda r: tr("해결됨") if r["status"] == "resolved" else tr("미해결"),
+            warn=lambda r: r["status"] == "open",
+        ),
+    ]
+
+
+def field_label(name: str) -> str:
+    return {
+        "phone": tr("전화번호"),
+        "address_road": tr("도로명주소"),
+        "address_detail": tr("상세주소"),
+        "household_type": tr("가구 유형"),
+        "risk_level": tr("위험도"),
+        "care_group": tr("관리군"),
+        "isolation_band": tr("고립 위험"),
+        "notes": tr("메모"),
+        "emergency_contacts": tr("비상연락처"),
+        "consent_general": tr("일반 동의"),
+        "consent_health": tr("민감정보 동의"),
+    }.get(name, name)
+
+
+def inbox_columns() -> list[Column]:
+    return [
+        Column(tr("가구"), lambda r: short_id(r["household_id"])),
+        Column(tr("기록"), lambda r: r["summary"]),
+        Column(tr("보낸 이(이전 담당)"), lambda r: r["from_username"]),
+        Column(tr("받는 이(새 담당)"), lambda r: r["to_username"] or "—"),
+        Column(tr("도착"), lambda r: when(r["received_at"])),
+        Column(
+            tr("확인"),
+            lambda r: r["acknowledged_by"] or tr("미확인"),
+            warn=lambda r: not r["acknowledged_by"],
+        ),
+    ]
+
+
+def user_columns() -> list[Column]:
+    return [
+        Column(tr("아이디"), lambda r: r["username"]),
+        Column(tr("이름"), lambda r: r["display_name"]),
+        Column(tr("역할"), lambda r: role_label(r["role"])),
+        Column(
+            tr("상태"),
+            lambda r: tr("사용") if r["active"] else tr("비활성"),
+            warn=lambda r: not r["active"],
+        ),
+        Column(tr("기기 수"), lambda r: len(r["devices"]), numeric=True),
+    ]
+
+
+def device_columns() -> list[Column]:
+    status = {"active": tr("사용 중"), "revoked": tr("회수됨"), "lost": tr("분실")}
+    return [
+        Column(tr("기기"), lambda r: r["name"] or short_id(r["id"])),
+        Column(tr("기기 ID"), lambda r: r["id"]),
+        Column(tr("담당자"), lambda r: r["username"]),
+        Column(
+            tr("상태"),
+            lambda r: status.get(r["status"], r["status"]),
+            warn=lambda r: r["status"] != "active",
+        ),
+        Column(tr("마지막 동기화"), lambda r: when(r["last_sync_at"])),
+        Column(
+            tr("미전송(보고)"),
+            lambda r: pending_label(r["reported_pending"]),
+            warn=lambda r: bool(r["reported_pending"]),
+        ),
+    ]
+
+
+def alert_columns() -> list[Column]:
+    kinds = {"heat": tr("폭염"), "cold": tr("한파")}
+    levels = {"advisory": tr("주의보"), "warning": tr("경보")}
+    return [
+        Column(
+            tr("종류"),
+            lambda r: f"{kinds.get(r['kind'], r['kind'])} {levels.get(r['level'], r['level'])}",
+        ),
+        Column(tr("기간"), lambda r: f"{r['start']} ~ {r['end']}"),
+        Column(tr("대상 가구"), lambda r: r["households"], numeric=True),
+        Column(
+            tr("상태"),
+            lambda r: tr("진행 중") if r["active"] else tr("종료/대기"),
+            warn=lambda r: r["active"],
+        ),
+    ]
+
+
+def alert_household_columns() -> list[Column]:
+    return [
+        Column(tr("가구"), lambda r: short_id(r["household_id"])),
+        Column(tr("행정동"), lambda r: r["dong_code"]),
+        Column(tr("위험도"), lambda r: risk_label(r["risk_level"])),
+        Column(tr("담당"), lambda r: ", ".join(r["workers"].values()) or "—"),
+        Column(
+            tr("오늘 연락"),
+            lambda r: tr("완료") if r["contacted_today"] else tr("미완료"),
+            warn=lambda r: not r["contacted_today"],
+            good=lambda r: r["contacted_today"],
+        ),
+        Column(tr("마지막 연락"), lambda r: when(r["last_contact"])),
+    ]
+
+
+def indicator_columns() -> list[Column]:
+    return [
+        Column(tr("지표"), lambda r: r["label_ko"]),
+        Column(tr("구분"), lambda r: r["breakdown"]),
+        Column(tr("값"), lambda r: r["value"], numeric=True),
+        Column(tr("단위"), lambda r: r["unit"]),
+    ]

@@ -1,0 +1,357 @@
+"""The reassignment dialog: choose households, the new worker, see the dry-run preview, apply
+with a reason, and undo within this session."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sync.client_supervisor import selection
+from ui.operations import OpRunner
+from ui.supervisor.common import error_label, run_net, selected_rows, table_view
+from ui.supervisor.models import (
+    RecordTableModel,
+    holding_device_columns,
+    household_columns,
+    preview_columns,
+    programme_label,
+    risk_label,
+    size_label,
+)
+
+MODE_LIST, MODE_FILTER, MODE_ALL = 0, 1, 2
+PROGRAMMES = ("welfare_check", "visiting_health")
+ROLE_OF = {"welfare_check": "volunteer", "visiting_health": "nurse"}
+
+
+class ReassignDialog(QDialog):
+    """Bulk or single reassignment with a preview before anything changes."""
+
+    applied = Signal(object)  # the apply (or undo) result
+
+    def __init__(
+        self,
+        runner: OpRunner,
+        client: Any,
+        workers: list[dict[str, Any]],
+        parent: QWidget | None = None,
+        *,
+        from_worker: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("가구 재배정"))
+        self.resize(1240, 700)
+        self.runner = runner
+        self.client = client
+        self.workers = workers
+        self.preview: dict[str, Any] | None = None
+        self.result: dict[str, Any] | None = None
+        self.labels: dict[str, str] = {}
+        layout = QVBoxLayout(self)
+
+        top = QHBoxLayout()
+        choose = QGroupBox(self.tr("1. 옮길 가구"))
+        form = QFormLayout(choose)
+        self.programme = QComboBox()
+        for prog in PROGRAMMES:
+            self.programme.addItem(programme_label(prog), prog)
+        form.addRow(self.tr("사업"), self.programme)
+        modes = QHBoxLayout()
+        self.mode = QButtonGroup(self)
+        for mode, text in (
+            (MODE_LIST, self.tr("목록에서 선택")),
+            (MODE_FILTER, self.tr("조건으로")),
+            (MODE_ALL, self.tr("담당자의 가구 전체")),
+        ):
+            button = QRadioButton(text)
+            self.mode.addButton(button, mode)
+            modes.addWidget(button)
+        self.mode.button(MODE_LIST).setChecked(True)
+        form.addRow(self.tr("선택 방법"), modes)
+        self.from_worker = QComboBox()
+        form.addRow(self.tr("현재 담당자"), self.from_worker)
+        self.dong = QLineEdit()
+        self.dong.setPlaceholderText(self.tr("행정동 코드 (비우면 전체)"))
+        self.risk = QComboBox()
+        self.risk.addItem(self.tr("전체"), None)
+        for level in ("high", "medium", "low"):
+            self.risk.addItem(risk_label(level), level)
+        filters = QHBoxLayout()
+        filters.addWidget(self.dong)
+        filters.addWidget(self.risk)
+        form.addRow(self.tr("조건"), filters)
+        top.addWidget(choose, 1)
+
+        target = QGroupBox(self.tr("2. 새 담당자와 사유"))
+        tform = QFormLayout(target)
+        self.to_worker = QComboBox()
+        tform.addRow(self.tr("새 담당자"), self.to_worker)
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText(
+            self.tr("예: 퇴사, 담당 지역 조정 (권한 변경 기록에 남습니다)")
+        )
+        tform.addRow(self.tr("사유"), self.reason)
+        self.preview_button = QPushButton(self.tr("미리보기"))
+        tform.addRow("", self.preview_button)
+        top.addWidget(target, 1)
+        layout.addLayout(top)
+
+        split = QSplitter()
+        left = QGroupBox(self.tr("가구 목록 (여러 개 선택 가능)"))
+        lbox = QVBoxLayout(left)
+        self.households_model = RecordTableModel(household_columns(), self)
+        self.households_view = table_view(self.households_model, multi=True)
+        lbox.addWidget(self.households_view)
+        split.addWidget(left)
+        right = QGroupBox(self.tr("3. 미리보기 (아직 바뀐 것은 없습니다)"))
+        rbox = QVBoxLayout(right)
+        self.summary = QLabel(self.tr("미리보기를 누르면 옮겨질 가구와 영향을 보여 줍니다."))
+        self.summary.setWordWrap(True)
+        rbox.addWidget(self.summary)
+        self.preview_model = RecordTableModel(preview_columns(), self)
+        self.preview_view = table_view(self.preview_model)
+        rbox.addWidget(self.preview_view, 2)
+        self.devices_title = QLabel(
+            self.tr("미전송 기록이 남아 있을 수 있는 기기 (다음 동기화 때 먼저 올린 뒤 삭제됨)")
+        )
+        self.devices_title.setObjectName("fieldError")
+        self.devices_title.setWordWrap(True)
+        rbox.addWidget(self.devices_title)
+        self.devices_model = RecordTableModel(holding_device_columns(), self)
+        self.devices_view = table_view(self.devices_model)
+        rbox.addWidget(self.devices_view, 1)
+        split.addWidget(right)
+        split.setSizes([520, 700])
+        layout.addWidget(split, 1)
+
+        self.error = error_label()
+        layout.addWidget(self.error)
+        self.outcome = QLabel()
+        self.outcome.setWordWrap(True)
+        layout.addWidget(self.outcome)
+        buttons = QHBoxLayout()
+        self.undo_button = QPushButton(self.tr("되돌리기"))
+        self.undo_button.setEnabled(False)
+        self.apply_button = QPushButton(self.tr("적용"))
+        self.apply_button.setObjectName("primary")
+        self.apply_button.setEnabled(False)
+        close = QPushButton(self.tr("닫기"))
+        close.clicked.connect(self.accept)
+        buttons.addWidget(self.undo_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.apply_button)
+        buttons.addWidget(close)
+        layout.addLayout(buttons)
+
+        self.programme.currentIndexChanged.connect(self._programme_changed)
+        self.from_worker.currentIndexChanged.connect(self._reload_households)
+        self.mode.idClicked.connect(self._mode_changed)
+        for signal in (
+            self.to_worker.currentIndexChanged,
+            self.dong.textChanged,
+            self.risk.currentIndexChanged,
+        ):
+            signal.connect(self._invalidate)
+        self.households_view.selectionModel().selectionChanged.connect(self._invalidate)
+        self.reason.textChanged.connect(self._update_buttons)
+        self.preview_button.clicked.connect(self.run_preview)
+        self.apply_button.clicked.connect(self.apply)
+        self.undo_button.clicked.connect(self.undo)
+        if from_worker and from_worker.get("programme") in PROGRAMMES:
+            self.programme.setCurrentIndex(PROGRAMMES.index(from_worker["programme"]))
+        self._programme_changed()
+        if from_worker:
+            index = self.from_worker.findData(from_worker["username"])
+            if index >= 0:
+                self.from_worker.setCurrentIndex(index)
+        self._mode_changed(MODE_LIST)
+
+    # ------------------------------------------------------------------ choosing
+
+    @property
+    def programme_id(self) -> str:
+        return str(self.programme.currentData())
+
+    def _programme_changed(self) -> None:
+        role = ROLE_OF[self.programme_id]
+        for combo, with_none in ((self.from_worker, True), (self.to_worker, False)):
+            combo.blockSignals(True)
+            combo.clear()
+            if with_none:
+                combo.addItem(self.tr("(전체)"), None)
+            for w in self.workers:
+                if w["role"] == role and (with_none or w["active"]):
+                    combo.addItem(f"{w['display_name']} ({w['username']})", w["username"])
+            combo.blockSignals(False)
+        self._reload_households()
+
+    def _mode_changed(self, mode: int) -> None:
+        self.households_view.setEnabled(mode == MODE_LIST)
+        self.dong.setEnabled(mode == MODE_FILTER)
+        self.risk.setEnabled(mode == MODE_FILTER)
+        self._invalidate()
+
+    def _reload_households(self) -> None:
+        self._invalidate()
+        who = self.from_worker.currentData()
+
+        def show(rows: list[dict[str, Any]]) -> None:
+            self.households_model.set_rows(rows)
+            self.labels.update({r["id"]: r["label"] for r in rows})
+            self.preview_model.columns = preview_columns(self.labels)
+
+        run_net(
+            self,
+            self.runner,
+            lambda: self.client.households(programme=self.programme_id, username=who),
+            show,
+            self.error,
+        )
+
+    def select_households(self, household_ids: list[str]) -> None:
+        """Select these rows of the list (list mode)."""
+        from PySide6.QtCore import QItemSelectionModel
+
+        self.mode.button(MODE_LIST).setChecked(True)
+        self._mode_changed(MODE_LIST)
+        sel = self.households_view.selectionModel()
+        sel.clearSelection()
+        for row, r in enumerate(self.households_model.rows):
+            if r["id"] in household_ids:
+                sel.select(
+                    self.households_model.index(row, 0),
+                    QItemSelectionModel.SelectionFlag.Select
+                    | QItemSelectionModel.SelectionFlag.Rows,
+                )
+
+    def current_selection(self) -> dict[str, Any]:
+        mode = self.mode.checkedId()
+        who = self.from_worker.currentData()
+        if mode == MODE_LIST:
+            ids = [r["id"] for r in selected_rows(self.households_view)]
+            return selection(household_ids=ids)
+        if mode == MODE_FILTER:
+            return selection(
+                from_username=who,
+                dong_code=self.dong.text().strip() or None,
+                risk_level=self.risk.currentData(),
+            )
+        return selection(from_username=who)
+
+    # ------------------------------------------------------------------ preview, apply, undo
+
+    def _invalidate(self, *_args: Any) -> None:
+        if self.preview is not None:
+            self.preview = None
+            self.preview_model.set_rows([])
+            self.devices_model.set_rows([])
+            self.summary.setText(self.tr("선택이 바뀌었습니다. 다시 미리보기를 누르세요."))
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        ready = bool(self.preview and self.preview["moving"]) and bool(self.reason.text().strip())
+        self.apply_button.setEnabled(ready)
+
+    def run_preview(self) -> None:
+        to = self.to_worker.currentData()
+        if not to:
+            self.error.setText(self.tr("새 담당자를 고르세요."))
+            self.error.show()
+            return
+        chosen = self.current_selection()
+        run_net(
+            self,
+            self.runner,
+            lambda: self.client.preview(self.programme_id, to, chosen),
+            self.show_preview,
+            self.error,
+        )
+
+    def show_preview(self, preview: dict[str, Any]) -> None:
+        self.preview = preview
+        self.preview_model.columns = preview_columns(self.labels)
+        self.preview_model.set_rows(preview["moving"])
+        self.devices_model.set_rows(preview["devices_pending"])
+        affected = ", ".join(
+            f"{w['display_name']} −{w['losing']} +{w['gaining']}" for w in preview["workers"]
+        )
+        text = (
+            self.tr(
+                "%1가구가 %2에게 옮겨집니다 (이미 담당: %3). 영향: %4. 받는 쪽 내려받기 약 %5 (기록 %6건)."
+            )
+            .replace("%1", str(len(preview["moving"])))
+            .replace("%2", preview["to_username"])
+            .replace("%3", str(len(preview["already_there"])))
+            .replace("%4", affected or "—")
+            .replace("%5", size_label(preview["download_bytes"]))
+            .replace("%6", str(preview["download_events"]))
+        )
+        if preview["devices_pending"]:
+            text += " " + self.tr(
+                "이전 담당자의 기기 %1대에 미전송 기록이 있을 수 있습니다: 기록은 버려지지 않고 "
+                "다음 동기화 때 서버와 새 담당자의 인계함으로 갑니다."
+            ).replace("%1", str(len(preview["devices_pending"])))
+        self.summary.setText(text)
+        self.devices_title.setVisible(bool(preview["devices_pending"]))
+        self._update_buttons()
+
+    def apply(self) -> None:
+        if not self.preview:
+            return
+        reason = self.reason.text().strip()
+        chosen = {"household_ids": [m["household_id"] for m in self.preview["moving"]]}
+        to = self.preview["to_username"]
+        self.apply_button.setEnabled(False)
+        run_net(
+            self,
+            self.runner,
+            lambda: self.client.reassign(self.programme_id, to, chosen, reason),
+            self._applied,
+            self.error,
+        )
+
+    def _applied(self, result: dict[str, Any]) -> None:
+        self.result = result
+        self.preview = None
+        self.outcome.setText(
+            self.tr("%1가구를 옮겼습니다. 이 창에서 되돌릴 수 있습니다.").replace(
+                "%1", str(len(result["moved"]))
+            )
+        )
+        self.undo_button.setEnabled(True)
+        self._update_buttons()
+        self.applied.emit(result)
+        self._reload_households()
+
+    def undo(self) -> None:
+        if not self.result:
+            return
+        token = self.result["undo_token"]
+        self.undo_button.setEnabled(False)
+        run_net(self, self.runner, lambda: self.client.undo(token), self._undone, self.error)
+
+    def _undone(self, result: dict[str, Any]) -> None:
+        self.result = None
+        self.outcome.setText(
+            self.tr("되돌렸습니다: %1가구가 원래 담당자에게 돌아갔습니다.").replace(
+                "%1", str(len(result["moved"]))
+            )
+        )
+        self.applied.emit(result)
+        self._reload_households()
