@@ -38,7 +38,9 @@ def _copy_rows(store: Any, table: str) -> tuple[list[str], list[tuple[Any, ...]]
     return columns, cur.fetchall()
 
 
-def baseline_insert(folder: Any, tables: dict[str, tuple[list[str], list[tuple[Any, ...]]]]) -> float:
+def baseline_insert(
+    folder: Any, tables: dict[str, tuple[list[str], list[tuple[Any, ...]]]]
+) -> float:
     """Seconds to insert *tables* into a fresh SQLCipher store: one executemany per table,
     one transaction."""
     with temp_store(folder, "baseline.db") as store:
@@ -83,11 +85,33 @@ def run(size: str = "reduced") -> list[Row]:
     base_rate = rows / base_s
     note = f"{seeded.households:,} households + {seeded.events:,} events; {report.bytes_received:,} bytes received"
     return [
-        Row(NAME, "end-to-end rows/s", rate, "rows/s", target=f">= {TARGET_RATE:,}",
-            met=rate >= TARGET_RATE, note=note),
-        Row(NAME, "end-to-end vs executemany", rate, "rows/s", baseline=base_rate,
-            baseline_label="executemany, 1 txn", ratio=rate / base_rate,
-            target=f">= {TARGET_RATIO}x", met=rate / base_rate >= TARGET_RATIO),
-        Row(NAME, "sync wall time", t[0] * 1000, "ms", baseline=base_s * 1000,
-            baseline_label="executemany", ratio=t[0] / base_s),
+        Row(
+            NAME,
+            "end-to-end rows/s",
+            rate,
+            "rows/s",
+            target=f">= {TARGET_RATE:,}",
+            met=rate >= TARGET_RATE,
+            note=note,
+        ),
+        Row(
+            NAME,
+            "end-to-end vs executemany",
+            rate,
+            "rows/s",
+            baseline=base_rate,
+            baseline_label="executemany, 1 txn",
+            ratio=rate / base_rate,
+            target=f">= {TARGET_RATIO}x",
+            met=rate / base_rate >= TARGET_RATIO,
+        ),
+        Row(
+            NAME,
+            "sync wall time",
+            t[0] * 1000,
+            "ms",
+            baseline=base_s * 1000,
+            baseline_label="executemany",
+            ratio=t[0] / base_s,
+        ),
     ]

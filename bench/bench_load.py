@@ -43,10 +43,21 @@ NAME = "server_load"
 TARGET_RATE = 300
 TARGET_P95_MS = 250
 WELFARE = {
-    "method": "phone", "attempt": 1, "reached": "yes", "seen_in_person": False,
-    "respondent": "self", "health": "usual", "meals_24h": 3, "medication": "taken",
-    "mood": "usual", "suicidal_talk": "none", "social_contact_7d": True, "went_out_7d": True,
-    "risk_signs": [], "actions_taken": ["info_given"], "escalation_level": 1,
+    "method": "phone",
+    "attempt": 1,
+    "reached": "yes",
+    "seen_in_person": False,
+    "respondent": "self",
+    "health": "usual",
+    "meals_24h": 3,
+    "medication": "taken",
+    "mood": "usual",
+    "suicidal_talk": "none",
+    "social_contact_7d": True,
+    "went_out_7d": True,
+    "risk_signs": [],
+    "actions_taken": ["info_given"],
+    "escalation_level": 1,
 }
 
 
@@ -72,8 +83,11 @@ class Conn:
             await self._open()
         assert self.reader is not None and self.writer is not None
         data = b"" if body is None else json.dumps(body, separators=(",", ":")).encode()
-        head = [f"{method} {path} HTTP/1.1", f"Host: {self.host}:{self.port}",
-                f"Content-Length: {len(data)}"]
+        head = [
+            f"{method} {path} HTTP/1.1",
+            f"Host: {self.host}:{self.port}",
+            f"Content-Length: {len(data)}",
+        ]
         if body is not None:
             head.append("Content-Type: application/json")
         head += [f"{k}: {v}" for k, v in headers.items()]
@@ -128,9 +142,16 @@ class Device:
 
         assert self.conn is not None
         body = await self.conn.request(
-            "POST", p.LOGIN_PATH, {p.PROTOCOL_HEADER: str(p.PROTOCOL_VERSION)},
-            {"protocol": p.PROTOCOL_VERSION, "username": self.username, "password": PASSWORD,
-             "device_id": self.device_id, "device_name": "bench"},
+            "POST",
+            p.LOGIN_PATH,
+            {p.PROTOCOL_HEADER: str(p.PROTOCOL_VERSION)},
+            {
+                "protocol": p.PROTOCOL_VERSION,
+                "username": self.username,
+                "password": PASSWORD,
+                "device_id": self.device_id,
+                "device_name": "bench",
+            },
         )
         self.token = body["token"]
 
@@ -156,15 +177,20 @@ class Device:
         for _ in range(n):
             note = rng.random() < 0.3
             ev = {
-                "id": str(uuid.uuid4()), "type": "note" if note else "welfare_check",
-                "household_id": rng.choice(self.households), "programme": "welfare_check",
-                "created_by": self.username, "device_id": self.device_id,
+                "id": str(uuid.uuid4()),
+                "type": "note" if note else "welfare_check",
+                "household_id": rng.choice(self.households),
+                "programme": "welfare_check",
+                "created_by": self.username,
+                "device_id": self.device_id,
                 "device_time": datetime.now(UTC).isoformat(),
                 "payload": {"text": "전화 안부 확인"} if note else WELFARE,
             }
             items.append({"kind": "event", "event": ev})
         answer = await self.conn.request(
-            "POST", p.PUSH_PATH, self.headers(),
+            "POST",
+            p.PUSH_PATH,
+            self.headers(),
             {"protocol": p.PROTOCOL_VERSION, "idempotency_key": uuid.uuid4().hex, "items": items},
         )
         bad = [r for r in answer["results"] if r["status"] != "applied"]
@@ -264,8 +290,15 @@ def _check(url: str, seeded_events: int, devices: list[Device]) -> list[str]:
 
 def measure(kind: str, n_devices: int, duration_s: float, max_cycles: int) -> list[Row]:
     with server_database(kind) as url:
-        seeded = seed_world(url, n_devices * 5, 10, workers=n_devices, role="volunteer",
-                            validate=False, prefix="load")
+        seeded = seed_world(
+            url,
+            n_devices * 5,
+            10,
+            workers=n_devices,
+            role="volunteer",
+            validate=False,
+            prefix="load",
+        )
         owned = _households_by_user(url)
         devices = [Device(u, owned[u]) for u in seeded.workers]
         workers = 2 if kind == "postgres" else 1
@@ -279,18 +312,39 @@ def measure(kind: str, n_devices: int, duration_s: float, max_cycles: int) -> li
     p50, p95, p99 = (percentile(lat, q) * 1000 for q in (50, 95, 99))
     errs = len(result["errors"])
     pushed = sum(len(d.pushed) for d in devices)
-    note = (f"{n_devices} devices, {workers} server worker(s), {result['elapsed']:.0f} s, "
-            f"{len(lat):,} syncs, {pushed:,} events pushed; errors {errs}"
-            + (f" ({result['errors'][0][:120]})" if errs else "")
-            + ("; count check: " + "; ".join(problems) if problems else "; count check ok"))
+    note = (
+        f"{n_devices} devices, {workers} server worker(s), {result['elapsed']:.0f} s, "
+        f"{len(lat):,} syncs, {pushed:,} events pushed; errors {errs}"
+        + (f" ({result['errors'][0][:120]})" if errs else "")
+        + ("; count check: " + "; ".join(problems) if problems else "; count check ok")
+    )
     return [
-        Row(NAME, f"syncs/s on {kind}", rate, "syncs/s", target=f">= {TARGET_RATE}",
-            met=rate >= TARGET_RATE and errs == 0 and not problems, note=note),
+        Row(
+            NAME,
+            f"syncs/s on {kind}",
+            rate,
+            "syncs/s",
+            target=f">= {TARGET_RATE}",
+            met=rate >= TARGET_RATE and errs == 0 and not problems,
+            note=note,
+        ),
         Row(NAME, f"sync latency p50 / p99 on {kind}", p50, "ms", note=f"p99 {p99:.0f} ms"),
-        Row(NAME, f"sync latency p95 on {kind}", p95, "ms", target=f"< {TARGET_P95_MS} ms",
-            met=p95 < TARGET_P95_MS),
-        Row(NAME, f"errors + lost/duplicated on {kind}", errs + len(problems), "count",
-            target="0", met=errs == 0 and not problems),
+        Row(
+            NAME,
+            f"sync latency p95 on {kind}",
+            p95,
+            "ms",
+            target=f"< {TARGET_P95_MS} ms",
+            met=p95 < TARGET_P95_MS,
+        ),
+        Row(
+            NAME,
+            f"errors + lost/duplicated on {kind}",
+            errs + len(problems),
+            "count",
+            target="0",
+            met=errs == 0 and not problems,
+        ),
     ]
 
 
@@ -302,7 +356,14 @@ def run(size: str = "reduced") -> list[Row]:
     if postgres_available():
         rows += measure("postgres", n, duration, max_cycles)
     else:
-        rows.append(Row(NAME, "syncs/s on postgres", 0, "syncs/s",
-                        note="PostgreSQL not reachable: not measured"))
+        rows.append(
+            Row(
+                NAME,
+                "syncs/s on postgres",
+                0,
+                "syncs/s",
+                note="PostgreSQL not reachable: not measured",
+            )
+        )
     rows += measure("sqlite", n, duration, max_cycles)
     return rows

@@ -41,7 +41,9 @@ def _pending_events(device: Any, households: int, count: int) -> list[dict[str, 
     from fieldapp import records
     from fieldapp.demo import generate_district
 
-    demo = generate_district(households, 9, today=TODAY, events_per_household=max(1, count // households + 5))
+    demo = generate_district(
+        households, 9, today=TODAY, events_per_household=max(1, count // households + 5)
+    )
     held = {r["id"] for r in device.store.db.query("SELECT id FROM households")}
     made: list[dict[str, Any]] = []
     for ev in demo.iter_events(with_result=False):
@@ -116,10 +118,18 @@ def measure(kind: str, count: int, households: int) -> Row:
         base_s = _baseline(url, events)
     rate = count / t[0]
     base_rate = count / base_s
-    return Row(NAME, f"events/s on {kind} ({count:,} pending)", rate, "events/s",
-               baseline=base_rate, baseline_label="bare INSERT, 1 txn", ratio=rate / base_rate,
-               target=f">= {TARGET:,}", met=rate >= TARGET,
-               note=f"whole sync cycle {t[0] * 1000:.0f} ms")
+    return Row(
+        NAME,
+        f"events/s on {kind} ({count:,} pending)",
+        rate,
+        "events/s",
+        baseline=base_rate,
+        baseline_label="bare INSERT, 1 txn",
+        ratio=rate / base_rate,
+        target=f">= {TARGET:,}",
+        met=rate >= TARGET,
+        note=f"whole sync cycle {t[0] * 1000:.0f} ms",
+    )
 
 
 def run(size: str = "reduced") -> list[Row]:
@@ -129,6 +139,14 @@ def run(size: str = "reduced") -> list[Row]:
     if postgres_available():
         rows.append(measure("postgres", count, households))
     else:
-        rows.append(Row(NAME, "events/s on postgres", 0, "events/s", met=None,
-                        note="PostgreSQL not reachable: not measured"))
+        rows.append(
+            Row(
+                NAME,
+                "events/s on postgres",
+                0,
+                "events/s",
+                met=None,
+                note="PostgreSQL not reachable: not measured",
+            )
+        )
     return rows

@@ -53,8 +53,12 @@ def _one(households: int) -> dict[str, float]:
                 device.close()
     if not report.completed:
         raise RuntimeError("the pull did not complete")
-    return {"pull": t[0], "worklist": work_s, "rows": seeded.households + seeded.events,
-            "items": items}
+    return {
+        "pull": t[0],
+        "worklist": work_s,
+        "rows": seeded.households + seeded.events,
+        "items": items,
+    }
 
 
 def run(size: str = "reduced") -> list[Row]:
@@ -66,15 +70,30 @@ def run(size: str = "reduced") -> list[Row]:
         for i, n in enumerate(sizes):
             r = results[i]
             if i == 0:
-                rows.append(Row(NAME, f"{step} at {n:,} households (1x)", r[step] * 1000, "ms",
-                                note=f"{r['rows']:,} rows"))
+                rows.append(
+                    Row(
+                        NAME,
+                        f"{step} at {n:,} households (1x)",
+                        r[step] * 1000,
+                        "ms",
+                        note=f"{r['rows']:,} rows",
+                    )
+                )
                 continue
             prev = results[i - 1][step]
             growth = r[step] / prev
             rows.append(
-                Row(NAME, f"{step} at {n:,} households ({10 ** i}x)", r[step] * 1000, "ms",
-                    baseline=prev * 1000, baseline_label=f"{sizes[i - 1]:,} households",
-                    ratio=growth, target="<= 10x per 10x (linear)",
+                Row(
+                    NAME,
+                    f"{step} at {n:,} households ({10**i}x)",
+                    r[step] * 1000,
+                    "ms",
+                    baseline=prev * 1000,
+                    baseline_label=f"{sizes[i - 1]:,} households",
+                    ratio=growth,
+                    target="<= 10x per 10x (linear)",
                     met=growth <= 10.0 * 1.15,
-                    note=f"{r['rows']:,} rows; per household {r[step] / n * 1000:.2f} ms"))
+                    note=f"{r['rows']:,} rows; per household {r[step] / n * 1000:.2f} ms",
+                )
+            )
     return rows
