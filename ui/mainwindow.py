@@ -31,7 +31,7 @@ from ui.today import TodayPage
 
 log = logging.getLogger("fieldapp.ui")
 
-PAGE_TODAY, PAGE_HOUSEHOLDS, PAGE_SYNC = 0, 1, 2
+PAGE_TODAY, PAGE_HOUSEHOLDS, PAGE_SYNC, PAGE_SUPERVISOR = 0, 1, 2, 3
 
 
 class MainWindow(QMainWindow):
@@ -82,6 +82,15 @@ class MainWindow(QMainWindow):
         self.sync_panel = SyncPanel(runner, self.sync)
         for page in (self.today, self.households, self.sync_panel):
             self.pages.addWidget(page)
+        self.supervisor: Any = None  # ui.supervisor.SupervisorWorkspace (issue 6, helper H)
+        if session.role in ("supervisor", "admin"):
+            from sync.client_supervisor import SupervisorClient
+            from ui.supervisor import SupervisorWorkspace
+
+            client = SupervisorClient.for_engine(self.sync.engine)
+            self.supervisor = SupervisorWorkspace(runner, client)
+            self.nav.addItem(self.tr("관리자 화면"))
+            self.pages.addWidget(self.supervisor)
         self.today.start_form.connect(self.open_form)
         self.today.due_states.connect(self.households.set_due)
         self.households.open_household.connect(self.open_household)
@@ -99,7 +108,7 @@ class MainWindow(QMainWindow):
 
         self.idle = IdleWatcher(idle_minutes, self)
         self.idle.idle.connect(self.lock)
-        self.nav.setCurrentRow(PAGE_TODAY)
+        self.nav.setCurrentRow(PAGE_SUPERVISOR if self.supervisor is not None else PAGE_TODAY)
         self.today.reload()
         self.households.reload()
         self.sync_panel.reload()
@@ -159,6 +168,8 @@ class MainWindow(QMainWindow):
         self._close_detail()
         self.pages.setCurrentIndex(row)
         self.pages.currentWidget().setFocus()
+        if row == PAGE_SUPERVISOR and self.supervisor is not None:
+            self.supervisor.start()
 
     def show_page(self, page: int) -> None:
         self.nav.setCurrentRow(page)

@@ -1,0 +1,272 @@
+"""The supervisor screens against the real district server (synchronous background work)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from argon2 import PasswordHasher
+
+from sync.client_supervisor import SupervisorClient
+from sync.server import security
+from sync.server.models import Assignment, Household
+from sync.transport import Transport
+from tests.helpers.live_server import LiveServer, start_server
+from tests.helpers.supervisor import welfare_payload
+from tests.helpers.world import Api, World, build_world
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(
+        security, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    )
+
+
+@pytest.fixture
+def live(tmp_path: Path) -> Iterator[LiveServer]:
+    server = start_server(f"sqlite:///{tmp_path / 'server.sqlite3'}")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def world(live: LiveServer) -> World:
+    return build_world(live)
+
+
+@pytest.fixture
+def devices(live: LiveServer) -> Iterator[dict[str, Api]]:
+    made: dict[str, Api] = {}
+    yield made
+    for api in made.values():
+        api.close()
+
+
+def device(live: LiveServer, devices: dict[str, Api], username: str) -> Api:
+    if username not in devices:
+        api = Api(live.base_url)
+        assert api.login(username).status_code == 200
+        devices[username] = api
+    return devices[username]
+
+
+@pytest.fixture
+def client(live: LiveServer, world: World, devices: dict[str, Api]) -> SupervisorClient:
+    sup = device(live, devices, world.supervisor)
+    assert sup.token is not None
+    return SupervisorClient.for_token(Transport(live.base_url, max_attempts=1), sup.token)
+
+
+@pytest.fixture
+def runner(ui_app: Any) -> Any:
+    from ui.operations import OpRunner
+    from ui.taskman import TaskManager
+
+    return OpRunner(TaskManager(synchronous=True))
+
+
+def test_board_shows_workers_and_reported_pending(
+    live, world, devices, client, runner, qtbot, qtmodeltester
+) -> None:
+    from ui.supervisor.board import BoardPage
+
+    vol1 = device(live, devices, world.vol1)
+    vol1.pull(pending=5).raise_for_status()
+    page = BoardPage(runner, client)
+    qtbot.addWidget(page)
+    page.reload()
+    qtmodeltester.check(page.model)
+    rows = {r["username"]: r for r in page.model.rows}
+    assert rows[world.vol1]["pending_reported"] == 5
+    row = list(rows).index(world.vol1)
+    texts = [page.model.index(row, c).data() for c in range(page.model.columnCount())]
+    assert "안부확인" in texts and "5" in texts
+    assert "가구 4" in page.summary.text()
+
+
+def test_reassign_dialog_previews_applies_and_undoes(
+    live, world, devices, client, runner, qtbot, qtmodeltester
+) -> None:
+    from ui.supervisor.board import BoardPage
+    from ui.supervisor.reassign import MODE_ALL, ReassignDialog
+
+    vol1 = device(live, devices, world.vol1)
+    vol1.pull(pending=2).raise_for_status()
+    board = BoardPage(runner, client)
+    qtbot.addWidget(board)
+    board.reload()
+    vol1_row = next(w for w in board.board["workers"] if w["username"] == world.vol1)
+    dialog = ReassignDialog(runner, client, board.board["workers"], from_worker=vol1_row)
+    qtbot.addWidget(dialog)
+    qtmodeltester.check(dialog.households_model)
+    assert {r["id"] for r in dialog.households_model.rows} == set(world.hh[:2])
+    dialog.mode.button(MODE_ALL).click()
+    dialog.to_worker.setCurrentIndex(dialog.to_worker.findData(world.vol2))
+    dialog.run_preview()
+    qtmodeltester.check(dialog.preview_model)
+    qtmodeltester.check(dialog.devices_model)
+    assert {r["household_id"] for r in dialog.preview_model.rows} == set(world.hh[:2])
+    [held] = dialog.devices_model.rows
+    assert (held["device_id"], held["reported_pending"]) == (vol1.device_id, 2)
+    assert "2가구" in dialog.summary.text() and "미전송" in dialog.summary.text()
+    assert not dialog.apply_button.isEnabled()  # no reason yet
+    dialog.reason.setText("퇴사")
+    assert dialog.apply_button.isEnabled()
+    with qtbot.waitSignal(dialog.applied) as applied:
+        dialog.apply_button.click()
+    assert len(applied.args[0]["moved"]) == 2
+    with live.session() as s:
+        assert s.get(Assignment, (world.hh[0], "welfare_check")).username == world.vol2
+    assert dialog.undo_button.isEnabled()
+    with qtbot.waitSignal(dialog.applied):
+        dialog.undo_button.click()
+    with live.session() as s:
+        assert s.get(Assignment, (world.hh[0], "welfare_check")).username == world.vol1
+    assert "되돌렸습니다" in dialog.outcome.text()
+
+
+def test_changing_the_selection_invalidates_the_preview(world, client, runner, qtbot) -> None:
+    from ui.supervisor.reassign import ReassignDialog
+
+    workers = client.board()["workers"]
+    dialog = ReassignDialog(runner, client, workers)
+    qtbot.addWidget(dialog)
+    dialog.select_households([world.hh[0]])
+    dialog.to_worker.setCurrentIndex(dialog.to_worker.findData(world.vol2))
+    dialog.reason.setText("담당 조정")
+    dialog.run_preview()
+    assert dialog.apply_button.isEnabled()
+    dialog.select_households([world.hh[1]])
+    assert dialog.preview is None and not dialog.apply_button.isEnabled()
+    dialog.to_worker.setCurrentIndex(-1)
+    dialog.run_preview()
+    assert dialog.error.isVisibleTo(dialog)
+
+
+def _conflict(live, world, devices) -> None:
+    vol1, nurse1 = device(live, devices, world.vol1), device(live, devices, world.nurse1)
+    assert vol1.push([vol1.edit(world.hh[0], "notes", "열쇠는 경비실", 0)]).status_code == 200
+    r = nurse1.push([nurse1.edit(world.hh[0], "notes", "열쇠는 옆집", 0)])
+    assert r.json()["results"][0]["status"] == "conflict"
+
+
+def test_conflicts_view_resolves_with_an_edited_value(
+    live, world, devices, client, runner, qtbot, qtmodeltester
+) -> None:
+    from ui.supervisor.conflicts import ConflictsPage
+
+    _conflict(live, world, devices)
+    page = ConflictsPage(runner, client)
+    qtbot.addWidget(page)
+    page.reload()
+    qtmodeltester.check(page.model)
+    assert len(page.model.rows) == 1
+    page.view.selectRow(0)
+    assert "메모" in page.detail.text() and "열쇠는 옆집" in page.detail.text()
+    page.editor.setPlainText("열쇠는 경비실과 옆집")
+    with qtbot.waitSignal(page.resolved):
+        page.save_edit.click()
+    assert page.model.rows == []
+    with live.session() as s:
+        assert s.get(Household, world.hh[0]).notes == "열쇠는 경비실과 옆집"
+
+
+def test_inbox_page_acknowledges(live, world, devices, client, runner, qtbot) -> None:
+    from ui.supervisor.inbox import InboxPage
+
+    vol1 = device(live, devices, world.vol1)
+    client.reassign("welfare_check", world.vol2, {"household_ids": [world.hh[0]]}, "이동")
+    assert vol1.push([vol1.event(world.hh[0], "note", {"text": "늦은 기록"})]).status_code == 200
+    page = InboxPage(runner, client)
+    qtbot.addWidget(page)
+    page.reload()
+    assert [r["from_username"] for r in page.model.rows] == [world.vol1]
+    page.view.selectRow(0)
+    page.acknowledge()
+    assert page.model.rows == []
+
+
+def test_people_page_adds_users_and_marks_a_device_lost(
+    live, world, devices, client, runner, qtbot, qtmodeltester
+) -> None:
+    from ui.supervisor.people import PeoplePage
+
+    vol1 = device(live, devices, world.vol1)
+    page = PeoplePage(runner, client)
+    qtbot.addWidget(page)
+    page.reload()
+    qtmodeltester.check(page.users_model)
+    qtmodeltester.check(page.devices_model)
+    page.add_user({"username": "vol9", "role": "volunteer", "password": "짧음"})
+    assert page.error.isVisibleTo(page) and "vol9" not in {
+        u["username"] for u in page.users_model.rows
+    }
+    page.add_user({"username": "vol9", "role": "volunteer", "password": "Synthetic-pass-2026"})
+    assert "vol9" in {u["username"] for u in page.users_model.rows}
+    row = next(i for i, d in enumerate(page.devices_model.rows) if d["id"] == vol1.device_id)
+    page.devices_view.selectRow(row)
+    page.mark_lost("버스에 두고 내림")
+    assert "72시간" in page.message.text()
+    assert vol1.pull().json()["wipe"] is True
+
+
+def test_alerts_page_declares_and_shows_completion(
+    live, world, devices, client, runner, qtbot, qtmodeltester
+) -> None:
+    from ui.supervisor.alerts import AlertsPage
+
+    vol1 = device(live, devices, world.vol1)
+    page = AlertsPage(runner, client)
+    qtbot.addWidget(page)
+    page.declare()
+    qtmodeltester.check(page.alerts_model)
+    qtmodeltester.check(page.board_model)
+    assert len(page.alerts_model.rows) == 1 and page.alerts_model.rows[0]["active"]
+    assert len(page.board_model.rows) == 4  # every household of the world is medium risk
+    check = vol1.event(world.hh[0], "welfare_check", welfare_payload(), "welfare_check")
+    assert vol1.push([check]).status_code == 200
+    page.reload()
+    assert "연락 완료 1가구" in page.progress.text()
+    page.end_selected()
+    assert not page.alerts_model.rows[0]["active"]
+
+
+def test_indicators_export_asks_for_a_reason(
+    live, world, client, runner, qtbot, qtmodeltester, tmp_path
+) -> None:
+    from ui.supervisor.indicators import IndicatorsPage
+
+    page = IndicatorsPage(runner, client)
+    qtbot.addWidget(page)
+    page.reload()
+    qtmodeltester.check(page.model)
+    assert any(r["indicator"] == "vh_registered" for r in page.model.rows)
+    target = tmp_path / "out.csv"
+    page.export("csv", reason="  ", path=target)
+    assert page.error.isVisibleTo(page) and not target.exists()
+    page.export("csv", reason="분기 보고", path=target)
+    assert page.saved_to == target
+    rows = list(csv.reader(io.StringIO(target.read_text("utf-8-sig"))))
+    assert ["indicator", "지표", "indicator (en)", "단위", "구분", "값"] in rows
+
+
+def test_workspace_loads_tabs_and_opens_the_dialog(world, client, runner, qtbot) -> None:
+    from ui.supervisor import SupervisorWorkspace
+
+    workspace = SupervisorWorkspace(runner, client)
+    qtbot.addWidget(workspace)
+    workspace.start()
+    assert workspace.board.board is not None
+    for index in range(workspace.tabs.count()):
+        workspace.tabs.setCurrentIndex(index)
+    assert not workspace.board.error.isVisibleTo(workspace)
+    dialog = workspace.open_reassign(None)
+    assert dialog.to_worker.count() >= 2
+    dialog.close()
