@@ -330,36 +330,51 @@ def apply_pull_page(store: Store, page: Any) -> PullOutcome:
     *page* is a ``sync.protocol.PullResponse`` or its JSON dict. Households are upserted
     (local pending edits stay on top), events inserted if new (a local copy becomes
     ``accepted``), revokes start a hand-over (:func:`complete_handovers` purges), tombstones
-    delete, conflicts are stored. The cursor and epoch are saved last, in the same transaction.
+    delete, conflicts are stored. Changes apply in page order (runs of households and of
+    events in bulk). The cursor and epoch are saved last, in the same transaction.
     """
     data = _page_dict(page)
     out = PullOutcome()
     with store.atomic() as db:
         households: list[dict[str, Any]] = []
+        events: list[Mapping[str, Any]] = []
         order = _next_local_order(store)
 
-        def flush_households() -> None:
+        def flush() -> None:
+            nonlocal order
             if households:
                 from fieldapp import records  # records imports validation: load it on use
 
                 records.upsert_households(store, list(households))
-                for h in households:
-                    db.execute("DELETE FROM handovers WHERE household_id = ?", [h["id"]])
+                store.conn.executemany(
+                    "DELETE FROM handovers WHERE household_id = ?", [(h["id"],) for h in households]
+                )
                 out.households += len(households)
                 households.clear()
+            if events:
+                store.conn.executemany(
+                    _PULLED_EVENT_SQL,
+                    [_pulled_event_row(e, order + i) for i, e in enumerate(events)],
+                )
+                order += len(events)
+                out.events += len(events)
+                events.clear()
 
         for change in data["changes"]:
             kind = change["kind"]
             body = change["data"]
             if kind == "household":
+                if events:
+                    flush()
                 households.append(body)
                 continue
-            flush_households()
             if kind == "event":
-                if _insert_pulled_event(db, body, order):
-                    order += 1
-                out.events += 1
-            elif kind == "revoke":
+                if households:
+                    flush()
+                events.append(body)
+                continue
+            flush()
+            if kind == "revoke":
                 _start_handover(db, body)
                 out.revoked.append(body["household_id"])
             elif kind == "tombstone":
@@ -384,7 +399,7 @@ def apply_pull_page(store: Store, page: Any) -> PullOutcome:
                     [body["household_id"], body["field"]],
                 )
                 out.conflicts += 1
-        flush_households()
+        flush()
         _set_meta(db, META_CURSOR, data["cursor"])
         _set_meta(db, META_EPOCH, data["epoch"])
     return out
@@ -398,46 +413,35 @@ def _set_meta(db: Any, key: str, value: Any) -> None:
     )
 
 
-def _insert_pulled_event(db: Any, ev: Mapping[str, Any], order: int) -> bool:
-    """Insert a pulled event if new; mark a local copy accepted. True if inserted."""
-    payload = ev.get("payload") or {}
-    cur = db.execute(
-        "INSERT INTO events (id, type, household_id, programme, created_by, device_id, "
-        "device_time, payload, amends, skew_flag, redacted, late_handover, server_time, "
-        "sync_state, local_order) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT(id) DO NOTHING",
-        [
-            ev["id"],
-            ev["type"],
-            ev["household_id"],
-            ev.get("programme"),
-            ev["created_by"],
-            ev["device_id"],
-            _as_text(ev["device_time"]),
-            json.dumps(payload, ensure_ascii=False),
-            ev.get("amends"),
-            int(bool(ev.get("skew_flag"))),
-            int(bool(ev.get("redacted"))),
-            int(bool(ev.get("late_handover"))),
-            _as_text(ev.get("server_time")),
-            ACCEPTED,
-            order,
-        ],
+#: Insert a pulled event; a local copy (pushed from here) becomes accepted, keeping its order.
+_PULLED_EVENT_SQL = (
+    "INSERT INTO events (id, type, household_id, programme, created_by, device_id, "
+    "device_time, payload, amends, skew_flag, redacted, late_handover, server_time, "
+    "sync_state, local_order) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'accepted', ?) "
+    "ON CONFLICT(id) DO UPDATE SET sync_state = 'accepted', reject_reason = NULL, "
+    "server_time = excluded.server_time, late_handover = excluded.late_handover, "
+    "redacted = excluded.redacted, payload = CASE WHEN excluded.redacted THEN events.payload "
+    "ELSE excluded.payload END"
+)
+
+
+def _pulled_event_row(ev: Mapping[str, Any], order: int) -> tuple[Any, ...]:
+    return (
+        ev["id"],
+        ev["type"],
+        ev["household_id"],
+        ev.get("programme"),
+        ev["created_by"],
+        ev["device_id"],
+        _as_text(ev["device_time"]),
+        json.dumps(ev.get("payload") or {}, ensure_ascii=False),
+        ev.get("amends"),
+        int(bool(ev.get("skew_flag"))),
+        int(bool(ev.get("redacted"))),
+        int(bool(ev.get("late_handover"))),
+        _as_text(ev.get("server_time")),
+        order,
     )
-    if cur.rowcount:
-        return True
-    db.execute(
-        "UPDATE events SET sync_state = ?, reject_reason = NULL, server_time = ?, "
-        "late_handover = ? WHERE id = ? AND sync_state != ?",
-        [
-            ACCEPTED,
-            _as_text(ev.get("server_time")),
-            int(bool(ev.get("late_handover"))),
-            ev["id"],
-            ACCEPTED,
-        ],
-    )
-    return False
 
 
 def _start_handover(db: Any, revoke: Mapping[str, Any]) -> None:
