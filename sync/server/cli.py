@@ -433,6 +433,7 @@ def cmd_serve(ctx: Context, args: argparse.Namespace) -> int:
     import uvicorn
 
     from sync.server.app import create_app
+    from sync.server.embedded import EmbeddedServerError, bind_socket
 
     try:
         ctx.settings.check()
@@ -441,18 +442,27 @@ def cmd_serve(ctx: Context, args: argparse.Namespace) -> int:
     ctx.engine()  # refuses an unmigrated or unreachable database before binding the port
     ctx.close()
     app = create_app(ctx.settings)
-    print(f"serving {_shown_url(ctx.url)} on http://{args.host}:{args.port} (Ctrl+C stops)")
     try:
-        uvicorn.run(
-            app,
-            host=args.host,
-            port=args.port,
-            log_level=args.log_level,
-            proxy_headers=args.proxy_headers,
-            forwarded_allow_ips=args.forwarded_allow_ips,
-        )
-    except OSError as exc:
-        raise CommandError(f"cannot listen on {args.host}:{args.port}: {exc.strerror}") from None
+        sock = bind_socket(args.host, args.port)
+    except EmbeddedServerError as exc:
+        raise CommandError(str(exc)) from None
+    port = sock.getsockname()[1]
+    shown_host = f"[{args.host}]" if ":" in args.host else args.host
+    # The socket is listening already: a client may connect from this line on.
+    print(f"serving {_shown_url(ctx.url)} on http://{shown_host}:{port} (Ctrl+C stops)", flush=True)
+    config = uvicorn.Config(
+        app,
+        log_level=args.log_level,
+        proxy_headers=args.proxy_headers,
+        forwarded_allow_ips=args.forwarded_allow_ips,
+        ws="none",
+    )
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    except KeyboardInterrupt:  # uvicorn re-raises the Ctrl+C it handled: a clean stop
+        pass
+    finally:
+        sock.close()
     return 0
 
 

@@ -87,7 +87,8 @@ class EmbeddedServer:
         self.stop()
 
 
-def _bind(host: str, port: int) -> socket.socket:
+def bind_socket(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on *host*:*port* (0: a free port); EmbeddedServerError if taken."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     # proto=IPPROTO_TCP: asyncio sets TCP_NODELAY only on sockets whose proto says TCP; without
     # it every response waits ~40 ms for a delayed ACK (Nagle).
@@ -127,7 +128,7 @@ def start_embedded(
     if migrate:
         db.upgrade(database_url)
     app = create_app(settings, **app_options)
-    sock = _bind(host, port)
+    sock = bind_socket(host, port)
     bound_port = sock.getsockname()[1]
     config = uvicorn.Config(
         app,

@@ -431,19 +431,31 @@ def test_serve_answers_and_stops(migrated: str) -> None:
         text=True,
     )
     try:
-        assert proc.stderr is not None
-        port = None
-        for line in proc.stderr:  # blocks until uvicorn reports the bound port
-            if match := re.search(r"Uvicorn running on http://127\.0\.0\.1:(\d+)", line):
-                port = int(match.group(1))
-                break
-        assert port, "serve never reported its port"
+        assert proc.stdout is not None
+        line = proc.stdout.readline()  # printed once the socket listens
+        match = re.search(r"on http://127\.0\.0\.1:(\d+) ", line)
+        assert match, f"serve did not report its port: {line!r}"
+        port = int(match.group(1))
         response = requests.get(f"http://127.0.0.1:{port}{p.HEALTH_PATH}", timeout=10)
         assert response.status_code == 200
     finally:
         proc.send_signal(signal.SIGINT)
         proc.communicate(timeout=30)
     assert proc.returncode == 0
+
+
+def test_serve_reports_a_port_in_use(migrated: str) -> None:
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        result = run_cli("--database-url", migrated, "serve", "--port", str(port))
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"fieldapp-server: cannot listen on 127.0.0.1:{port}: Address already in use"
+    ]
 
 
 def test_serve_refuses_an_unmigrated_database(sqlite_url: str) -> None:
