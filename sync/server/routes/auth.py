@@ -14,26 +14,31 @@ from sync.server import security
 from sync.server.deps import ProtocolDep, SessionDep, SettingsDep, check_protocol
 from sync.server.errors import ApiError
 from sync.server.models import DEVICE_ACTIVE, Device, PermissionLog, User, utcnow
+from sync.server.settings import Settings
 from sync.server.syncing import server_state
 
 log = logging.getLogger("fieldapp.server.auth")
 router = APIRouter(tags=["auth"])
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"model": p.ErrorBody, "description": "wrong credentials, or device revoked (wipe)"},
+    401: {
+        "model": p.ErrorBody,
+        "description": "wrong credentials or account locked (one answer), or device revoked (wipe)",
+    },
     403: {"model": p.ErrorBody, "description": "device registered to another user"},
     426: {"model": p.ErrorBody, "description": "protocol version not supported"},
-    429: {"model": p.ErrorBody, "description": "account locked after repeated failures"},
 }
 
 
-def _locked(user: User) -> ApiError:
-    until = user.locked_until.strftime("%H:%M UTC") if user.locked_until else "later"
+def _refused(settings: Settings) -> ApiError:
+    """The one answer for an unknown user, a wrong password and a locked account alike, so
+    that neither the answer nor its timing tells an attacker whether a username exists."""
     return ApiError(
-        429,
-        p.ERR_LOCKED,
-        f"too many failed sign-ins: the account is locked until {until}; try again then, "
-        "or ask your supervisor to reset the password",
+        401,
+        p.ERR_AUTH,
+        f"wrong username or password. After {settings.lockout_threshold} failed sign-ins in a "
+        f"row an account is locked for {settings.lockout_minutes} minutes: wait, or ask your "
+        "supervisor to reset the password",
     )
 
 
@@ -45,9 +50,12 @@ def login(
     check_protocol(body.protocol)
     now = utcnow()
     user = session.scalars(select(User).where(User.username == body.username)).first()
+    # The hash is always checked (an unknown user against a dummy hash), locked or not, so
+    # every refusal costs the same time and carries the same answer (_refused).
+    password_ok = security.verify_password(user.password_hash if user else None, body.password)
     if user is not None and security.is_locked(user.locked_until, now):
-        raise _locked(user)
-    if not security.verify_password(user.password_hash if user else None, body.password):
+        raise _refused(settings)
+    if not password_ok:
         if user is not None:
             user.failed_logins, locked_until = security.register_failure(
                 user.failed_logins, now, settings.lockout_threshold, settings.lockout_minutes
@@ -56,9 +64,7 @@ def login(
                 user.locked_until = locked_until
                 log.warning("account locked after repeated failures (user id %s)", user.id)
             session.commit()
-            if locked_until is not None:
-                raise _locked(user)
-        raise ApiError(401, p.ERR_AUTH, "wrong username or password")
+        raise _refused(settings)
     if not user.active:
         raise ApiError(
             401,
