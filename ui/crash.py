@@ -2,8 +2,9 @@
 
 :func:`install_excepthook` replaces ``sys.excepthook`` and ``threading.excepthook``. For every
 exception nobody caught, the handler writes ``crash-<time>.txt`` to the log folder (traceback,
-app/Python/Qt versions, platform; never local variables, and every line passed through
-:func:`fieldapp.logs.redact`), logs it on ``fieldapp.crash``, and, when a ``QApplication``
+app/Python/Qt versions, platform; never local variables, every line passed through
+:func:`fieldapp.logs.redact` and exception messages stripped of Hangul words, which in a bug's
+message can only be data), logs it on ``fieldapp.crash``, and, when a ``QApplication``
 exists, shows a dialog saying what happened and where the report is. Exceptions from other
 threads reach the dialog through a queued signal, so no widget is touched off the main thread.
 
@@ -214,7 +215,12 @@ class CrashHandler:
             return None
         self._busy.active = True
         try:
-            report = write_crash_report(self.log_dir, exc_info, thread_name=thread_name)
+            try:
+                report = write_crash_report(self.log_dir, exc_info, thread_name=thread_name)
+            except OSError as err:  # disk full, folder gone: keep Python's own report at least
+                logs.crash.error("could not write a crash report in %s: %s", self.log_dir, err)
+                self._previous_hook(*exc_info)
+                return None
             self.reports.append(report)
             logs.crash.error(
                 "uncaught exception, report %s\n%s", report.name, format_trace(exc_info)

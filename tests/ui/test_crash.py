@@ -182,3 +182,13 @@ def test_caught_bug_in_an_operation_gets_a_report_named_in_its_dialog(
     assert str(report) in box.informativeText()
     box.close()
     assert NAME not in caplog.text and "ValueError" in caplog.text
+
+
+def test_unwritable_log_folder_falls_back_to_the_previous_hook(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the log folder should be", encoding="utf-8")
+    seen: list[str] = []
+    handler = crash.CrashHandler(blocker, lambda s, p: seen.append("dialog"))
+    handler._previous_hook = lambda t, e, tb: seen.append(f"previous hook: {t.__name__}")
+    assert handler.handle(_exc_info()) is None
+    assert seen == ["previous hook: ValueError"]  # Python's own report, no dialog
