@@ -54,6 +54,8 @@ from sync.server.syncing import (
 
 #: How long after applying a reassignment its undo token works (the supervisor's session).
 UNDO_WINDOW = timedelta(hours=8)
+#: A device whose last sync is older than this may have recorded offline since.
+STALE_AFTER = timedelta(hours=1)
 #: Roles a supervisor may give (an admin account is made by the admin command only).
 ASSIGNABLE_ROLES = (p.Role.volunteer, p.Role.nurse, p.Role.supervisor)
 WORKER_ROLES = {p.Role.volunteer.value, p.Role.nurse.value}
@@ -396,6 +398,9 @@ class HoldingDevice(BaseModel):
     name: str
     last_sync_at: datetime | None
     reported_pending: int | None
+    state: Literal["pending", "unknown"] = Field(
+        description="pending: it reported unsent records; unknown: no recent report"
+    )
     households: int = Field(description="households of this move its user holds now")
 
 
@@ -521,25 +526,37 @@ def preview_reassignment(session: Session, district: str, req: ReassignRequest) 
             )
         )
     devices = []
+    now = utcnow()
     for username, n in sorted(losing.items()):
         for d in session.scalars(
             select(Device)
             .where(Device.username == username, Device.status == DEVICE_ACTIVE)
             .order_by(Device.registered_at)
         ):
-            # Pending is reported per device, not per household: a device that reported
-            # nothing yet, or a non-zero count, may hold records for these households.
-            if d.reported_pending is None or d.reported_pending > 0:
-                devices.append(
-                    HoldingDevice(
-                        device_id=d.id,
-                        username=username,
-                        name=d.name,
-                        last_sync_at=d.last_sync_at,
-                        reported_pending=d.reported_pending,
-                        households=n,
-                    )
+            # Pending is reported per device at each pull, not per household: a non-zero
+            # count may be for these households; a device that never reported, or has not
+            # synced for a while, may have recorded offline since.
+            if d.reported_pending:
+                state = "pending"
+            elif (
+                d.reported_pending is None
+                or d.last_sync_at is None
+                or (now - d.last_sync_at > STALE_AFTER)
+            ):
+                state = "unknown"
+            else:
+                continue
+            devices.append(
+                HoldingDevice(
+                    device_id=d.id,
+                    username=username,
+                    name=d.name,
+                    last_sync_at=d.last_sync_at,
+                    reported_pending=d.reported_pending,
+                    state=state,
+                    households=n,
                 )
+            )
     size, n_events = _download_estimate(
         session, [m.household_id for m in moving], programme, receiver.role
     )

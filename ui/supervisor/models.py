@@ -212,6 +212,14 @@ def holding_device_columns() -> list[Column]:
         Column(
             tr("미전송 기록"), lambda r: pending_label(r["reported_pending"]), warn=lambda r: True
         ),
+        Column(
+            tr("판단"),
+            lambda r: (
+                tr("미전송 있음")
+                if r.get("state") == "pending"
+                else tr("최근 보고 없음 (오프라인 기록 가능)")
+            ),
+        ),
     ]
 
 

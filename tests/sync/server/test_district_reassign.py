@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import func, select
 
-from sync.server.models import Assignment, Feed, PermissionLog
+from sync.server.models import Assignment, Device, Feed, PermissionLog
 from tests.helpers.supervisor import call, move_request, ok
 
 
@@ -177,3 +179,25 @@ def test_filter_selection_and_visiting_health(live, world, api) -> None:
     )
     assert preview["already_there"] == world.hh[:2]
     assert [m["household_id"] for m in preview["moving"]] == [world.hh[2]]
+
+
+def test_a_device_silent_for_long_is_listed_as_unknown(live, world, api) -> None:
+    vol1, sup = api(world.vol1), api(world.supervisor)
+    vol1.pull(pending=0).raise_for_status()
+    with live.session() as s:
+        dev = s.get(Device, vol1.device_id)
+        dev.last_sync_at = dev.last_sync_at - timedelta(hours=3)
+    preview = ok(
+        call(
+            sup,
+            "POST",
+            "/assignments/preview",
+            json=move_request(world.vol2, household_ids=[world.hh[0]]),
+        )
+    )
+    [device] = preview["devices_pending"]
+    assert (device["device_id"], device["state"], device["reported_pending"]) == (
+        vol1.device_id,
+        "unknown",
+        0,
+    )
