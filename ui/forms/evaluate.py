@@ -74,7 +74,9 @@ def _field_id(p: FieldProblem) -> str:
 
 def evaluate(spec: FormSpec, values: dict[str, Any]) -> LiveResult:
     """The live result of *spec* filled with *values* (never raises for bad input)."""
-    required = [f for f in spec.fields() if (f.required or f.required_when_shown) and f.id in values]
+    required = [
+        f for f in spec.fields() if (f.required or f.required_when_shown) and f.id in values
+    ]
     answered = [f for f in required if values.get(f.id) not in (None, "", [])]
     payload = nest(values)
     if spec.event_type == "screening" and spec.instrument is not None:
