@@ -8,7 +8,8 @@ recomputes every link, so it names the first entry that was
 * changed -- its stored hash no longer matches its contents;
 * deleted -- the next entry's ``prev_hash`` points at a hash that is not the one before it
   (a gap in the chain);
-* reordered -- the same link check fails where two entries swapped places.
+* reordered -- the same link check fails where two entries swapped places;
+* cut off the end -- only against a head hash recorded at an earlier check (``expect_hash``).
 
 Retention deletes from the start of the chain only. The newest purged entry is kept as an
 *anchor*: its personal fields are blanked, its action becomes ``retention_anchor`` and its
@@ -59,11 +60,13 @@ class AuditError(Exception):
 class ChainProblem:
     """One break in the access-log chain, at entry ``entry_id``."""
 
-    entry_id: int
-    kind: str  # changed | gap | misplaced_anchor
+    entry_id: int  # 0: the chain as a whole
+    kind: str  # changed | gap | misplaced_anchor | truncated
     message: str
 
     def __str__(self) -> str:
+        if not self.entry_id:
+            return f"access log: {self.message}"
         return f"access-log entry {self.entry_id}: {self.message}"
 
 
@@ -94,13 +97,20 @@ def _entries(session: Session, batch: int = 1000) -> Iterator[Row[Any]]:
         last_id = rows[-1].id
 
 
-def check_chain(session: Session) -> ChainReport:
-    """Recompute the whole access-log chain and report every break, oldest first."""
+def check_chain(session: Session, *, expect_hash: str | None = None) -> ChainReport:
+    """Recompute the whole access-log chain and report every break, oldest first.
+
+    *expect_hash* is a head hash recorded at an earlier check: the chain must still hold that
+    entry. This is how entries cut off the END of the log are found (the links alone cannot
+    show that the newest entries are missing).
+    """
     problems: list[ChainProblem] = []
     prev_hash = GENESIS_HASH
     count = 0
+    seen_expected = expect_hash is None or expect_hash == GENESIS_HASH
     for entry in _entries(session):
         count += 1
+        seen_expected = seen_expected or entry.hash == expect_hash
         if entry.action == ANCHOR_ACTION:
             if count != 1:
                 problems.append(
@@ -132,6 +142,16 @@ def check_chain(session: Session) -> ChainReport:
                 )
             )
         prev_hash = entry.hash
+    if not seen_expected:
+        problems.append(
+            ChainProblem(
+                0,
+                "truncated",
+                f"no entry has the hash {expect_hash} recorded at an earlier check: entries were "
+                "cut off the end of the log (or, if that check is older than the retention "
+                "period, purged since)",
+            )
+        )
     return ChainReport(entries=count, head_hash=prev_hash, problems=problems)
 
 

@@ -492,7 +492,7 @@ def cmd_verify_access_log(ctx: Context, args: argparse.Namespace) -> int:
     from sync.server.audit import check_chain
 
     with ctx.session() as session:
-        report = check_chain(session)
+        report = check_chain(session, expect_hash=args.expect_head)
     if report.problems:
         for problem in report.problems[1:]:
             print(problem, file=sys.stderr)
@@ -737,11 +737,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cmd.add_argument("file", metavar="FILE.csv", help="output file, or - for stdout")
 
-    add(
+    cmd = add(
         "verify-access-log",
         "check the access log's hash chain; exits 1 naming the first "
         "changed, deleted or moved entry",
         cmd_verify_access_log,
+    )
+    cmd.add_argument(
+        "--expect-head",
+        metavar="HASH",
+        help="a head hash printed by an earlier check (keep it with the monthly review): the "
+        "log must still contain that entry, which catches entries cut off the end",
     )
 
     cmd = add(

@@ -104,6 +104,24 @@ def test_deleted_first_entry_is_found(sessions: sessionmaker[Session]) -> None:
     assert _problems(sessions) == [(ids[1], "gap")]
 
 
+def test_entries_cut_off_the_end_are_found_against_a_recorded_head(
+    sessions: sessionmaker[Session],
+) -> None:
+    ids = _append(sessions, *(NOW + timedelta(minutes=i) for i in range(4)))
+    with sessions() as session:
+        recorded = check_chain(session).head_hash
+    _append(sessions, NOW + timedelta(hours=1))
+    with sessions() as session:
+        assert check_chain(session, expect_hash=recorded).ok  # the log grew: fine
+    with sessions.begin() as session:
+        session.execute(delete(AccessLog).where(AccessLog.id >= ids[3]))
+    with sessions() as session:
+        assert verify_chain(session) == []  # the links alone cannot see it
+        report = check_chain(session, expect_hash=recorded)
+    assert [(p.entry_id, p.kind) for p in report.problems] == [(0, "truncated")]
+    assert str(report.problems[0]).startswith("access log: no entry has the hash")
+
+
 def test_reordered_entries_are_found(sessions: sessionmaker[Session]) -> None:
     ids = _append(sessions, *(NOW + timedelta(minutes=i) for i in range(4)))
     columns = [c for c in AccessLog.__table__.columns if c.name != "id"]

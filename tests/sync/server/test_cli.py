@@ -361,6 +361,19 @@ def test_verify_access_log_detects_a_deleted_entry(logged, capsys, monkeypatch) 
     assert f"first: access-log entry {ids[3]}: does not follow the entry before it" in err
 
 
+def test_verify_access_log_against_a_recorded_head(logged, capsys, monkeypatch) -> None:
+    url, ids = logged
+    status, out, _ = call(capsys, monkeypatch, "--database-url", url, "verify-access-log")
+    head = out.split("head hash ")[1].strip()
+    _sql(url, "DELETE FROM access_log WHERE id = :id", id=ids[-1])
+    status, _, _ = call(capsys, monkeypatch, "--database-url", url, "verify-access-log")
+    assert status == 0  # the last entry's deletion leaves no broken link
+    status, _, err = call(
+        capsys, monkeypatch, "--database-url", url, "verify-access-log", "--expect-head", head
+    )
+    assert status == 1 and "cut off the end of the log" in err
+
+
 def test_export_access_log_by_day(logged, tmp_path, capsys, monkeypatch) -> None:
     url, _ = logged
     out_file = tmp_path / "log.csv"
