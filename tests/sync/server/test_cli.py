@@ -185,6 +185,14 @@ def test_migrate_create_district_and_user_as_processes(tmp_path: Path) -> None:
     assert PASSWORD not in rows[0].password_hash
 
 
+def test_default_database_is_sqlite_in_the_user_data_folder(tmp_path: Path) -> None:
+    result = run_cli("migrate", env={"XDG_DATA_HOME": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    database = tmp_path / "fieldapp-server" / "fieldapp-server.sqlite3"
+    assert database.is_file()
+    assert str(database) in result.stdout
+
+
 @pytest.mark.parametrize(
     ("password", "expected"),
     [("short1A", "at least 10"), ("alllowercaseletters", "only one kind of character")],
