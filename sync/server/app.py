@@ -59,6 +59,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     ):
         app.include_router(router, prefix=p.API_PREFIX)
     # Added last = outermost: the hardening checks run before anything else.
-    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(
+        GZipMiddleware, minimum_size=1024, compresslevel=5
+    )  # ~level 9 ratio, 2x faster
     app.add_middleware(HardeningMiddleware)
     return app

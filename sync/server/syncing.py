@@ -287,7 +287,9 @@ def redacts_clinical(role: str) -> bool:
 
 @dataclass
 class PullPage:
-    changes: list[p.Change]
+    """One page: the changes as ``sync.protocol.Change`` JSON dicts, the last seq read."""
+
+    changes: list[dict[str, Any]]
     last_seq: int
     has_more: bool
 
@@ -312,16 +314,21 @@ def check_cursor(session: Session, cursor: str | None) -> tuple[str, int]:
     return epoch, seq
 
 
+_FEED = Feed.__table__
+_EVENTS = Event.__table__
+
+
 def pull_page(session: Session, user: User, after_seq: int, limit: int) -> PullPage:
-    """The user's changes after *after_seq* in commit order, resolved to current data."""
-    rows = list(
-        session.scalars(
-            select(Feed)
-            .where(Feed.username == user.username, Feed.seq > after_seq)
-            .order_by(Feed.seq)
-            .limit(limit + 1)
-        )
-    )
+    """The user's changes after *after_seq* in commit order, resolved to current data.
+
+    One range scan of the ``(username, seq)`` index, whatever the size of the database.
+    """
+    rows = session.execute(
+        select(_FEED.c.seq, _FEED.c.kind, _FEED.c.household_id, _FEED.c.ref_id)
+        .where(_FEED.c.username == user.username, _FEED.c.seq > after_seq)
+        .order_by(_FEED.c.seq)
+        .limit(limit + 1)
+    ).all()
     has_more = len(rows) > limit
     rows = rows[:limit]
     if not rows:
@@ -329,40 +336,71 @@ def pull_page(session: Session, user: User, after_seq: int, limit: int) -> PullP
     return PullPage(resolve_feed(session, user, rows), rows[-1].seq, has_more)
 
 
-def resolve_feed(session: Session, user: User, rows: list[Feed]) -> list[p.Change]:
-    """Turn feed rows into Changes with their data as it is now (batched loads)."""
+def _event_rows_wire(session: Session, ids: set[str], redact: bool) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    id_list = sorted(ids)
+    for start in range(0, len(id_list), 900):  # stay under SQLite's bound-parameter limit
+        chunk = id_list[start : start + 900]
+        for r in session.execute(select(_EVENTS).where(_EVENTS.c.id.in_(chunk))):
+            redacted = redact and r.type in p.CLINICAL_EVENT_TYPES
+            out[r.id] = {
+                "id": r.id,
+                "type": r.type,
+                "household_id": r.household_id,
+                "programme": r.programme,
+                "created_by": r.created_by,
+                "device_id": r.device_id,
+                "device_time": _iso(r.device_time),
+                "payload": {} if redacted else r.payload,
+                "amends": r.amends,
+                "skew_flag": r.skew_flag,
+                "server_time": _iso(r.server_time),
+                "redacted": redacted,
+                "late_handover": r.late_handover,
+            }
+    return out
+
+
+def resolve_feed(session: Session, user: User, rows: list[Any]) -> list[dict[str, Any]]:
+    """Turn feed rows (seq, kind, household_id, ref_id) into Change dicts with current data."""
     by_kind: dict[str, set[str]] = {}
     for r in rows:
         by_kind.setdefault(r.kind, set()).add(r.ref_id)
-    hh_ids = {r.household_id for r in rows if r.household_id}
-    held = set(
-        session.scalars(
-            select(Assignment.household_id).where(
-                Assignment.household_id.in_(hh_ids), Assignment.username == user.username
+    hh_ids = sorted({r.household_id for r in rows if r.household_id})
+    held: set[str] = set()
+    for start in range(0, len(hh_ids), 900):
+        held.update(
+            session.scalars(
+                select(Assignment.household_id).where(
+                    Assignment.household_id.in_(hh_ids[start : start + 900]),
+                    Assignment.username == user.username,
+                )
             )
         )
-    )
-    households = {
-        h.id: h
-        for h in session.scalars(select(Household).where(Household.id.in_(held)))
-        if not h.deleted
-    }
+    households: dict[str, Household] = {}
     assignments: dict[str, dict[str, str | None]] = {}
-    for a in session.scalars(select(Assignment).where(Assignment.household_id.in_(households))):
-        assignments.setdefault(a.household_id, {})[a.programme] = a.username
     histories: dict[str, list[AssignmentHistory]] = {}
-    for h in session.scalars(
-        select(AssignmentHistory)
-        .where(AssignmentHistory.household_id.in_(households))
-        .order_by(AssignmentHistory.id)
-    ):
-        histories.setdefault(h.household_id, []).append(h)
-    events = {
-        e.id: e
-        for e in session.scalars(
-            select(Event).where(Event.id.in_(by_kind.get(p.ChangeKind.event, set())))
+    held_list = sorted(held)
+    for start in range(0, len(held_list), 900):
+        chunk = held_list[start : start + 900]
+        households.update(
+            (h.id, h)
+            for h in session.scalars(select(Household).where(Household.id.in_(chunk)))
+            if not h.deleted
         )
+        for a in session.scalars(select(Assignment).where(Assignment.household_id.in_(chunk))):
+            assignments.setdefault(a.household_id, {})[a.programme] = a.username
+        for h in session.scalars(
+            select(AssignmentHistory)
+            .where(AssignmentHistory.household_id.in_(chunk))
+            .order_by(AssignmentHistory.id)
+        ):
+            histories.setdefault(h.household_id, []).append(h)
+    # Events outside the user's households are never read.
+    wanted_events = {
+        r.ref_id for r in rows if r.kind == p.ChangeKind.event and r.household_id in households
     }
+    events = _event_rows_wire(session, wanted_events, redacts_clinical(user.role))
     conflicts = {
         c.id: c
         for c in session.scalars(
@@ -376,51 +414,66 @@ def resolve_feed(session: Session, user: User, rows: list[Feed]) -> list[p.Chang
             select(AssignmentHistory).where(AssignmentHistory.id.in_(revoke_ids))
         )
     }
-    redact = redacts_clinical(user.role)
     # The household data is the current record, so one copy per page is enough: the first
     # (the device then has the household before its events), again after a revoke/tombstone.
     sent_households: set[str] = set()
 
-    changes: list[p.Change] = []
+    changes: list[dict[str, Any]] = []
     for r in rows:
         data: dict[str, Any] | None = None
-        kind = p.ChangeKind(r.kind)
-        if kind is p.ChangeKind.revoke:
+        kind = r.kind
+        if kind == p.ChangeKind.revoke:
             if (h := revokes.get(r.ref_id)) is not None:
                 data = revoke_wire(h)
             sent_households.discard(r.household_id or "")
-        elif kind is p.ChangeKind.tombstone:
+        elif kind == p.ChangeKind.tombstone:
             entity = "household" if r.ref_id == r.household_id else "event"
             data = {"entity": entity, "id": r.ref_id}
             sent_households.discard(r.household_id or "")
         elif r.household_id not in households:
             continue  # left this user's scope since (a revoke follows) or deleted
-        elif kind is p.ChangeKind.household:
+        elif kind == p.ChangeKind.household:
             if r.household_id in sent_households:
                 continue
             sent_households.add(r.household_id)
             hh = households[r.household_id]
             data = household_wire(hh, assignments.get(hh.id, {}), histories.get(hh.id, []))
-        elif kind is p.ChangeKind.event:
-            if (ev := events.get(r.ref_id)) is not None:
-                data = event_wire(ev, redact=redact)
-        elif kind is p.ChangeKind.conflict and (c := conflicts.get(r.ref_id)) is not None:
+        elif kind == p.ChangeKind.event:
+            data = events.get(r.ref_id)
+        elif kind == p.ChangeKind.conflict and (c := conflicts.get(r.ref_id)) is not None:
             data = conflict_wire(c)
         if data is not None:
-            changes.append(p.Change(seq=r.seq, kind=kind, household_id=r.household_id, data=data))
+            changes.append(
+                {"seq": r.seq, "kind": kind, "household_id": r.household_id, "data": data}
+            )
     return changes
+
+
+#: How often an unchanged device report is written anyway (keeps last_sync_at fresh).
+REPORT_REFRESH = timedelta(seconds=60)
 
 
 def record_device_report(
     device: Device, pending: int | None, oldest_pending_s: int | None, now: datetime
-) -> None:
-    """Store what the device says about its outbox and when it last synced."""
+) -> bool:
+    """Note what the device says about its outbox and that it synced; True when changed.
+
+    An unchanged report within REPORT_REFRESH of the last one is not written, so that a
+    no-op pull stays a read.
+    """
+    changed = (pending is not None and pending != device.reported_pending) or (
+        oldest_pending_s is not None and oldest_pending_s != device.reported_oldest_pending_s
+    )
+    stale = device.last_sync_at is None or now - device.last_sync_at >= REPORT_REFRESH
+    if not (changed or stale):
+        return False
     device.last_seen = now
     device.last_sync_at = now
     if pending is not None:
         device.reported_pending = pending
     if oldest_pending_s is not None:
         device.reported_oldest_pending_s = oldest_pending_s
+    return True
 
 
 # --------------------------------------------------------------------------- push
