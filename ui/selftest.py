@@ -36,6 +36,10 @@ def _fail(what: str, reason: str) -> SelfTestFailure:
     return SelfTestFailure(f"{what}: {reason}")
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _json_files(folder: str) -> list[Path]:
     path = asset_path(folder)
     files = sorted(path.glob("*.json")) if path.is_dir() else []
@@ -118,7 +122,7 @@ def check_instruments() -> str:
     for norms in _json_files("norms"):
         if norms.name not in referenced:
             raise _fail(norms.name, "no instrument uses this norms table")
-    return f"{total} instruments"
+    return _count(total, "instrument")
 
 
 def check_cadence() -> str:
@@ -129,7 +133,7 @@ def check_cadence() -> str:
     for path in files:
         cadence.load_cadence_file(path)
     cadence.load_rules_from(asset_path("cadence"))  # the set as a whole: programmes present
-    return f"{len(files)} cadence files"
+    return _count(len(files), "cadence file")
 
 
 def check_forms() -> str:
@@ -141,7 +145,7 @@ def check_forms() -> str:
         spec = load_form(path.stem)
         if not spec.sections:
             raise _fail(path.name, "the form has no sections")
-    return f"{len(files)} forms"
+    return _count(len(files), "form")
 
 
 def check_districts() -> str:
@@ -150,7 +154,7 @@ def check_districts() -> str:
 
     files = _json_files("districts")
     count = sum(len(load_districts(path)) for path in files)
-    return f"{count} districts"
+    return _count(count, "district")
 
 
 def check_crisis_numbers() -> str:
@@ -160,7 +164,7 @@ def check_crisis_numbers() -> str:
     numbers = [n.number for n in load_crisis_numbers()]
     if "109" not in numbers:
         raise _fail("crisis_numbers.json", "the 109 suicide-prevention line is missing")
-    return f"{len(numbers)} crisis numbers"
+    return _count(len(numbers), "crisis number")
 
 
 # ------------------------------------------------------------------ Qt checks
@@ -185,7 +189,7 @@ def check_translations() -> str:
             raise _fail(path.name, "QTranslator could not load it")
         if translator.isEmpty():
             raise _fail(path.name, "holds no translations")
-    return f"{len(files)} translations"
+    return _count(len(files), "translation")
 
 
 def check_font() -> str:
@@ -224,7 +228,7 @@ def check_icons() -> str:
     for path in icons:
         if QIcon(str(path)).pixmap(32, 32).isNull():
             raise _fail(path.name, "the icon could not be drawn")
-    return f"{len(icons)} icons"
+    return _count(len(icons), "icon")
 
 
 def check_demo_server() -> str:
@@ -255,7 +259,7 @@ def check_demo_server() -> str:
             server.stop()
     if answer.status_code != 200 or answer.json().get("status") != "ok":
         raise _fail("demo server", f"health check answered {answer.status_code}")
-    return f"demo server ({count} migrations)"
+    return f"demo server ({_count(count, 'migration')})"
 
 
 def check_main_window() -> str:

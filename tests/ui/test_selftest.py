@@ -29,7 +29,8 @@ def test_self_test_passes_on_shipped_assets(qapp: object) -> None:
     assert "\n" not in line
     assert f"{_count('instruments')} instruments" in line
     assert f"{_count('cadence')} cadence files" in line
-    assert f"{_count('i18n', '*.qm')} translations" in line
+    qm = _count("i18n", "*.qm")
+    assert f"{qm} translation{'' if qm == 1 else 's'}" in line
     assert "font NanumGothic" in line
     assert "demo server (" in line
     assert "main window 1366x768" in line
