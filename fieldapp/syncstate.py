@@ -168,7 +168,9 @@ def next_batch(store: Store, limit: int) -> Batch | None:
         events = [
             r["id"]
             for r in db.query(
-                "SELECT id FROM events WHERE sync_state = ? ORDER BY local_order LIMIT ?",
+                # the literal lets SQLite use the partial index (a bound value cannot)
+                "SELECT id FROM events WHERE sync_state = ? AND sync_state != 'accepted' "
+                "ORDER BY local_order LIMIT ?",
                 [PENDING, max(limit - len(edits), 0)],
             )
         ]
@@ -711,12 +713,18 @@ def local_counts(store: Store) -> LocalCounts:
     with store.reading() as db:
         row = next(
             db.query(
-                "SELECT (SELECT count(*) FROM events WHERE sync_state IN ('pending','sent')) + "
+                # "sync_state != 'accepted'" lets SQLite use the partial index
+                # events_sync_state (it cannot infer it from IN/=): without it each count
+                # decrypts and scans every event (276 ms at 20,000 events).
+                "SELECT (SELECT count(*) FROM events WHERE sync_state IN ('pending','sent') "
+                "AND sync_state != 'accepted') + "
                 "(SELECT count(*) FROM household_edits WHERE sync_state IN ('pending','sent')) "
                 "AS pending, (SELECT min(t) FROM (SELECT min(device_time) AS t FROM events "
-                "WHERE sync_state IN ('pending','sent') UNION ALL SELECT min(device_time) FROM "
+                "WHERE sync_state IN ('pending','sent') AND sync_state != 'accepted' "
+                "UNION ALL SELECT min(device_time) FROM "
                 "household_edits WHERE sync_state IN ('pending','sent'))) AS oldest, "
-                "(SELECT count(*) FROM events WHERE sync_state = 'rejected') + "
+                "(SELECT count(*) FROM events WHERE sync_state = 'rejected' "
+                "AND sync_state != 'accepted') + "
                 "(SELECT count(*) FROM household_edits WHERE sync_state = 'rejected') AS rejected, "
                 "(SELECT count(*) FROM quarantine) AS quarantined, "
                 "(SELECT count(*) FROM conflicts WHERE status = 'open') AS conflicts"
