@@ -504,6 +504,21 @@ def cmd_verify_access_log(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_access_review(ctx: Context, args: argparse.Namespace) -> int:
+    from sync.server.review import ReviewError, access_review, render_text
+
+    with ctx.session() as session:
+        try:
+            review = access_review(session, args.month, args.district)
+        except ReviewError as exc:
+            raise CommandError(str(exc)) from None
+    if args.json:
+        print(json.dumps(review.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print(render_text(review), end="")
+    return 0 if review.chain_ok else 1
+
+
 def cmd_purge_expired(ctx: Context, args: argparse.Namespace) -> int:
     from sync.server.audit import AuditError, purge_expired
 
@@ -749,6 +764,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="a head hash printed by an earlier check (keep it with the monthly review): the "
         "log must still contain that entry, which catches entries cut off the end",
     )
+
+    cmd = add(
+        "access-review",
+        "the monthly access-log review for supervisors: who viewed, edited, printed and "
+        "exported which records how often, unusual volumes, exports and prints with their "
+        "reasons, and the chain's head hash to keep; exits 1 if the chain is not intact",
+        cmd_access_review,
+    )
+    cmd.add_argument(
+        "--month", required=True, metavar="YYYY-MM", help="the month to review (Korean time)"
+    )
+    cmd.add_argument("--district", metavar="CODE", help="only this district (default: all)")
+    cmd.add_argument("--json", action="store_true", help="print the review as JSON")
 
     cmd = add(
         "purge-expired",
