@@ -145,4 +145,11 @@ def _household_server_values(db: Database) -> None:
     db.execute("ALTER TABLE households ADD COLUMN server_values TEXT NOT NULL DEFAULT '{}'")
 
 
+@migrations(name="0003_events_local_order_index")
+def _events_local_order_index(db: Database) -> None:
+    # ``max(local_order)`` runs for every saved record, pull page and sync cycle; without an
+    # index it decrypts and scans every event (52 ms at 20,000 events, measured by bench/).
+    db.execute("CREATE INDEX events_local_order ON events(local_order)")
+
+
 SCHEMA_STEPS: tuple[str, ...] = tuple(m.name for m in migrations._migrations)
