@@ -393,6 +393,35 @@ class SyncPolicy:
 
 # ---------------------------------------------------------------------- engine
 
+_CHANGE_KINDS = frozenset(k.value for k in protocol.ChangeKind)
+
+
+def _check_page(data: Any) -> dict[str, Any]:
+    """Check the shape of a pull page (cheaply: pages can hold thousands of changes)."""
+    ok = (
+        isinstance(data, dict)
+        and isinstance(data.get("changes"), list)
+        and isinstance(data.get("cursor"), str)
+        and isinstance(data.get("epoch"), str)
+        and isinstance(data.get("has_more"), bool)
+        and all(
+            isinstance(c, dict)
+            and c.get("kind") in _CHANGE_KINDS
+            and isinstance(c.get("data"), dict)
+            for c in data["changes"]
+        )
+    )
+    if not ok:
+        raise ServerError(
+            "The server answered a pull in an unexpected form. Check that the address is your "
+            "district's 돌봄노트 server; your records are kept."
+        )
+    try:
+        protocol.parse_cursor(data["cursor"])
+    except ValueError as err:
+        raise ServerError(f"The server sent a malformed cursor ({err}).") from err
+    return data
+
 
 class SyncEngine:
     """Push-then-pull cycles for one profile and its open store (one thread at a time)."""
@@ -656,38 +685,35 @@ class SyncEngine:
     def _pull_all(self, report: SyncReport) -> set[str]:
         """Pull until the server has nothing more; return the households it listed."""
         seen: set[str] = set()
+        counts = syncstate.local_counts(self.store)
+        # The device reports what it still holds unsent (for the supervisor's board).
+        report_params: dict[str, Any] = {"pending": counts.pending}
+        age = _age_s(counts.oldest_pending_time)
+        if age is not None:
+            report_params["oldest_pending_s"] = int(age)
         while True:
             self._check_cancel()
-            counts = syncstate.local_counts(self.store)
-            # The device reports what it still holds unsent (for the supervisor's board).
-            params: dict[str, Any] = {"limit": self.pull_limit, "pending": counts.pending}
-            age = _age_s(counts.oldest_pending_time)
-            if age is not None:
-                params["oldest_pending_s"] = int(age)
+            params: dict[str, Any] = {"limit": self.pull_limit, **report_params}
             cursor = self.store.get_meta(syncstate.META_CURSOR)
             if cursor:
                 params["cursor"] = cursor
             answer = self._call("GET", protocol.PULL_PATH, params=params)
-            try:
-                page = protocol.PullResponse.model_validate(answer.data)
-            except PydanticValidationError as err:
-                raise ServerError("The server answered a pull in an unexpected form.") from err
-            n = len(page.changes)
-            for change in page.changes:
-                if change.kind is protocol.ChangeKind.household:
-                    seen.add(str(change.data.get("id")))
-                elif change.kind is protocol.ChangeKind.revoke:
-                    seen.discard(str(change.data.get("household_id")))
-                elif (
-                    change.kind is protocol.ChangeKind.tombstone
-                    and change.data.get("entity") == "household"
-                ):
-                    seen.discard(str(change.data.get("id")))
+            page = _check_page(answer.data)
+            changes = page["changes"]
+            n = len(changes)
+            for change in changes:
+                kind, data = change["kind"], change["data"]
+                if kind == "household":
+                    seen.add(str(data.get("id")))
+                elif kind == "revoke":
+                    seen.discard(str(data.get("household_id")))
+                elif kind == "tombstone" and data.get("entity") == "household":
+                    seen.discard(str(data.get("id")))
             self._emit("pull", report.pulled + n, None)
-            syncstate.apply_pull_page(self.store, answer.data)
+            syncstate.apply_pull_page(self.store, page)
             report.pulled += n
             self._emit("apply", report.pulled, None)
-            if not page.has_more:
+            if not page["has_more"]:
                 return seen
 
     def _finish_handovers(self, report: SyncReport) -> None:
