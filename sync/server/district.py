@@ -54,8 +54,9 @@ from sync.server.syncing import (
 
 #: How long after applying a reassignment its undo token works (the supervisor's session).
 UNDO_WINDOW = timedelta(hours=8)
-#: A device whose last sync is older than this may have recorded offline since.
-STALE_AFTER = timedelta(hours=1)
+#: A device whose last sync is older than this may have recorded offline since (a device
+#: reports its unsent count at each pull, after its push: usually 0 right after a sync).
+STALE_AFTER = timedelta(minutes=15)
 #: Roles a supervisor may give (an admin account is made by the admin command only).
 ASSIGNABLE_ROLES = (p.Role.volunteer, p.Role.nurse, p.Role.supervisor)
 WORKER_ROLES = {p.Role.volunteer.value, p.Role.nurse.value}
@@ -535,7 +536,8 @@ def preview_reassignment(session: Session, district: str, req: ReassignRequest) 
         ):
             # Pending is reported per device at each pull, not per household: a non-zero
             # count may be for these households; a device that never reported, or has not
-            # synced for a while, may have recorded offline since.
+            # synced for a while, may have recorded offline since (unknown). Only a device
+            # that synced within STALE_AFTER with nothing pending is left out.
             if d.reported_pending:
                 state = "pending"
             elif (
