@@ -30,7 +30,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NoReturn
 
 import requests
 from pydantic import ValidationError as PydanticValidationError
@@ -157,13 +157,7 @@ def _request_login(
         device_id=device_id,
         device_name=device_name,
     ).model_dump(mode="json")
-    try:
-        answer = transport.request("POST", protocol.LOGIN_PATH, body=body)
-    except WipeOrdered as err:
-        raise AuthError(
-            f"The server refused this sign-in: {err}. Ask your supervisor to reactivate the "
-            "account or the device."
-        ) from err
+    answer = transport.request("POST", protocol.LOGIN_PATH, body=body)  # may order a wipe
     try:
         return protocol.LoginResponse.model_validate(answer.data)
     except PydanticValidationError as err:
@@ -171,6 +165,19 @@ def _request_login(
             f"The server at {transport.base_url} answered the sign-in in an unexpected form. "
             "Check that the address is your district's 돌봄노트 server."
         ) from err
+
+
+def wiped_error(profile: Profile, reason: str) -> DeviceWipedError:
+    """Wipe *profile* on the server's order; the error saying what was deleted."""
+    removed = wipe(profile)
+    log.warning("the server ordered a wipe; removed %d items", len(removed))
+    return DeviceWipedError(
+        f"The server ordered this laptop to delete its local data ({reason}). This happens "
+        "when a device is reported lost or an account is deactivated. Deleted: "
+        + (", ".join(removed) or "nothing was stored")
+        + ". Ask your supervisor before signing in again.",
+        removed,
+    )
 
 
 def login(
@@ -204,7 +211,11 @@ def login(
     profile.save_info({**info, "device_id": device_id, "server_url": url})
     bundle = ca_bundle if ca_bundle is not None else info.get("ca_bundle")
     transport = transport or Transport(url, session=session, ca_bundle=bundle)
-    resp = _request_login(transport, username, password, device_id, device_name)
+    try:
+        resp = _request_login(transport, username, password, device_id, device_name)
+    except WipeOrdered as err:
+        # A sign-in is a contact too: a lost/revoked device or a deactivated account wipes.
+        raise wiped_error(profile, str(err)) from err
     try:
         db_key = base64.b64decode(resp.db_key, validate=True)
     except (binascii.Error, ValueError) as err:
@@ -492,13 +503,16 @@ class SyncEngine:
     def _relogin(self) -> str:
         if not self._password:
             raise AuthError("The sign-in has expired. Enter your password to sync again.")
-        resp = _request_login(
-            self.transport,
-            self.username,
-            self._password,
-            self.device_id,
-            str(self.profile.info.get("device_name") or ""),
-        )
+        try:
+            resp = _request_login(
+                self.transport,
+                self.username,
+                self._password,
+                self.device_id,
+                str(self.profile.info.get("device_name") or ""),
+            )
+        except WipeOrdered as err:
+            self._wipe(str(err))
         self._token = resp.token
         self.profile.memory_token = resp.token
         if keyring_available():
@@ -534,18 +548,10 @@ class SyncEngine:
                 self._report.skew_seconds = answer.skew_seconds
             return answer
 
-    def _wipe(self, reason: str) -> None:
+    def _wipe(self, reason: str) -> NoReturn:
         self.store.close()
-        removed = wipe(self.profile)
         self._report.wiped = True
-        log.warning("the server ordered a wipe; removed %d items", len(removed))
-        raise DeviceWipedError(
-            f"The server ordered this laptop to delete its local data ({reason}). This happens "
-            "when a device is reported lost or an account is deactivated. Deleted: "
-            + (", ".join(removed) or "nothing was stored")
-            + ". Ask your supervisor before signing in again.",
-            removed,
-        )
+        raise wiped_error(self.profile, reason)
 
     # ------------------------------------------------------------------ the cycle
 
