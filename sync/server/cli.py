@@ -198,6 +198,14 @@ def checked_password(password: str) -> str:
     return password
 
 
+def _os_user() -> str:
+    """The operating-system account running the command (for the audit trail)."""
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name in the environment (some containers)
+        return "unknown"
+
+
 def _parse_day(value: str) -> datetime:
     try:
         day = date.fromisoformat(value)
@@ -474,6 +482,8 @@ def cmd_export_access_log(ctx: Context, args: argparse.Namespace) -> int:
     until = None
     if args.until is not None:  # the --until day is included
         until = args.until.replace(hour=0) + _ONE_DAY
+    from sync.server.accesslog import append_access_log
+
     with ctx.session() as session:
         if args.file == "-":
             count = export_access_log(session, sys.stdout, since=args.since, until=until)
@@ -483,6 +493,16 @@ def cmd_export_access_log(ctx: Context, args: argparse.Namespace) -> int:
                     count = export_access_log(session, out, since=args.since, until=until)
             except OSError as exc:
                 raise CommandError(f"cannot write {args.file}: {exc.strerror}") from None
+        # The export itself is an access to logged personal data: it goes into the log too.
+        first = args.since.date() if args.since else "…"
+        last = args.until.date() if args.until else "…"
+        append_access_log(
+            session,
+            username=f"cli:{_os_user()}",
+            action="export_access_log",
+            reason=f"{args.reason} ({count} entries, {first}..{last})",
+        )
+        session.commit()
     if args.file != "-":
         print(f"wrote {count} access-log entries to {args.file}")
     return 0
@@ -741,7 +761,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     cmd = add(
         "export-access-log",
-        "write access-log entries (with their hashes) to a CSV file",
+        "write access-log entries (with their hashes) to a CSV file; the export is logged",
         cmd_export_access_log,
     )
     cmd.add_argument(
@@ -751,6 +771,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--until", type=_parse_day, metavar="DATE", help="last day to include (YYYY-MM-DD, UTC)"
     )
     cmd.add_argument("file", metavar="FILE.csv", help="output file, or - for stdout")
+    cmd.add_argument(
+        "--reason",
+        default="access-log review",
+        metavar="TEXT",
+        help="why the log is exported; the export is itself logged with it "
+        "(default: access-log review)",
+    )
 
     cmd = add(
         "verify-access-log",

@@ -400,6 +400,14 @@ def test_export_access_log_by_day(logged, tmp_path, capsys, monkeypatch) -> None
     assert status == 0 and "wrote 2 access-log entries" in out
     lines = out_file.read_text(encoding="utf-8-sig").splitlines()
     assert len(lines) == 3 and "hh-1" in lines[1] and "hh-2" in lines[2]
+    engine = db.make_engine(url)
+    with engine.connect() as conn:
+        last = conn.execute(select(AccessLog).order_by(AccessLog.id.desc()).limit(1)).one()
+    engine.dispose()
+    assert last.action == "export_access_log" and last.username.startswith("cli:")
+    assert last.reason == "access-log review (2 entries, 2026-03-02..2026-03-03)"
+    status, _, _ = call(capsys, monkeypatch, "--database-url", url, "verify-access-log")
+    assert status == 0
     status, _, err = call(
         capsys,
         monkeypatch,
