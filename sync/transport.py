@@ -215,6 +215,9 @@ class Transport:
                     params=params,
                     headers=headers,
                     timeout=self.timeout,
+                    # Passed explicitly: requests would otherwise let REQUESTS_CA_BUNDLE /
+                    # CURL_CA_BUNDLE in the environment replace a district's pinned bundle.
+                    verify=self.session.verify,
                 )
             except requests.exceptions.SSLError as err:
                 raise InsecureTransportError(
