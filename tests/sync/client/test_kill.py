@@ -12,6 +12,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -53,10 +54,14 @@ def start_sync(device: Device, *extra: str) -> subprocess.Popen[str]:
     return proc
 
 
-def kill_when_held(proc: subprocess.Popen[str], held: object) -> None:
-    assert held.wait(60), "the client never reached the held request"  # type: ignore[attr-defined]
+def kill_when_held(proc: subprocess.Popen[str], held: threading.Event) -> None:
+    if not held.wait(60):
+        proc.kill()
+        _out, err = proc.communicate(timeout=30)
+        raise AssertionError(f"the client never reached the held request: {err}")
     proc.send_signal(signal.SIGKILL)
-    assert proc.wait(30) == -signal.SIGKILL
+    code = proc.wait(30)
+    assert code == -signal.SIGKILL, (code, proc.stderr.read() if proc.stderr else "")
     for stream in (proc.stdout, proc.stderr):
         if stream is not None:
             stream.close()
