@@ -44,10 +44,11 @@ def _unlock_offline(profile: Any, password: str) -> Any:
 
 
 def _check_password(profile: Any, password: str) -> bool:
-    """Whether *password* unwraps this profile's key (raises WrongKeyError if not)."""
-    from fieldapp import keys
+    """Whether *password* unwraps this profile's key: WrongKeyError if not, and after too many
+    wrong ones OnlineLoginRequired (the count lives in the profile; see check_password)."""
+    from fieldapp import profile as profiles
 
-    keys.unwrap_key(keys.load_wrapped(profile.key_path), password)
+    profiles.check_password(profile, password)
     return True
 
 
@@ -142,13 +143,14 @@ class LoginDialog(QDialog):
             return
         self.submit.setEnabled(False)
         self.message.setText(self.tr("확인하는 중…"))
+        profile = self.profile  # worker threads get plain values, never the dialog
         if self._online:
             url, user = self.server.text().strip(), self.username.text().strip()
-            NetworkOp(self, lambda: _login_online(self.profile, url, user, password)).success(
+            NetworkOp(self, lambda: _login_online(profile, url, user, password)).success(
                 lambda store: self._done(store, password)
             ).failure(self._failed).run(self.runner)
         else:
-            DbCallOp(self, lambda: _unlock_offline(self.profile, password)).success(
+            DbCallOp(self, lambda: _unlock_offline(profile, password)).success(
                 lambda store: self._done(store, password)
             ).failure(self._failed).run(self.runner)
 
@@ -234,6 +236,7 @@ class LockScreen(QFrame):
         self.password.clear()
         self.message.clear()
         self.unlock_button.setEnabled(True)
+        self.password.setEnabled(True)
         self.password.setFocus()
 
     def _unlock(self) -> None:
@@ -251,7 +254,12 @@ class LockScreen(QFrame):
         self.unlocked.emit()
 
     def _failed(self, err: Exception) -> None:
-        self.unlock_button.setEnabled(True)
+        from fieldapp.errors import OnlineLoginRequired
+
+        # After too many wrong passwords only an online sign-in helps: no more tries here.
+        locked_out = isinstance(err, OnlineLoginRequired)
+        self.unlock_button.setEnabled(not locked_out)
+        self.password.setEnabled(not locked_out)
         self.password.selectAll()
         self.message.setText(ui_errors.message_for(err))
 

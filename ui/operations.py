@@ -5,7 +5,9 @@
 * :class:`QueryOp` reads from the local database on the database worker.
 * :class:`NetworkOp` does network work (login, sync) beside the database worker.
 
-Each takes ``.success(cb)`` and ``.failure(cb)`` callbacks, run on the main thread. A known
+Each takes ``.success(cb)`` and ``.failure(cb)`` callbacks, run on the main thread. The
+function given to an operation runs on a worker thread: it must not touch Qt objects (read
+what it needs from widgets first, into local variables). A known
 condition (:class:`fieldapp.errors.FieldappError` or one of the sync client's errors) with no
 failure callback is shown as a clear message; anything else is a bug and takes the crash
 path (log + dialog).
@@ -44,6 +46,7 @@ class OpChanges:
     drafts: bool = False
     sync_state: bool = False  # pending counts, rejected items, quarantine
     conflicts: bool = False
+    from_sync: bool = False  # brought in by a sync (not a local save)
 
     def touches(self, household_id: str) -> bool:
         return household_id in self.households or self.household_list
@@ -123,8 +126,10 @@ class QueryOp(_Op[T]):
         self._op = op
 
     def run(self, runner: OpRunner) -> None:
+        store, op = runner.store, self._op  # read here, on the main thread
+
         def task() -> T:
-            return self._op(runner.store)
+            return op(store)
 
         runner.taskman.run_db(task, self._finish)
 
@@ -137,8 +142,10 @@ class CollectionOp(_Op[T]):
         self._op = op
 
     def run(self, runner: OpRunner) -> None:
+        store, op = runner.store, self._op  # read here, on the main thread
+
         def task() -> tuple[T, OpChanges]:
-            return self._op(runner.store)
+            return op(store)
 
         def after(value: tuple[T, OpChanges]) -> T:
             result, changes = value

@@ -61,11 +61,18 @@ class SyncController(QObject):
         self.session = session
         self.policy = SyncPolicy(interval_s=interval_s)
         self.cancel_event = threading.Event()
+        post = runner.taskman.poster()
+
+        def on_progress(phase: str, done: int, total: int | None, nbytes: int) -> None:
+            # Network thread: no Qt here; the main thread emits the signal.
+            count = -1 if total is None else total
+            post(lambda: self.progress.emit(phase, done, count, nbytes))
+
         self.engine = SyncEngine(
             session.profile,
             runner.store,
             password=session.password,
-            progress=self._on_progress,
+            progress=on_progress,
             cancel=self.cancel_event,
         )
         self.running = False
@@ -74,25 +81,33 @@ class SyncController(QObject):
         self._saved_since = False
         self.timer = QTimer(self)
         self.timer.setInterval(POLL_MS)
-        self.timer.timeout.connect(self.maybe_sync)
+        self.timer.timeout.connect(self._poll)
+        self.periodic = False
         runner.changed.connect(self._on_changed)
 
     def start_periodic(self) -> None:
+        """Sync now, then whenever the policy says so (interval, or soon after a save)."""
+        self.periodic = True
         self.timer.start()
         self.maybe_sync()
 
+    def _poll(self) -> None:
+        self.refresh_status()
+        self.maybe_sync()
+
     def stop(self) -> None:
+        self.periodic = False
         self.timer.stop()
         self.cancel_event.set()
 
-    def _on_progress(self, phase: str, done: int, total: int | None, nbytes: int) -> None:
-        # Called on the network thread: a signal carries it to the main thread.
-        self.progress.emit(phase, done, -1 if total is None else total, nbytes)
-
     def _on_changed(self, changes: OpChanges) -> None:
+        if changes.from_sync:
+            return
         if changes.events or changes.sync_state:
             self._saved_since = True
             self.refresh_status()
+            if self.periodic:  # a record was saved: send it soon (the policy keeps a gap)
+                QTimer.singleShot(int(self.policy.min_gap_s * 1000), self.maybe_sync)
 
     def maybe_sync(self) -> None:
         """Start a sync if the policy says one is due."""
@@ -125,7 +140,9 @@ class SyncController(QObject):
         self.running = False
         self.finished.emit(report)
         self.runner.changed.emit(
-            OpChanges(household_list=True, events=True, sync_state=True, conflicts=True)
+            OpChanges(
+                household_list=True, events=True, sync_state=True, conflicts=True, from_sync=True
+            )
         )
         self.refresh_status()
 
@@ -138,7 +155,8 @@ class SyncController(QObject):
         """Read the engine's status (on the database worker) and announce it."""
         if not self.runner.has_store:
             return
-        QueryOp(None, lambda _store: self.engine.status()).success(self._status).run(self.runner)
+        engine = self.engine
+        QueryOp(None, lambda _store: engine.status()).success(self._status).run(self.runner)
 
     def _status(self, status: Any) -> None:
         self.status = status
