@@ -31,7 +31,9 @@ from ui.today import TodayPage
 
 log = logging.getLogger("fieldapp.ui")
 
-PAGE_TODAY, PAGE_HOUSEHOLDS, PAGE_SYNC, PAGE_SUPERVISOR = 0, 1, 2, 3
+PAGE_TODAY, PAGE_HOUSEHOLDS, PAGE_SYNC = 0, 1, 2
+#: The fourth page: the supervisor workspace, or for workers their hand-over inbox.
+PAGE_SUPERVISOR = PAGE_INBOX = 3
 
 
 class MainWindow(QMainWindow):
@@ -82,15 +84,22 @@ class MainWindow(QMainWindow):
         self.sync_panel = SyncPanel(runner, self.sync)
         for page in (self.today, self.households, self.sync_panel):
             self.pages.addWidget(page)
-        self.supervisor: Any = None  # ui.supervisor.SupervisorWorkspace (issue 6, helper H)
-        if session.role in ("supervisor", "admin"):
-            from sync.client_supervisor import SupervisorClient
-            from ui.supervisor import SupervisorWorkspace
+        # Issue 6 (helper H): the supervisor workspace, or a worker's own hand-over inbox.
+        from sync.client_supervisor import SupervisorClient
+        from ui.supervisor import SupervisorWorkspace
+        from ui.supervisor.inbox import InboxPage
 
-            client = SupervisorClient.for_engine(self.sync.engine)
+        client = SupervisorClient.for_engine(self.sync.engine)
+        self.supervisor: SupervisorWorkspace | None = None
+        self.inbox_page: InboxPage | None = None
+        if session.role in ("supervisor", "admin"):
             self.supervisor = SupervisorWorkspace(runner, client)
             self.nav.addItem(self.tr("관리자 화면"))
             self.pages.addWidget(self.supervisor)
+        else:
+            self.inbox_page = InboxPage(runner, client, mine=True)
+            self.nav.addItem(self.tr("인계함"))
+            self.pages.addWidget(self.inbox_page)
         self.today.start_form.connect(self.open_form)
         self.today.due_states.connect(self.households.set_due)
         self.households.open_household.connect(self.open_household)
@@ -170,6 +179,8 @@ class MainWindow(QMainWindow):
         self.pages.currentWidget().setFocus()
         if row == PAGE_SUPERVISOR and self.supervisor is not None:
             self.supervisor.start()
+        elif row == PAGE_INBOX and self.inbox_page is not None:
+            self.inbox_page.reload()
 
     def show_page(self, page: int) -> None:
         self.nav.setCurrentRow(page)

@@ -49,396 +49,396 @@
         <translation>Visiting health</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="77"/>
+        <location filename="../../ui/supervisor/models.py" line="82"/>
         <source>보고 없음</source>
         <translation>No report</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="153"/>
-        <location filename="../../ui/supervisor/models.py" line="210"/>
-        <location filename="../../ui/supervisor/models.py" line="295"/>
+        <location filename="../../ui/supervisor/models.py" line="158"/>
+        <location filename="../../ui/supervisor/models.py" line="215"/>
+        <location filename="../../ui/supervisor/models.py" line="300"/>
         <source>담당자</source>
         <translation>Worker</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="154"/>
-        <location filename="../../ui/supervisor/models.py" line="280"/>
+        <location filename="../../ui/supervisor/models.py" line="159"/>
+        <location filename="../../ui/supervisor/models.py" line="285"/>
         <source>역할</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="155"/>
+        <location filename="../../ui/supervisor/models.py" line="160"/>
         <source>사업</source>
         <translation>Programme</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="156"/>
+        <location filename="../../ui/supervisor/models.py" line="161"/>
         <source>담당 가구</source>
         <translation>Households</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="158"/>
+        <location filename="../../ui/supervisor/models.py" line="163"/>
         <source>기한 지남</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="160"/>
+        <location filename="../../ui/supervisor/models.py" line="165"/>
         <source>오늘</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="161"/>
+        <location filename="../../ui/supervisor/models.py" line="166"/>
         <source>고위험</source>
         <translation>High risk</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="163"/>
+        <location filename="../../ui/supervisor/models.py" line="168"/>
         <source>즉시 조치</source>
         <translation>Immediate actions</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="168"/>
-        <location filename="../../ui/supervisor/models.py" line="211"/>
-        <location filename="../../ui/supervisor/models.py" line="301"/>
+        <location filename="../../ui/supervisor/models.py" line="173"/>
+        <location filename="../../ui/supervisor/models.py" line="216"/>
+        <location filename="../../ui/supervisor/models.py" line="306"/>
         <source>마지막 동기화</source>
         <translation>Last sync</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="170"/>
+        <location filename="../../ui/supervisor/models.py" line="175"/>
         <source>미전송(기기 보고)</source>
         <translation>Unsent (device report)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="175"/>
-        <location filename="../../ui/supervisor/models.py" line="209"/>
-        <location filename="../../ui/supervisor/models.py" line="293"/>
+        <location filename="../../ui/supervisor/models.py" line="180"/>
+        <location filename="../../ui/supervisor/models.py" line="214"/>
+        <location filename="../../ui/supervisor/models.py" line="298"/>
         <source>기기</source>
         <translation>Devices</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="181"/>
-        <location filename="../../ui/supervisor/models.py" line="196"/>
-        <location filename="../../ui/supervisor/models.py" line="231"/>
-        <location filename="../../ui/supervisor/models.py" line="263"/>
-        <location filename="../../ui/supervisor/models.py" line="330"/>
+        <location filename="../../ui/supervisor/models.py" line="186"/>
+        <location filename="../../ui/supervisor/models.py" line="201"/>
+        <location filename="../../ui/supervisor/models.py" line="236"/>
+        <location filename="../../ui/supervisor/models.py" line="268"/>
+        <location filename="../../ui/supervisor/models.py" line="335"/>
         <source>가구</source>
         <translation>Household</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="182"/>
-        <location filename="../../ui/supervisor/models.py" line="197"/>
-        <location filename="../../ui/supervisor/models.py" line="331"/>
+        <location filename="../../ui/supervisor/models.py" line="187"/>
+        <location filename="../../ui/supervisor/models.py" line="202"/>
+        <location filename="../../ui/supervisor/models.py" line="336"/>
         <source>행정동</source>
         <translation>Dong</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="184"/>
-        <location filename="../../ui/supervisor/models.py" line="199"/>
-        <location filename="../../ui/supervisor/models.py" line="251"/>
-        <location filename="../../ui/supervisor/models.py" line="332"/>
+        <location filename="../../ui/supervisor/models.py" line="189"/>
+        <location filename="../../ui/supervisor/models.py" line="204"/>
+        <location filename="../../ui/supervisor/models.py" line="256"/>
+        <location filename="../../ui/supervisor/models.py" line="337"/>
         <source>위험도</source>
         <translation>Risk</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="188"/>
+        <location filename="../../ui/supervisor/models.py" line="193"/>
         <source>안부확인 담당</source>
         <translation>Welfare-check worker</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="189"/>
+        <location filename="../../ui/supervisor/models.py" line="194"/>
         <source>방문건강 담당</source>
         <translation>Visiting-health worker</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="203"/>
+        <location filename="../../ui/supervisor/models.py" line="208"/>
         <source>현재 담당</source>
         <translation>Current worker</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="203"/>
+        <location filename="../../ui/supervisor/models.py" line="208"/>
         <source>미배정</source>
         <translation>Unassigned</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="213"/>
+        <location filename="../../ui/supervisor/models.py" line="218"/>
         <source>미전송 기록</source>
         <translation>Unsent records</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="216"/>
+        <location filename="../../ui/supervisor/models.py" line="221"/>
         <source>판단</source>
         <translation>Assessment</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="218"/>
+        <location filename="../../ui/supervisor/models.py" line="223"/>
         <source>미전송 있음</source>
         <translation>Unsent records</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="220"/>
+        <location filename="../../ui/supervisor/models.py" line="225"/>
         <source>최근 보고 없음 (오프라인 기록 가능)</source>
         <translation>No recent report (may hold offline records)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="232"/>
+        <location filename="../../ui/supervisor/models.py" line="237"/>
         <source>항목</source>
         <translation>Field</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="233"/>
+        <location filename="../../ui/supervisor/models.py" line="238"/>
         <source>값 A</source>
         <translation>Value A</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="234"/>
+        <location filename="../../ui/supervisor/models.py" line="239"/>
         <source>A 입력</source>
         <translation>A entered</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="235"/>
+        <location filename="../../ui/supervisor/models.py" line="240"/>
         <source>값 B</source>
         <translation>Value B</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="236"/>
+        <location filename="../../ui/supervisor/models.py" line="241"/>
         <source>B 입력</source>
         <translation>B entered</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="238"/>
-        <location filename="../../ui/supervisor/models.py" line="282"/>
-        <location filename="../../ui/supervisor/models.py" line="297"/>
-        <location filename="../../ui/supervisor/models.py" line="321"/>
+        <location filename="../../ui/supervisor/models.py" line="243"/>
+        <location filename="../../ui/supervisor/models.py" line="287"/>
+        <location filename="../../ui/supervisor/models.py" line="302"/>
+        <location filename="../../ui/supervisor/models.py" line="326"/>
         <source>상태</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="239"/>
+        <location filename="../../ui/supervisor/models.py" line="244"/>
         <source>해결됨</source>
         <translation>Resolved</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="239"/>
+        <location filename="../../ui/supervisor/models.py" line="244"/>
         <source>미해결</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="247"/>
+        <location filename="../../ui/supervisor/models.py" line="252"/>
         <source>전화번호</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="248"/>
+        <location filename="../../ui/supervisor/models.py" line="253"/>
         <source>도로명주소</source>
         <translation>Road address</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="249"/>
+        <location filename="../../ui/supervisor/models.py" line="254"/>
         <source>상세주소</source>
         <translation>Address detail</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="250"/>
+        <location filename="../../ui/supervisor/models.py" line="255"/>
         <source>가구 유형</source>
         <translation>Household type</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="252"/>
+        <location filename="../../ui/supervisor/models.py" line="257"/>
         <source>관리군</source>
         <translation>Care group</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="253"/>
+        <location filename="../../ui/supervisor/models.py" line="258"/>
         <source>고립 위험</source>
         <translation>Isolation risk</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="254"/>
+        <location filename="../../ui/supervisor/models.py" line="259"/>
         <source>메모</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="255"/>
+        <location filename="../../ui/supervisor/models.py" line="260"/>
         <source>비상연락처</source>
         <translation>Emergency contacts</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="256"/>
+        <location filename="../../ui/supervisor/models.py" line="261"/>
         <source>일반 동의</source>
         <translation>General consent</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="257"/>
+        <location filename="../../ui/supervisor/models.py" line="262"/>
         <source>민감정보 동의</source>
         <translation>Health-data consent</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="264"/>
+        <location filename="../../ui/supervisor/models.py" line="269"/>
         <source>기록</source>
         <translation>Record</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="265"/>
+        <location filename="../../ui/supervisor/models.py" line="270"/>
         <source>보낸 이(이전 담당)</source>
         <translation>From (previous worker)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="266"/>
+        <location filename="../../ui/supervisor/models.py" line="271"/>
         <source>받는 이(새 담당)</source>
         <translation>To (new worker)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="267"/>
+        <location filename="../../ui/supervisor/models.py" line="272"/>
         <source>도착</source>
         <translation>Arrived</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="269"/>
+        <location filename="../../ui/supervisor/models.py" line="274"/>
         <source>확인</source>
         <translation>Acknowledged</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="270"/>
+        <location filename="../../ui/supervisor/models.py" line="275"/>
         <source>미확인</source>
         <translation>Not acknowledged</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="278"/>
+        <location filename="../../ui/supervisor/models.py" line="283"/>
         <source>아이디</source>
         <translation>Username</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="279"/>
+        <location filename="../../ui/supervisor/models.py" line="284"/>
         <source>이름</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="283"/>
+        <location filename="../../ui/supervisor/models.py" line="288"/>
         <source>사용</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="283"/>
+        <location filename="../../ui/supervisor/models.py" line="288"/>
         <source>비활성</source>
         <translation>Inactive</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="286"/>
+        <location filename="../../ui/supervisor/models.py" line="291"/>
         <source>기기 수</source>
         <translation>Devices</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="291"/>
+        <location filename="../../ui/supervisor/models.py" line="296"/>
         <source>사용 중</source>
         <translation>In use</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="291"/>
+        <location filename="../../ui/supervisor/models.py" line="296"/>
         <source>회수됨</source>
         <translation>Revoked</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="291"/>
+        <location filename="../../ui/supervisor/models.py" line="296"/>
         <source>분실</source>
         <translation>Lost</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="294"/>
+        <location filename="../../ui/supervisor/models.py" line="299"/>
         <source>기기 ID</source>
         <translation>Device ID</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="303"/>
+        <location filename="../../ui/supervisor/models.py" line="308"/>
         <source>미전송(보고)</source>
         <translation>Unsent (reported)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="311"/>
+        <location filename="../../ui/supervisor/models.py" line="316"/>
         <source>폭염</source>
         <translation>Heat</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="311"/>
+        <location filename="../../ui/supervisor/models.py" line="316"/>
         <source>한파</source>
         <translation>Cold</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="312"/>
+        <location filename="../../ui/supervisor/models.py" line="317"/>
         <source>주의보</source>
         <translation>Advisory</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="312"/>
+        <location filename="../../ui/supervisor/models.py" line="317"/>
         <source>경보</source>
         <translation>Warning</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="315"/>
+        <location filename="../../ui/supervisor/models.py" line="320"/>
         <source>종류</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="318"/>
+        <location filename="../../ui/supervisor/models.py" line="323"/>
         <source>기간</source>
         <translation>Period</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="319"/>
+        <location filename="../../ui/supervisor/models.py" line="324"/>
         <source>대상 가구</source>
         <translation>Households covered</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="322"/>
+        <location filename="../../ui/supervisor/models.py" line="327"/>
         <source>진행 중</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="322"/>
+        <location filename="../../ui/supervisor/models.py" line="327"/>
         <source>종료/대기</source>
         <translation>Ended/waiting</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="333"/>
+        <location filename="../../ui/supervisor/models.py" line="338"/>
         <source>담당</source>
         <translation>Worker</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="335"/>
+        <location filename="../../ui/supervisor/models.py" line="340"/>
         <source>오늘 연락</source>
         <translation>Contacted today</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="336"/>
+        <location filename="../../ui/supervisor/models.py" line="341"/>
         <source>완료</source>
         <translation>Done</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="336"/>
+        <location filename="../../ui/supervisor/models.py" line="341"/>
         <source>미완료</source>
         <translation>Not done</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="340"/>
+        <location filename="../../ui/supervisor/models.py" line="345"/>
         <source>마지막 연락</source>
         <translation>Last contact</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="346"/>
+        <location filename="../../ui/supervisor/models.py" line="351"/>
         <source>지표</source>
         <translation>Indicator</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="347"/>
+        <location filename="../../ui/supervisor/models.py" line="352"/>
         <source>구분</source>
         <translation>Group</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="348"/>
+        <location filename="../../ui/supervisor/models.py" line="353"/>
         <source>값</source>
         <translation>Value</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="349"/>
+        <location filename="../../ui/supervisor/models.py" line="354"/>
         <source>단위</source>
         <translation>Unit</translation>
     </message>
@@ -1083,17 +1083,22 @@
 <context>
     <name>InboxPage</name>
     <message>
-        <location filename="../../ui/supervisor/inbox.py" line="20"/>
+        <location filename="../../ui/supervisor/inbox.py" line="25"/>
         <source>인계함: 가구를 옮긴 뒤 늦게 도착한 기록</source>
         <translation>Hand-over inbox: records that arrived after the household moved</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/inbox.py" line="29"/>
+        <location filename="../../ui/supervisor/inbox.py" line="31"/>
+        <source>새로 맡은 가구에 이전 담당자가 늦게 보낸 기록입니다. 가구 기록에도 들어가 있습니다. 읽은 뒤 확인 처리하세요.</source>
+        <translation>Records the previous worker sent late for households that are now yours. They are in the household&apos;s history too. Read them, then acknowledge.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/inbox.py" line="44"/>
         <source>선택한 기록 확인 처리</source>
         <translation>Acknowledge the selected records</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/inbox.py" line="31"/>
+        <location filename="../../ui/supervisor/inbox.py" line="46"/>
         <source>새로 고침</source>
         <translation>Refresh</translation>
     </message>
@@ -1159,32 +1164,32 @@
 <context>
     <name>LockScreen</name>
     <message>
-        <location filename="../../ui/login.py" line="188"/>
+        <location filename="../../ui/login.py" line="190"/>
         <source>잠겨 있습니다</source>
         <translation>Locked</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="191"/>
+        <location filename="../../ui/login.py" line="193"/>
         <source>%1 님의 화면이 잠겼습니다. 비밀번호를 입력하세요.</source>
         <translation>%1, your screen is locked. Enter your password.</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="198"/>
+        <location filename="../../ui/login.py" line="200"/>
         <source>비밀번호</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="203"/>
+        <location filename="../../ui/login.py" line="205"/>
         <source>☎ 위기 상담 전화 (109 · 1577-0199 · 119 · 112 · 129)</source>
         <translation>☎ Crisis lines (109 · 1577-0199 · 119 · 112 · 129)</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="208"/>
+        <location filename="../../ui/login.py" line="210"/>
         <source>로그아웃</source>
         <translation>Sign out</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="210"/>
+        <location filename="../../ui/login.py" line="212"/>
         <source>잠금 해제</source>
         <translation>Unlock</translation>
     </message>
@@ -1192,72 +1197,72 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../ui/login.py" line="65"/>
+        <location filename="../../ui/login.py" line="66"/>
         <source>돌봄노트 로그인</source>
         <translation>돌봄노트 sign-in</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="68"/>
+        <location filename="../../ui/login.py" line="69"/>
         <source>돌봄노트</source>
         <translation>돌봄노트</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="80"/>
+        <location filename="../../ui/login.py" line="81"/>
         <source>서버 주소</source>
         <translation>Server address</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="81"/>
+        <location filename="../../ui/login.py" line="82"/>
         <source>아이디</source>
         <translation>Username</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="82"/>
+        <location filename="../../ui/login.py" line="83"/>
         <source>비밀번호</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="89"/>
+        <location filename="../../ui/login.py" line="90"/>
         <source>다른 계정으로 온라인 로그인</source>
         <translation>Sign in online with another account</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="107"/>
+        <location filename="../../ui/login.py" line="108"/>
         <source>이 기기의 로컬 데이터는 %1에 삭제되었습니다. 다시 로그인하세요.</source>
         <translation>This laptop&apos;s local data was deleted on %1. Sign in again.</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="121"/>
+        <location filename="../../ui/login.py" line="122"/>
         <source>처음 한 번은 인터넷에 연결해 로그인해야 합니다. 담당 가구가 이 기기에 암호화되어 저장됩니다.</source>
         <translation>The first time, sign in online. Your households are then kept on this laptop, encrypted.</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="124"/>
+        <location filename="../../ui/login.py" line="125"/>
         <source>로그인</source>
         <translation>Sign in</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="129"/>
+        <location filename="../../ui/login.py" line="130"/>
         <source>%1 님, 비밀번호를 입력해 잠금을 해제하세요. 인터넷 연결이 없어도 됩니다.</source>
         <translation>%1, enter your password to unlock. No internet connection is needed.</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="132"/>
+        <location filename="../../ui/login.py" line="133"/>
         <source>잠금 해제</source>
         <translation>Unlock</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="138"/>
+        <location filename="../../ui/login.py" line="139"/>
         <source>비밀번호를 입력하세요.</source>
         <translation>Enter your password.</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="141"/>
+        <location filename="../../ui/login.py" line="142"/>
         <source>서버 주소와 아이디를 입력하세요.</source>
         <translation>Enter the server address and your username.</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="144"/>
+        <location filename="../../ui/login.py" line="145"/>
         <source>확인하는 중…</source>
         <translation>Checking…</translation>
     </message>
@@ -1265,98 +1270,104 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/mainwindow.py" line="54"/>
+        <location filename="../../ui/mainwindow.py" line="56"/>
         <source>돌봄노트 — %1</source>
+        <extracomment>The fourth page: the supervisor workspace, or for workers their hand-over inbox.</extracomment>
         <translation>돌봄노트 — %1</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="68"/>
+        <location filename="../../ui/mainwindow.py" line="70"/>
         <source>오늘 할 일</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="68"/>
+        <location filename="../../ui/mainwindow.py" line="70"/>
         <source>가구 목록</source>
         <translation>Households</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="68"/>
+        <location filename="../../ui/mainwindow.py" line="70"/>
         <source>동기화</source>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="92"/>
+        <location filename="../../ui/mainwindow.py" line="97"/>
         <source>관리자 화면</source>
         <translation>Supervisor workspace</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="120"/>
+        <location filename="../../ui/mainwindow.py" line="101"/>
+        <source>인계함</source>
+        <translation>Hand-over inbox</translation>
+    </message>
+    <message>
+        <location filename="../../ui/mainwindow.py" line="129"/>
         <source>우리동네돌봄단</source>
         <translation>Volunteer (우리동네돌봄단)</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="121"/>
+        <location filename="../../ui/mainwindow.py" line="130"/>
         <source>방문간호사</source>
         <translation>Visiting nurse</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="122"/>
+        <location filename="../../ui/mainwindow.py" line="131"/>
         <source>관리자</source>
         <translation>Supervisor</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="123"/>
+        <location filename="../../ui/mainwindow.py" line="132"/>
         <source>시스템 관리자</source>
         <translation>Administrator</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="127"/>
+        <location filename="../../ui/mainwindow.py" line="136"/>
         <source>도구</source>
         <translation>Tools</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="133"/>
+        <location filename="../../ui/mainwindow.py" line="142"/>
         <source>☎ 위기 상담 전화 (F1)</source>
         <translation>☎ Crisis lines (F1)</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="135"/>
+        <location filename="../../ui/mainwindow.py" line="144"/>
         <source>109 · 1577-0199 · 119 · 112 · 129</source>
         <translation>109 · 1577-0199 · 119 · 112 · 129</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="149"/>
+        <location filename="../../ui/mainwindow.py" line="158"/>
         <source>오늘 할 일 (Ctrl+1)</source>
         <translation>Today (Ctrl+1)</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="152"/>
+        <location filename="../../ui/mainwindow.py" line="161"/>
         <source>가구 목록 (Ctrl+2)</source>
         <translation>Households (Ctrl+2)</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="158"/>
+        <location filename="../../ui/mainwindow.py" line="167"/>
         <source>동기화 (F5)</source>
         <translation>Sync (F5)</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="160"/>
+        <location filename="../../ui/mainwindow.py" line="169"/>
         <source>잠금 (Ctrl+L)</source>
         <translation>Lock (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="161"/>
-        <location filename="../../ui/mainwindow.py" line="314"/>
+        <location filename="../../ui/mainwindow.py" line="170"/>
+        <location filename="../../ui/mainwindow.py" line="325"/>
         <source>로그아웃</source>
         <translation>Sign out</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="247"/>
+        <location filename="../../ui/mainwindow.py" line="258"/>
         <source>저장했습니다.</source>
         <translation>Saved.</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="314"/>
+        <location filename="../../ui/mainwindow.py" line="325"/>
         <source>동기화 중입니다. 취소하고 로그아웃할까요?</source>
         <translation>A sync is running. Cancel it and sign out?</translation>
     </message>
@@ -1764,133 +1775,133 @@
 <context>
     <name>SyncPanel</name>
     <message>
-        <location filename="../../ui/sync_panel.py" line="269"/>
+        <location filename="../../ui/sync_panel.py" line="287"/>
         <source>동기화</source>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="272"/>
+        <location filename="../../ui/sync_panel.py" line="290"/>
         <source>상태</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="287"/>
+        <location filename="../../ui/sync_panel.py" line="305"/>
         <source>지금 동기화 (F5)</source>
         <translation>Sync now (F5)</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="290"/>
+        <location filename="../../ui/sync_panel.py" line="308"/>
         <source>취소</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="301"/>
+        <location filename="../../ui/sync_panel.py" line="319"/>
         <source>서버가 거부한 기록 (대기열을 막지 않고 따로 보관됨)</source>
         <translation>Records the server refused (set aside; they do not block the queue)</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="302"/>
-        <location filename="../../ui/sync_panel.py" line="307"/>
+        <location filename="../../ui/sync_panel.py" line="320"/>
+        <location filename="../../ui/sync_panel.py" line="325"/>
         <source>종류</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="302"/>
-        <location filename="../../ui/sync_panel.py" line="307"/>
-        <location filename="../../ui/sync_panel.py" line="313"/>
+        <location filename="../../ui/sync_panel.py" line="320"/>
+        <location filename="../../ui/sync_panel.py" line="325"/>
+        <location filename="../../ui/sync_panel.py" line="331"/>
         <source>가구</source>
         <translation>Household</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="302"/>
+        <location filename="../../ui/sync_panel.py" line="320"/>
         <source>기록 시각</source>
         <translation>Recorded at</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="302"/>
-        <location filename="../../ui/sync_panel.py" line="307"/>
-        <location filename="../../ui/sync_panel.py" line="317"/>
+        <location filename="../../ui/sync_panel.py" line="320"/>
+        <location filename="../../ui/sync_panel.py" line="325"/>
+        <location filename="../../ui/sync_panel.py" line="335"/>
         <source>사유</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="306"/>
+        <location filename="../../ui/sync_panel.py" line="324"/>
         <source>격리된 기록 (인계 중 서버가 받지 않은 기록)</source>
         <translation>Quarantined records (not accepted during a hand-over)</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="307"/>
-        <location filename="../../ui/sync_panel.py" line="316"/>
+        <location filename="../../ui/sync_panel.py" line="325"/>
+        <location filename="../../ui/sync_panel.py" line="334"/>
         <source>시각</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="311"/>
+        <location filename="../../ui/sync_panel.py" line="329"/>
         <source>다른 담당자에게 인계된 가구</source>
         <translation>Households handed over to another worker</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="314"/>
+        <location filename="../../ui/sync_panel.py" line="332"/>
         <source>사업</source>
         <translation>Programme</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="315"/>
+        <location filename="../../ui/sync_panel.py" line="333"/>
         <source>새 담당자</source>
         <translation>New worker</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="411"/>
+        <location filename="../../ui/sync_panel.py" line="429"/>
         <source>동기화를 취소했습니다. 지금까지 보낸 기록은 반영되었습니다.</source>
         <translation>Sync cancelled. What was sent so far has been applied.</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="426"/>
+        <location filename="../../ui/sync_panel.py" line="444"/>
         <source>연결 확인 전</source>
         <translation>Not checked yet</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="427"/>
+        <location filename="../../ui/sync_panel.py" line="445"/>
         <source>온라인</source>
         <translation>Online</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="428"/>
+        <location filename="../../ui/sync_panel.py" line="446"/>
         <source>오프라인</source>
         <translation>Offline</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="432"/>
+        <location filename="../../ui/sync_panel.py" line="450"/>
         <source> (가장 오래된 것 %1분 전)</source>
         <translation> (oldest %1 min ago)</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="436"/>
+        <location filename="../../ui/sync_panel.py" line="454"/>
         <source>연결: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation>Connection: &lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="437"/>
+        <location filename="../../ui/sync_panel.py" line="455"/>
         <source>마지막 동기화: %1</source>
         <translation>Last sync: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="438"/>
+        <location filename="../../ui/sync_panel.py" line="456"/>
         <source>전송 대기: &lt;b&gt;%1건&lt;/b&gt;</source>
         <translation>Waiting to send: &lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="439"/>
+        <location filename="../../ui/sync_panel.py" line="457"/>
         <source>거부됨: %1건 · 격리: %2건 · 미해결 충돌: %3건</source>
         <translation>Rejected: %1 · quarantined: %2 · open conflicts: %3</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="448"/>
+        <location filename="../../ui/sync_panel.py" line="466"/>
         <source>⚠ 이 기기의 시계가 서버와 %1분 다릅니다. 그동안 만든 기록에는 표시가 붙습니다. 컴퓨터의 날짜와 시간을 맞춰 주세요.</source>
         <translation>⚠ This laptop&apos;s clock differs from the server&apos;s by %1 min. Records made meanwhile are flagged. Please set the computer&apos;s date and time.</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="455"/>
+        <location filename="../../ui/sync_panel.py" line="473"/>
         <source>마지막 오류: %1</source>
         <translation>Last error: %1</translation>
     </message>
@@ -1898,42 +1909,42 @@
 <context>
     <name>SyncStatusWidget</name>
     <message>
-        <location filename="../../ui/sync_panel.py" line="182"/>
+        <location filename="../../ui/sync_panel.py" line="200"/>
         <source>지금 동기화 (F5)</source>
         <translation>Sync now (F5)</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="194"/>
+        <location filename="../../ui/sync_panel.py" line="212"/>
         <source>연결 중…</source>
         <translation>Connecting…</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="214"/>
+        <location filename="../../ui/sync_panel.py" line="232"/>
         <source>연결 확인 전</source>
         <translation>Not checked yet</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="216"/>
+        <location filename="../../ui/sync_panel.py" line="234"/>
         <source>온라인</source>
         <translation>Online</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="218"/>
+        <location filename="../../ui/sync_panel.py" line="236"/>
         <source>오프라인</source>
         <translation>Offline</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="220"/>
+        <location filename="../../ui/sync_panel.py" line="238"/>
         <source>마지막 동기화: %1</source>
         <translation>Last sync: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="221"/>
+        <location filename="../../ui/sync_panel.py" line="239"/>
         <source>전송 대기 %1건</source>
         <translation>%1 waiting to send</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="224"/>
+        <location filename="../../ui/sync_panel.py" line="242"/>
         <source>⚠ 기기 시계가 %1분 어긋남</source>
         <translation>⚠ Clock off by %1 min</translation>
     </message>
@@ -2388,17 +2399,17 @@ If this happens again, send these files to your district&apos;s IT team.</transl
         <translation>Finishing hand-overs</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="152"/>
+        <location filename="../../ui/sync_panel.py" line="170"/>
         <source>없음</source>
         <translation>None</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="155"/>
+        <location filename="../../ui/sync_panel.py" line="173"/>
         <source>방금</source>
         <translation>Just now</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="157"/>
+        <location filename="../../ui/sync_panel.py" line="175"/>
         <source>%1분 전</source>
         <translation>%1 min ago</translation>
     </message>

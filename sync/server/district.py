@@ -163,6 +163,13 @@ def _household_dict(hh: Household) -> dict[str, Any]:
     }
 
 
+def household_label(hh: Household) -> str:
+    """First person's name and the road address: how a supervisor recognises a household."""
+    persons = hh.persons or []
+    first = str(persons[0].get("name", "")) if persons else ""
+    return f"{first} · {hh.address_road}".strip(" ·")
+
+
 def _dong_names(session: Session, district: str) -> dict[str, str]:
     return {
         d.code: d.name for d in session.scalars(select(Dong).where(Dong.district_code == district))
@@ -340,7 +347,6 @@ def household_rows(
             or (not programme and username not in who.values())
         ):
             continue
-        first = (hh.persons or [{}])[0].get("name", "") if hh.persons else ""
         rows.append(
             HouseholdRow(
                 id=hh.id,
@@ -351,7 +357,7 @@ def household_rows(
                 care_group=hh.care_group,
                 alert_active=bool(hh.alert_active),
                 assignments=dict(who),
-                label=f"{first} · {hh.address_road}".strip(" ·"),
+                label=household_label(hh),
             )
         )
     return rows
@@ -747,6 +753,7 @@ class InboxItem(BaseModel):
     acknowledged_by: str | None
     acknowledged_at: datetime | None
     summary: str = Field(description="event type, or the household field edited")
+    label: str = ""
 
 
 def inbox(
@@ -758,7 +765,7 @@ def inbox(
 ) -> list[InboxItem]:
     """Late records for households that moved. With *username*, only that worker's."""
     stmt = (
-        select(HandoverInbox)
+        select(HandoverInbox, Household)
         .join(Household, Household.id == HandoverInbox.household_id)
         .where(Household.district_code == district)
         .order_by(HandoverInbox.id)
@@ -767,7 +774,9 @@ def inbox(
         stmt = stmt.where(HandoverInbox.to_username == username)
     if not include_acknowledged:
         stmt = stmt.where(HandoverInbox.acknowledged_at.is_(None))
-    rows = list(session.scalars(stmt))
+    pairs = list(session.execute(stmt))
+    rows = [r for r, _hh in pairs]
+    labels = {hh.id: household_label(hh) for _r, hh in pairs}
     event_types = {
         e.id: e.type
         for e in session.scalars(
@@ -789,6 +798,7 @@ def inbox(
                 acknowledged_by=r.acknowledged_by,
                 acknowledged_at=r.acknowledged_at,
                 summary=summary,
+                label=labels.get(r.household_id, ""),
             )
         )
     return out
@@ -841,6 +851,7 @@ class ConflictRow(BaseModel):
     resolved_value: Any = None
     resolved_by: str | None = None
     resolved_at: datetime | None = None
+    label: str = ""
 
 
 def conflicts(
@@ -848,7 +859,7 @@ def conflicts(
 ) -> list[ConflictRow]:
     """Per-field conflicts of the district's households, oldest first."""
     stmt = (
-        select(Conflict, Household.dong_code)
+        select(Conflict, Household)
         .join(Household, Household.id == Conflict.household_id)
         .where(Household.district_code == district)
         .order_by(Conflict.created_at, Conflict.id)
@@ -859,7 +870,8 @@ def conflicts(
         ConflictRow(
             id=c.id,
             household_id=c.household_id,
-            dong_code=dong,
+            dong_code=hh.dong_code,
+            label=household_label(hh),
             field=c.field,
             base_version=c.base_version,
             mine=c.mine,
@@ -873,7 +885,7 @@ def conflicts(
             resolved_by=c.resolved_by,
             resolved_at=c.resolved_at,
         )
-        for c, dong in session.execute(stmt)
+        for c, hh in session.execute(stmt)
     ]
 
 
@@ -1068,6 +1080,7 @@ class AlertHousehold(BaseModel):
     workers: dict[str, str]
     contacted_today: bool
     last_contact: datetime | None
+    label: str = ""
 
 
 class AlertBoard(BaseModel):
@@ -1245,6 +1258,7 @@ def alert_board(
                 workers=assigned.get(hid, {}),
                 contacted_today=seen is not None and seen.astimezone(KST).date() == today,
                 last_contact=seen,
+                label=household_label(hh),
             )
         )
     rows.sort(key=lambda r: (r.contacted_today, r.risk_level != "high", r.dong_code))

@@ -270,3 +270,55 @@ def test_workspace_loads_tabs_and_opens_the_dialog(world, client, runner, qtbot)
     dialog = workspace.open_reassign(None)
     assert dialog.to_worker.count() >= 2
     dialog.close()
+
+
+def test_workers_see_their_own_inbox(live, world, devices, client, runner, qtbot) -> None:
+    from ui.supervisor.inbox import InboxPage
+
+    vol1, vol2 = device(live, devices, world.vol1), device(live, devices, world.vol2)
+    client.reassign("welfare_check", world.vol2, {"household_ids": [world.hh[0]]}, "이동")
+    late = vol1.event(world.hh[0], "note", {"text": "늦은 기록"})
+    assert vol1.push([late]).status_code == 200
+    assert vol2.token is not None and vol1.token is not None
+    transport = Transport(live.base_url, max_attempts=1)
+    page = InboxPage(runner, SupervisorClient.for_token(transport, vol2.token), mine=True)
+    qtbot.addWidget(page)
+    page.reload()
+    assert [r["ref_id"] for r in page.model.rows] == [late["event"]["id"]]
+    assert "가나다" in page.model.index(0, 0).data()  # the household's label
+    page.view.selectRow(0)
+    page.acknowledge()
+    assert page.model.rows == []
+    other = InboxPage(runner, SupervisorClient.for_token(transport, vol1.token), mine=True)
+    qtbot.addWidget(other)
+    other.reload()
+    assert other.model.rows == [] and not other.error.isVisibleTo(other)
+
+
+def test_main_window_shows_the_workspace_to_supervisors_and_the_inbox_to_workers(
+    ui_app, district, tmp_path, qtbot
+) -> None:
+    from tests.ui.conftest import sign_in
+    from ui.mainwindow import PAGE_INBOX, PAGE_SUPERVISOR, MainWindow
+
+    supervisor = next(u for u, info in district.users.items() if info["role"] == "supervisor")
+    for username, expected in ((supervisor, "관리자 화면"), ("volunteer1", "인계함")):
+        worker = sign_in(district, tmp_path, username)
+        try:
+            win = MainWindow(worker.runner, worker.session, start_sync=False)
+            qtbot.addWidget(win)
+            assert win.nav.count() == 4 and win.nav.item(3).text() == expected
+            if expected == "관리자 화면":
+                assert win.pages.currentWidget() is win.supervisor
+                assert win.supervisor.board.board is not None  # loaded when shown
+                assert win.supervisor.board.model.rowCount() > 0
+            else:
+                assert win.supervisor is None
+                win.show_page(PAGE_INBOX)
+                assert win.pages.currentWidget() is win.inbox_page
+                assert not win.inbox_page.error.isVisibleTo(win.inbox_page)
+            assert PAGE_INBOX == PAGE_SUPERVISOR
+            win.sync.stop()
+            win.idle.stop()
+        finally:
+            worker.runner.store.close()

@@ -12,14 +12,29 @@ from ui.supervisor.models import RecordTableModel, inbox_columns
 
 
 class InboxPage(QWidget):
-    def __init__(self, runner: OpRunner, client: Any, parent: QWidget | None = None) -> None:
+    """The district's inbox (supervisor), or with *mine* the signed-in worker's own."""
+
+    def __init__(
+        self, runner: OpRunner, client: Any, parent: QWidget | None = None, *, mine: bool = False
+    ) -> None:
         super().__init__(parent)
         self.runner = runner
         self.client = client
+        self.mine = mine
         layout = QVBoxLayout(self)
         title = QLabel(self.tr("인계함: 가구를 옮긴 뒤 늦게 도착한 기록"))
         title.setObjectName("pageTitle")
         layout.addWidget(title)
+        if mine:
+            hint = QLabel(
+                self.tr(
+                    "새로 맡은 가구에 이전 담당자가 늦게 보낸 기록입니다. 가구 기록에도 "
+                    "들어가 있습니다. 읽은 뒤 확인 처리하세요."
+                )
+            )
+            hint.setObjectName("hint")
+            hint.setWordWrap(True)
+            layout.addWidget(hint)
         self.error = error_label()
         layout.addWidget(self.error)
         self.model = RecordTableModel(inbox_columns(), self)
@@ -36,15 +51,17 @@ class InboxPage(QWidget):
         layout.addLayout(row)
 
     def reload(self) -> None:
-        run_net(self, self.runner, self.client.inbox, self.model.set_rows, self.error)
+        fetch = self.client.my_inbox if self.mine else self.client.inbox
+        run_net(self, self.runner, fetch, self.model.set_rows, self.error)
 
     def acknowledge(self) -> None:
         ids = [r["id"] for r in selected_rows(self.view)]
         if ids:
+            ack = self.client.acknowledge_mine if self.mine else self.client.acknowledge
             run_net(
                 self,
                 self.runner,
-                lambda: self.client.acknowledge(ids),
+                lambda: ack(ids),
                 lambda _done: self.reload(),
                 self.error,
             )

@@ -73,6 +73,11 @@ def short_id(value: Any) -> str:
     return str(value or "")[:8]
 
 
+def household_text(r: Row) -> str:
+    """The household's label from the server, else the start of its id."""
+    return str(r.get("label") or short_id(r.get("household_id")))
+
+
 def pending_label(value: Any) -> str:
     return tr("보고 없음") if value is None else str(value)
 
@@ -228,7 +233,7 @@ def conflict_columns() -> list[Column]:
         return "—" if v in (None, "", []) else str(v)
 
     return [
-        Column(tr("가구"), lambda r: short_id(r["household_id"])),
+        Column(tr("가구"), household_text),
         Column(tr("항목"), lambda r: field_label(r["field"])),
         Column(tr("값 A"), lambda r: value(r["mine"])),
         Column(tr("A 입력"), lambda r: f"{r['mine_by']} · {when(r['mine_at'])}"),
@@ -260,7 +265,7 @@ def field_label(name: str) -> str:
 
 def inbox_columns() -> list[Column]:
     return [
-        Column(tr("가구"), lambda r: short_id(r["household_id"])),
+        Column(tr("가구"), household_text),
         Column(tr("기록"), lambda r: r["summary"]),
         Column(tr("보낸 이(이전 담당)"), lambda r: r["from_username"]),
         Column(tr("받는 이(새 담당)"), lambda r: r["to_username"] or "—"),
@@ -327,7 +332,7 @@ def alert_columns() -> list[Column]:
 
 def alert_household_columns() -> list[Column]:
     return [
-        Column(tr("가구"), lambda r: short_id(r["household_id"])),
+        Column(tr("가구"), household_text),
         Column(tr("행정동"), lambda r: r["dong_code"]),
         Column(tr("위험도"), lambda r: risk_label(r["risk_level"])),
         Column(tr("담당"), lambda r: ", ".join(r["workers"].values()) or "—"),
