@@ -633,8 +633,12 @@ def _quarantine(
 # ---------------------------------------------------------------------- resync / clock
 
 
-def held_events_for_resync(store: Store, device_id: str) -> list[str]:
-    """Ids of the events this device made that the server should hold (all but rejected)."""
+def held_events_for_resync(store: Store, device_id: str | None = None) -> list[str]:
+    """Ids of the events this device made that the server should hold (all but rejected).
+
+    *device_id* defaults to the one saved at login (meta ``device_id``).
+    """
+    device_id = device_id or store.get_meta("device_id")
     with store.reading() as db:
         return [
             r["id"]
@@ -645,7 +649,7 @@ def held_events_for_resync(store: Store, device_id: str) -> list[str]:
         ]
 
 
-def prepare_resync(store: Store, device_id: str) -> int:
+def prepare_resync(store: Store, device_id: str | None = None) -> int:
     """The server's epoch changed: queue every held event again and pull from zero.
 
     In one transaction: every event made on this device (except rejected ones) becomes
