@@ -43,6 +43,10 @@ class CorruptError(StoreError):
     """The database file is damaged."""
 
 
+class OnlineLoginRequired(StoreError):
+    """Too many wrong passwords at this laptop: only an online sign-in unlocks it now."""
+
+
 # ------------------------------------------------------------------ validation
 
 

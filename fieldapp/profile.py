@@ -27,7 +27,7 @@ from typing import Any
 
 import platformdirs
 
-from fieldapp.errors import FieldappError, StoreError, WrongKeyError
+from fieldapp.errors import FieldappError, OnlineLoginRequired, StoreError, WrongKeyError
 from fieldapp.store import Store
 
 APP_NAME = "fieldapp"
@@ -41,6 +41,11 @@ STATUS_FILE = "status.json"
 WIPED_FILE = "wiped.json"
 #: Folders inside a profile that may hold personal data (removed by a wipe).
 PERSONAL_DIRS = ("drafts", "logs", "exports")
+#: Wrong passwords in a row at this laptop (lock screen or offline unlock) before only an
+#: online sign-in unlocks it (the server then checks the password, with its own lock-out).
+MAX_UNLOCK_ATTEMPTS = 5
+#: The counter's key in ``status.json``.
+FAILED_UNLOCKS = "failed_unlocks"
 #: Suffixes SQLite adds next to a database file.
 SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")
 
@@ -155,29 +160,70 @@ class Profile:
         return f"<Profile {self.path}>"
 
 
-def unlock(profile: Profile, password: str) -> Store:
-    """Open the profile's database offline: unwrap its key with *password*, open the store.
+def failed_unlocks(profile: Profile) -> int:
+    """Wrong passwords in a row at this laptop since the last good unlock or online sign-in."""
+    value = profile.read_status().get(FAILED_UNLOCKS, 0)
+    return value if isinstance(value, int) and value >= 0 else MAX_UNLOCK_ATTEMPTS
 
-    Raises :class:`WrongKeyError` when the password does not unwrap the key, and
-    :class:`StoreError` when there is nothing to unlock yet (no online login).
+
+def reset_failed_unlocks(profile: Profile) -> None:
+    """Clear the wrong-password count (after a good unlock or an online sign-in)."""
+    if profile.status_path.exists() and failed_unlocks(profile):
+        profile.update_status(**{FAILED_UNLOCKS: 0})
+
+
+def _online_required(profile: Profile) -> OnlineLoginRequired:
+    return OnlineLoginRequired(
+        f"The password was entered wrongly {MAX_UNLOCK_ATTEMPTS} times in a row on this "
+        "laptop, so it can no longer be unlocked offline. Connect to the internet and sign in "
+        "online (sign out, then log in with your username and password); your records stay "
+        "on this laptop."
+    )
+
+
+def check_password(profile: Profile, password: str) -> bytes:
+    """The database key, if *password* unwraps it and the unlock limit is not used up.
+
+    Each wrong password counts; after :data:`MAX_UNLOCK_ATTEMPTS` in a row even the right one
+    is refused (:class:`OnlineLoginRequired`) until an online sign-in. The count is kept in
+    ``status.json``: it stops guessing at the keyboard of a found laptop; someone who copies
+    the files is slowed by the key derivation instead (see docs/security.md).
     """
     from fieldapp import keys  # imported here: keys pulls in the KDF only when needed
 
+    if failed_unlocks(profile) >= MAX_UNLOCK_ATTEMPTS:
+        raise _online_required(profile)
+    blob = keys.load_wrapped(profile.key_path)
+    try:
+        key = keys.unwrap_key(blob, password)
+    except WrongKeyError as err:
+        count = failed_unlocks(profile) + 1
+        profile.update_status(**{FAILED_UNLOCKS: count})
+        if count >= MAX_UNLOCK_ATTEMPTS:
+            raise _online_required(profile) from err
+        raise WrongKeyError(
+            "The password is not correct for this laptop's local data. Check the keyboard "
+            "layout (한/영) and Caps Lock and try again "
+            f"({MAX_UNLOCK_ATTEMPTS - count} tries left before an online sign-in is needed); "
+            "if your password was changed on the server, sign in online with the new one."
+        ) from err
+    reset_failed_unlocks(profile)
+    return key
+
+
+def unlock(profile: Profile, password: str) -> Store:
+    """Open the profile's database offline: unwrap its key with *password*, open the store.
+
+    Raises :class:`WrongKeyError` when the password does not unwrap the key,
+    :class:`OnlineLoginRequired` after too many wrong passwords (:func:`check_password`), and
+    :class:`StoreError` when there is nothing to unlock yet (no online login).
+    """
     if not profile.key_path.exists() or not profile.store_path.exists():
         raise StoreError(
             f"There is no local data in {profile.path} yet. Sign in online once to download "
             "your households; after that you can unlock offline with your password."
         )
-    blob = keys.load_wrapped(profile.key_path)
-    try:
-        key = keys.unwrap_key(blob, password)
-    except WrongKeyError as err:
-        raise WrongKeyError(
-            "The password is not correct for this laptop's local data. Check the keyboard "
-            "layout (한/영) and Caps Lock and try again; if your password was changed on the "
-            "server, sign in online with the new one."
-        ) from err
-    return Store.open(profile.store_path, key)
+    return Store.open(profile.store_path, check_password(profile, password))
 
 
 def _remove(path: Path) -> bool:

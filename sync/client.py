@@ -259,7 +259,8 @@ def login(
                 "excluded.district_code",
                 [user["username"], user["display_name"], user["role"], user["district_code"]],
             )
-        refresh_status_file(profile, store, skew=transport.last_skew)
+        # A good online sign-in lifts the offline unlock limit (fieldapp.profile.check_password).
+        refresh_status_file(profile, store, skew=transport.last_skew, failed_unlocks=0)
     except BaseException:
         store.close()
         raise
