@@ -471,11 +471,26 @@ def _start_handover(db: Any, revoke: Mapping[str, Any]) -> None:
     )
 
 
+#: ``handovers.programme`` of a household deleted on the server (not moved to anyone).
+DELETED_ON_SERVER = "deleted"
+
+
 def _apply_tombstone(db: Any, tomb: Mapping[str, Any]) -> None:
+    """An event deleted on the server goes (a copy not yet accepted stays); a deleted
+    household is let go like a hand-over, so that nothing recorded here is lost."""
     if tomb["entity"] == "event":
         db.execute("DELETE FROM events WHERE id = ? AND sync_state = ?", [tomb["id"], ACCEPTED])
     else:
-        _purge_household(db, tomb["id"])
+        _start_handover(
+            db,
+            {
+                "household_id": tomb["id"],
+                "programme": DELETED_ON_SERVER,
+                "moved_to": None,
+                "moved_at": _now(),
+                "reason": "deleted on the server",
+            },
+        )
 
 
 def _purge_household(db: Any, hid: str) -> None:

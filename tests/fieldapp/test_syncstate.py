@@ -251,3 +251,33 @@ def test_lists_for_the_ui(store: Store) -> None:
     assert [h["household_id"] for h in syncstate.list_handovers(store)] == ["h9"]
     assert syncstate.complete_handovers(store) == ["h9"]
     assert syncstate.list_quarantine(store) == []
+
+
+def test_a_household_deleted_on_the_server_keeps_pending_records_until_settled(
+    store: Store,
+) -> None:
+    store.db["households"].insert(
+        {
+            "id": "h1",
+            "district_code": "11440",
+            "dong_code": "d1",
+            "household_type": "elderly_alone",
+            "address_road": "서울특별시 마포구 가상로 3",
+        }
+    )
+    pending = add_event(store)
+    tomb = {
+        "seq": 3,
+        "kind": "tombstone",
+        "household_id": "h1",
+        "data": {"entity": "household", "id": "h1"},
+    }
+    syncstate.apply_pull_page(store, page([tomb]))
+    assert store.db["households"].count == 1 and syncstate.complete_handovers(store) == []
+    store.db.execute(
+        "UPDATE events SET sync_state = 'rejected', reject_reason = 'deleted' WHERE id = ?",
+        [pending],
+    )
+    assert syncstate.complete_handovers(store) == ["h1"]
+    assert [q["id"] for q in syncstate.list_quarantine(store)] == [pending]
+    assert store.db["households"].count == 0
