@@ -166,7 +166,11 @@ class LoginDialog(QDialog):
         self.password.selectAll()
         self.password.setFocus()
         self.message.setText(ui_errors.message_for(err))
-        if not self.profile.exists() and not self._online:
+        from fieldapp.errors import OnlineLoginRequired
+
+        # No local data yet, or too many wrong passwords: only an online sign-in helps.
+        needs_online = not self.profile.exists() or isinstance(err, OnlineLoginRequired)
+        if needs_online and not self._online:
             self._set_online(True)
 
 

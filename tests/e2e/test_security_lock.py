@@ -93,8 +93,14 @@ def try_unlock(window: Any, password: str) -> None:
 def test_idle_lock_hides_the_records_and_wrong_passwords_do_not_unlock(
     window: Any, qtbot: Any
 ) -> None:
+    assert window.idle.timer.interval() == 120, "the configured idle time"
+    window.idle.timer.stop()  # hold the clock while the control looks at the records
+    if window.locked:  # the idle time may have passed already while the fixture set up
+        window.unlock()
+        window.idle.timer.stop()
     window.show_page(1)  # the households list, with addresses
     qtbot.waitUntil(lambda: window.pages.isVisible() and "가상로" in visible_text(window))
+    window.idle.timer.start()  # as after the last key press
     qtbot.waitUntil(lambda: window.locked, timeout=5000)  # nobody touched anything
 
     assert not window.pages.isVisible()
@@ -152,3 +158,32 @@ def test_a_good_unlock_resets_the_count_and_ctrl_l_locks(window: Any, qtbot: Any
         try_unlock(window, PASSWORD)
     assert not window.locked
     assert profiles.failed_unlocks(window.session.profile) == 0
+
+
+def test_the_offline_unlock_at_start_switches_to_online_after_the_limit(
+    qapp: Any, live, world, laptop, memory_keyring, qtbot, no_dialogs
+) -> None:
+    from ui.login import LoginDialog
+    from ui.operations import OpRunner
+    from ui.taskman import TaskManager
+
+    device = laptop(world.nurse1)
+    device.close()
+    runner = OpRunner(TaskManager(synchronous=True))
+    dialog = LoginDialog(runner, device.profile)
+    qtbot.addWidget(dialog)
+    assert not dialog.server.isEnabled(), "a signed-in profile starts with offline unlock"
+    for attempt in range(profiles.MAX_UNLOCK_ATTEMPTS):
+        dialog.password.setText(f"wrong-{attempt}")
+        dialog._submit()
+        assert dialog.session is None
+    assert dialog.server.isEnabled(), "after the limit the dialog asks for an online sign-in"
+    assert "online" in dialog.message.text() or "온라인" in dialog.message.text()
+    with pytest.raises(OnlineLoginRequired):
+        profiles.unlock(device.profile, PASSWORD)
+    # Online, with the right password, it opens (and the limit is lifted).
+    dialog.password.setText(PASSWORD)
+    with qtbot.waitSignal(dialog.accepted):
+        dialog._submit()
+    assert profiles.failed_unlocks(device.profile) == 0
+    runner.store.close()
