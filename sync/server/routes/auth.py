@@ -49,7 +49,11 @@ def login(
     """Check the password, register the device on its first login, hand out a new token."""
     check_protocol(body.protocol)
     now = utcnow()
-    user = session.scalars(select(User).where(User.username == body.username)).first()
+    # FOR UPDATE: parallel guesses at one account count one by one (PostgreSQL row lock;
+    # SQLite transactions are serialized anyway).
+    user = session.scalars(
+        select(User).where(User.username == body.username).with_for_update()
+    ).first()
     # The hash is always checked (an unknown user against a dummy hash), locked or not, so
     # every refusal costs the same time and carries the same answer (_refused).
     password_ok = security.verify_password(user.password_hash if user else None, body.password)

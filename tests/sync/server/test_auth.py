@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
@@ -143,3 +144,15 @@ def test_production_refuses_placeholder_secret(sqlite_url) -> None:
     )
     assert settings.production and settings.database_url == sqlite_url
     create_app(settings)
+
+
+def test_parallel_guesses_are_counted_one_by_one(live, world, api) -> None:
+    """Ten guesses at once: none is lost to a race, so the account ends up locked."""
+    clients = [api() for _ in range(10)]
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        codes = list(pool.map(lambda c: c.login(world.vol2, "wrong-guess-99").status_code, clients))
+    assert codes == [401] * 10
+    with live.session() as s:
+        user = s.scalars(select(User).where(User.username == world.vol2)).one()
+        assert user.locked_until is not None and user.locked_until > utcnow()
+    assert api().login(world.vol2).status_code == 401  # locked: the right password waits
