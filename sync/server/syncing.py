@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -520,16 +520,77 @@ class _PushContext:
     batch_events: dict[str, Event] = field(default_factory=dict)
     #: access-log entries to chain after all items (one lock order: rows, chain, counter)
     access_entries: list[dict[str, Any]] = field(default_factory=list)
+    #: read once per request (see _prefetch): no query per item, so inserts go out in bulk
+    households: dict[str, Household] = field(default_factory=dict)
+    workers: dict[str, dict[str, str | None]] = field(default_factory=dict)
+    held_before: set[str] = field(default_factory=set)
+    stored_ids: set[str] = field(default_factory=set)
+    #: the feed change of each event stored by this request (for ``received_seq``)
+    event_changes: list[PendingChange] = field(default_factory=list)
+    #: stored events named by ``amends``: id -> (household_id, type)
+    amend_targets: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+
+def _chunks(values: Iterable[str], size: int = 900) -> Iterator[list[str]]:
+    ordered = sorted(set(values))
+    for start in range(0, len(ordered), size):
+        yield ordered[start : start + size]
+
+
+def _prefetch(ctx: _PushContext, body: p.PushRequest) -> None:
+    """Load everything the items refer to with a few set queries."""
+    session = ctx.session
+    event_ids, edit_ids, hh_ids, amends = set(), set(), set(), set()
+    for item in body.items:
+        if isinstance(item, p.EventItem):
+            event_ids.add(item.event.id)
+            hh_ids.add(item.event.household_id)
+            if item.event.amends:
+                amends.add(item.event.amends)
+        else:
+            edit_ids.add(item.edit.id)
+            hh_ids.add(item.edit.household_id)
+    for chunk in _chunks(event_ids):
+        ctx.stored_ids.update(session.scalars(select(Event.id).where(Event.id.in_(chunk))))
+    for chunk in _chunks(edit_ids):
+        ctx.stored_ids.update(
+            session.scalars(select(HouseholdEditLog.id).where(HouseholdEditLog.id.in_(chunk)))
+        )
+    for chunk in _chunks(amends):
+        for row in session.execute(
+            select(Event.id, Event.household_id, Event.type).where(Event.id.in_(chunk))
+        ):
+            ctx.amend_targets[row.id] = (row.household_id, row.type)
+    for chunk in _chunks(hh_ids):
+        ctx.households.update(
+            (h.id, h) for h in session.scalars(select(Household).where(Household.id.in_(chunk)))
+        )
+        for row in session.execute(
+            select(Assignment.household_id, Assignment.programme, Assignment.username).where(
+                Assignment.household_id.in_(chunk)
+            )
+        ):
+            ctx.workers.setdefault(row.household_id, {})[row.programme] = row.username
+        ctx.held_before.update(
+            session.scalars(
+                select(AssignmentHistory.household_id)
+                .where(
+                    AssignmentHistory.household_id.in_(chunk),
+                    AssignmentHistory.username == ctx.user.username,
+                )
+                .distinct()
+            )
+        )
 
 
 def _scope(ctx: _PushContext, household_id: str) -> tuple[Household, bool] | None:
     """(household, late) when the user may write to it; None when out of scope."""
-    hh = ctx.session.get(Household, household_id)
+    hh = ctx.households.get(household_id)
     if hh is None or hh.deleted or hh.district_code != ctx.user.district_code:
         return None
-    if ctx.user.username in workers_of(ctx.session, household_id).values():
+    if ctx.user.username in ctx.workers.get(household_id, {}).values():
         return hh, False
-    if held_before(ctx.session, household_id, ctx.user.username):
+    if household_id in ctx.held_before:
         return hh, True
     return None
 
@@ -552,7 +613,7 @@ def _late_handover(ctx: _PushContext, hh: Household, kind: str, ref_id: str) -> 
             )
         )
     )
-    workers = workers_of(ctx.session, hh.id)
+    workers = ctx.workers.get(hh.id, {})
     successors = {workers.get(prog) for prog in held} - {None}
     for to in sorted(u for u in successors if u) or [None]:
         ctx.session.add(
@@ -569,7 +630,7 @@ def _late_handover(ctx: _PushContext, hh: Household, kind: str, ref_id: str) -> 
 
 def apply_event(ctx: _PushContext, ev: p.Event) -> p.ItemResult:
     """Store one event (or say why not)."""
-    if ev.id in ctx.seen_ids or ctx.session.get(Event, ev.id) is not None:
+    if ev.id in ctx.seen_ids or ev.id in ctx.stored_ids:
         return p.ItemResult(id=ev.id, status=p.ItemStatus.duplicate)
     if problem := _authorship_problem(ctx, ev.created_by, ev.device_id):
         return p.ItemResult(id=ev.id, status=p.ItemStatus.rejected, reason=problem)
@@ -584,18 +645,23 @@ def apply_event(ctx: _PushContext, ev: p.Event) -> p.ItemResult:
         return p.ItemResult(id=ev.id, status=p.ItemStatus.rejected, reason=OUT_OF_SCOPE)
     hh, late = scope
     if ev.amends is not None:
-        target = ctx.batch_events.get(ev.amends) or ctx.session.get(Event, ev.amends)
-        if target is None or target.household_id != ev.household_id:
+        batch_target = ctx.batch_events.get(ev.amends)
+        target = (
+            (batch_target.household_id, batch_target.type)
+            if batch_target is not None
+            else ctx.amend_targets.get(ev.amends)
+        )
+        if target is None or target[0] != ev.household_id:
             return p.ItemResult(
                 id=ev.id,
                 status=p.ItemStatus.rejected,
                 reason=f"amends {ev.amends!r}, which is not a stored event of this household",
             )
-        if ev.type not in (p.EventType.void, target.type):
+        if ev.type not in (p.EventType.void, target[1]):
             return p.ItemResult(
                 id=ev.id,
                 status=p.ItemStatus.rejected,
-                reason=f"a correction must have the type of the event it amends ({target.type})",
+                reason=f"a correction must have the type of the event it amends ({target[1]})",
             )
     from fieldapp.errors import ValidationError
 
@@ -637,7 +703,7 @@ def apply_event(ctx: _PushContext, ev: p.Event) -> p.ItemResult:
         )
         recipients: set[str | None] = set()  # audit only: not sent to devices
     else:
-        workers = workers_of(ctx.session, hh.id)
+        workers = ctx.workers.get(hh.id, {})
         if ev.programme is not None and ev.programme.value in workers:
             recipients = {workers[ev.programme.value]}
         else:
@@ -645,10 +711,7 @@ def apply_event(ctx: _PushContext, ev: p.Event) -> p.ItemResult:
     if late:
         _late_handover(ctx, hh, "event", ev.id)
 
-    def _set_seq(seq: int, row: Event = row) -> None:
-        row.received_seq = seq
-
-    ctx.feed.add(p.ChangeKind.event, hh.id, ev.id, recipients, on_stamp=_set_seq)
+    ctx.event_changes.append(ctx.feed.add(p.ChangeKind.event, hh.id, ev.id, recipients))
     return p.ItemResult(id=ev.id, status=p.ItemStatus.applied)
 
 
@@ -668,7 +731,7 @@ def _last_applied_edit(session: Session, household_id: str, fld: str) -> Househo
 def apply_household_edit(ctx: _PushContext, edit: p.HouseholdEdit) -> p.ItemResult:
     """Merge one field edit: apply, keep as a conflict (both values), or reject."""
     session = ctx.session
-    if edit.id in ctx.seen_ids or session.get(HouseholdEditLog, edit.id) is not None:
+    if edit.id in ctx.seen_ids or edit.id in ctx.stored_ids:
         return p.ItemResult(id=edit.id, status=p.ItemStatus.duplicate)
     if problem := _authorship_problem(ctx, edit.created_by, edit.device_id):
         return p.ItemResult(id=edit.id, status=p.ItemStatus.rejected, reason=problem)
@@ -710,7 +773,7 @@ def apply_household_edit(ctx: _PushContext, edit: p.HouseholdEdit) -> p.ItemResu
             f"server's version {version}; pull first",
         )
     ctx.seen_ids.add(edit.id)
-    workers = set(workers_of(session, hh.id).values())
+    workers = set(ctx.workers.get(hh.id, {}).values())
     log_row = HouseholdEditLog(
         id=edit.id,
         household_id=hh.id,
@@ -780,6 +843,7 @@ def push(
     """
     now = now or utcnow()
     ctx = _PushContext(session, user, device, FeedWriter(session), now, ip=ip)
+    _prefetch(ctx, body)
     results: list[p.ItemResult] = []
     for item in body.items:
         if isinstance(item, p.EventItem):
@@ -801,6 +865,11 @@ def push(
         )
     )
     ctx.feed.stamp()
+    if ctx.event_changes:  # one executemany, not one ORM UPDATE per event
+        session.execute(
+            update(Event).execution_options(synchronize_session=False),
+            [{"id": c.ref_id, "received_seq": c.seq} for c in ctx.event_changes],
+        )
     counts: dict[str, int] = {}
     for r in results:
         counts[r.status.value] = counts.get(r.status.value, 0) + 1

@@ -76,6 +76,7 @@ def test_each_item_gets_its_own_status(live, world, api) -> None:
         screening = s.get(Event, good["event"]["id"])
         assert screening is not None
         assert screening.payload["result"]["band"]  # recomputed by the server
+        assert screening.received_seq is not None  # the feed seq it was stored under
     assert ids == {stored["event"]["id"], good["event"]["id"], later["event"]["id"]}
 
 
