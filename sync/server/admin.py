@@ -436,7 +436,7 @@ def resolve_conflict(session: Session, conflict_id: str, value: Any, *, resolved
         raise AdminError(f"there is no conflict {conflict_id}")
     if conflict.status == "resolved":
         raise AdminError(f"conflict {conflict_id} is already resolved")
-    hh = session.get(Household, conflict.household_id)
+    hh = session.get(Household, conflict.household_id, with_for_update=True)
     if hh is None:
         raise AdminError(f"household {conflict.household_id} is gone")
     from sync.server.syncing import load_household_wire

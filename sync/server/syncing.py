@@ -561,10 +561,26 @@ def _prefetch(ctx: _PushContext, body: p.PushRequest) -> None:
             select(Event.id, Event.household_id, Event.type).where(Event.id.in_(chunk))
         ):
             ctx.amend_targets[row.id] = (row.household_id, row.type)
-    for chunk in _chunks(hh_ids):
+    # Households that get field edits are locked first, in id order (no deadlock between two
+    # pushes): a concurrent edit of the same field then waits and sees the new version.
+    edited = {
+        item.edit.household_id for item in body.items if isinstance(item, p.HouseholdEditItem)
+    }
+    for chunk in _chunks(edited):
+        ctx.households.update(
+            (h.id, h)
+            for h in session.scalars(
+                select(Household)
+                .where(Household.id.in_(chunk))
+                .order_by(Household.id)
+                .with_for_update()
+            )
+        )
+    for chunk in _chunks(hh_ids - edited):
         ctx.households.update(
             (h.id, h) for h in session.scalars(select(Household).where(Household.id.in_(chunk)))
         )
+    for chunk in _chunks(hh_ids):
         for row in session.execute(
             select(Assignment.household_id, Assignment.programme, Assignment.username).where(
                 Assignment.household_id.in_(chunk)

@@ -91,3 +91,37 @@ def test_bad_edits_are_rejected_with_the_reason(live, world, api) -> None:
     with live.session() as s:
         hh = s.get(Household, world.hh[0])
         assert hh is not None and hh.risk_level == "medium" and hh.field_versions == {}
+
+
+def test_simultaneous_edits_of_one_field_never_both_apply(live, world, api, monkeypatch) -> None:
+    """Six devices edit the same field from the same base at once: one applies, the rest are
+    conflicts (PostgreSQL: the household row is locked before its versions are read)."""
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    from sync.server import syncing
+
+    real = syncing.load_household_wire
+    started = threading.Barrier(6, timeout=10)
+
+    def slow_read(session, household_id):
+        record = real(session, household_id)
+        time.sleep(0.05)  # widen the window between reading the version and writing
+        return record
+
+    monkeypatch.setattr(syncing, "load_household_wire", slow_read)
+    devices = [api(world.nurse1) for _ in range(6)]
+
+    def edit(i: int):
+        started.wait()
+        d = devices[i]
+        return d.push([d.edit(world.hh[0], "notes", f"값 {i}", 0)]).json()["results"][0]
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        statuses = sorted(r["status"] for r in pool.map(edit, range(6)))
+    assert statuses == ["applied"] + ["conflict"] * 5
+    with live.session() as s:
+        hh = s.get(Household, world.hh[0])
+        assert hh is not None and hh.field_versions == {"notes": 1}
+        assert len(s.scalars(select(Conflict)).all()) == 5
