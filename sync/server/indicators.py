@@ -16,7 +16,8 @@ import csv
 import io
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -101,7 +102,46 @@ def suppress(cells: dict[str, int]) -> dict[str, int | str]:
     return {k: (SUPPRESSED if k in small else v) for k, v in cells.items()}
 
 
-def _effective(events: Iterable[Event]) -> list[Event]:
+@dataclass(frozen=True, slots=True)
+class _Ev:
+    """What the indicators read of an event."""
+
+    id: str
+    household_id: str
+    type: str
+    created_by: str
+    device_time: datetime
+    amends: str | None
+    instrument_id: str | None
+    closes: str | None
+
+
+def _events(session: Session, household_ids: list[str], start: date, end: date) -> list[_Ev]:
+    """The households' events around the period (a day of margin for time zones), and every
+    void (a void may come later than what it voids); only the columns the indicators read."""
+    lo = datetime.combine(start - timedelta(days=1), time(0), tzinfo=UTC)
+    hi = datetime.combine(end + timedelta(days=2), time(0), tzinfo=UTC)
+    stmt = select(
+        Event.id,
+        Event.household_id,
+        Event.type,
+        Event.created_by,
+        Event.device_time,
+        Event.amends,
+        Event.payload["instrument_id"].as_string(),
+        Event.payload["closes"].as_string(),
+    ).where(
+        Event.type != p.EventType.access_log.value,
+        (Event.type == p.EventType.void.value) | Event.device_time.between(lo, hi),
+    )
+    out: list[_Ev] = []
+    for i in range(0, len(household_ids), 500):
+        chunk = household_ids[i : i + 500]
+        out.extend(_Ev(*row) for row in session.execute(stmt.where(Event.household_id.in_(chunk))))
+    return out
+
+
+def _effective(events: Iterable[_Ev]) -> list[_Ev]:
     """Events that count: voided ones and corrections (counted as their original) left out."""
     evs = list(events)
     voided = {e.amends for e in evs if e.type == p.EventType.void.value and e.amends}
@@ -110,7 +150,7 @@ def _effective(events: Iterable[Event]) -> list[Event]:
     ]
 
 
-def _day(e: Event) -> date:
+def _day(e: _Ev) -> date:
     return e.device_time.astimezone(KST).date()
 
 
@@ -129,9 +169,7 @@ def compute(session: Session, district: str, start: date, end: date) -> Indicato
         )
     }
     dong_of = {hid: dongs.get(h.dong_code, h.dong_code) for hid, h in households.items()}
-    effective = _effective(
-        session.scalars(select(Event).where(Event.household_id.in_(list(households) or [""])))
-    )
+    effective = _effective(_events(session, list(households), start, end))
     in_period = [e for e in effective if start <= _day(e) <= end]
     checks = [e for e in in_period if e.type == p.EventType.welfare_check.value]
     visits = [e for e in in_period if e.type == p.EventType.visit.value]
@@ -176,9 +214,9 @@ def compute(session: Session, district: str, start: date, end: date) -> Indicato
     screenings: Counter[str] = Counter()
     for e in in_period:
         if e.type == p.EventType.screening.value:
-            screenings[str(e.payload.get("instrument_id") or "unknown")] += 1
+            screenings[e.instrument_id or "unknown"] += 1
             by_dong["screenings"][dong_of[e.household_id]] += 1
-        if e.type == p.EventType.referral.value and not e.payload.get("closes"):
+        if e.type == p.EventType.referral.value and not e.closes:
             by_dong["referrals"][dong_of[e.household_id]] += 1
     for key in _LABELS:
         if key not in ("volunteers_active", "volunteers_registered"):
