@@ -37,6 +37,13 @@ def message_for(err: BaseException) -> str:
     client = _client_errors()
     by_class: list[tuple[type[BaseException], str]] = [
         (
+            domain.OnlineLoginRequired,
+            QCoreApplication.translate(
+                "errors",
+                "비밀번호가 연속으로 여러 번 틀려 이 기기에서는 더 이상 오프라인으로 잠금을 해제할 수 없습니다. 인터넷에 연결해 로그아웃한 뒤 아이디와 비밀번호로 온라인 로그인하세요. 기록은 이 기기에 그대로 있습니다.",
+            ),
+        ),
+        (
             domain.WrongKeyError,
             QCoreApplication.translate(
                 "errors",
@@ -126,6 +133,15 @@ def message_for(err: BaseException) -> str:
             by_class.append((client[name], text))
     for cls, text in by_class:
         if isinstance(err, cls):
+            if isinstance(err, domain.WrongKeyError) and "tries left" in str(err):
+                left = str(err).split("(", 1)[1].split(" ", 1)[0]
+                return (
+                    text
+                    + " "
+                    + QCoreApplication.translate(
+                        "errors", "(온라인 로그인이 필요해지기까지 %1번 남음)"
+                    ).replace("%1", left)
+                )
             return text
     if isinstance(err, domain.ValidationError):
         lines = [f"• {p.message_ko or p.message}" for p in err.problems]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
@@ -101,6 +102,9 @@ class HouseholdsPage(QWidget):
         self.table.activated.connect(self._activate)
         layout.addWidget(self.table, 1)
         self.setFocusProxy(self.search)
+        order = [self.search, self.programme, self.risk, self.care, self.due_state, self.table]
+        for first, second in itertools.pairwise(order):
+            QWidget.setTabOrder(first, second)
         self.proxy.modelReset.connect(self._count)
         self.proxy.layoutChanged.connect(self._count)
         self.proxy.rowsInserted.connect(self._count)

@@ -7,7 +7,7 @@ import platform
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -43,9 +43,23 @@ def _unlock_offline(profile: Any, password: str) -> Any:
     return profiles.unlock(profile, password)
 
 
+def unlock_message(profile: Any, err: Exception) -> str:
+    """The message for a failed unlock, with the tries left before an online sign-in."""
+    from fieldapp import profile as profiles
+    from fieldapp.errors import WrongKeyError
+
+    message = ui_errors.message_for(err)
+    if isinstance(err, WrongKeyError) and profile.status_path.exists():
+        left = profiles.MAX_UNLOCK_ATTEMPTS - profiles.failed_unlocks(profile)
+        if left > 0:
+            message += " " + QCoreApplication.translate(
+                "login", "(온라인 로그인이 필요해지기까지 %1번 남음)"
+            ).replace("%1", str(left))
+    return message
+
+
 def _check_password(profile: Any, password: str) -> bool:
-    """Whether *password* unwraps this profile's key: WrongKeyError if not, and after too many
-    wrong ones OnlineLoginRequired (the count lives in the profile; see check_password)."""
+    """Whether *password* unlocks this profile; wrong ones count towards the unlock limit."""
     from fieldapp import profile as profiles
 
     profiles.check_password(profile, password)
@@ -237,6 +251,7 @@ class LockScreen(QFrame):
         CrisisPanel(self).open()
 
     def prepare(self) -> None:
+        self.password.setEnabled(True)
         self.password.clear()
         self.message.clear()
         self.unlock_button.setEnabled(True)

@@ -3,6 +3,7 @@ panel's rejected items, Today's Enter, sign-out, the demo command."""
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 from typing import Any
@@ -153,3 +154,31 @@ def test_demo_starts_a_server_seeds_once_and_signs_in(tmp_path: Path) -> None:
     finally:
         again.store.close()
         again.server.stop()
+
+
+def test_keyboard_order_on_the_household_list(window: Any) -> None:
+    """Tab goes from the search box through the filters to the table; Ctrl+F finds."""
+    from ui.mainwindow import PAGE_HOUSEHOLDS, PAGE_TODAY
+
+    page = window.households
+    window.show_page(PAGE_HOUSEHOLDS)
+    chain = [page.search, page.programme, page.risk, page.care, page.due_state, page.table]
+    for here, there in itertools.pairwise(chain):
+        assert _next_focusable(here) is there
+    window.show_page(PAGE_TODAY)
+    window.find_action.trigger()
+    assert window.pages.currentWidget() is page
+    assert (
+        page.search.hasFocus() or window.focusWidget() is page.search or not window.isActiveWindow()
+    )
+
+
+def _next_focusable(widget: Any) -> Any:
+    from PySide6.QtCore import Qt
+
+    nxt = widget.nextInFocusChain()
+    while nxt is not widget and not (
+        nxt.focusPolicy() & Qt.FocusPolicy.TabFocus and nxt.isVisible()
+    ):
+        nxt = nxt.nextInFocusChain()
+    return nxt

@@ -95,6 +95,26 @@ def test_lock_hides_the_records_and_unlocks_with_the_password(
     assert not window.locked and window.pages.isVisible()
 
 
+def test_five_wrong_passwords_require_an_online_sign_in(
+    window: Any, nurse: Any, qtbot: Any
+) -> None:
+    from fieldapp.profile import MAX_UNLOCK_ATTEMPTS
+
+    window.lock()
+    screen = window.lock_screen
+    for attempt in range(MAX_UNLOCK_ATTEMPTS):
+        screen.password.setText(f"wrong-{attempt}")
+        screen.unlock_button.click()
+        if attempt < MAX_UNLOCK_ATTEMPTS - 1:
+            assert "남음" in screen.message.text(), "says how many tries are left"
+    assert not screen.password.isEnabled() and not screen.unlock_button.isEnabled()
+    assert "온라인" in screen.message.text()
+    screen.password.setEnabled(True)  # even the right password is refused now
+    screen.password.setText(nurse.password)
+    screen._unlock()
+    assert window.locked
+
+
 def test_idle_watcher_locks_after_the_idle_time(window: Any, qtbot: Any) -> None:
     window.idle.timer.setInterval(50)
     window.idle.timer.start()
