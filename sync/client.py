@@ -180,6 +180,37 @@ def wiped_error(profile: Profile, reason: str) -> DeviceWipedError:
     )
 
 
+def _open_with_saved_key(profile: Profile, password: str, db_key: bytes) -> Store:
+    """Open a database the released key does not open, with the key saved here, and re-key
+    it to the released one.
+
+    This happens when the server lost this device's registration (restored from a backup
+    made before it) and registered it again with a new key. The password opened the saved
+    key, so the person is the owner; nothing recorded here is lost.
+    """
+    old_key: bytes | None = None
+    if profile.key_path.exists():
+        try:
+            old_key = keys.unwrap_key(keys.load_wrapped(profile.key_path), password)
+        except WrongKeyError:
+            old_key = None
+    if old_key is None:
+        raise StoreError(
+            f"The local database in {profile.path} was made for another device registration, "
+            "so the key the server released does not open it. It was left untouched; ask your "
+            "district's IT team before deleting it, or sign in with another profile folder."
+        )
+    store = Store.open(profile.store_path, old_key)
+    try:
+        with store.reading():
+            store.conn.execute(f"PRAGMA rekey = \"x'{db_key.hex()}'\"")
+    except BaseException:
+        store.close()
+        raise
+    log.info("local database re-keyed to the key the server released")
+    return store
+
+
 def login(
     profile: Profile,
     server_url: str,
@@ -224,12 +255,8 @@ def login(
         raise ServerError("The server sent a database key of the wrong length.")
     try:
         store = Store.open(profile.store_path, db_key, create=True)
-    except WrongKeyError as err:
-        raise StoreError(
-            f"The local database in {profile.path} was made for another device registration, "
-            "so the key the server released does not open it. It was left untouched; ask your "
-            "district's IT team before deleting it, or sign in with another profile folder."
-        ) from err
+    except WrongKeyError:
+        store = _open_with_saved_key(profile, password, db_key)
     try:
         keys.save_wrapped(
             profile.key_path, keys.wrap_key(db_key, password, kdf=kdf or keys.DEFAULT_KDF)
@@ -617,7 +644,8 @@ class SyncEngine:
         total = syncstate.local_counts(self.store).pending
         done = 0
         limit = self.push_limit
-        self._emit("push", 0, total)
+        if total:
+            self._emit("push", 0, total)
         while True:
             self._check_cancel()
             batch = syncstate.next_batch(self.store, limit)

@@ -6,9 +6,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from sqlalchemy import delete, select
 
-from fieldapp.profile import KEYRING_SERVICE, Profile
+from fieldapp.profile import KEYRING_SERVICE, Profile, unlock
+from fieldapp.store import Store
 from sync.client import AuthError, NoKeyringError, SyncEngine, keyring_available, login
+from sync.server import models
 from tests.fieldapp.test_profile import MemoryKeyring
 from tests.helpers.live_server import LiveServer
 from tests.helpers.world import PASSWORD, World
@@ -90,3 +93,27 @@ def test_a_second_login_keeps_the_device_and_its_data(
         assert {r["id"] for r in store.db.query("SELECT id FROM events")} == {ev}
     finally:
         store.close()
+
+
+def test_a_server_that_forgot_the_device_key_does_not_strand_local_records(
+    live: LiveServer, world: World, make_device: MakeDevice
+) -> None:
+    """Restored from a backup made before this laptop registered, the server registers it
+    again with a new key: the saved key (opened by the password) opens the database, which
+    is re-keyed to the released key. Nothing recorded offline is lost."""
+    vol = make_device("vol1")
+    vol.sync()
+    pending = vol.note(world.hh[0], "복원 전 기록")
+    vol.close()
+    with live.session() as s:
+        s.execute(delete(models.Device).where(models.Device.id == vol.device_id))
+    store = login(vol.profile, live.base_url, "vol1", PASSWORD, kdf=CHEAP_KDF)
+    store.close()
+    vol.reopen()
+    assert pending in vol.event_ids()
+    assert vol.sync().applied == 1
+    with live.session() as s:  # the server's escrowed key opens the database now
+        released = s.scalar(select(models.Device.db_key).where(models.Device.id == vol.device_id))
+    vol.close()
+    Store.open(vol.profile.store_path, bytes(released)).close()
+    unlock(vol.profile, PASSWORD).close()
