@@ -271,7 +271,7 @@ def create_household(
 
 def delete_household(session: Session, household_id: str, actor: str = "admin") -> None:
     """Delete a household on the server: its workers receive a tombstone."""
-    hh = session.get(Household, household_id)
+    hh = session.get(Household, household_id, with_for_update=True)
     if hh is None or hh.deleted:
         raise AdminError(f"there is no household {household_id}")
     hh.deleted = True
@@ -401,6 +401,15 @@ def assign_households(
     now = utcnow()
     feed = FeedWriter(session)
     changes: list[AssignmentChange] = []
+    household_ids = list(household_ids)
+    # Lock the rows in id order (as a push does): a push in flight for these households
+    # finishes first, and its items are then part of the history fanned out below.
+    session.scalars(
+        select(Household.id)
+        .where(Household.id.in_(sorted(set(household_ids))))
+        .order_by(Household.id)
+        .with_for_update()
+    ).all()
     for hid in household_ids:
         hh = session.get(Household, hid)
         if hh is None or hh.deleted:

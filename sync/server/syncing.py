@@ -561,24 +561,20 @@ def _prefetch(ctx: _PushContext, body: p.PushRequest) -> None:
             select(Event.id, Event.household_id, Event.type).where(Event.id.in_(chunk))
         ):
             ctx.amend_targets[row.id] = (row.household_id, row.type)
-    # Households that get field edits are locked first, in id order (no deadlock between two
-    # pushes): a concurrent edit of the same field then waits and sees the new version.
-    edited = {
-        item.edit.household_id for item in body.items if isinstance(item, p.HouseholdEditItem)
-    }
-    for chunk in _chunks(edited):
+    # Every household the request touches is locked (one sorted statement per chunk, so two
+    # requests never deadlock): an edit of the same field waits and then sees the new version,
+    # and a reassignment (admin.assign_households locks the same rows) cannot slip between
+    # reading the assignments here and the commit, which would send the items to the
+    # worker who just lost the household and never to the new one.
+    for chunk in _chunks(hh_ids):
         ctx.households.update(
             (h.id, h)
             for h in session.scalars(
                 select(Household)
                 .where(Household.id.in_(chunk))
                 .order_by(Household.id)
-                .with_for_update()
+                .with_for_update(key_share=True)
             )
-        )
-    for chunk in _chunks(hh_ids - edited):
-        ctx.households.update(
-            (h.id, h) for h in session.scalars(select(Household).where(Household.id.in_(chunk)))
         )
     for chunk in _chunks(hh_ids):
         for row in session.execute(

@@ -94,3 +94,36 @@ def test_reassignment_checks_role_and_district(live, world) -> None:
         )
     with live.session() as s, pytest.raises(admin.AdminError, match="no household"):
         admin.assign_household(s, "missing", "welfare_check", world.vol2, actor="x", reason=None)
+
+
+def test_a_reassignment_during_a_push_still_hands_the_new_worker_its_items(
+    live, world, api, monkeypatch
+) -> None:
+    """The push holds its households while it runs; the move waits for it, then fans out."""
+    import threading
+    import time
+
+    from sync.server import syncing
+
+    vol1, vol2 = api(world.vol1), api(world.vol2)
+    _, c2 = vol2.pull_all()
+    in_transaction = threading.Event()
+    real = syncing._validate_event
+
+    def slow_validate(event):
+        in_transaction.set()
+        time.sleep(0.3)  # the push is inside its transaction, households read and locked
+        return real(event)
+
+    monkeypatch.setattr(syncing, "_validate_event", slow_validate)
+    item = vol1.event(world.hh[0], "note", {"text": "이사 직전 기록"})
+    pushing = threading.Thread(target=lambda: vol1.push([item]))
+    pushing.start()
+    assert in_transaction.wait(10)
+    with live.session() as s:
+        admin.assign_household(
+            s, world.hh[0], "welfare_check", world.vol2, actor="sup1", reason="r"
+        )
+    pushing.join()
+    changes, _ = vol2.pull_all(c2)
+    assert item["event"]["id"] in {c["data"]["id"] for c in changes if c["kind"] == "event"}
