@@ -9,6 +9,7 @@ Rules make it misbehave for chosen requests, deterministically:
   test can kill the client at that moment);
 * ``error`` -- answer 500 without forwarding;
 * ``stall`` -- forward nothing and answer nothing until released (a server that times out);
+* ``notify`` -- forward and answer, then set ``held`` (the client is busy with the answer);
 * ``limit`` -- answer 413 (as the server does) when the body is over ``max_bytes``.
 
 ``time_shift`` moves the server's clock header (``X-Server-Time``) by that many seconds.
@@ -177,6 +178,8 @@ class FaultProxy:
             h.wfile.write(data)
         except OSError:  # the client is gone (killed): nothing to answer
             h.close_connection = True
+        if rule is not None and action == "notify":
+            rule.held.set()
 
     def _forward(
         self, h: BaseHTTPRequestHandler, body: bytes | None
