@@ -21,7 +21,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
-from sqlalchemy import JSON, func, literal, select, type_coerce
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fieldapp import cadence
@@ -140,29 +140,27 @@ CADENCE_PATHS: tuple[tuple[str, ...], ...] = (
 )
 
 
-def _reduced_payload(session: Session) -> Any:
-    """An SQL expression building ``{"a.b": payload.a.b}`` over :data:`CADENCE_PATHS`."""
-    names = [".".join(path) for path in CADENCE_PATHS]
-    if session.get_bind().dialect.name == "postgresql":
-        values = [Event.payload[path if len(path) > 1 else path[0]] for path in CADENCE_PATHS]
-        build = func.json_build_object
-    else:
-        values = [func.json_extract(Event.payload, "$." + ".".join(path)) for path in CADENCE_PATHS]
-        build = func.json_object
-    pairs = [x for name, value in zip(names, values, strict=True) for x in (literal(name), value)]
-    return type_coerce(build(*pairs), JSON)
+#: Parts holding lists (JSON text to decode); the others are plain strings.
+_LIST_PATHS = frozenset({("result", "actions"), ("actions_taken",)})
 
 
-def _unflatten(flat: dict[str, Any] | None) -> dict[str, Any]:
+def _reduced_columns() -> list[Any]:
+    """One text column per :data:`CADENCE_PATHS` entry (``json_extract`` on SQLite, ``#>>`` on
+    PostgreSQL): strings come back as they are, lists as JSON text."""
+    return [Event.payload[path if len(path) > 1 else path[0]].as_string() for path in CADENCE_PATHS]
+
+
+def _reduced_payload(values: Sequence[Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for name, value in (flat or {}).items():
-        if value is None or value == []:
+    for path, value in zip(CADENCE_PATHS, values, strict=True):
+        if value is None or value == "[]":
             continue
-        head, _, rest = name.partition(".")
-        if rest:
-            out.setdefault(head, {})[rest] = value
+        if path in _LIST_PATHS:
+            value = json.loads(value)
+        if len(path) > 1:
+            out.setdefault(path[0], {})[path[1]] = value
         else:
-            out[head] = value
+            out[path[0]] = value
     return out
 
 
@@ -172,7 +170,7 @@ def _events_by_household(
     """The acknowledged events (no access-log entries) of the households, as cadence dicts
     with their payloads reduced to :data:`CADENCE_KEYS` (*full*: whole payloads)."""
     out: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    payload = Event.payload if full else _reduced_payload(session)
+    parts = [Event.payload] if full else _reduced_columns()
     stmt = select(
         Event.id,
         Event.household_id,
@@ -180,10 +178,10 @@ def _events_by_household(
         Event.programme,
         Event.device_time,
         Event.amends,
-        payload,
+        *parts,
     ).where(Event.type != p.EventType.access_log.value)
     for chunk in _chunks(household_ids):
-        for eid, hid, etype, programme, at, amends, data in session.execute(
+        for eid, hid, etype, programme, at, amends, *values in session.execute(
             stmt.where(Event.household_id.in_(chunk))
         ):
             out[hid].append(
@@ -192,7 +190,7 @@ def _events_by_household(
                     "type": etype,
                     "programme": programme,
                     "device_time": at,
-                    "payload": (data or {}) if full else _unflatten(data),
+                    "payload": (values[0] or {}) if full else _reduced_payload(values),
                     "amends": amends,
                 }
             )
