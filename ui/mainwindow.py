@@ -101,6 +101,7 @@ class MainWindow(QMainWindow):
             self.nav.addItem(self.tr("인계함"))
             self.pages.addWidget(self.inbox_page)
         self.today.start_form.connect(self.open_form)
+        self.today.resume_draft.connect(self.resume_draft)
         self.today.due_states.connect(self.households.set_due)
         self.households.open_household.connect(self.open_household)
         self._detail: QWidget | None = None  # household view or form on top of the pages

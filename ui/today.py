@@ -10,8 +10,11 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QGroupBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -39,6 +42,20 @@ class TodayRow:
     form: str  # form id to start (welfare_check, visit, screening:<id>)
     due_date: str | None
     rank: int = 3
+
+
+def load_drafts(store: Any) -> list[tuple[dict[str, Any], str]]:
+    """Every unfinished form with the name of its household, newest first."""
+    out = []
+    for draft in records.list_drafts(store):
+        h = (
+            records.get_household(store, draft["household_id"])
+            if draft.get("household_id")
+            else None
+        )
+        if h is not None:
+            out.append((draft, data.primary_name(h) or data.household_label(h)))
+    return out
 
 
 def form_of(form_id: str) -> str:
@@ -181,6 +198,7 @@ class TodayPage(QWidget):
     """The day's work. Enter or double-click starts the row's form."""
 
     start_form = Signal(str, str)  # household id, form id
+    resume_draft = Signal(str, dict)  # household id, draft
     due_states = Signal(dict)  # household id -> (due state, due date)
 
     def __init__(self, runner: OpRunner, session: Session, parent: QWidget | None = None) -> None:
@@ -195,6 +213,12 @@ class TodayPage(QWidget):
         self.summary.setObjectName("hint")
         layout.addWidget(self.title)
         layout.addWidget(self.summary)
+        # Forms left unfinished (a crash, a lock, a closed form): one click continues them.
+        self.drafts_box = QGroupBox(self.tr("작성 중인 양식"))
+        self.drafts_box.setObjectName("todayDrafts")
+        self.drafts_layout = QHBoxLayout(self.drafts_box)
+        self.drafts_box.hide()
+        layout.addWidget(self.drafts_box)
         self.table = QTableView()
         self.table.setObjectName("todayTable")
         self.table.setModel(self.model)
@@ -222,6 +246,32 @@ class TodayPage(QWidget):
         QueryOp(self, lambda store: load_worklist(store, programme, day)).success(self._loaded).run(
             self.runner
         )
+        QueryOp(self, load_drafts).success(self._show_drafts).run(self.runner)
+
+    def _show_drafts(self, drafts: list[tuple[dict[str, Any], str]]) -> None:
+        while self.drafts_layout.count():
+            item = self.drafts_layout.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        for draft, who in drafts[:6]:
+            when = str(draft.get("updated_at", ""))[5:16].replace("T", " ")
+            button = QPushButton(
+                self.tr("%1 · %2 (%3)")
+                .replace("%1", who)
+                .replace("%2", self.model.form_text(draft["form"]))
+                .replace("%3", when)
+            )
+            button.setObjectName("resumeDraft")
+            button.clicked.connect(
+                lambda _=False, d=draft: self.resume_draft.emit(d["household_id"], d)
+            )
+            self.drafts_layout.addWidget(button)
+        if len(drafts) > 6:
+            self.drafts_layout.addWidget(
+                QLabel(self.tr("외 %1건").replace("%1", str(len(drafts) - 6)))
+            )
+        self.drafts_layout.addStretch(1)
+        self.drafts_box.setVisible(bool(drafts))
 
     def _loaded(self, result: tuple[list[TodayRow], dict[str, Any]]) -> None:
         rows, due = result
@@ -244,6 +294,8 @@ class TodayPage(QWidget):
     def _on_changed(self, changes: OpChanges) -> None:
         if changes.events or changes.household_list or changes.households:
             self.reload()
+        elif changes.drafts:
+            QueryOp(self, load_drafts).success(self._show_drafts).run(self.runner)
 
     def _activate(self, index: QModelIndex) -> None:
         if not index.isValid():

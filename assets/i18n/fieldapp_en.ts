@@ -1300,73 +1300,73 @@
         <translation>Hand-over inbox</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="129" />
+        <location filename="../../ui/mainwindow.py" line="130" />
         <source>우리동네돌봄단</source>
         <translation>Volunteer (우리동네돌봄단)</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="130" />
+        <location filename="../../ui/mainwindow.py" line="131" />
         <source>방문간호사</source>
         <translation>Visiting nurse</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="131" />
+        <location filename="../../ui/mainwindow.py" line="132" />
         <source>관리자</source>
         <translation>Supervisor</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="132" />
+        <location filename="../../ui/mainwindow.py" line="133" />
         <source>시스템 관리자</source>
         <translation>Administrator</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="136" />
+        <location filename="../../ui/mainwindow.py" line="137" />
         <source>도구</source>
         <translation>Tools</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="142" />
+        <location filename="../../ui/mainwindow.py" line="143" />
         <source>☎ 위기 상담 전화 (F1)</source>
         <translation>☎ Crisis lines (F1)</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="144" />
+        <location filename="../../ui/mainwindow.py" line="145" />
         <source>109 · 1577-0199 · 119 · 112 · 129</source>
         <translation>109 · 1577-0199 · 119 · 112 · 129</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="158" />
+        <location filename="../../ui/mainwindow.py" line="159" />
         <source>오늘 할 일 (Ctrl+1)</source>
         <translation>Today (Ctrl+1)</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="161" />
+        <location filename="../../ui/mainwindow.py" line="162" />
         <source>가구 목록 (Ctrl+2)</source>
         <translation>Households (Ctrl+2)</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="167" />
+        <location filename="../../ui/mainwindow.py" line="168" />
         <source>동기화 (F5)</source>
         <translation>Sync (F5)</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="169" />
+        <location filename="../../ui/mainwindow.py" line="170" />
         <source>잠금 (Ctrl+L)</source>
         <translation>Lock (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="170" />
-        <location filename="../../ui/mainwindow.py" line="325" />
+        <location filename="../../ui/mainwindow.py" line="171" />
+        <location filename="../../ui/mainwindow.py" line="326" />
         <source>로그아웃</source>
         <translation>Sign out</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="258" />
+        <location filename="../../ui/mainwindow.py" line="259" />
         <source>저장했습니다.</source>
         <translation>Saved.</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="325" />
+        <location filename="../../ui/mainwindow.py" line="326" />
         <source>동기화 중입니다. 취소하고 로그아웃할까요?</source>
         <translation>A sync is running. Cancel it and sign out?</translation>
     </message>
@@ -1951,17 +1951,32 @@
 <context>
     <name>TodayPage</name>
     <message>
-        <location filename="../../ui/today.py" line="192" />
+        <location filename="../../ui/today.py" line="210" />
         <source>오늘 할 일</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="213" />
+        <location filename="../../ui/today.py" line="217" />
+        <source>작성 중인 양식</source>
+        <translation type="unfinished">Forms in progress</translation>
+    </message>
+    <message>
+        <location filename="../../ui/today.py" line="237" />
         <source>행을 선택하고 Enter를 누르면 알맞은 양식이 열립니다.</source>
         <translation>Select a row and press Enter to open the right form.</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="234" />
+        <location filename="../../ui/today.py" line="259" />
+        <source>%1 · %2 (%3)</source>
+        <translation>%1 · %2 (%3)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/today.py" line="271" />
+        <source>외 %1건</source>
+        <translation>%1 more</translation>
+    </message>
+    <message>
+        <location filename="../../ui/today.py" line="284" />
         <source>즉시 조치 %1 · 기한 지남 %2 · 오늘 %3 · 예정 %4</source>
         <translation>Immediate %1 · overdue %2 · today %3 · upcoming %4</translation>
     </message>
@@ -1969,62 +1984,62 @@
 <context>
     <name>WorklistModel</name>
     <message>
-        <location filename="../../ui/today.py" line="119" />
+        <location filename="../../ui/today.py" line="136" />
         <source>긴급도</source>
         <translation>Urgency</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="120" />
+        <location filename="../../ui/today.py" line="137" />
         <source>이름</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="121" />
+        <location filename="../../ui/today.py" line="138" />
         <source>주소</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="122" />
+        <location filename="../../ui/today.py" line="139" />
         <source>이유</source>
         <translation>Why</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="123" />
+        <location filename="../../ui/today.py" line="140" />
         <source>할 일</source>
         <translation>To do</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="124" />
+        <location filename="../../ui/today.py" line="141" />
         <source>기한</source>
         <translation>Due</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="130" />
+        <location filename="../../ui/today.py" line="147" />
         <source>즉시 조치</source>
         <translation>Immediate action</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="131" />
+        <location filename="../../ui/today.py" line="148" />
         <source>기한 지남</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="132" />
+        <location filename="../../ui/today.py" line="149" />
         <source>오늘</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="133" />
+        <location filename="../../ui/today.py" line="150" />
         <source>예정</source>
         <translation>Upcoming</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="138" />
+        <location filename="../../ui/today.py" line="155" />
         <source>안부확인</source>
         <translation>Welfare check</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="140" />
+        <location filename="../../ui/today.py" line="157" />
         <source>방문 기록</source>
         <translation>Record visit</translation>
     </message>

@@ -182,3 +182,28 @@ def _next_focusable(widget: Any) -> Any:
     ):
         nxt = nxt.nextInFocusChain()
     return nxt
+
+
+def test_today_offers_unfinished_forms_after_a_restart(window: Any, nurse: Any, qtbot: Any) -> None:
+    """A draft left by a crash shows on Today; one click continues it."""
+    from ui.mainwindow import MainWindow
+
+    h = a_household(nurse)
+    records.save_draft(
+        nurse.runner.store,
+        "draft-after-crash",
+        "welfare_check",
+        h["id"],
+        {"values": {"method": "visit", "attempt": 2}, "steps": [], "note": ""},
+    )
+    fresh = MainWindow(nurse.runner, nurse.session, start_sync=False)  # as after a restart
+    qtbot.addWidget(fresh)
+    assert fresh.today.drafts_box.isVisibleTo(fresh)
+    buttons = fresh.today.drafts_box.findChildren(type(fresh.lock_screen.unlock_button))
+    assert buttons
+    buttons[0].click()
+    page = fresh.form_page
+    assert page.draft_id == "draft-after-crash"
+    assert page.form.editors["method"].value() == "visit"
+    assert page.form.editors["attempt"].value() == 2
+    fresh.idle.stop()
