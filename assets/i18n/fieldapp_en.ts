@@ -1958,7 +1958,7 @@
     <message>
         <location filename="../../ui/today.py" line="217" />
         <source>작성 중인 양식</source>
-        <translation type="unfinished">Forms in progress</translation>
+        <translation>Forms in progress</translation>
     </message>
     <message>
         <location filename="../../ui/today.py" line="237" />
