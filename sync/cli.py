@@ -293,6 +293,11 @@ def _household_rows(store: Store) -> list[dict[str, Any]]:
     return out
 
 
+def _line_number(problem: str) -> int:
+    head = problem.split(":", 1)[0]
+    return int(head.removeprefix("line ")) if head.startswith("line ") else 0
+
+
 def cmd_record(args: argparse.Namespace) -> int:
     from fieldapp import records, syncstate, validation
     from sync.client import refresh_status_file
@@ -332,14 +337,14 @@ def cmd_record(args: argparse.Namespace) -> int:
     if not events and not problems:
         problems.append(f"{args.file} holds no events (one JSON object a line)")
     with unlock(profile, password) as store:
-        if not problems:
-            known = {r["id"] for r in store.db.query("SELECT id FROM households")}
-            for number, event in events:
-                if event["household_id"] not in known:
-                    problems.append(
-                        f"line {number}: household_id {event['household_id']} is not among "
-                        "your households on this laptop (sync first, or check the id)"
-                    )
+        known = {r["id"] for r in store.db.query("SELECT id FROM households")}
+        for number, event in events:
+            if event["household_id"] not in known:
+                problems.append(
+                    f"line {number}: household_id {event['household_id']} is not among "
+                    "your households on this laptop (sync first, or check the id)"
+                )
+        problems.sort(key=_line_number)
         if problems:
             for p in problems:
                 print(p, file=sys.stderr)

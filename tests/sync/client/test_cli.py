@@ -143,10 +143,11 @@ def test_login_record_sync_status_households_export(
     )
     out = run("--profile", prof, "record", str(bad_file), "--password-stdin")
     assert out.returncode == 1
-    for line in ("line 2:", "line 3:", "line 4:"):
+    for line in ("line 2:", "line 3:", "line 4:", "line 5:"):
         assert line in out.stderr, out.stderr
     assert "payload.method" in out.stderr and "nothing was recorded" in out.stderr
     assert "line 1:" not in out.stderr
+    assert "not among your households" in out.stderr
 
     good_file = tmp_path / "good.jsonl"
     good_file.write_text(
