@@ -91,7 +91,18 @@ def take(
             shot("welfare_check")
             wpage.closed.emit()
             win.show_page(PAGE_SYNC)
-            shot("sync_panel")
+            taken: list[str] = []
+
+            def during_sync(phase: str, done: int, total: int, _bytes: int) -> None:
+                # Synchronous mode: the panel is mid-sync while this runs; show its progress.
+                if phase == "push" and done > 0 and not taken:
+                    taken.append(phase)
+                    shot("sync_panel")
+
+            win.sync.progress.connect(during_sync)
+            win.sync.sync_now()  # sends the access-log entries written by the views above
+            if not taken:
+                shot("sync_panel")
             win.idle.stop()
             win.close()
         finally:
