@@ -665,23 +665,26 @@ class SyncEngine:
                     limit = max(1, len(batch) // 2)
                     syncstate.shrink_batch(self.store, batch, limit)
                     continue
-                syncstate.apply_push_results(
-                    self.store,
+                self._set_aside(
                     batch,
-                    [
-                        {
-                            "id": batch.item_ids[0],
-                            "status": "rejected",
-                            "reason": "too large for the server to accept (over its request size limit)",
-                        }
-                    ],
+                    "too large for the server to accept (over its request size limit)",
+                    report,
                 )
-                report.rejected += 1
                 continue
             except ServerError as err:
                 if err.code == protocol.ERR_IDEMPOTENCY:
                     # The server holds this key for other contents: send under a new key.
                     syncstate.shrink_batch(self.store, batch, len(batch))
+                    continue
+                if err.status in (400, 422):
+                    # The server refused the request as a whole (an item it cannot read):
+                    # halve until the item is alone, set it aside, and go on with the rest.
+                    if len(batch) > 1:
+                        limit = max(1, len(batch) // 2)
+                        syncstate.shrink_batch(self.store, batch, limit)
+                        continue
+                    self._set_aside(batch, f"refused by the server: {err}", report)
+                    limit = self.push_limit
                     continue
                 raise
             try:
@@ -716,6 +719,15 @@ class SyncEngine:
                 str(programme or "unknown"),
                 "no longer assigned to you on the server (it was restored from a backup)",
             )
+
+    def _set_aside(self, batch: syncstate.Batch, reason: str, report: SyncReport) -> None:
+        """Mark the single item of *batch* rejected with *reason*; the queue goes on."""
+        item_id = batch.item_ids[0]
+        syncstate.apply_push_results(
+            self.store, batch, [{"id": item_id, "status": "rejected", "reason": reason}]
+        )
+        report.rejected += 1
+        report.rejected_items.append((item_id, reason))
 
     def _pull_all(self, report: SyncReport) -> set[str]:
         """Pull until the server has nothing more; return the households it listed."""

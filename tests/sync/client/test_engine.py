@@ -219,3 +219,35 @@ def test_engine_without_token_or_password_asks_for_the_password(
     with pytest.raises(AuthError, match="Enter your password"):
         SyncEngine(vol.profile, vol.store).sync_once()
     assert vol.sync(password="Synthetic-pass-2026").completed  # the password logs in again
+
+
+def test_an_item_the_server_cannot_read_is_set_aside_not_blocking(
+    live: LiveServer, world: World, make_device: MakeDevice
+) -> None:
+    import json
+    import uuid
+
+    from fieldapp import syncstate
+
+    vol = make_device("vol1")
+    vol.sync()
+    good = [vol.note(world.hh[0], f"기록 {i}") for i in range(3)]
+    bad = str(uuid.uuid4())
+    with vol.store.atomic() as db:  # e.g. written by a damaged or newer app: wrong programme
+        order = syncstate._next_local_order(vol.store)
+        db.execute(
+            "INSERT INTO events (id, type, household_id, programme, created_by, device_id, "
+            "device_time, payload, sync_state, local_order) VALUES (?, 'note', ?, 'astrology', "
+            "'vol1', ?, '2026-11-24T09:00:00+09:00', ?, 'pending', ?)",
+            [bad, world.hh[0], vol.device_id, json.dumps({"text": "?"}), order],
+        )
+    more = [vol.note(world.hh[1], f"그 뒤 기록 {i}") for i in range(3)]
+    report = vol.sync()
+    assert report.completed and report.applied == 6 and report.rejected == 1
+    assert [i for i, _ in report.rejected_items] == [bad]
+    assert sorted(server_event_ids(live)) == sorted(good + more)
+    rejected = syncstate.list_rejected(vol.store)
+    assert [r["id"] for r in rejected] == [bad] and "refused by the server" in rejected[0][
+        "reject_reason"
+    ]
+    assert vol.engine().status().rejected == 1 and vol.sync().pushed == 0  # not retried forever
