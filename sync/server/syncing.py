@@ -155,21 +155,6 @@ def workers_of(session: Session, household_id: str) -> dict[str, str | None]:
     return {r.programme: r.username for r in rows}
 
 
-def held_before(session: Session, household_id: str, username: str) -> bool:
-    """True when *username* was ever assigned to the household."""
-    return (
-        session.execute(
-            select(AssignmentHistory.id)
-            .where(
-                AssignmentHistory.household_id == household_id,
-                AssignmentHistory.username == username,
-            )
-            .limit(1)
-        ).first()
-        is not None
-    )
-
-
 def _iso(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat()
 
