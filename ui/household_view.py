@@ -127,10 +127,12 @@ def value_text(name: str, value: Any) -> str:
 
 
 def event_summary(e: dict[str, Any]) -> str:
-    """One line saying what an event recorded."""
+    """One line saying what an event recorded, in the UI language."""
+    from PySide6.QtCore import QCoreApplication
+
     p = e.get("payload") or {}
     if e.get("redacted"):
-        return "(임상 기록: 권한 없음)"
+        return QCoreApplication.translate("household", "(임상 기록: 볼 권한 없음)")
     t = e.get("type")
     result = p.get("result") or {}
     if t == "screening":
@@ -141,32 +143,62 @@ def event_summary(e: dict[str, Any]) -> str:
         except KeyError:
             pass
         band = pick(result.get("band_label_ko") or "", result.get("band_label_en") or "")
-        return f"{name}: {p.get('total')}점 {band}".strip()
+        total = QCoreApplication.translate("household", "%1점").replace("%1", str(p.get("total")))
+        return f"{name}: {total} {band}".strip()
     if t == "visit":
         vit = p.get("vitals") or {}
         parts = []
         bp = [r for r in vit.get("bp") or [] if r.get("systolic")]
         if bp:
-            parts.append("혈압 " + ", ".join(f"{r['systolic']}/{r.get('diastolic')}" for r in bp))
+            readings = ", ".join(f"{r['systolic']}/{r.get('diastolic')}" for r in bp)
+            parts.append(QCoreApplication.translate("household", "혈압 %1").replace("%1", readings))
         if (vit.get("glucose") or {}).get("value") is not None:
-            parts.append(f"혈당 {vit['glucose']['value']}")
+            parts.append(
+                QCoreApplication.translate("household", "혈당 %1").replace(
+                    "%1", str(vit["glucose"]["value"])
+                )
+            )
         if vit.get("weight_kg") is not None:
-            parts.append(f"체중 {vit['weight_kg']}kg")
-        return " · ".join(parts) or "방문"
+            parts.append(
+                QCoreApplication.translate("household", "체중 %1kg").replace(
+                    "%1", str(vit["weight_kg"])
+                )
+            )
+        return " · ".join(parts) or QCoreApplication.translate("household", "방문")
     if t == "welfare_check":
-        return (
-            f"{p.get('method', '')} · {p.get('reached', '')} · 단계 {p.get('escalation_level', 0)}"
+        method = option_label("welfare_check", "method", p.get("method"))
+        reached = option_label("welfare_check", "reached", p.get("reached"))
+        level = QCoreApplication.translate("household", "단계 %1").replace(
+            "%1", str(p.get("escalation_level", 0))
         )
+        signs = ", ".join(
+            option_label("welfare_check", "risk_signs", v) for v in p.get("risk_signs") or []
+        )
+        return " · ".join(x for x in (method, reached, level, signs) if x)
     if t == "referral":
-        return (
-            f"[{p.get('urgency')}/{p.get('status')}] {p.get('target', '')}: {p.get('reason', '')}"
+        state = (
+            QCoreApplication.translate("household", "완료")
+            if p.get("status") == "done"
+            else QCoreApplication.translate("household", "진행 중")
         )
+        return f"[{label('urgency', p.get('urgency'))} · {state}] {p.get('target', '')}: {p.get('reason', '')}"
     if t == "note":
         return str(p.get("text", ""))
     if t == "access_log":
-        return f"열람 기록: {p.get('action')}" + (f" ({p['reason']})" if p.get("reason") else "")
+        action = {
+            "view": QCoreApplication.translate("household", "열람"),
+            "edit": QCoreApplication.translate("household", "수정"),
+            "print": QCoreApplication.translate("household", "인쇄"),
+            "export": QCoreApplication.translate("household", "내보내기"),
+        }.get(p.get("action"), str(p.get("action")))
+        reason = f" ({p['reason']})" if p.get("reason") else ""
+        return (
+            QCoreApplication.translate("household", "접근 기록: %1").replace("%1", action) + reason
+        )
     if t == "void":
-        return f"취소: {p.get('reason', '')}"
+        return QCoreApplication.translate("household", "취소: %1").replace(
+            "%1", str(p.get("reason", ""))
+        )
     return ""
 
 
@@ -579,11 +611,11 @@ class HouseholdView(QWidget):
                 state += f" ({e['reject_reason']})"
             summary = event_summary(e)
             if e.get("voided_by"):
-                summary = "[취소됨] " + summary
+                summary = self.tr("[취소됨] ") + summary
             elif e.get("superseded_by"):
-                summary = "[정정됨] " + summary
+                summary = self.tr("[정정됨] ") + summary
             if e.get("amends") and e.get("type") != "void":
-                summary = "[정정] " + summary
+                summary = self.tr("[정정] ") + summary
             rows.append(
                 [_when(e), type_text(e.get("type", "")), summary, e.get("created_by", ""), state]
             )

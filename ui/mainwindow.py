@@ -111,7 +111,7 @@ class MainWindow(QMainWindow):
         self.status = SyncStatusWidget(self.sync)
         role = self._role_text()
         name = session.display_name
-        who = QLabel(name if role in name else f"{name} ({role})")
+        who = QLabel(name if role in name or "(" in name else f"{name} ({role})")
         who.setObjectName("hint")
         self.statusBar().addWidget(who)
         self.statusBar().addPermanentWidget(self.status)
