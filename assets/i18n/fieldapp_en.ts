@@ -2,466 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US" sourcelanguage="ko_KR">
 <context>
-    <name></name>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="48"/>
-        <source>높음</source>
-        <translation>High</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="48"/>
-        <source>중간</source>
-        <translation>Medium</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="48"/>
-        <source>낮음</source>
-        <translation>Low</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="53"/>
-        <source>돌봄단</source>
-        <translation>Volunteer</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="54"/>
-        <source>방문간호사</source>
-        <translation>Visiting nurse</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="55"/>
-        <source>관리자</source>
-        <translation>Supervisor</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="56"/>
-        <source>시스템 관리자</source>
-        <translation>Administrator</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="61"/>
-        <source>안부확인</source>
-        <translation>Welfare check</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="61"/>
-        <source>방문건강관리</source>
-        <translation>Visiting health</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="82"/>
-        <source>보고 없음</source>
-        <translation>No report</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="158"/>
-        <location filename="../../ui/supervisor/models.py" line="215"/>
-        <location filename="../../ui/supervisor/models.py" line="300"/>
-        <location filename="../../ui/supervisor/models.py" line="361"/>
-        <source>담당자</source>
-        <translation>Worker</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="159"/>
-        <location filename="../../ui/supervisor/models.py" line="285"/>
-        <source>역할</source>
-        <translation>Role</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="160"/>
-        <source>사업</source>
-        <translation>Programme</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="161"/>
-        <source>담당 가구</source>
-        <translation>Households</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="163"/>
-        <source>기한 지남</source>
-        <translation>Overdue</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="165"/>
-        <source>오늘</source>
-        <translation>Today</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="166"/>
-        <source>고위험</source>
-        <translation>High risk</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="168"/>
-        <source>즉시 조치</source>
-        <translation>Immediate actions</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="173"/>
-        <location filename="../../ui/supervisor/models.py" line="216"/>
-        <location filename="../../ui/supervisor/models.py" line="306"/>
-        <source>마지막 동기화</source>
-        <translation>Last sync</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="175"/>
-        <source>미전송(기기 보고)</source>
-        <translation>Unsent (device report)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="180"/>
-        <location filename="../../ui/supervisor/models.py" line="214"/>
-        <location filename="../../ui/supervisor/models.py" line="298"/>
-        <location filename="../../ui/supervisor/models.py" line="360"/>
-        <source>기기</source>
-        <translation>Devices</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="186"/>
-        <location filename="../../ui/supervisor/models.py" line="201"/>
-        <location filename="../../ui/supervisor/models.py" line="236"/>
-        <location filename="../../ui/supervisor/models.py" line="268"/>
-        <location filename="../../ui/supervisor/models.py" line="335"/>
-        <source>가구</source>
-        <translation>Household</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="187"/>
-        <location filename="../../ui/supervisor/models.py" line="202"/>
-        <location filename="../../ui/supervisor/models.py" line="336"/>
-        <source>행정동</source>
-        <translation>Dong</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="189"/>
-        <location filename="../../ui/supervisor/models.py" line="204"/>
-        <location filename="../../ui/supervisor/models.py" line="256"/>
-        <location filename="../../ui/supervisor/models.py" line="337"/>
-        <source>위험도</source>
-        <translation>Risk</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="193"/>
-        <source>안부확인 담당</source>
-        <translation>Welfare-check worker</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="194"/>
-        <source>방문건강 담당</source>
-        <translation>Visiting-health worker</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="208"/>
-        <source>현재 담당</source>
-        <translation>Current worker</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="208"/>
-        <source>미배정</source>
-        <translation>Unassigned</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="218"/>
-        <source>미전송 기록</source>
-        <translation>Unsent records</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="221"/>
-        <source>판단</source>
-        <translation>Assessment</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="223"/>
-        <source>미전송 있음</source>
-        <translation>Unsent records</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="225"/>
-        <source>최근 보고 없음 (오프라인 기록 가능)</source>
-        <translation>No recent report (may hold offline records)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="237"/>
-        <source>항목</source>
-        <translation>Field</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="238"/>
-        <source>값 A</source>
-        <translation>Value A</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="239"/>
-        <source>A 입력</source>
-        <translation>A entered</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="240"/>
-        <source>값 B</source>
-        <translation>Value B</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="241"/>
-        <source>B 입력</source>
-        <translation>B entered</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="243"/>
-        <location filename="../../ui/supervisor/models.py" line="287"/>
-        <location filename="../../ui/supervisor/models.py" line="302"/>
-        <location filename="../../ui/supervisor/models.py" line="326"/>
-        <source>상태</source>
-        <translation>Status</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="244"/>
-        <source>해결됨</source>
-        <translation>Resolved</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="244"/>
-        <source>미해결</source>
-        <translation>Open</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="252"/>
-        <source>전화번호</source>
-        <translation>Phone</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="253"/>
-        <source>도로명주소</source>
-        <translation>Road address</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="254"/>
-        <source>상세주소</source>
-        <translation>Address detail</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="255"/>
-        <source>가구 유형</source>
-        <translation>Household type</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="257"/>
-        <source>관리군</source>
-        <translation>Care group</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="258"/>
-        <source>고립 위험</source>
-        <translation>Isolation risk</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="259"/>
-        <location filename="../../ui/supervisor/models.py" line="365"/>
-        <source>메모</source>
-        <translation>Notes</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="260"/>
-        <source>비상연락처</source>
-        <translation>Emergency contacts</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="261"/>
-        <source>일반 동의</source>
-        <translation>General consent</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="262"/>
-        <source>민감정보 동의</source>
-        <translation>Health-data consent</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="269"/>
-        <source>기록</source>
-        <translation>Record</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="270"/>
-        <source>보낸 이(이전 담당)</source>
-        <translation>From (previous worker)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="271"/>
-        <source>받는 이(새 담당)</source>
-        <translation>To (new worker)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="272"/>
-        <source>도착</source>
-        <translation>Arrived</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="274"/>
-        <source>확인</source>
-        <translation>Acknowledged</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="275"/>
-        <source>미확인</source>
-        <translation>Not acknowledged</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="283"/>
-        <source>아이디</source>
-        <translation>Username</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="284"/>
-        <source>이름</source>
-        <translation>Name</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="288"/>
-        <source>사용</source>
-        <translation>Active</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="288"/>
-        <source>비활성</source>
-        <translation>Inactive</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="291"/>
-        <source>기기 수</source>
-        <translation>Devices</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="296"/>
-        <source>사용 중</source>
-        <translation>In use</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="296"/>
-        <source>회수됨</source>
-        <translation>Revoked</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="296"/>
-        <source>분실</source>
-        <translation>Lost</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="299"/>
-        <source>기기 ID</source>
-        <translation>Device ID</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="308"/>
-        <source>미전송(보고)</source>
-        <translation>Unsent (reported)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="316"/>
-        <source>폭염</source>
-        <translation>Heat</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="316"/>
-        <source>한파</source>
-        <translation>Cold</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="317"/>
-        <source>주의보</source>
-        <translation>Advisory</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="317"/>
-        <source>경보</source>
-        <translation>Warning</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="320"/>
-        <source>종류</source>
-        <translation>Kind</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="323"/>
-        <source>기간</source>
-        <translation>Period</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="324"/>
-        <source>대상 가구</source>
-        <translation>Households covered</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="327"/>
-        <source>진행 중</source>
-        <translation>Active</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="327"/>
-        <source>종료/대기</source>
-        <translation>Ended/waiting</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="338"/>
-        <source>담당</source>
-        <translation>Worker</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="340"/>
-        <source>오늘 연락</source>
-        <translation>Contacted today</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="341"/>
-        <source>완료</source>
-        <translation>Done</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="341"/>
-        <source>미완료</source>
-        <translation>Not done</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="345"/>
-        <source>마지막 연락</source>
-        <translation>Last contact</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="351"/>
-        <source>지표</source>
-        <translation>Indicator</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="352"/>
-        <source>구분</source>
-        <translation>Group</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="353"/>
-        <source>값</source>
-        <translation>Value</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="354"/>
-        <source>단위</source>
-        <translation>Unit</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="362"/>
-        <source>분실 처리 시각</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="363"/>
-        <source>신고 기한 (72시간)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/models.py" line="364"/>
-        <source>처리자</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
     <name>AlertsPage</name>
     <message>
         <location filename="../../ui/supervisor/alerts.py" line="37"/>
@@ -1484,7 +1024,7 @@
     <message>
         <location filename="../../ui/supervisor/people.py" line="117"/>
         <source>분실·도난 사고 (개인정보 유출 신고 기한 72시간)</source>
-        <translation type="unfinished"></translation>
+        <translation>Lost or stolen devices (data-breach report due within 72 hours)</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/people.py" line="158"/>
@@ -2511,6 +2051,466 @@ If this happens again, send these files to your district&apos;s IT team.</transl
         <location filename="../../ui/login.py" line="55"/>
         <source>(온라인 로그인이 필요해지기까지 %1번 남음)</source>
         <translation>(%1 tries left before an online sign-in is needed)</translation>
+    </message>
+</context>
+<context>
+    <name>supervisor</name>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="45"/>
+        <source>높음</source>
+        <translation>High</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="46"/>
+        <source>중간</source>
+        <translation>Medium</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="47"/>
+        <source>낮음</source>
+        <translation>Low</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="53"/>
+        <source>돌봄단</source>
+        <translation>Volunteer</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="54"/>
+        <source>방문간호사</source>
+        <translation>Visiting nurse</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="55"/>
+        <source>관리자</source>
+        <translation>Supervisor</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="56"/>
+        <source>시스템 관리자</source>
+        <translation>Administrator</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="62"/>
+        <source>안부확인</source>
+        <translation>Welfare check</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="63"/>
+        <source>방문건강관리</source>
+        <translation>Visiting health</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="85"/>
+        <source>보고 없음</source>
+        <translation>No report</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="162"/>
+        <location filename="../../ui/supervisor/models.py" line="258"/>
+        <location filename="../../ui/supervisor/models.py" line="379"/>
+        <location filename="../../ui/supervisor/models.py" line="474"/>
+        <source>담당자</source>
+        <translation>Worker</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="165"/>
+        <location filename="../../ui/supervisor/models.py" line="349"/>
+        <source>역할</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="167"/>
+        <source>사업</source>
+        <translation>Programme</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="171"/>
+        <source>담당 가구</source>
+        <translation>Households</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="176"/>
+        <source>기한 지남</source>
+        <translation>Overdue</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="182"/>
+        <source>오늘</source>
+        <translation>Today</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="185"/>
+        <source>고위험</source>
+        <translation>High risk</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="190"/>
+        <source>즉시 조치</source>
+        <translation>Immediate actions</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="196"/>
+        <location filename="../../ui/supervisor/models.py" line="260"/>
+        <location filename="../../ui/supervisor/models.py" line="386"/>
+        <source>마지막 동기화</source>
+        <translation>Last sync</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="200"/>
+        <source>미전송(기기 보고)</source>
+        <translation>Unsent (device report)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="205"/>
+        <location filename="../../ui/supervisor/models.py" line="255"/>
+        <location filename="../../ui/supervisor/models.py" line="375"/>
+        <location filename="../../ui/supervisor/models.py" line="472"/>
+        <source>기기</source>
+        <translation>Devices</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="211"/>
+        <location filename="../../ui/supervisor/models.py" line="236"/>
+        <location filename="../../ui/supervisor/models.py" line="284"/>
+        <location filename="../../ui/supervisor/models.py" line="326"/>
+        <location filename="../../ui/supervisor/models.py" line="433"/>
+        <source>가구</source>
+        <translation>Household</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="213"/>
+        <location filename="../../ui/supervisor/models.py" line="239"/>
+        <location filename="../../ui/supervisor/models.py" line="434"/>
+        <source>행정동</source>
+        <translation>Dong</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="217"/>
+        <location filename="../../ui/supervisor/models.py" line="241"/>
+        <location filename="../../ui/supervisor/models.py" line="314"/>
+        <location filename="../../ui/supervisor/models.py" line="436"/>
+        <source>위험도</source>
+        <translation>Risk</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="222"/>
+        <source>안부확인 담당</source>
+        <translation>Welfare-check worker</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="226"/>
+        <source>방문건강 담당</source>
+        <translation>Visiting-health worker</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="246"/>
+        <source>현재 담당</source>
+        <translation>Current worker</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="247"/>
+        <source>미배정</source>
+        <translation>Unassigned</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="264"/>
+        <source>미전송 기록</source>
+        <translation>Unsent records</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="269"/>
+        <source>판단</source>
+        <translation>Assessment</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="271"/>
+        <source>미전송 있음</source>
+        <translation>Unsent records</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="273"/>
+        <source>최근 보고 없음 (오프라인 기록 가능)</source>
+        <translation>No recent report (may hold offline records)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="285"/>
+        <source>항목</source>
+        <translation>Field</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="286"/>
+        <source>값 A</source>
+        <translation>Value A</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="288"/>
+        <source>A 입력</source>
+        <translation>A entered</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="291"/>
+        <source>값 B</source>
+        <translation>Value B</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="293"/>
+        <source>B 입력</source>
+        <translation>B entered</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="297"/>
+        <location filename="../../ui/supervisor/models.py" line="351"/>
+        <location filename="../../ui/supervisor/models.py" line="381"/>
+        <location filename="../../ui/supervisor/models.py" line="420"/>
+        <source>상태</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="299"/>
+        <source>해결됨</source>
+        <translation>Resolved</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="301"/>
+        <source>미해결</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="310"/>
+        <source>전화번호</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="311"/>
+        <source>도로명주소</source>
+        <translation>Road address</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="312"/>
+        <source>상세주소</source>
+        <translation>Address detail</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="313"/>
+        <source>가구 유형</source>
+        <translation>Household type</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="315"/>
+        <source>관리군</source>
+        <translation>Care group</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="316"/>
+        <source>고립 위험</source>
+        <translation>Isolation risk</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="317"/>
+        <location filename="../../ui/supervisor/models.py" line="482"/>
+        <source>메모</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="318"/>
+        <source>비상연락처</source>
+        <translation>Emergency contacts</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="319"/>
+        <source>일반 동의</source>
+        <translation>General consent</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="320"/>
+        <source>민감정보 동의</source>
+        <translation>Health-data consent</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="327"/>
+        <source>기록</source>
+        <translation>Record</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="329"/>
+        <source>보낸 이(이전 담당)</source>
+        <translation>From (previous worker)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="333"/>
+        <source>받는 이(새 담당)</source>
+        <translation>To (new worker)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="336"/>
+        <source>도착</source>
+        <translation>Arrived</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="338"/>
+        <source>확인</source>
+        <translation>Acknowledged</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="339"/>
+        <source>미확인</source>
+        <translation>Not acknowledged</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="347"/>
+        <source>아이디</source>
+        <translation>Username</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="348"/>
+        <source>이름</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="353"/>
+        <source>사용</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="355"/>
+        <source>비활성</source>
+        <translation>Inactive</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="360"/>
+        <source>기기 수</source>
+        <translation>Devices</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="369"/>
+        <source>사용 중</source>
+        <translation>In use</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="370"/>
+        <source>회수됨</source>
+        <translation>Revoked</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="371"/>
+        <source>분실</source>
+        <translation>Lost</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="378"/>
+        <source>기기 ID</source>
+        <translation>Device ID</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="390"/>
+        <source>미전송(보고)</source>
+        <translation>Unsent (reported)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="399"/>
+        <source>폭염</source>
+        <translation>Heat</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="400"/>
+        <source>한파</source>
+        <translation>Cold</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="403"/>
+        <source>주의보</source>
+        <translation>Advisory</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="404"/>
+        <source>경보</source>
+        <translation>Warning</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="408"/>
+        <source>종류</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="412"/>
+        <source>기간</source>
+        <translation>Period</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="415"/>
+        <source>대상 가구</source>
+        <translation>Households covered</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="422"/>
+        <source>진행 중</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="424"/>
+        <source>종료/대기</source>
+        <translation>Ended/waiting</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="440"/>
+        <source>담당</source>
+        <translation>Worker</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="444"/>
+        <source>오늘 연락</source>
+        <translation>Contacted today</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="446"/>
+        <source>완료</source>
+        <translation>Done</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="448"/>
+        <source>미완료</source>
+        <translation>Not done</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="454"/>
+        <source>마지막 연락</source>
+        <translation>Last contact</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="462"/>
+        <source>지표</source>
+        <translation>Indicator</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="463"/>
+        <source>구분</source>
+        <translation>Group</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="464"/>
+        <source>값</source>
+        <translation>Value</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="465"/>
+        <source>단위</source>
+        <translation>Unit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="475"/>
+        <source>분실 처리 시각</source>
+        <translation>Marked lost at</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="477"/>
+        <source>신고 기한 (72시간)</source>
+        <translation>Report due (72 h)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="481"/>
+        <source>처리자</source>
+        <translation>Reported by</translation>
     </message>
 </context>
 <context>

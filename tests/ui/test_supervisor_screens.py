@@ -214,6 +214,9 @@ def test_people_page_adds_users_and_marks_a_device_lost(
     page.devices_view.selectRow(row)
     page.mark_lost("버스에 두고 내림")
     assert "72시간" in page.message.text()
+    qtmodeltester.check(page.incidents_model)
+    [incident] = page.incidents_model.rows
+    assert incident["device_id"] == vol1.device_id and incident["note"] == "버스에 두고 내림"
     assert vol1.pull().json()["wipe"] is True
 
 
@@ -322,3 +325,20 @@ def test_main_window_shows_the_workspace_to_supervisors_and_the_inbox_to_workers
             win.idle.stop()
         finally:
             worker.runner.store.close()
+
+
+def test_column_headers_are_translated(ui_app) -> None:
+    from PySide6.QtCore import QCoreApplication, QLocale
+
+    from ui import appsetup
+    from ui.supervisor.models import board_columns
+
+    assert board_columns()[3].header == "담당 가구"
+    translators = appsetup.install_translators(ui_app, "en")
+    try:
+        header = board_columns()[3].header
+        assert header != "담당 가구" and header.isascii()
+    finally:
+        for t in translators:
+            QCoreApplication.removeTranslator(t)
+        QLocale.setDefault(QLocale(QLocale.Language.Korean, QLocale.Country.SouthKorea))

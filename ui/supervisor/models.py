@@ -29,10 +29,6 @@ WARN = QColor("#b00020")
 DONE = QColor("#1b5e20")
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("supervisor", text)
-
-
 def when(value: Any) -> str:
     """An ISO time from the server as local (KST) 'MM-DD HH:MM', or '—'."""
     if not value:
@@ -45,20 +41,27 @@ def when(value: Any) -> str:
 
 
 def risk_label(value: Any) -> str:
-    return {"high": tr("높음"), "medium": tr("중간"), "low": tr("낮음")}.get(value, "—")
+    return {
+        "high": QCoreApplication.translate("supervisor", "높음"),
+        "medium": QCoreApplication.translate("supervisor", "중간"),
+        "low": QCoreApplication.translate("supervisor", "낮음"),
+    }.get(value, "—")
 
 
 def role_label(value: Any) -> str:
     return {
-        "volunteer": tr("돌봄단"),
-        "nurse": tr("방문간호사"),
-        "supervisor": tr("관리자"),
-        "admin": tr("시스템 관리자"),
+        "volunteer": QCoreApplication.translate("supervisor", "돌봄단"),
+        "nurse": QCoreApplication.translate("supervisor", "방문간호사"),
+        "supervisor": QCoreApplication.translate("supervisor", "관리자"),
+        "admin": QCoreApplication.translate("supervisor", "시스템 관리자"),
     }.get(value, str(value))
 
 
 def programme_label(value: Any) -> str:
-    return {"welfare_check": tr("안부확인"), "visiting_health": tr("방문건강관리")}.get(value, "—")
+    return {
+        "welfare_check": QCoreApplication.translate("supervisor", "안부확인"),
+        "visiting_health": QCoreApplication.translate("supervisor", "방문건강관리"),
+    }.get(value, "—")
 
 
 def size_label(nbytes: int) -> str:
@@ -79,7 +82,7 @@ def household_text(r: Row) -> str:
 
 
 def pending_label(value: Any) -> str:
-    return tr("보고 없음") if value is None else str(value)
+    return QCoreApplication.translate("supervisor", "보고 없음") if value is None else str(value)
 
 
 @dataclass(frozen=True)
@@ -155,74 +158,119 @@ def board_columns() -> list[Column]:
         return ", ".join(d["name"] or short_id(d["id"]) for d in r["devices"]) or "—"
 
     return [
-        Column(tr("담당자"), lambda r: f"{r['display_name']} ({r['username']})"),
-        Column(tr("역할"), lambda r: role_label(r["role"])),
-        Column(tr("사업"), lambda r: programme_label(r["programme"])),
-        Column(tr("담당 가구"), lambda r: r["caseload"], numeric=True),
         Column(
-            tr("기한 지남"), lambda r: r["overdue"], warn=lambda r: r["overdue"] > 0, numeric=True
+            QCoreApplication.translate("supervisor", "담당자"),
+            lambda r: f"{r['display_name']} ({r['username']})",
         ),
-        Column(tr("오늘"), lambda r: r["due_today"], numeric=True),
-        Column(tr("고위험"), lambda r: r["high_risk"], numeric=True),
+        Column(QCoreApplication.translate("supervisor", "역할"), lambda r: role_label(r["role"])),
         Column(
-            tr("즉시 조치"),
+            QCoreApplication.translate("supervisor", "사업"),
+            lambda r: programme_label(r["programme"]),
+        ),
+        Column(
+            QCoreApplication.translate("supervisor", "담당 가구"),
+            lambda r: r["caseload"],
+            numeric=True,
+        ),
+        Column(
+            QCoreApplication.translate("supervisor", "기한 지남"),
+            lambda r: r["overdue"],
+            warn=lambda r: r["overdue"] > 0,
+            numeric=True,
+        ),
+        Column(
+            QCoreApplication.translate("supervisor", "오늘"), lambda r: r["due_today"], numeric=True
+        ),
+        Column(
+            QCoreApplication.translate("supervisor", "고위험"),
+            lambda r: r["high_risk"],
+            numeric=True,
+        ),
+        Column(
+            QCoreApplication.translate("supervisor", "즉시 조치"),
             lambda r: r["immediate_open"],
             warn=lambda r: r["immediate_open"] > 0,
             numeric=True,
         ),
-        Column(tr("마지막 동기화"), lambda r: when(r["last_sync_at"])),
         Column(
-            tr("미전송(기기 보고)"),
+            QCoreApplication.translate("supervisor", "마지막 동기화"),
+            lambda r: when(r["last_sync_at"]),
+        ),
+        Column(
+            QCoreApplication.translate("supervisor", "미전송(기기 보고)"),
             lambda r: r["pending_reported"],
             warn=lambda r: r["pending_reported"] > 0,
             numeric=True,
         ),
-        Column(tr("기기"), devices),
+        Column(QCoreApplication.translate("supervisor", "기기"), devices),
     ]
 
 
 def household_columns() -> list[Column]:
     return [
-        Column(tr("가구"), lambda r: r["label"]),
-        Column(tr("행정동"), lambda r: r.get("dong_name") or r["dong_code"]),
+        Column(QCoreApplication.translate("supervisor", "가구"), lambda r: r["label"]),
         Column(
-            tr("위험도"),
+            QCoreApplication.translate("supervisor", "행정동"),
+            lambda r: r.get("dong_name") or r["dong_code"],
+        ),
+        Column(
+            QCoreApplication.translate("supervisor", "위험도"),
             lambda r: risk_label(r["risk_level"]),
             warn=lambda r: r["risk_level"] == "high",
         ),
-        Column(tr("안부확인 담당"), lambda r: r["assignments"].get("welfare_check", "—")),
-        Column(tr("방문건강 담당"), lambda r: r["assignments"].get("visiting_health", "—")),
+        Column(
+            QCoreApplication.translate("supervisor", "안부확인 담당"),
+            lambda r: r["assignments"].get("welfare_check", "—"),
+        ),
+        Column(
+            QCoreApplication.translate("supervisor", "방문건강 담당"),
+            lambda r: r["assignments"].get("visiting_health", "—"),
+        ),
     ]
 
 
 def preview_columns(labels: dict[str, str] | None = None) -> list[Column]:
     names = labels or {}
     return [
-        Column(tr("가구"), lambda r: names.get(r["household_id"], short_id(r["household_id"]))),
-        Column(tr("행정동"), lambda r: r["dong_code"]),
         Column(
-            tr("위험도"),
+            QCoreApplication.translate("supervisor", "가구"),
+            lambda r: names.get(r["household_id"], short_id(r["household_id"])),
+        ),
+        Column(QCoreApplication.translate("supervisor", "행정동"), lambda r: r["dong_code"]),
+        Column(
+            QCoreApplication.translate("supervisor", "위험도"),
             lambda r: risk_label(r["risk_level"]),
             warn=lambda r: r["risk_level"] == "high",
         ),
-        Column(tr("현재 담당"), lambda r: r["from_username"] or tr("미배정")),
+        Column(
+            QCoreApplication.translate("supervisor", "현재 담당"),
+            lambda r: r["from_username"] or QCoreApplication.translate("supervisor", "미배정"),
+        ),
     ]
 
 
 def holding_device_columns() -> list[Column]:
     return [
-        Column(tr("기기"), lambda r: r["name"] or short_id(r["device_id"])),
-        Column(tr("담당자"), lambda r: r["username"]),
-        Column(tr("마지막 동기화"), lambda r: when(r["last_sync_at"])),
         Column(
-            tr("미전송 기록"), lambda r: pending_label(r["reported_pending"]), warn=lambda r: True
+            QCoreApplication.translate("supervisor", "기기"),
+            lambda r: r["name"] or short_id(r["device_id"]),
+        ),
+        Column(QCoreApplication.translate("supervisor", "담당자"), lambda r: r["username"]),
+        Column(
+            QCoreApplication.translate("supervisor", "마지막 동기화"),
+            lambda r: when(r["last_sync_at"]),
         ),
         Column(
-            tr("판단"),
+            QCoreApplication.translate("supervisor", "미전송 기록"),
+            lambda r: pending_label(r["reported_pending"]),
+            warn=lambda r: True,
+        ),
+        Column(
+            QCoreApplication.translate("supervisor", "판단"),
             lambda r: (
-                tr("미전송 있음")
+                QCoreApplication.translate("supervisor", "미전송 있음")
                 if r.get("state") == "pending"
-                else tr("최근 보고 없음 (오프라인 기록 가능)")
+                else QCoreApplication.translate("supervisor", "최근 보고 없음 (오프라인 기록 가능)")
             ),
         ),
     ]
@@ -233,15 +281,25 @@ def conflict_columns() -> list[Column]:
         return "—" if v in (None, "", []) else str(v)
 
     return [
-        Column(tr("가구"), household_text),
-        Column(tr("항목"), lambda r: field_label(r["field"])),
-        Column(tr("값 A"), lambda r: value(r["mine"])),
-        Column(tr("A 입력"), lambda r: f"{r['mine_by']} · {when(r['mine_at'])}"),
-        Column(tr("값 B"), lambda r: value(r["theirs"])),
-        Column(tr("B 입력"), lambda r: f"{r['theirs_by'] or '—'} · {when(r['theirs_at'])}"),
+        Column(QCoreApplication.translate("supervisor", "가구"), household_text),
+        Column(QCoreApplication.translate("supervisor", "항목"), lambda r: field_label(r["field"])),
+        Column(QCoreApplication.translate("supervisor", "값 A"), lambda r: value(r["mine"])),
         Column(
-            tr("상태"),
-            lambda r: tr("해결됨") if r["status"] == "resolved" else tr("미해결"),
+            QCoreApplication.translate("supervisor", "A 입력"),
+            lambda r: f"{r['mine_by']} · {when(r['mine_at'])}",
+        ),
+        Column(QCoreApplication.translate("supervisor", "값 B"), lambda r: value(r["theirs"])),
+        Column(
+            QCoreApplication.translate("supervisor", "B 입력"),
+            lambda r: f"{r['theirs_by'] or '—'} · {when(r['theirs_at'])}",
+        ),
+        Column(
+            QCoreApplication.translate("supervisor", "상태"),
+            lambda r: (
+                QCoreApplication.translate("supervisor", "해결됨")
+                if r["status"] == "resolved"
+                else QCoreApplication.translate("supervisor", "미해결")
+            ),
             warn=lambda r: r["status"] == "open",
         ),
     ]
@@ -249,30 +307,36 @@ def conflict_columns() -> list[Column]:
 
 def field_label(name: str) -> str:
     return {
-        "phone": tr("전화번호"),
-        "address_road": tr("도로명주소"),
-        "address_detail": tr("상세주소"),
-        "household_type": tr("가구 유형"),
-        "risk_level": tr("위험도"),
-        "care_group": tr("관리군"),
-        "isolation_band": tr("고립 위험"),
-        "notes": tr("메모"),
-        "emergency_contacts": tr("비상연락처"),
-        "consent_general": tr("일반 동의"),
-        "consent_health": tr("민감정보 동의"),
+        "phone": QCoreApplication.translate("supervisor", "전화번호"),
+        "address_road": QCoreApplication.translate("supervisor", "도로명주소"),
+        "address_detail": QCoreApplication.translate("supervisor", "상세주소"),
+        "household_type": QCoreApplication.translate("supervisor", "가구 유형"),
+        "risk_level": QCoreApplication.translate("supervisor", "위험도"),
+        "care_group": QCoreApplication.translate("supervisor", "관리군"),
+        "isolation_band": QCoreApplication.translate("supervisor", "고립 위험"),
+        "notes": QCoreApplication.translate("supervisor", "메모"),
+        "emergency_contacts": QCoreApplication.translate("supervisor", "비상연락처"),
+        "consent_general": QCoreApplication.translate("supervisor", "일반 동의"),
+        "consent_health": QCoreApplication.translate("supervisor", "민감정보 동의"),
     }.get(name, name)
 
 
 def inbox_columns() -> list[Column]:
     return [
-        Column(tr("가구"), household_text),
-        Column(tr("기록"), lambda r: r["summary"]),
-        Column(tr("보낸 이(이전 담당)"), lambda r: r["from_username"]),
-        Column(tr("받는 이(새 담당)"), lambda r: r["to_username"] or "—"),
-        Column(tr("도착"), lambda r: when(r["received_at"])),
+        Column(QCoreApplication.translate("supervisor", "가구"), household_text),
+        Column(QCoreApplication.translate("supervisor", "기록"), lambda r: r["summary"]),
         Column(
-            tr("확인"),
-            lambda r: r["acknowledged_by"] or tr("미확인"),
+            QCoreApplication.translate("supervisor", "보낸 이(이전 담당)"),
+            lambda r: r["from_username"],
+        ),
+        Column(
+            QCoreApplication.translate("supervisor", "받는 이(새 담당)"),
+            lambda r: r["to_username"] or "—",
+        ),
+        Column(QCoreApplication.translate("supervisor", "도착"), lambda r: when(r["received_at"])),
+        Column(
+            QCoreApplication.translate("supervisor", "확인"),
+            lambda r: r["acknowledged_by"] or QCoreApplication.translate("supervisor", "미확인"),
             warn=lambda r: not r["acknowledged_by"],
         ),
     ]
@@ -280,32 +344,50 @@ def inbox_columns() -> list[Column]:
 
 def user_columns() -> list[Column]:
     return [
-        Column(tr("아이디"), lambda r: r["username"]),
-        Column(tr("이름"), lambda r: r["display_name"]),
-        Column(tr("역할"), lambda r: role_label(r["role"])),
+        Column(QCoreApplication.translate("supervisor", "아이디"), lambda r: r["username"]),
+        Column(QCoreApplication.translate("supervisor", "이름"), lambda r: r["display_name"]),
+        Column(QCoreApplication.translate("supervisor", "역할"), lambda r: role_label(r["role"])),
         Column(
-            tr("상태"),
-            lambda r: tr("사용") if r["active"] else tr("비활성"),
+            QCoreApplication.translate("supervisor", "상태"),
+            lambda r: (
+                QCoreApplication.translate("supervisor", "사용")
+                if r["active"]
+                else QCoreApplication.translate("supervisor", "비활성")
+            ),
             warn=lambda r: not r["active"],
         ),
-        Column(tr("기기 수"), lambda r: len(r["devices"]), numeric=True),
+        Column(
+            QCoreApplication.translate("supervisor", "기기 수"),
+            lambda r: len(r["devices"]),
+            numeric=True,
+        ),
     ]
 
 
 def device_columns() -> list[Column]:
-    status = {"active": tr("사용 중"), "revoked": tr("회수됨"), "lost": tr("분실")}
+    status = {
+        "active": QCoreApplication.translate("supervisor", "사용 중"),
+        "revoked": QCoreApplication.translate("supervisor", "회수됨"),
+        "lost": QCoreApplication.translate("supervisor", "분실"),
+    }
     return [
-        Column(tr("기기"), lambda r: r["name"] or short_id(r["id"])),
-        Column(tr("기기 ID"), lambda r: r["id"]),
-        Column(tr("담당자"), lambda r: r["username"]),
         Column(
-            tr("상태"),
+            QCoreApplication.translate("supervisor", "기기"),
+            lambda r: r["name"] or short_id(r["id"]),
+        ),
+        Column(QCoreApplication.translate("supervisor", "기기 ID"), lambda r: r["id"]),
+        Column(QCoreApplication.translate("supervisor", "담당자"), lambda r: r["username"]),
+        Column(
+            QCoreApplication.translate("supervisor", "상태"),
             lambda r: status.get(r["status"], r["status"]),
             warn=lambda r: r["status"] != "active",
         ),
-        Column(tr("마지막 동기화"), lambda r: when(r["last_sync_at"])),
         Column(
-            tr("미전송(보고)"),
+            QCoreApplication.translate("supervisor", "마지막 동기화"),
+            lambda r: when(r["last_sync_at"]),
+        ),
+        Column(
+            QCoreApplication.translate("supervisor", "미전송(보고)"),
             lambda r: pending_label(r["reported_pending"]),
             warn=lambda r: bool(r["reported_pending"]),
         ),
@@ -313,18 +395,34 @@ def device_columns() -> list[Column]:
 
 
 def alert_columns() -> list[Column]:
-    kinds = {"heat": tr("폭염"), "cold": tr("한파")}
-    levels = {"advisory": tr("주의보"), "warning": tr("경보")}
+    kinds = {
+        "heat": QCoreApplication.translate("supervisor", "폭염"),
+        "cold": QCoreApplication.translate("supervisor", "한파"),
+    }
+    levels = {
+        "advisory": QCoreApplication.translate("supervisor", "주의보"),
+        "warning": QCoreApplication.translate("supervisor", "경보"),
+    }
     return [
         Column(
-            tr("종류"),
+            QCoreApplication.translate("supervisor", "종류"),
             lambda r: f"{kinds.get(r['kind'], r['kind'])} {levels.get(r['level'], r['level'])}",
         ),
-        Column(tr("기간"), lambda r: f"{r['start']} ~ {r['end']}"),
-        Column(tr("대상 가구"), lambda r: r["households"], numeric=True),
         Column(
-            tr("상태"),
-            lambda r: tr("진행 중") if r["active"] else tr("종료/대기"),
+            QCoreApplication.translate("supervisor", "기간"), lambda r: f"{r['start']} ~ {r['end']}"
+        ),
+        Column(
+            QCoreApplication.translate("supervisor", "대상 가구"),
+            lambda r: r["households"],
+            numeric=True,
+        ),
+        Column(
+            QCoreApplication.translate("supervisor", "상태"),
+            lambda r: (
+                QCoreApplication.translate("supervisor", "진행 중")
+                if r["active"]
+                else QCoreApplication.translate("supervisor", "종료/대기")
+            ),
             warn=lambda r: r["active"],
         ),
     ]
@@ -332,24 +430,54 @@ def alert_columns() -> list[Column]:
 
 def alert_household_columns() -> list[Column]:
     return [
-        Column(tr("가구"), household_text),
-        Column(tr("행정동"), lambda r: r["dong_code"]),
-        Column(tr("위험도"), lambda r: risk_label(r["risk_level"])),
-        Column(tr("담당"), lambda r: ", ".join(r["workers"].values()) or "—"),
+        Column(QCoreApplication.translate("supervisor", "가구"), household_text),
+        Column(QCoreApplication.translate("supervisor", "행정동"), lambda r: r["dong_code"]),
         Column(
-            tr("오늘 연락"),
-            lambda r: tr("완료") if r["contacted_today"] else tr("미완료"),
+            QCoreApplication.translate("supervisor", "위험도"),
+            lambda r: risk_label(r["risk_level"]),
+        ),
+        Column(
+            QCoreApplication.translate("supervisor", "담당"),
+            lambda r: ", ".join(r["workers"].values()) or "—",
+        ),
+        Column(
+            QCoreApplication.translate("supervisor", "오늘 연락"),
+            lambda r: (
+                QCoreApplication.translate("supervisor", "완료")
+                if r["contacted_today"]
+                else QCoreApplication.translate("supervisor", "미완료")
+            ),
             warn=lambda r: not r["contacted_today"],
             good=lambda r: r["contacted_today"],
         ),
-        Column(tr("마지막 연락"), lambda r: when(r["last_contact"])),
+        Column(
+            QCoreApplication.translate("supervisor", "마지막 연락"),
+            lambda r: when(r["last_contact"]),
+        ),
     ]
 
 
 def indicator_columns() -> list[Column]:
     return [
-        Column(tr("지표"), lambda r: r["label_ko"]),
-        Column(tr("구분"), lambda r: r["breakdown"]),
-        Column(tr("값"), lambda r: r["value"], numeric=True),
-        Column(tr("단위"), lambda r: r["unit"]),
+        Column(QCoreApplication.translate("supervisor", "지표"), lambda r: r["label_ko"]),
+        Column(QCoreApplication.translate("supervisor", "구분"), lambda r: r["breakdown"]),
+        Column(QCoreApplication.translate("supervisor", "값"), lambda r: r["value"], numeric=True),
+        Column(QCoreApplication.translate("supervisor", "단위"), lambda r: r["unit"]),
+    ]
+
+
+def incident_columns() -> list[Column]:
+    return [
+        Column(
+            QCoreApplication.translate("supervisor", "기기"), lambda r: short_id(r["device_id"])
+        ),
+        Column(QCoreApplication.translate("supervisor", "담당자"), lambda r: r["username"] or "—"),
+        Column(QCoreApplication.translate("supervisor", "분실 처리 시각"), lambda r: when(r["at"])),
+        Column(
+            QCoreApplication.translate("supervisor", "신고 기한 (72시간)"),
+            lambda r: when(r["report_due"]),
+            warn=lambda r: True,
+        ),
+        Column(QCoreApplication.translate("supervisor", "처리자"), lambda r: r["reported_by"]),
+        Column(QCoreApplication.translate("supervisor", "메모"), lambda r: r["note"] or ""),
     ]

@@ -26,6 +26,7 @@ from ui.supervisor.common import error_label, run_net, selected_rows, table_view
 from ui.supervisor.models import (
     RecordTableModel,
     device_columns,
+    incident_columns,
     role_label,
     user_columns,
     when,
@@ -113,6 +114,13 @@ class PeoplePage(QWidget):
         dbox.addLayout(row)
         layout.addWidget(devices_box, 1)
 
+        incidents_box = QGroupBox(self.tr("분실·도난 사고 (개인정보 유출 신고 기한 72시간)"))
+        ibox = QVBoxLayout(incidents_box)
+        self.incidents_model = RecordTableModel(incident_columns(), self)
+        self.incidents_view = table_view(self.incidents_model)
+        ibox.addWidget(self.incidents_view)
+        layout.addWidget(incidents_box)
+
         self.add_button.clicked.connect(self.add_user)
         self.role_button.clicked.connect(self.change_role)
         self.deactivate_button.clicked.connect(self.deactivate)
@@ -124,6 +132,7 @@ class PeoplePage(QWidget):
             self.devices_model.set_rows([d for u in users for d in u["devices"]])
 
         run_net(self, self.runner, self.client.users, show, self.error)
+        run_net(self, self.runner, self.client.incidents, self.incidents_model.set_rows, self.error)
 
     def _then_reload(self, text: str) -> Any:
         def done(_result: Any) -> None:
