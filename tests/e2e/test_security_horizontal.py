@@ -11,20 +11,32 @@ is treated the same way.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 
 from sync import protocol as p
 from sync.server import admin
 from sync.server.models import Base, Event, HouseholdEditLog
-from tests.helpers.live_server import LiveServer
+from tests.helpers.live_server import LiveServer, start_server
 from tests.helpers.supervisor import call, move_request
 from tests.helpers.world import PASSWORD, World, household_wire
 
 #: Tables a refused request may touch without writing any data: the device's last-seen
 #: time, the stored answer of a push (idempotency) and the server's counters.
 BOOKKEEPING = {"devices", "push_requests", "server_meta"}
+
+
+@pytest.fixture
+def live(migrated_db_url: str) -> Iterator[LiveServer]:
+    """The real server on SQLite and, where one is configured, on PostgreSQL too."""
+    server = start_server(migrated_db_url)
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 def row_counts(live: LiveServer) -> dict[str, int]:
