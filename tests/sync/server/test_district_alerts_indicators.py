@@ -189,3 +189,34 @@ def test_export_needs_a_reason_and_writes_the_access_log(live, world, api, busy_
         entry = s.get(AccessLog, got["access_log_id"])
         assert entry.action == "export" and entry.username == world.supervisor
         assert "월간 보고" in entry.reason and entry.device_id == sup.device_id
+
+
+def test_alerts_start_and_end_on_their_days(live, world) -> None:
+    from sync.server import district
+
+    today = today_kst()
+    with live.session() as s:
+        later = district.declare_alert(
+            s,
+            "1144000000",
+            world.supervisor,
+            district.NewAlert(
+                kind="cold",
+                level="advisory",
+                start=today + timedelta(days=1),
+                end=today + timedelta(days=1),
+            ),
+            today=today,
+        )
+    with live.session() as s:
+        assert not s.get(Household, world.hh[0]).alert_active
+        district.refresh_alerts(s, "1144000000", today + timedelta(days=1))
+    with live.session() as s:
+        assert s.get(Household, world.hh[0]).alert_active
+        [row] = district.alerts(s, "1144000000", active_only=True, today=today + timedelta(days=1))
+        assert row.id == later.id
+        district.refresh_alerts(s, "1144000000", today + timedelta(days=2))
+    with live.session() as s:
+        assert not s.get(Household, world.hh[0]).alert_active
+        [row] = district.alerts(s, "1144000000", today=today + timedelta(days=2))
+        assert row.ended_at is not None and not row.active
