@@ -201,3 +201,19 @@ def test_a_device_silent_for_long_is_listed_as_unknown(live, world, api) -> None
         "unknown",
         0,
     )
+
+
+def test_all_households_of_a_worker_who_left(live, world, api) -> None:
+    sup = api(world.supervisor)
+    ok(call(sup, "POST", f"/users/{world.vol1}/deactivate"))
+    board = ok(call(sup, "GET", "/board"))
+    left = next(w for w in board["workers"] if w["username"] == world.vol1)
+    assert (left["active"], left["caseload"]) == (False, 2)
+    done = ok(
+        call(sup, "POST", "/assignments", json=move_request(world.vol2, from_username=world.vol1))
+    )
+    assert len(done["moved"]) == 2
+    r = call(
+        sup, "POST", "/assignments", json=move_request(world.vol1, household_ids=[world.hh[2]])
+    )
+    assert r.status_code == 422 and "deactivated" in r.json()["detail"]
