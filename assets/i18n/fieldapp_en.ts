@@ -72,27 +72,32 @@
 <context>
     <name>BoardPage</name>
     <message>
-        <location filename="../../ui/supervisor/board.py" line="27"/>
+        <location filename="../../ui/supervisor/board.py" line="28"/>
         <source>담당자별 현황판</source>
         <translation>Board by worker</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/board.py" line="35"/>
+        <location filename="../../ui/supervisor/board.py" line="36"/>
         <source>건수는 서버가 받은 기록 기준입니다. 기기에 남은 미전송 기록은 &apos;미전송(기기 보고)&apos; 열에 따로 표시합니다 (마지막 동기화 때 보고된 값).</source>
         <translation>Counts use what the server received. Unsent records still on devices are shown apart in &apos;Unsent (device report)&apos; (as reported at their last sync).</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/board.py" line="48"/>
+        <location filename="../../ui/supervisor/board.py" line="49"/>
         <source>새로 고침</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/board.py" line="50"/>
+        <location filename="../../ui/supervisor/board.py" line="51"/>
         <source>가구 재배정…</source>
         <translation>Reassign households…</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/board.py" line="67"/>
+        <location filename="../../ui/supervisor/board.py" line="54"/>
+        <source>마지막 재배정 되돌리기</source>
+        <translation>Undo the last reassignment</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/board.py" line="72"/>
         <source>가구 %1 · 미배정 (안부확인 %2, 방문건강 %3) · 미해결 충돌 %4 · 미확인 인계 기록 %5 · 진행 중 폭염·한파 %6</source>
         <translation>Households %1 · unassigned (welfare check %2, visiting health %3) · open conflicts %4 · unacknowledged hand-over records %5 · active heat/cold alerts %6</translation>
     </message>
@@ -1320,32 +1325,32 @@
 <context>
     <name>SupervisorWorkspace</name>
     <message>
-        <location filename="../../ui/supervisor/__init__.py" line="46"/>
+        <location filename="../../ui/supervisor/__init__.py" line="47"/>
         <source>현황판</source>
         <translation>Board</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/__init__.py" line="47"/>
+        <location filename="../../ui/supervisor/__init__.py" line="48"/>
         <source>충돌 검토</source>
         <translation>Review conflicts</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/__init__.py" line="48"/>
+        <location filename="../../ui/supervisor/__init__.py" line="49"/>
         <source>인계함</source>
         <translation>Hand-over inbox</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/__init__.py" line="49"/>
+        <location filename="../../ui/supervisor/__init__.py" line="50"/>
         <source>사용자·기기</source>
         <translation>Users and devices</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/__init__.py" line="50"/>
+        <location filename="../../ui/supervisor/__init__.py" line="51"/>
         <source>폭염·한파</source>
         <translation>Heat and cold</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/__init__.py" line="51"/>
+        <location filename="../../ui/supervisor/__init__.py" line="52"/>
         <source>지표·내보내기</source>
         <translation>Indicators and export</translation>
     </message>

@@ -272,7 +272,19 @@ def test_workspace_loads_tabs_and_opens_the_dialog(world, client, runner, qtbot)
     assert not workspace.board.error.isVisibleTo(workspace)
     dialog = workspace.open_reassign(None)
     assert dialog.to_worker.count() >= 2
+    dialog.select_households([world.hh[0]])
+    dialog.to_worker.setCurrentIndex(dialog.to_worker.findData(world.vol2))
+    dialog.reason.setText("담당 조정")
+    dialog.run_preview()
+    dialog.apply()
     dialog.close()
+    assert workspace.board.undo_button.isEnabled()
+    moved = {w["username"]: w["caseload"] for w in workspace.board.board["workers"]}
+    assert (moved[world.vol1], moved[world.vol2]) == (1, 2)
+    workspace.board.undo_button.click()
+    assert not workspace.board.undo_button.isEnabled()
+    back = {w["username"]: w["caseload"] for w in workspace.board.board["workers"]}
+    assert (back[world.vol1], back[world.vol2]) == (2, 1)
 
 
 def test_workers_see_their_own_inbox(live, world, devices, client, runner, qtbot) -> None:

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 from ui.operations import OpRunner
 from ui.supervisor.alerts import AlertsPage
 from ui.supervisor.board import BoardPage
+from ui.supervisor.common import run_net
 from ui.supervisor.conflicts import ConflictsPage
 from ui.supervisor.inbox import InboxPage
 from ui.supervisor.indicators import IndicatorsPage
@@ -55,6 +56,9 @@ class SupervisorWorkspace(QWidget):
         self._loaded: set[int] = set()
         self.tabs.currentChanged.connect(self._load_tab)
         self.board.reassign_requested.connect(self.open_reassign)
+        self.board.undo_requested.connect(self.undo_last)
+        #: The last reassignment applied in this session (its undo token), if not undone.
+        self.last_result: dict[str, Any] | None = None
         self.conflicts.resolved.connect(lambda _r: self.board.reload())
         self.dialog: ReassignDialog | None = None
 
@@ -73,7 +77,21 @@ class SupervisorWorkspace(QWidget):
         """Open the reassignment dialog (non-modal); the board refreshes after each change."""
         workers = (self.board.board or {}).get("workers", [])
         dialog = ReassignDialog(self.runner, self.client, workers, self, from_worker=from_worker)
-        dialog.applied.connect(lambda _r: self.board.reload())
+        dialog.applied.connect(self._changed)
         self.dialog = dialog
         dialog.show()
         return dialog
+
+    def _changed(self, result: dict[str, Any]) -> None:
+        """A reassignment was applied (or undone): remember it for undo, refresh the board."""
+        self.last_result = None if result.get("undo_of") else result
+        self.board.undo_button.setEnabled(self.last_result is not None)
+        self.board.reload()
+
+    def undo_last(self) -> None:
+        """Undo the session's last reassignment (also after its dialog was closed)."""
+        if self.last_result is None:
+            return
+        token = self.last_result["undo_token"]
+        self.board.undo_button.setEnabled(False)
+        run_net(self, self.runner, lambda: self.client.undo(token), self._changed, self.board.error)

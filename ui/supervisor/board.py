@@ -16,6 +16,7 @@ class BoardPage(QWidget):
     """현황판: one row per worker; counts are what the server acknowledged, pending apart."""
 
     reassign_requested = Signal(object)  # the selected worker's row, or None
+    undo_requested = Signal()
     loaded = Signal(object)  # the board JSON
 
     def __init__(self, runner: OpRunner, client: Any, parent: QWidget | None = None) -> None:
@@ -50,8 +51,12 @@ class BoardPage(QWidget):
         self.reassign_button = QPushButton(self.tr("가구 재배정…"))
         self.reassign_button.setObjectName("primary")
         self.reassign_button.clicked.connect(self._reassign)
+        self.undo_button = QPushButton(self.tr("마지막 재배정 되돌리기"))
+        self.undo_button.setEnabled(False)
+        self.undo_button.clicked.connect(self.undo_requested)
         row.addWidget(self.refresh_button)
         row.addStretch(1)
+        row.addWidget(self.undo_button)
         row.addWidget(self.reassign_button)
         layout.addLayout(row)
 
