@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldapp import records
 from ui import data
 from ui.households_model import (
     HouseholdFilter,
@@ -145,8 +146,21 @@ class HouseholdsPage(QWidget):
         self._count()
 
     def _on_changed(self, changes: OpChanges) -> None:
-        if changes.household_list or changes.households:
+        if changes.household_list:
             self.reload()
+        elif changes.households:
+            # A record was saved for a few households: refresh just their rows.
+            ids, due = sorted(changes.households), dict(self.due)
+
+            def read(store: Any) -> list[Any]:
+                found = (records.get_household(store, hid) for hid in ids)
+                return [data.row_of(h, due) for h in found if h is not None]
+
+            QueryOp(self, read).success(self._update_rows).run(self.runner)
+
+    def _update_rows(self, rows: list[Any]) -> None:
+        for row in rows:
+            self.model.update_row(row)
 
     # ------------------------------------------------------------------ filters
 

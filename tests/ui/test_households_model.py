@@ -125,3 +125,22 @@ def test_update_row_changes_one_row_in_place(
     with qtbot.waitSignal(model.dataChanged):
         model.update_row(changed)
     assert sorted(names(proxy)) == ["가람", "하나윤"]
+
+
+def test_a_saved_record_refreshes_only_its_household_row(
+    window: Any, nurse: Any, qtbot: Any
+) -> None:
+    from fieldapp import records
+    from ui.operations import OpChanges
+
+    page = window.households
+    hid = page.model.row_at(0).id
+    with nurse.runner.store.atomic() as db:
+        db.execute("UPDATE households SET risk_level = 'high' WHERE id = ?", [hid])
+    resets: list[int] = []
+    page.model.modelReset.connect(lambda: resets.append(1))
+    with qtbot.waitSignal(page.model.dataChanged):
+        nurse.runner.changed.emit(OpChanges(households=frozenset({hid}), events=True))
+    assert not resets, "no full reload for one household"
+    assert page.model.row_at(page.model.row_of(hid)).risk_level == "high"
+    assert records.get_household(nurse.runner.store, hid)["risk_level"] == "high"
