@@ -151,7 +151,9 @@ def create_user(
 
 
 def set_password(session: Session, username: str, password: str, actor: str = "admin") -> None:
-    """Change a password (rule checked) and lift any lock-out. Devices keep their db keys."""
+    """Change a password (rule checked) and lift any lock-out. Devices keep their db keys,
+    but their tokens end: each device must sign in online with the new password (which also
+    re-wraps its key), and a token stolen before the change stops working."""
     user = get_user(session, username)
     try:
         user.password_hash = security.hash_password(password)
@@ -160,6 +162,9 @@ def set_password(session: Session, username: str, password: str, actor: str = "a
     user.failed_logins = 0
     user.locked_until = None
     user.password_changed_at = utcnow()
+    for device in _devices_of(session, username):
+        if device.status == DEVICE_ACTIVE:
+            device.token_hash = None  # a lost/revoked device keeps its hash: it must wipe
     _log_permission(session, actor, "set_password", "user", username)
 
 

@@ -134,3 +134,37 @@ def test_lockout_does_not_reveal_whether_a_username_exists(live, world, api) -> 
     assert login_answer(attacker, world.vol1, PASSWORD) == login_answer(
         attacker, "nobody-here", PASSWORD
     )
+
+
+def test_a_token_stolen_before_a_password_change_stops_working(
+    live, world, api, laptop, memory_keyring
+) -> None:
+    """The owner suspects a leak and has the password reset: the old token dies (401, no wipe:
+    the laptop is not lost), and the laptop's next contact needs an online sign-in with the new
+    password, which re-wraps its key."""
+    from fieldapp import profile as profiles
+    from sync.client import AuthError, login
+    from tests.e2e.conftest import CHEAP_KDF
+
+    device = laptop(world.vol1)
+    token = memory_keyring.get_password("fieldapp", device.device_id)
+    thief = api()
+    thief.username, thief.device_id = world.vol1, device.device_id
+    thief.http.headers["Authorization"] = f"Bearer {token}"
+    assert thief.pull().status_code == 200
+
+    with live.session() as s:
+        admin.set_password(s, world.vol1, "Changed-pass-2027", actor=world.supervisor)
+    before = written(live)
+    for r in (thief.pull(), thief.push([thief.event(world.hh[0])])):
+        assert r.status_code == 401 and r.json()["code"] == p.ERR_AUTH
+        assert r.json()["wipe"] is False and "changes" not in r.json()
+    assert written(live) == before
+
+    # The laptop: its sync with the old token (and old password) is refused...
+    with pytest.raises(AuthError):
+        SyncEngine(device.profile, device.store, password=PASSWORD).sync_once()
+    device.close()
+    # ...the online sign-in with the new password works and re-wraps the key.
+    login(device.profile, live.base_url, world.vol1, "Changed-pass-2027", kdf=CHEAP_KDF).close()
+    profiles.unlock(device.profile, "Changed-pass-2027").close()
