@@ -112,6 +112,11 @@ def test_a_worker_gets_nothing_of_another_workers_households_and_writes_nothing(
     impostor = attacker.event(world.hh[2], payload={"text": "공격"})
     impostor["event"]["created_by"] = world.vol2
     items.append(impostor)
+    # On the attacker's own household, but written in another person's or device's name.
+    for field_name, value in (("created_by", world.vol2), ("device_id", victim.device_id)):
+        forged = attacker.event(world.hh[0], payload={"text": "위조"})
+        forged["event"][field_name] = value
+        items.append(forged)
     r = attacker.push(items)
     assert r.status_code in (200, 403, 404, 422), r.text
     if r.ok:
