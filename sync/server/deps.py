@@ -100,6 +100,12 @@ def current_auth(
             f"{why}: the local data on this device must be deleted now",
             wipe=True,
         )
+    # End the read transaction now: between this dependency and the route FastAPI waits for
+    # a free worker thread, and a request parked there must not hold a pooled connection
+    # (on SQLite, the write lock). With 200 devices at once the pool ran dry while every
+    # thread waited for a connection: syncs stalled for the 30 s pool timeout (bench/).
+    # Objects stay loaded (expire_on_commit=False); the route opens its own transaction.
+    session.commit()
     return Auth(device=device, user=user)
 
 
