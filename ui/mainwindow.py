@@ -102,6 +102,7 @@ class MainWindow(QMainWindow):
             self.pages.addWidget(self.inbox_page)
         self.today.start_form.connect(self.open_form)
         self.today.resume_draft.connect(self.resume_draft)
+        self.today.open_household.connect(self.open_household)
         self.today.due_states.connect(self.households.set_due)
         self.households.open_household.connect(self.open_household)
         self._detail: QWidget | None = None  # household view or form on top of the pages

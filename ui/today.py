@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGroupBox,
@@ -199,6 +199,7 @@ class TodayPage(QWidget):
 
     start_form = Signal(str, str)  # household id, form id
     resume_draft = Signal(str, dict)  # household id, draft
+    open_household = Signal(str)  # household id (Ctrl+Enter on a row)
     due_states = Signal(dict)  # household id -> (due state, due date)
 
     def __init__(self, runner: OpRunner, session: Session, parent: QWidget | None = None) -> None:
@@ -234,7 +235,13 @@ class TodayPage(QWidget):
         self.table.activated.connect(self._activate)
         self.table.doubleClicked.connect(self._activate)
         layout.addWidget(self.table, 1)
-        hint = QLabel(self.tr("행을 선택하고 Enter를 누르면 알맞은 양식이 열립니다."))
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self.table, activated=self._open_selected)
+        hint = QLabel(
+            self.tr(
+                "행을 선택하고 Enter를 누르면 알맞은 양식이, Ctrl+Enter를 누르면 가구 화면이 열립니다."
+            )
+        )
         hint.setObjectName("hint")
         layout.addWidget(hint)
         self.setFocusProxy(self.table)
@@ -296,6 +303,12 @@ class TodayPage(QWidget):
             self.reload()
         elif changes.drafts:
             QueryOp(self, load_drafts).success(self._show_drafts).run(self.runner)
+
+    def _open_selected(self) -> None:
+        index = self.table.currentIndex()
+        if index.isValid():
+            row: TodayRow = self.model.index(index.row(), 0).data(WorklistModel.RowRole)
+            self.open_household.emit(row.household_id)
 
     def _activate(self, index: QModelIndex) -> None:
         if not index.isValid():

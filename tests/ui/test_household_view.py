@@ -207,3 +207,12 @@ def test_today_offers_unfinished_forms_after_a_restart(window: Any, nurse: Any, 
     assert page.form.editors["method"].value() == "visit"
     assert page.form.editors["attempt"].value() == 2
     fresh.idle.stop()
+
+
+def test_ctrl_enter_on_today_opens_the_household(window: Any, qtbot: Any) -> None:
+    rows = window.today.model.rows()
+    window.today.table.selectRow(0)
+    with qtbot.waitSignal(window.today.open_household) as opened:
+        window.today._open_selected()
+    assert opened.args == [rows[0].household_id]
+    assert window._household is not None and window._household.household_id == rows[0].household_id

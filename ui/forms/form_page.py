@@ -240,6 +240,7 @@ class FormPage(QWidget):
         bottom.addWidget(self.save_button)
         layout.addLayout(bottom)
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self._close)
 
         self._draft_timer = QTimer(self)
         self._draft_timer.setSingleShot(True)
