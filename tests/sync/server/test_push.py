@@ -88,6 +88,7 @@ def test_protocol_outside_range_gets_426_before_any_write(live, world, api) -> N
     assert r.status_code == 426
     assert r.json()["code"] == p.ERR_PROTOCOL
     assert "upgrade" in r.json()["detail"]
+    assert p.SERVER_TIME_HEADER in r.headers  # even answers made before any route runs
     del nurse.http.headers[p.PROTOCOL_HEADER]
     assert nurse.push(items).status_code == 426
     assert nurse.pull().status_code == 426
@@ -108,6 +109,7 @@ def test_too_large_body_gets_413(live, world, api) -> None:
     assert r.status_code == 413
     assert r.json()["code"] == p.ERR_TOO_LARGE
     assert "fewer items" in r.json()["detail"]
+    assert p.SERVER_TIME_HEADER in r.headers
     # A small gzip body that inflates past the limit is refused too.
     bomb = gzip.compress(b" " * (p.MAX_BODY_BYTES + 10))
     r = nurse.http.post(
