@@ -83,7 +83,11 @@ def run(size: str = "reduced") -> list[Row]:
         raise RuntimeError(f"the laptop holds {rows} rows after the sync, the server {expected}")
     rate = rows / t[0]
     base_rate = rows / base_s
-    note = f"{seeded.households:,} households + {seeded.events:,} events; {report.bytes_received:,} bytes received"
+    note = (
+        f"{seeded.households:,} households + {seeded.events:,} events; "
+        f"{report.bytes_received:,} bytes received"
+        + (f"; {seeded.skipped} invalid generated events left out" if seeded.skipped else "")
+    )
     return [
         Row(
             NAME,
