@@ -501,8 +501,10 @@ class _PushContext:
     now: datetime
     ip: str | None = None
     seen_ids: set[str] = field(default_factory=set)
-    #: events of this request by id (for amends within one push)
-    batch_events: dict[str, Event] = field(default_factory=dict)
+    #: events of this request: id -> (household_id, type) (for amends within one push)
+    batch_events: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: the events to store, inserted together after all items
+    event_rows: list[dict[str, Any]] = field(default_factory=list)
     #: access-log entries to chain after all items (one lock order: rows, chain, counter)
     access_entries: list[dict[str, Any]] = field(default_factory=list)
     #: read once per request (see _prefetch): no query per item, so inserts go out in bulk
@@ -642,12 +644,7 @@ def apply_event(ctx: _PushContext, ev: p.Event) -> p.ItemResult:
         return p.ItemResult(id=ev.id, status=p.ItemStatus.rejected, reason=OUT_OF_SCOPE)
     hh, late = scope
     if ev.amends is not None:
-        batch_target = ctx.batch_events.get(ev.amends)
-        target = (
-            (batch_target.household_id, batch_target.type)
-            if batch_target is not None
-            else ctx.amend_targets.get(ev.amends)
-        )
+        target = ctx.batch_events.get(ev.amends) or ctx.amend_targets.get(ev.amends)
         if target is None or target[0] != ev.household_id:
             return p.ItemResult(
                 id=ev.id,
@@ -667,23 +664,24 @@ def apply_event(ctx: _PushContext, ev: p.Event) -> p.ItemResult:
     except ValidationError as exc:
         return p.ItemResult(id=ev.id, status=p.ItemStatus.rejected, reason=str(exc))
     skew = ev.skew_flag or ev.device_time > ctx.now + timedelta(seconds=p.SKEW_LIMIT_SECONDS)
-    row = Event(
-        id=ev.id,
-        household_id=ev.household_id,
-        type=ev.type.value,
-        programme=ev.programme.value if ev.programme else None,
-        created_by=ev.created_by,
-        device_id=ev.device_id,
-        device_time=ev.device_time,
-        payload=checked.get("payload", ev.payload),
-        amends=ev.amends,
-        skew_flag=skew,
-        server_time=ctx.now,
-        late_handover=late,
+    ctx.event_rows.append(
+        {
+            "id": ev.id,
+            "household_id": ev.household_id,
+            "type": ev.type.value,
+            "programme": ev.programme.value if ev.programme else None,
+            "created_by": ev.created_by,
+            "device_id": ev.device_id,
+            "device_time": ev.device_time,
+            "payload": checked.get("payload", ev.payload),
+            "amends": ev.amends,
+            "skew_flag": skew,
+            "server_time": ctx.now,
+            "late_handover": late,
+        }
     )
-    ctx.session.add(row)
     ctx.seen_ids.add(ev.id)
-    ctx.batch_events[ev.id] = row
+    ctx.batch_events[ev.id] = (ev.household_id, ev.type.value)
     if ev.type is p.EventType.access_log:
         ctx.access_entries.append(
             dict(
@@ -848,6 +846,8 @@ def push(
         else:
             result = apply_household_edit(ctx, item.edit)
         results.append(result)
+    if ctx.event_rows:  # one multi-row insert
+        session.execute(insert(Event), ctx.event_rows)
     for entry in ctx.access_entries:
         accesslog.append_access_log(session, **entry)
     device.last_seen = now
