@@ -19,7 +19,7 @@ from sync.client import OfflineError
 from sync.server import admin
 from tests.helpers.live_server import LiveServer
 from tests.helpers.world import World, household_wire
-from tests.sync.client.conftest import Device, server_event_ids, server_view
+from tests.sync.client.conftest import BOTH_DATABASES, Device, server_event_ids, server_view
 from tests.sync.client.faults import FaultProxy
 
 MakeDevice = Callable[..., Device]
@@ -33,7 +33,10 @@ def _household_fields(device: Device) -> dict[str, dict[str, Any]]:
     return {h["id"]: h for h in records.list_households(device.store)}
 
 
+@BOTH_DATABASES
 def test_three_devices_converge(live: LiveServer, world: World, make_device: MakeDevice) -> None:
+    on_postgres = live.database_url.startswith("postgresql")
+
     class Laptops(RuleBasedStateMachine):
         """Model: which households exist and who made which events."""
 
@@ -176,7 +179,7 @@ def test_three_devices_converge(live: LiveServer, world: World, make_device: Mak
     run_state_machine_as_test(
         Laptops,
         settings=settings(
-            max_examples=15,
+            max_examples=6 if on_postgres else 15,
             stateful_step_count=15,
             deadline=None,
             derandomize=True,
