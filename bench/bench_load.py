@@ -375,7 +375,7 @@ def measure(kind: str, n_devices: int, duration_s: float, max_cycles: int) -> li
 
 def run(size: str = "reduced") -> list[Row]:
     n = pick(size, 5, 200, 200)
-    duration = pick(size, 2.0, 15.0, 60.0)
+    duration = pick(size, 2.0, 10.0, 60.0)
     max_cycles = pick(size, 3, 10_000, 100_000)
     rows: list[Row] = []
     if postgres_available():

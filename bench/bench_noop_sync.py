@@ -86,7 +86,7 @@ def _measure(households: int, per_household: int, workers: int, repeat: int) -> 
 
 
 def run(size: str = "reduced") -> list[Row]:
-    repeat = pick(size, 5, 200, 300)
+    repeat = pick(size, 5, 100, 300)
     small = _measure(10, 100, 1, repeat)
     big_households = pick(size, 20, 1000, 5000)
     big_per_household = pick(size, 100, 100, 200)
