@@ -297,9 +297,8 @@ def board(session: Session, district: str, today: date | None = None) -> Board:
     last successful sync with its reported pending count."""
     today = today or today_kst()
     households = _district_households(session, district)
-    ids = [h.id for h in households]
-    assigned = _assignments(session, ids)
-    events = _events_by_household(session, ids)
+    assigned = _assignments(session, [h.id for h in households])
+    events = _events_by_household(session, [h.id for h in households if assigned.get(h.id)])
     users = list(
         session.scalars(
             select(User).where(User.district_code == district).order_by(User.role, User.username)
@@ -319,32 +318,38 @@ def board(session: Session, district: str, today: date | None = None) -> Board:
     rules = cadence.load_rules()
     workers: list[WorkerRow] = []
     for user in users:
-        prog = p.ROLE_PROGRAMME.get(p.Role(user.role))
-        held = by_worker.get((user.username, prog.value), []) if prog else []
-        if prog is None and not held:
-            continue  # supervisors and admins hold no caseload
-        items = cadence.worklist(held, events, prog.value, today, rules) if prog and held else []
+        role_programme = p.ROLE_PROGRAMME.get(p.Role(user.role))
+        # The role's programme, and any other one the user still holds (after a role change
+        # their households stay until reassigned: shown so that nobody is forgotten).
+        progs = [
+            prog
+            for prog in p.Programme
+            if prog is role_programme or (user.username, prog.value) in by_worker
+        ]
         devs = devices.get(user.username, [])
         synced = [d.last_sync_at for d in devs if d.last_sync_at is not None]
-        workers.append(
-            WorkerRow(
-                username=user.username,
-                display_name=user.display_name,
-                role=user.role,
-                active=user.active,
-                programme=prog.value if prog else None,
-                caseload=len(held),
-                overdue=sum(1 for i in items if i.urgency_rank == cadence.OVERDUE),
-                due_today=sum(1 for i in items if i.urgency_rank == cadence.DUE_TODAY),
-                high_risk=sum(1 for h in held if h["risk_level"] == "high"),
-                immediate_open=sum(1 for i in items if i.urgency_rank == cadence.IMMEDIATE),
-                devices=devs,
-                pending_reported=sum(
-                    d.reported_pending or 0 for d in devs if d.status == DEVICE_ACTIVE
-                ),
-                last_sync_at=max(synced) if synced else None,
+        for prog in progs:
+            held = by_worker.get((user.username, prog.value), [])
+            items = cadence.worklist(held, events, prog.value, today, rules) if held else []
+            workers.append(
+                WorkerRow(
+                    username=user.username,
+                    display_name=user.display_name,
+                    role=user.role,
+                    active=user.active,
+                    programme=prog.value,
+                    caseload=len(held),
+                    overdue=sum(1 for i in items if i.urgency_rank == cadence.OVERDUE),
+                    due_today=sum(1 for i in items if i.urgency_rank == cadence.DUE_TODAY),
+                    high_risk=sum(1 for h in held if h["risk_level"] == "high"),
+                    immediate_open=sum(1 for i in items if i.urgency_rank == cadence.IMMEDIATE),
+                    devices=devs,
+                    pending_reported=sum(
+                        d.reported_pending or 0 for d in devs if d.status == DEVICE_ACTIVE
+                    ),
+                    last_sync_at=max(synced) if synced else None,
+                )
             )
-        )
     return Board(
         district_code=district,
         today=today,

@@ -202,8 +202,6 @@ def test_people_page_adds_users_and_marks_a_device_lost(
     page = PeoplePage(runner, client)
     qtbot.addWidget(page)
     page.reload()
-    qtmodeltester.check(page.users_model)
-    qtmodeltester.check(page.devices_model)
     page.add_user({"username": "vol9", "role": "volunteer", "password": "짧음"})
     assert page.error.isVisibleTo(page) and "vol9" not in {
         u["username"] for u in page.users_model.rows
@@ -214,7 +212,8 @@ def test_people_page_adds_users_and_marks_a_device_lost(
     page.devices_view.selectRow(row)
     page.mark_lost("버스에 두고 내림")
     assert "72시간" in page.message.text()
-    qtmodeltester.check(page.incidents_model)
+    for model in (page.users_model, page.devices_model, page.incidents_model):
+        qtmodeltester.check(model)
     [incident] = page.incidents_model.rows
     assert incident["device_id"] == vol1.device_id and incident["note"] == "버스에 두고 내림"
     assert vol1.pull().json()["wipe"] is True
@@ -354,3 +353,26 @@ def test_column_headers_are_translated(ui_app) -> None:
         for t in translators:
             QCoreApplication.removeTranslator(t)
         QLocale.setDefault(QLocale(QLocale.Language.Korean, QLocale.Country.SouthKorea))
+
+
+def test_the_lost_button_asks_first(live, world, devices, client, runner, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    from ui.supervisor.people import PeoplePage
+
+    vol1 = device(live, devices, world.vol1)
+    asked: list[str] = []
+
+    def cancel(_parent, title, _label, *args, **kwargs):
+        asked.append(title)
+        return "", False
+
+    monkeypatch.setattr(QInputDialog, "getText", cancel)
+    page = PeoplePage(runner, client)
+    qtbot.addWidget(page)
+    page.reload()
+    row = next(i for i, d in enumerate(page.devices_model.rows) if d["id"] == vol1.device_id)
+    page.devices_view.selectRow(row)
+    page.lost_button.click()
+    assert asked == ["분실·도난 처리"]
+    assert vol1.pull().status_code == 200  # cancelled: the device still works

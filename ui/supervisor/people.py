@@ -121,10 +121,12 @@ class PeoplePage(QWidget):
         ibox.addWidget(self.incidents_view)
         layout.addWidget(incidents_box)
 
-        self.add_button.clicked.connect(self.add_user)
-        self.role_button.clicked.connect(self.change_role)
-        self.deactivate_button.clicked.connect(self.deactivate)
-        self.lost_button.clicked.connect(self.mark_lost)
+        # Lambdas: a button's clicked(checked) must not land in the optional arguments
+        # (mark_lost(False) would skip the prompt).
+        self.add_button.clicked.connect(lambda: self.add_user())
+        self.role_button.clicked.connect(lambda: self.change_role())
+        self.deactivate_button.clicked.connect(lambda: self.deactivate())
+        self.lost_button.clicked.connect(lambda: self.mark_lost())
 
     def reload(self) -> None:
         def show(users: list[dict[str, Any]]) -> None:

@@ -190,3 +190,14 @@ def test_device_marked_lost_wipes_and_starts_the_72_hour_clock(live, world, api)
     with live.session() as s:
         assert s.get(Incident, incident["id"]).reported_by == world.supervisor
         admin.get_user(s, world.vol1)  # the account itself stays
+
+
+def test_board_keeps_households_of_a_worker_whose_role_changed(live, world, api) -> None:
+    sup = api(world.supervisor)
+    ok(call(sup, "POST", f"/users/{world.nurse1}/role", json={"role": "volunteer"}))
+    rows = [
+        (w["programme"], w["caseload"])
+        for w in ok(call(sup, "GET", "/board"))["workers"]
+        if w["username"] == world.nurse1
+    ]
+    assert sorted(rows) == [("visiting_health", 2), ("welfare_check", 0)]
