@@ -2,7 +2,8 @@
 
 SQLite: WAL, ``synchronous=FULL``, a busy timeout, foreign keys on, and every transaction
 opened with ``BEGIN IMMEDIATE`` so that two writers never deadlock on a lock upgrade
-(datasette's one-writer rule, enforced by SQLite itself). PostgreSQL: READ COMMITTED; the
+(datasette's one-writer rule, enforced by SQLite itself); a read-only transaction may begin
+DEFERRED instead (:func:`begin_read`) and then never waits for the writer. PostgreSQL: READ COMMITTED; the
 commit order of sync changes comes from the counter row in ``server_meta`` (see syncing.py).
 """
 
@@ -43,8 +44,27 @@ def _sqlite_on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
     cur.close()
 
 
+#: Execution option choosing how a SQLite transaction begins (see begin_read).
+SQLITE_BEGIN_OPTION = "sqlite_begin"
+_BEGIN_MODES = {"IMMEDIATE", "DEFERRED"}
+
+
 def _sqlite_on_begin(conn: Any) -> None:
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    mode = conn.get_execution_options().get(SQLITE_BEGIN_OPTION, "IMMEDIATE")
+    if mode not in _BEGIN_MODES:
+        raise ValueError(f"{SQLITE_BEGIN_OPTION} must be one of {sorted(_BEGIN_MODES)}")
+    conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def begin_read(session: Session) -> None:
+    """Start the session's next transaction as a read-only one.
+
+    On SQLite it begins DEFERRED, so it reads its WAL snapshot without waiting for a writer;
+    it must not write (end it, then write in a new transaction, which begins IMMEDIATE).
+    Elsewhere, and when a transaction is already open, it changes nothing.
+    """
+    if not session.in_transaction():
+        session.connection(execution_options={SQLITE_BEGIN_OPTION: "DEFERRED"})
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from sync import protocol as p
 from sync.server import security
+from sync.server.db import begin_read
 from sync.server.errors import ApiError
 from sync.server.middleware import version_problem
 from sync.server.models import DEVICE_ACTIVE, Device, User
@@ -81,6 +82,7 @@ def current_auth(
             headers={"WWW-Authenticate": "Bearer"},
         )
     token_hash = security.hash_token(credentials.credentials, settings.secret_key)
+    begin_read(session)  # a read, ended below: on SQLite it does not wait for a writer
     device = session.scalars(select(Device).where(Device.token_hash == token_hash)).first()
     if device is None:
         raise ApiError(

@@ -438,6 +438,16 @@ def resolve_feed(session: Session, user: User, rows: list[Any]) -> list[dict[str
 REPORT_REFRESH = timedelta(seconds=60)
 
 
+def device_report_due(
+    device: Device, pending: int | None, oldest_pending_s: int | None, now: datetime
+) -> bool:
+    """True when the report differs from the stored one or the stored one is stale."""
+    changed = (pending is not None and pending != device.reported_pending) or (
+        oldest_pending_s is not None and oldest_pending_s != device.reported_oldest_pending_s
+    )
+    return changed or device.last_sync_at is None or now - device.last_sync_at >= REPORT_REFRESH
+
+
 def record_device_report(
     device: Device, pending: int | None, oldest_pending_s: int | None, now: datetime
 ) -> bool:
@@ -446,11 +456,7 @@ def record_device_report(
     An unchanged report within REPORT_REFRESH of the last one is not written, so that a
     no-op pull stays a read.
     """
-    changed = (pending is not None and pending != device.reported_pending) or (
-        oldest_pending_s is not None and oldest_pending_s != device.reported_oldest_pending_s
-    )
-    stale = device.last_sync_at is None or now - device.last_sync_at >= REPORT_REFRESH
-    if not (changed or stale):
+    if not device_report_due(device, pending, oldest_pending_s, now):
         return False
     device.last_seen = now
     device.last_sync_at = now

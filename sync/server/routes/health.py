@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from sqlalchemy.exc import SQLAlchemyError
 
 from sync import protocol as p
+from sync.server.db import begin_read
 from sync.server.deps import SessionDep
 from sync.server.errors import ApiError
 from sync.server.models import utcnow
@@ -37,6 +38,7 @@ class Health(BaseModel):
 )
 def health(session: SessionDep) -> Any:
     """Answer ``ok`` when the database answers; the epoch tells a restored server apart."""
+    begin_read(session)
     try:
         epoch, _seq = server_state(session)
     except SQLAlchemyError:

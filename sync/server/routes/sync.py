@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from sync import protocol as p
 from sync.server import syncing
+from sync.server.db import begin_read
 from sync.server.deps import CurrentAuth, ProtocolDep, SessionDep, check_protocol
 from sync.server.errors import ApiError
 from sync.server.models import utcnow
@@ -89,16 +90,18 @@ def pull(
     oldest_pending_s: Annotated[int | None, Query(ge=0, le=10**10)] = None,
 ) -> Any:
     """The next page of this user's changes after *cursor*, in commit order."""
+    begin_read(session)  # SQLite: the page is read without waiting for writers
     try:
         epoch, after = syncing.check_cursor(session, cursor)
     except syncing.ResyncRequired as exc:
         raise ApiError(409, p.ERR_RESYNC, str(exc), field="cursor") from None
     page = syncing.pull_page(session, auth.user, after, limit)
     now = utcnow()
-    if syncing.record_device_report(auth.device, pending, oldest_pending_s, now):
+    report_due = syncing.device_report_due(auth.device, pending, oldest_pending_s, now)
+    session.rollback()  # end the read; a no-op pull writes nothing
+    if report_due:  # a write of its own (on SQLite: BEGIN IMMEDIATE)
+        syncing.record_device_report(auth.device, pending, oldest_pending_s, now)
         session.commit()
-    else:
-        session.rollback()  # nothing new to record: a no-op pull writes nothing
     body = {
         "epoch": epoch,
         "cursor": p.make_cursor(epoch, page.last_seq),

@@ -147,3 +147,32 @@ def test_corrections_and_voids_must_point_at_a_stored_event_of_the_household(
         "rejected",
         "rejected",
     ]
+
+
+def test_sqlite_no_op_pull_and_health_do_not_wait_for_a_writer(migrated_sqlite_url) -> None:
+    """Reads begin DEFERRED on SQLite: while another connection holds the write lock, a
+    no-op pull and the health check still answer at once (a write would wait 30 s)."""
+    import sqlite3
+
+    from tests.helpers.live_server import start_server
+    from tests.helpers.world import Api, build_world
+
+    server = start_server(migrated_sqlite_url)
+    try:
+        world = build_world(server)
+        client = Api(server.base_url)
+        assert client.login(world.vol1).status_code == 200
+        _, cursor = client.pull_all()
+        writer = sqlite3.connect(migrated_sqlite_url.removeprefix("sqlite:///"), timeout=1)
+        writer.isolation_level = None
+        writer.execute("BEGIN IMMEDIATE")  # hold the write lock
+        try:
+            r = client.http.get(server.base_url + p.PULL_PATH, params={"cursor": cursor}, timeout=5)
+            assert r.status_code == 200 and r.json()["changes"] == []
+            assert client.http.get(server.base_url + p.HEALTH_PATH, timeout=5).status_code == 200
+        finally:
+            writer.execute("ROLLBACK")
+            writer.close()
+            client.close()
+    finally:
+        server.stop()
