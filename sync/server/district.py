@@ -438,8 +438,10 @@ class ReassignRequest(BaseModel):
 class MovingHousehold(BaseModel):
     household_id: str
     dong_code: str
+    dong_name: str | None = None
     risk_level: str | None
     from_username: str | None
+    label: str = ""
 
 
 class AffectedWorker(BaseModel):
@@ -550,6 +552,7 @@ def preview_reassignment(session: Session, district: str, req: ReassignRequest) 
     receiver = _check_receiver(session, district, req.to_username, programme)
     chosen = _select(session, district, programme, req.selection)
     assigned = _assignments(session, [h.id for h in chosen])
+    dongs = _dong_names(session, district)
     moving, already = [], []
     for hh in chosen:
         old = assigned.get(hh.id, {}).get(programme)
@@ -560,8 +563,10 @@ def preview_reassignment(session: Session, district: str, req: ReassignRequest) 
             MovingHousehold(
                 household_id=hh.id,
                 dong_code=hh.dong_code,
+                dong_name=dongs.get(hh.dong_code),
                 risk_level=hh.risk_level,
                 from_username=old,
+                label=household_label(hh),
             )
         )
     losing = Counter(m.from_username for m in moving if m.from_username)

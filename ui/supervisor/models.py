@@ -234,9 +234,12 @@ def preview_columns(labels: dict[str, str] | None = None) -> list[Column]:
     return [
         Column(
             QCoreApplication.translate("supervisor", "가구"),
-            lambda r: names.get(r["household_id"], short_id(r["household_id"])),
+            lambda r: r.get("label") or names.get(r["household_id"], short_id(r["household_id"])),
         ),
-        Column(QCoreApplication.translate("supervisor", "행정동"), lambda r: r["dong_code"]),
+        Column(
+            QCoreApplication.translate("supervisor", "행정동"),
+            lambda r: r.get("dong_name") or r["dong_code"],
+        ),
         Column(
             QCoreApplication.translate("supervisor", "위험도"),
             lambda r: risk_label(r["risk_level"]),
