@@ -737,9 +737,12 @@ class _EventMaker:
         if r.random() < 0.004:  # a rare hypertensive crisis
             sys1 = r.randint(180, 200)
         dia1 = round(p.diastolic + (sys1 - p.systolic) * 0.4 + r.gauss(0, 5))
+        sys2, dia2 = round(sys1 + r.gauss(-2, 4)), round(dia1 + r.gauss(-1, 3))
+        # Pulse pressure stays >= 20 mmHg: a reading with diastolic >= systolic is refused
+        # by the vitals panel (as a swapped entry) and would not be a plausible history.
         bp = [
-            {"systolic": sys1, "diastolic": dia1},
-            {"systolic": round(sys1 + r.gauss(-2, 4)), "diastolic": round(dia1 + r.gauss(-1, 3))},
+            {"systolic": sys1, "diastolic": min(dia1, sys1 - 20)},
+            {"systolic": sys2, "diastolic": min(dia2, sys2 - 20)},
         ]
         timing = _weighted(r, ("fasting", "post_meal", "random"), (0.5, 0.3, 0.2))
         base = {"fasting": 95, "post_meal": 128, "random": 115}[timing]
