@@ -19,6 +19,7 @@ from typing import Any
 
 from fieldapp.errors import FieldappError, ValidationError
 from fieldapp.profile import Profile, default_profile_dir, unlock, write_json_atomic
+from fieldapp.records import HOUSEHOLD_JSON_COLUMNS
 from fieldapp.store import Store
 from sync import protocol
 
@@ -268,24 +269,13 @@ def cmd_households(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_JSON_COLUMNS = (
-    "emergency_contacts",
-    "consent_general",
-    "consent_health",
-    "persons",
-    "assignments",
-    "assignment_history",
-    "field_versions",
-)
-
-
 def _household_rows(store: Store) -> list[dict[str, Any]]:
     with store.reading() as db:
         rows = list(db.query("SELECT * FROM households ORDER BY dong_code, address_road, id"))
     out = []
     for row in rows:
         item = {k: v for k, v in row.items() if k not in ("search_text", "server_values")}
-        for col in _JSON_COLUMNS:
+        for col in HOUSEHOLD_JSON_COLUMNS:
             if isinstance(item.get(col), str):
                 item[col] = json.loads(item[col])
         item["alert_active"] = bool(item.get("alert_active"))

@@ -28,28 +28,15 @@ from typing import Any, TextIO
 from sqlalchemy import Row, delete, func, select, update
 from sqlalchemy.orm import Session
 
-from sync.server.accesslog import GENESIS_HASH, entry_hash
+from sync.server.accesslog import GENESIS_HASH, HASHED_FIELDS, entry_hash
 from sync.server.models import AccessLog, PermissionLog
 
 #: Action of the row that stands in for the purged start of the chain.
 ANCHOR_ACTION = "retention_anchor"
 #: Username written into an anchor row (its real fields are gone with the purge).
 ANCHOR_USERNAME = "(purged)"
-#: Columns written by export_access_log, in order.
-EXPORT_COLUMNS = (
-    "id",
-    "at",
-    "username",
-    "device_id",
-    "ip",
-    "household_id",
-    "action",
-    "reason",
-    "event_id",
-    "device_time",
-    "prev_hash",
-    "hash",
-)
+#: Columns written by export_access_log, in order: the hashed fields between id and the hashes.
+EXPORT_COLUMNS = ("id", *HASHED_FIELDS, "prev_hash", "hash")
 
 
 class AuditError(Exception):
