@@ -81,10 +81,11 @@ def load_worklist(
     for prog in programmes:
         mine = [h for h in households if (h.get("assignments") or {}).get(prog)]
         events = {h["id"]: records.effective_events(store, h["id"]) for h in mine}
-        for h in mine:
-            info = cadence.due_state(h, events[h["id"]], prog, today)
-            due[h["id"]] = (info.state, info.next_due.isoformat() if info.next_due else None)
-        for item in cadence.worklist(mine, events, prog, today):
+        infos: dict[str, cadence.DueInfo] = {}
+        items = cadence.worklist(mine, events, prog, today, due_out=infos)
+        for hid, info in infos.items():
+            due[hid] = (info.state, info.next_due.isoformat() if info.next_due else None)
+        for item in items:
             h = by_id[item.household_id]
             rows.append(
                 TodayRow(
