@@ -125,11 +125,9 @@ class _EventLoader:
             }
             rows.append(row)
             self.household_of[ev.id] = ev.household_id
-            workers = self.workers.get(ev.household_id, {})
-            if ev.programme is not None and ev.programme.value in workers:
-                recipients = {workers[ev.programme.value]}
-            else:
-                recipients = set(workers.values())
+            recipients = syncing.event_recipients(
+                self.workers.get(ev.household_id, {}), ev.programme
+            )
 
             def _set_seq(seq: int, row: dict[str, Any] = row) -> None:
                 row["received_seq"] = seq

@@ -155,6 +155,16 @@ def workers_of(session: Session, household_id: str) -> dict[str, str | None]:
     return {r.programme: r.username for r in rows}
 
 
+def event_recipients(
+    workers: dict[str, str | None], programme: p.Programme | None
+) -> set[str | None]:
+    """Who receives an event: the household's worker in the event's programme when that
+    programme has one, otherwise every worker assigned to the household."""
+    if programme is not None and programme.value in workers:
+        return {workers[programme.value]}
+    return set(workers.values())
+
+
 def _iso(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat()
 
@@ -704,11 +714,7 @@ def apply_event(ctx: _PushContext, ev: p.Event) -> p.ItemResult:
         )
         recipients: set[str | None] = set()  # audit only: not sent to devices
     else:
-        workers = ctx.workers.get(hh.id, {})
-        if ev.programme is not None and ev.programme.value in workers:
-            recipients = {workers[ev.programme.value]}
-        else:
-            recipients = set(workers.values())
+        recipients = event_recipients(ctx.workers.get(hh.id, {}), ev.programme)
     if late:
         _late_handover(ctx, hh, "event", ev.id)
 
