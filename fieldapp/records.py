@@ -626,6 +626,32 @@ def _original(store: Store, event_id: str) -> dict[str, Any]:
     return original
 
 
+def _append_amendment(
+    store: Store,
+    original: Mapping[str, Any],
+    event_type: str,
+    payload: dict[str, Any],
+    *,
+    user: str,
+    device_id: str,
+    device_time: str | None,
+) -> dict[str, Any]:
+    """Append an event of *event_type* that amends *original* (same household and programme)."""
+    return append_event(
+        store,
+        {
+            "type": event_type,
+            "household_id": original["household_id"],
+            "programme": original["programme"],
+            "created_by": user,
+            "device_id": device_id,
+            "device_time": device_time or utc_now(),
+            "payload": payload,
+            "amends": original["id"],
+        },
+    )
+
+
 def correct_event(
     store: Store,
     original_id: str,
@@ -637,18 +663,14 @@ def correct_event(
 ) -> dict[str, Any]:
     """Record a correction: a new event of the same type whose ``amends`` is *original_id*."""
     original = _original(store, original_id)
-    return append_event(
+    return _append_amendment(
         store,
-        {
-            "type": original["type"],
-            "household_id": original["household_id"],
-            "programme": original["programme"],
-            "created_by": user,
-            "device_id": device_id,
-            "device_time": device_time or utc_now(),
-            "payload": dict(new_payload),
-            "amends": original_id,
-        },
+        original,
+        original["type"],
+        dict(new_payload),
+        user=user,
+        device_id=device_id,
+        device_time=device_time,
     )
 
 
@@ -663,18 +685,14 @@ def void_event(
 ) -> dict[str, Any]:
     """Cancel an event: a new ``void`` event with the *reason*, pointing at *original_id*."""
     original = _original(store, original_id)
-    return append_event(
+    return _append_amendment(
         store,
-        {
-            "type": "void",
-            "household_id": original["household_id"],
-            "programme": original["programme"],
-            "created_by": user,
-            "device_id": device_id,
-            "device_time": device_time or utc_now(),
-            "payload": {"reason": reason},
-            "amends": original_id,
-        },
+        original,
+        "void",
+        {"reason": reason},
+        user=user,
+        device_id=device_id,
+        device_time=device_time,
     )
 
 
