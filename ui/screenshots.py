@@ -12,13 +12,15 @@ import argparse
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 SIZE = (1366, 768)
 
 
-def _settle(app: Any) -> None:
+def settle(app: Any) -> None:
+    """Let Qt lay out and paint before a grab."""
     for _ in range(5):
         app.processEvents()
 
@@ -51,7 +53,7 @@ def take(
             win.sync.sync_now()
 
             def shot(name: str) -> None:
-                _settle(app)
+                settle(app)
                 path = out / f"{name}.png"
                 win.grab().save(str(path))
                 saved.append(path)
@@ -111,17 +113,24 @@ def take(
     return saved
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def run_cli(
+    take_shots: Callable[..., list[Path]], description: str, households: int, argv: list[str] | None
+) -> int:
+    """The command line shared by the screenshot scripts: ``[OUT] [--households N] [--lang]``."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("out", nargs="?", type=Path, default=Path("docs/screenshots"))
-    parser.add_argument("--households", type=int, default=600)
+    parser.add_argument("--households", type=int, default=households)
     parser.add_argument("--lang", choices=("ko", "en"), default="ko")
     args = parser.parse_args(argv)
     if not os.environ.get("DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    for path in take(args.out, households=args.households, lang=args.lang):
+    for path in take_shots(args.out, households=args.households, lang=args.lang):
         print(path)
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return run_cli(take, __doc__.splitlines()[0], 600, argv)
 
 
 if __name__ == "__main__":

@@ -9,19 +9,12 @@ Xvfb (``xvfb-run -s "-screen 0 1366x768x24" python -m ui.supervisor.screenshots`
 
 from __future__ import annotations
 
-import argparse
-import os
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
-SIZE = (1366, 768)
-
-
-def _settle(app: Any) -> None:
-    for _ in range(5):
-        app.processEvents()
+from ui.screenshots import SIZE, run_cli, settle
 
 
 def _worker_laptop(folder: Path, base_url: str, user: dict[str, Any]) -> tuple[Any, Any]:
@@ -104,7 +97,7 @@ def take(out: Path, *, households: int = 300, lang: str = "ko") -> list[Path]:
             win.show()
 
             def shot(widget: Any, name: str) -> None:
-                _settle(app)
+                settle(app)
                 path = out / f"supervisor_{name}.png"
                 widget.grab().save(str(path))
                 saved.append(path)
@@ -141,16 +134,7 @@ def take(out: Path, *, households: int = 300, lang: str = "ko") -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("out", nargs="?", type=Path, default=Path("docs/screenshots"))
-    parser.add_argument("--households", type=int, default=300)
-    parser.add_argument("--lang", choices=("ko", "en"), default="ko")
-    args = parser.parse_args(argv)
-    if not os.environ.get("DISPLAY"):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    for path in take(args.out, households=args.households, lang=args.lang):
-        print(path)
-    return 0
+    return run_cli(take, __doc__.splitlines()[0], 300, argv)
 
 
 if __name__ == "__main__":
