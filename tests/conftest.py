@@ -13,12 +13,16 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from tests.helpers.live_server import LiveServer
+    from tests.helpers.world import Api, World
 
 PG_ENV = "FIELDAPP_TEST_POSTGRES_URL"
 REQUIRE_ENV = "FIELDAPP_REQUIRE_POSTGRES"
@@ -144,3 +148,52 @@ def migrated_db_url(request: pytest.FixtureRequest) -> str:
     if request.param == "sqlite":
         return request.getfixturevalue("migrated_sqlite_url")
     return request.getfixturevalue("migrated_pg_url")
+
+
+# ------------------------------------------------------------ fixtures on a live server
+# ``world`` and ``api`` need a ``live`` fixture (a LiveServer); each suite that uses them
+# defines its own, on the database it needs.
+
+
+@pytest.fixture
+def world(live: LiveServer) -> World:
+    """The small synthetic district of :mod:`tests.helpers.world`, built on *live*."""
+    from tests.helpers.world import build_world
+
+    return build_world(live)
+
+
+@pytest.fixture
+def api(live: LiveServer) -> Iterator[Callable[..., Api]]:
+    """Make devices talking raw HTTP: ``api("vol1")`` is a new device signed in as vol1,
+    ``api()`` one not signed in."""
+    from tests.helpers.world import Api
+
+    made: list[Api] = []
+
+    def make(username: str | None = None, device_id: str | None = None) -> Api:
+        client = Api(live.base_url, device_id)
+        made.append(client)
+        if username is not None:
+            r = client.login(username)
+            assert r.status_code == 200, r.text
+        return client
+
+    yield make
+    for client in made:
+        client.close()
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[Any]:
+    """An in-memory keyring backend installed for one test, then the previous one again
+    (the test machine has none)."""
+    import keyring
+
+    from tests.fieldapp.test_profile import MemoryKeyring
+
+    previous = keyring.get_keyring()
+    ring = MemoryKeyring()
+    keyring.set_keyring(ring)
+    yield ring
+    keyring.set_keyring(previous)

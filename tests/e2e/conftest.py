@@ -16,7 +16,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
@@ -27,7 +26,7 @@ from fieldapp.store import Store
 from sync.client import login
 from sync.server import security
 from tests.helpers.live_server import LiveServer, start_server
-from tests.helpers.world import PASSWORD, Api, World, build_world
+from tests.helpers.world import PASSWORD
 
 #: argon2id for the wrapped key at a tiny cost (the scheme is the real one).
 CHEAP_KDF = keys.KdfParams(time_cost=1, memory_cost_kib=64, parallelism=1)
@@ -42,20 +41,6 @@ def cheap_server_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def memory_keyring() -> Iterator[Any]:
-    """An in-memory keyring backend installed for one test, then the previous one again."""
-    import keyring
-
-    from tests.fieldapp.test_profile import MemoryKeyring
-
-    previous = keyring.get_keyring()
-    ring = MemoryKeyring()
-    keyring.set_keyring(ring)
-    yield ring
-    keyring.set_keyring(previous)
-
-
-@pytest.fixture
 def live(migrated_sqlite_url: str) -> Iterator[LiveServer]:
     """The real district server on a fresh, migrated SQLite file."""
     server = start_server(migrated_sqlite_url)
@@ -63,29 +48,6 @@ def live(migrated_sqlite_url: str) -> Iterator[LiveServer]:
         yield server
     finally:
         server.stop()
-
-
-@pytest.fixture
-def world(live: LiveServer) -> World:
-    return build_world(live)
-
-
-@pytest.fixture
-def api(live: LiveServer) -> Iterator[Callable[..., Api]]:
-    """``api("vol1")``: a new device signed in as vol1, talking raw HTTP; ``api()``: not signed in."""
-    made: list[Api] = []
-
-    def make(username: str | None = None, device_id: str | None = None) -> Api:
-        client = Api(live.base_url, device_id)
-        made.append(client)
-        if username is not None:
-            r = client.login(username)
-            assert r.status_code == 200, r.text
-        return client
-
-    yield make
-    for client in made:
-        client.close()
 
 
 class Laptop:

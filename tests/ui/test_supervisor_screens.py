@@ -17,7 +17,7 @@ from sync.server.models import Assignment, Household
 from sync.transport import Transport
 from tests.helpers.live_server import LiveServer, start_server
 from tests.helpers.supervisor import welfare_payload
-from tests.helpers.world import Api, World, build_world
+from tests.helpers.world import Api, World
 
 
 @pytest.fixture(autouse=True)
@@ -34,11 +34,6 @@ def live(tmp_path: Path) -> Iterator[LiveServer]:
         yield server
     finally:
         server.stop()
-
-
-@pytest.fixture
-def world(live: LiveServer) -> World:
-    return build_world(live)
 
 
 @pytest.fixture

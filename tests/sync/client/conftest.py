@@ -22,7 +22,7 @@ from fieldapp.store import Store
 from sync.client import SyncEngine, SyncReport, login
 from sync.server import models, security
 from tests.helpers.live_server import LiveServer, start_server
-from tests.helpers.world import PASSWORD, Api, World, build_world
+from tests.helpers.world import PASSWORD, Api
 from tests.sync.client.faults import FaultProxy
 
 #: Cheap argon2 settings: the scheme is the real one, the cost is not (tests only).
@@ -102,20 +102,6 @@ def cheap_server_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     )
 
 
-@pytest.fixture
-def memory_keyring() -> Iterator[Any]:
-    """An in-memory keyring backend installed for one test (the machine has none)."""
-    import keyring
-
-    from tests.fieldapp.test_profile import MemoryKeyring
-
-    previous = keyring.get_keyring()
-    ring = MemoryKeyring()
-    keyring.set_keyring(ring)
-    yield ring
-    keyring.set_keyring(previous)
-
-
 #: ``@BOTH_DATABASES`` runs a test against SQLite and against PostgreSQL (``live`` indirect).
 BOTH_DATABASES = pytest.mark.parametrize(
     "live", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
@@ -131,11 +117,6 @@ def live(request: pytest.FixtureRequest) -> Iterator[LiveServer]:
     server = start_server(url)
     yield server
     server.stop()
-
-
-@pytest.fixture
-def world(live: LiveServer) -> World:
-    return build_world(live)
 
 
 @pytest.fixture
