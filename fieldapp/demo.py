@@ -71,6 +71,10 @@ _VISIT_INTERVAL = {"intensive": (9, 14), "regular": (80, 92), "self_support": (1
 #: Screening instrument -> days between administrations (None: not for this age group).
 _SCREEN_EVERY = {"phq9": 180, "sgds_k": 365, "k_frail": 365, "social_isolation": 365}
 _KST = "+09:00"
+#: Days a household's history stops short of *today*, and their weights: a real caseload has
+#: contacts that slipped (sick leave, no answer, a busy month), so the demo worklist shows
+#: overdue and due households instead of a caseload where everyone was seen on time.
+_BACKLOG_DAYS = ((0, 0.75), (10, 0.08), (20, 0.07), (35, 0.05), (60, 0.05))
 
 
 @dataclass(frozen=True)
@@ -524,6 +528,10 @@ class _EventMaker:
         self.start = max(
             demo.today - timedelta(days=round(demo.history_years * 365.25)), profile.enrolled
         )
+        lag_r = random.Random(demo.seed * 1_000_003 + profile.index + 0xBAC_0000)
+        lags, weights = zip(*_BACKLOG_DAYS, strict=True)
+        #: where this household's (non-benchmark) history stops: today, or a slipped contact
+        self.end = demo.today - timedelta(days=_weighted(lag_r, lags, weights))
         self.clock = 0  # minutes since day 1 of the last event made: keeps time order
         self.missed = 0  # consecutive unanswered welfare checks
         self.last_screen: dict[str, date] = {}
@@ -554,21 +562,21 @@ class _EventMaker:
             step = (3, 4) if p.band == "high" else (7, 7)
             day = self.start + timedelta(days=r.randrange(7))
             n = 0
-            while day < self.today:
+            while day < self.end:
                 slots.append((_weekday(day), "welfare"))
                 day += timedelta(days=step[n % 2] + r.choice((-1, 0, 0, 0, 1)))
                 n += 1
         if p.nurse and p.care_group:
             lo, hi = _VISIT_INTERVAL[p.care_group]
             day = self.start + timedelta(days=r.randrange(lo))
-            while day < self.today:
+            while day < self.end:
                 slots.append((_weekday(day), "visit"))
                 day += timedelta(days=r.randint(lo, hi))
         day = self.start + timedelta(days=r.randrange(60, 120))
-        while day < self.today:
+        while day < self.end:
             slots.append((_weekday(day), "note"))
             day += timedelta(days=r.randrange(60, 200))
-        slots = [s for s in slots if s[0] < self.today]
+        slots = [s for s in slots if s[0] < self.end]
         slots.sort(key=lambda s: s[0])
         return slots
 

@@ -19,6 +19,8 @@ log = logging.getLogger("fieldapp.demo")
 
 DEMO_HOUSEHOLDS = 200
 DEMO_SEED = 1
+#: Who `fieldapp --demo` signs in: the nurse with the largest caseload in the seeded district.
+DEMO_DEFAULT_USER = "nurse3"
 USERS_FILE = "demo-users.json"
 
 

@@ -24,7 +24,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--demo-user",
         metavar="USERNAME",
-        help="with --demo: the demo account to sign in as (default: a nurse)",
+        help="with --demo: the demo account to sign in as (default: nurse3)",
     )
     parser.add_argument(
         "--profile", metavar="DIR", type=Path, help="profile folder (default: the user data folder)"
@@ -105,13 +105,13 @@ def main(argv: list[str] | None = None) -> int:
     runner = OpRunner(TaskManager())
     demo = None
     if args.demo:
-        from ui.demo import start_demo, users_text
+        from ui.demo import DEMO_DEFAULT_USER, start_demo, users_text
 
         print(
             "starting the demo district server and seeding synthetic data (first run takes a minute)…",
             flush=True,
         )
-        demo = start_demo(username=args.demo_user)
+        demo = start_demo(username=args.demo_user or DEMO_DEFAULT_USER)
         print(users_text(demo.users, demo.server.base_url), flush=True)
         runner.set_store(demo.store)
         session: Session | None = Session.from_profile(demo.profile, password=demo.password)
