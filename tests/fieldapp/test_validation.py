@@ -20,6 +20,7 @@ from fieldapp.validation import (
     validate_event,
     validate_form,
 )
+from tests.helpers.payloads import welfare_payload
 
 
 def make_event(etype: str, payload: Any, **extra: Any) -> dict[str, Any]:
@@ -42,23 +43,7 @@ def problems_of(event: dict[str, Any]) -> dict[str, str]:
     return {p.field: p.message for p in info.value.problems}
 
 
-WELFARE_OK = {
-    "method": "phone",
-    "attempt": 1,
-    "reached": "yes",
-    "respondent": "self",
-    "health": "usual",
-    "meals_24h": 2,
-    "medication": "taken",
-    "mood": "usual",
-    "suicidal_talk": "none",
-    "social_contact_7d": True,
-    "went_out_7d": True,
-    "risk_signs": [],
-    "actions_taken": [],
-    "escalation_level": 0,
-    "notes": "잘 지내심",
-}
+WELFARE_OK = welfare_payload()
 
 
 def phq9_payload(**answers: int) -> dict[str, Any]:

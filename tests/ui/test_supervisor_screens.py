@@ -16,7 +16,7 @@ from sync.server import security
 from sync.server.models import Assignment, Household
 from sync.transport import Transport
 from tests.helpers.live_server import LiveServer, start_server
-from tests.helpers.supervisor import welfare_payload
+from tests.helpers.payloads import welfare_payload
 from tests.helpers.world import Api, World
 
 

@@ -14,7 +14,8 @@ from sqlalchemy import select
 from sync.server import admin, indicators
 from sync.server.district import today_kst
 from sync.server.models import AccessLog, Household
-from tests.helpers.supervisor import call, ok, welfare_payload
+from tests.helpers.payloads import welfare_payload
+from tests.helpers.supervisor import call, ok
 from tests.helpers.world import household_wire, phq9_payload
 
 

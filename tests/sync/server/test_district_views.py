@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from sync.server import admin
 from sync.server.models import Household, Incident, PermissionLog
-from tests.helpers.supervisor import call, move_request, ok, welfare_payload
+from tests.helpers.payloads import welfare_payload
+from tests.helpers.supervisor import call, move_request, ok
 from tests.helpers.world import PASSWORD, Api
 
 
