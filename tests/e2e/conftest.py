@@ -25,7 +25,7 @@ from fieldapp.profile import Profile
 from fieldapp.store import Store
 from sync.client import login
 from sync.server import security
-from tests.helpers.live_server import LiveServer, start_server
+from tests.helpers.live_server import LiveServer, serving
 from tests.helpers.world import PASSWORD
 
 #: argon2id for the wrapped key at a tiny cost (the scheme is the real one).
@@ -43,11 +43,8 @@ def cheap_server_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def live(migrated_sqlite_url: str) -> Iterator[LiveServer]:
     """The real district server on a fresh, migrated SQLite file."""
-    server = start_server(migrated_sqlite_url)
-    try:
+    with serving(migrated_sqlite_url) as server:
         yield server
-    finally:
-        server.stop()
 
 
 class Laptop:

@@ -22,7 +22,7 @@ from sync.client import login
 from sync.client_supervisor import SupervisorClient, selection
 from sync.server import models, security
 from sync.transport import Transport
-from tests.helpers.live_server import LiveServer, start_server
+from tests.helpers.live_server import LiveServer, serving
 from tests.helpers.world import PASSWORD, Api, World, build_world
 from tests.sync.client.conftest import CHEAP_KDF, Device
 
@@ -36,9 +36,8 @@ def cheap_server_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def live(db_url: str) -> Iterator[LiveServer]:
-    server = start_server(db_url)
-    yield server
-    server.stop()
+    with serving(db_url) as server:
+        yield server
 
 
 @pytest.fixture

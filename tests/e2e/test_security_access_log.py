@@ -21,18 +21,15 @@ from sync.client import SyncEngine
 from sync.server import cli
 from sync.server.accesslog import entry_hash
 from sync.server.models import AccessLog
-from tests.helpers.live_server import LiveServer, start_server
+from tests.helpers.live_server import LiveServer, serving
 from tests.helpers.world import PASSWORD, World
 
 
 @pytest.fixture
 def live(migrated_db_url: str) -> Iterator[LiveServer]:
     """The real server on SQLite and, where one is configured, on PostgreSQL too."""
-    server = start_server(migrated_db_url)
-    try:
+    with serving(migrated_db_url) as server:
         yield server
-    finally:
-        server.stop()
 
 
 def record_accesses(live: LiveServer, world: World, laptop: Callable[..., Any]) -> list[int]:

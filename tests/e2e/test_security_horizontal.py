@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from sync import protocol as p
 from sync.server import admin
 from sync.server.models import Base, Event, HouseholdEditLog
-from tests.helpers.live_server import LiveServer, start_server
+from tests.helpers.live_server import LiveServer, serving
 from tests.helpers.supervisor import call, move_request
 from tests.helpers.world import PASSWORD, World, household_wire
 
@@ -32,11 +32,8 @@ BOOKKEEPING = {"devices", "push_requests", "server_meta"}
 @pytest.fixture
 def live(migrated_db_url: str) -> Iterator[LiveServer]:
     """The real server on SQLite and, where one is configured, on PostgreSQL too."""
-    server = start_server(migrated_db_url)
-    try:
+    with serving(migrated_db_url) as server:
         yield server
-    finally:
-        server.stop()
 
 
 def row_counts(live: LiveServer) -> dict[str, int]:

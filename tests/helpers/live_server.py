@@ -2,7 +2,7 @@
 
 ``start_server(url)`` migrates the database, starts uvicorn, waits for its startup signal and
 returns a :class:`LiveServer` whose ``base_url`` points at the bound port. ``stop()`` shuts it
-down and joins the thread. The server itself is :func:`sync.server.embedded.start_embedded`,
+down and joins the thread; ``with serving(url) as server:`` does both around a block. The server itself is :func:`sync.server.embedded.start_embedded`,
 the same runner ``fieldapp --demo`` uses; this wrapper adds a session factory for test setup.
 """
 
@@ -54,3 +54,13 @@ def start_server(database_url: str, settings: Settings | None = None) -> LiveSer
         sessions=db.make_sessionmaker(engine),
         _embedded=embedded,
     )
+
+
+@contextmanager
+def serving(database_url: str) -> Iterator[LiveServer]:
+    """The server on *database_url* for the length of a ``with`` block, stopped afterwards."""
+    server = start_server(database_url)
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -15,7 +15,7 @@ from sync.client_supervisor import SupervisorClient
 from sync.server import security
 from sync.server.models import Assignment, Household
 from sync.transport import Transport
-from tests.helpers.live_server import LiveServer, start_server
+from tests.helpers.live_server import LiveServer, serving
 from tests.helpers.payloads import welfare_payload
 from tests.helpers.world import Api, World
 
@@ -29,11 +29,8 @@ def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def live(tmp_path: Path) -> Iterator[LiveServer]:
-    server = start_server(f"sqlite:///{tmp_path / 'server.sqlite3'}")
-    try:
+    with serving(f"sqlite:///{tmp_path / 'server.sqlite3'}") as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from fieldapp.profile import Profile, unlock
 from fieldapp.store import Store
 from sync.client import SyncEngine, SyncReport, login
 from sync.server import models, security
-from tests.helpers.live_server import LiveServer, start_server
+from tests.helpers.live_server import LiveServer, serving
 from tests.helpers.world import PASSWORD, Api
 from tests.sync.client.faults import FaultProxy
 
@@ -114,9 +114,8 @@ def live(request: pytest.FixtureRequest) -> Iterator[LiveServer]:
     :data:`BOTH_DATABASES`)."""
     backend = getattr(request, "param", "sqlite")
     url = request.getfixturevalue("pg_url" if backend == "postgres" else "sqlite_url")
-    server = start_server(url)
-    yield server
-    server.stop()
+    with serving(url) as server:
+        yield server
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 from argon2 import PasswordHasher
 
 from sync.server import security
-from tests.helpers.live_server import LiveServer, start_server
+from tests.helpers.live_server import LiveServer, serving
 
 
 @pytest.fixture(autouse=True)
@@ -22,8 +22,5 @@ def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def live(migrated_db_url: str) -> Iterator[LiveServer]:
     """The real server (uvicorn on 127.0.0.1:0) on a fresh, migrated database."""
-    server = start_server(migrated_db_url)
-    try:
+    with serving(migrated_db_url) as server:
         yield server
-    finally:
-        server.stop()

@@ -23,7 +23,7 @@ from sqlalchemy import insert, text
 
 from sync.server import syncing
 from sync.server.models import Feed
-from tests.helpers.live_server import LiveServer, start_server
+from tests.helpers.live_server import LiveServer, serving
 from tests.helpers.world import Api, World, build_world
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
@@ -51,11 +51,8 @@ class Outcome:
 
 @pytest.fixture
 def pg_live(migrated_pg_url: str) -> Iterator[LiveServer]:
-    server = start_server(migrated_pg_url)
-    try:
+    with serving(migrated_pg_url) as server:
         yield server
-    finally:
-        server.stop()
 
 
 def _device(server: LiveServer, username: str) -> Api:
