@@ -18,26 +18,19 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from argon2 import PasswordHasher
 
-from fieldapp import keys
 from fieldapp.profile import Profile
 from fieldapp.store import Store
 from sync.client import login
-from sync.server import security
+from tests.helpers.cheap import CHEAP_KDF, cheapen_server_hashing
 from tests.helpers.live_server import LiveServer, serving
 from tests.helpers.world import PASSWORD
-
-#: argon2id for the wrapped key at a tiny cost (the scheme is the real one).
-CHEAP_KDF = keys.KdfParams(time_cost=1, memory_cost_kib=64, parallelism=1)
 
 
 @pytest.fixture(autouse=True)
 def cheap_server_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     """The server hashes passwords with argon2id at its minimum cost in these tests."""
-    monkeypatch.setattr(
-        security, "_hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
-    )
+    cheapen_server_hashing(monkeypatch)
 
 
 @pytest.fixture

@@ -14,24 +14,17 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from argon2 import PasswordHasher
 from sqlalchemy import select
 
 from fieldapp.profile import Profile
 from sync.client import login
 from sync.client_supervisor import SupervisorClient, selection
-from sync.server import models, security
+from sync.server import models
 from sync.transport import Transport
+from tests.helpers.cheap import CHEAP_KDF
 from tests.helpers.live_server import LiveServer, serving
 from tests.helpers.world import PASSWORD, Api, World, build_world
-from tests.sync.client.conftest import CHEAP_KDF, Device
-
-
-@pytest.fixture(autouse=True)
-def cheap_server_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(
-        security, "_hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
-    )
+from tests.sync.client.conftest import Device
 
 
 @pytest.fixture

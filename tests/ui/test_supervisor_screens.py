@@ -9,12 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from argon2 import PasswordHasher
 
 from sync.client_supervisor import SupervisorClient
-from sync.server import security
 from sync.server.models import Assignment, Household
 from sync.transport import Transport
+from tests.helpers.cheap import cheapen_server_hashing
 from tests.helpers.live_server import LiveServer, serving
 from tests.helpers.payloads import welfare_payload
 from tests.helpers.world import Api, World
@@ -22,9 +21,7 @@ from tests.helpers.world import Api, World
 
 @pytest.fixture(autouse=True)
 def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(
-        security, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    )
+    cheapen_server_hashing(monkeypatch, memory_cost_kib=1024)
 
 
 @pytest.fixture

@@ -13,20 +13,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from argon2 import PasswordHasher
 from sqlalchemy import select
 
-from fieldapp import keys, records
+from fieldapp import records
 from fieldapp.profile import Profile, unlock
 from fieldapp.store import Store
 from sync.client import SyncEngine, SyncReport, login
-from sync.server import models, security
+from sync.server import models
+from tests.helpers.cheap import CHEAP_KDF, cheapen_server_hashing
 from tests.helpers.live_server import LiveServer, serving
 from tests.helpers.world import PASSWORD, Api
 from tests.sync.client.faults import FaultProxy
-
-#: Cheap argon2 settings: the scheme is the real one, the cost is not (tests only).
-CHEAP_KDF = keys.KdfParams(time_cost=1, memory_cost_kib=64, parallelism=1)
 
 
 class Device:
@@ -97,9 +94,7 @@ class Device:
 def cheap_server_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     """The in-process server hashes passwords with argon2id at its minimum cost in these
     tests: same scheme, a fraction of the time (each test signs in several laptops)."""
-    monkeypatch.setattr(
-        security, "_hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
-    )
+    cheapen_server_hashing(monkeypatch)
 
 
 #: ``@BOTH_DATABASES`` runs a test against SQLite and against PostgreSQL (``live`` indirect).

@@ -5,18 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from argon2 import PasswordHasher
 
-from sync.server import security
+from tests.helpers.cheap import cheapen_server_hashing
 from tests.helpers.live_server import LiveServer, serving
 
 
 @pytest.fixture(autouse=True)
 def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     """argon2id with minimal cost: the tests check behaviour, not the work factor."""
-    monkeypatch.setattr(
-        security, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    )
+    cheapen_server_hashing(monkeypatch, memory_cost_kib=1024)
 
 
 @pytest.fixture
