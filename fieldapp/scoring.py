@@ -66,11 +66,14 @@ def apply_rules(rules: Iterable[Rule], facts: Mapping[str, Any]) -> tuple[list[s
 
     The same action id raised by two rules appears once, at its most pressing urgency.
     """
+    return rules_outcome([rule for rule in rules if rule.holds(facts)])
+
+
+def rules_outcome(fired: Iterable[Rule]) -> tuple[list[str], list[Action]]:
+    """Flags and actions of rules already known to fire (see :func:`apply_rules`)."""
     flags: list[str] = []
     actions: dict[str, Action] = {}
-    for rule in rules:
-        if not rule.holds(facts):
-            continue
+    for rule in fired:
         for f in rule.flags:
             if f not in flags:
                 flags.append(f)

@@ -13,10 +13,10 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +26,8 @@ from fieldapp.instruments import (
     Action,
     Rule,
     check_condition,
+    compile_condition,
     condition_leaves,
-    evaluate_condition,
     is_int,
     is_number,
     load_instruments,
@@ -35,7 +35,7 @@ from fieldapp.instruments import (
     read_json,
 )
 from fieldapp.resources import asset_path
-from fieldapp.scoring import ScoreResult, apply_rules, score
+from fieldapp.scoring import ScoreResult, apply_rules, rules_outcome, score
 from fieldapp.vitals import check_vitals, evaluate_vitals
 from sync.protocol import EventType, Programme
 
@@ -109,9 +109,14 @@ class FormField:
     max_length: int | None = None
     default: Any = None
 
-    @property
+    @cached_property
     def option_values(self) -> tuple[Any, ...]:
         return tuple(o.value for o in self.options)
+
+    @cached_property
+    def required_test(self) -> Callable[[Mapping[str, Any]], bool] | None:
+        """``required_when`` compiled once (None when the field has no such condition)."""
+        return None if self.required_when is None else compile_condition(self.required_when)
 
 
 @dataclass(frozen=True)
@@ -130,6 +135,11 @@ class Form:
             if f.id == field_id:
                 return f
         raise KeyError(field_id)
+
+    @cached_property
+    def fields_by_id(self) -> Mapping[str, FormField]:
+        """The fields by id (built once per loaded form)."""
+        return {f.id: f for f in self.fields}
 
 
 def parse_form(path: Path) -> Form:
@@ -276,7 +286,7 @@ def check_form_values(
     if not isinstance(values, Mapping):
         return [FieldProblem(prefix.rstrip(".") or "values", "must be an object", "형식 오류")]
     problems: list[FieldProblem] = []
-    by_id = {f.id: f for f in form.fields}
+    by_id = form.fields_by_id
     for key in values:
         if key not in by_id and key not in known_extra:
             problems.append(
@@ -290,9 +300,8 @@ def check_form_values(
     for f in form.fields:
         where = f"{prefix}{f.id}"
         value = values.get(f.id)
-        required = f.required or (
-            f.required_when is not None and evaluate_condition(f.required_when, facts)
-        )
+        test = f.required_test
+        required = f.required or (test is not None and test(facts))
         empty = value is None or (f.type == "text" and isinstance(value, str) and not value.strip())
         if f.type == "multi" and value == [] and required:
             empty = True
@@ -360,9 +369,11 @@ def _num(x: float | None) -> str:
 
 def _welfare_result(form: Form, values: Mapping[str, Any]) -> ScoreResult:
     facts = {"field": dict(values)}
-    flags, actions = apply_rules(form.rules, facts)
+    fired = [r for r in form.rules if r.holds(facts)]  # each rule evaluated once
+    flags, actions = rules_outcome(fired)
+    fired_ids = {r.id for r in fired}
     required_level = max(
-        (lvl for rid, lvl in form.min_escalation.items() if _rule_fires(form, rid, facts)),
+        (lvl for rid, lvl in form.min_escalation.items() if rid in fired_ids),
         default=0,
     )
     recorded = values.get("escalation_level")
@@ -375,11 +386,6 @@ def _welfare_result(form: Form, values: Mapping[str, Any]) -> ScoreResult:
         actions=actions,
         details={"escalation_required": required_level, "form_version": form.version},
     )
-
-
-def _rule_fires(form: Form, rule_id: str, facts: Mapping[str, Any]) -> bool:
-    rule = next(r for r in form.rules if r.id == rule_id)
-    return rule.holds(facts)
 
 
 def _merge(a: ScoreResult, flags: list[str], actions: list[Action]) -> ScoreResult:
