@@ -19,13 +19,16 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
+import secrets
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 import pydantic
-from sqlalchemy import insert, select, update
+from pydantic_core import to_json
+from sqlalchemy import Text, cast, insert, select, update
 from sqlalchemy.orm import Session
 
 from sync import protocol as p
@@ -331,12 +334,50 @@ def pull_page(session: Session, user: User, after_seq: int, limit: int) -> PullP
     return PullPage(resolve_feed(session, user, rows), rows[-1].seq, has_more)
 
 
+class RawJSON(str):
+    """JSON text as stored (an event payload), spliced into the page by :func:`page_json`
+    instead of being decoded and encoded again."""
+
+    __slots__ = ()
+
+
+#: Stored text that json.loads accepts but strict JSON does not: decoded like before.
+_NON_STRICT = ("NaN", "Infinity")
+
+
+def _raw_payload(text: str | None) -> Any:
+    if text is None:
+        return None
+    if any(word in text for word in _NON_STRICT):
+        return json.loads(text)
+    return RawJSON(text)
+
+
+def page_json(body: dict[str, Any]) -> bytes:
+    """*body* (a PullResponse-shaped dict) as JSON bytes, each :class:`RawJSON` payload of
+    its changes spliced in verbatim (a placeholder with a random nonce marks its place)."""
+    raws: list[bytes] = []
+    nonce = secrets.token_hex(8)
+    for change in body["changes"]:
+        data = change["data"]
+        if data is not None and isinstance(payload := data.get("payload"), RawJSON):
+            data["payload"] = f"@raw-{nonce}-{len(raws)}@"
+            raws.append(payload.encode())
+    encoded = to_json(body)
+    if not raws:
+        return encoded
+    pattern = re.compile(rb'"@raw-' + nonce.encode() + rb'-(\d+)@"')
+    return pattern.sub(lambda m: raws[int(m.group(1))], encoded)
+
+
 def _event_rows_wire(session: Session, ids: set[str], redact: bool) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     id_list = sorted(ids)
+    columns = [c for c in _EVENTS.c if c.name != "payload"]
+    raw_payload = cast(_EVENTS.c.payload, Text).label("payload")
     for start in range(0, len(id_list), 900):  # stay under SQLite's bound-parameter limit
         chunk = id_list[start : start + 900]
-        for r in session.execute(select(_EVENTS).where(_EVENTS.c.id.in_(chunk))):
+        for r in session.execute(select(*columns, raw_payload).where(_EVENTS.c.id.in_(chunk))):
             redacted = redact and r.type in p.CLINICAL_EVENT_TYPES
             out[r.id] = {
                 "id": r.id,
@@ -346,7 +387,7 @@ def _event_rows_wire(session: Session, ids: set[str], redact: bool) -> dict[str,
                 "created_by": r.created_by,
                 "device_id": r.device_id,
                 "device_time": _iso(r.device_time),
-                "payload": {} if redacted else r.payload,
+                "payload": {} if redacted else _raw_payload(r.payload),
                 "amends": r.amends,
                 "skew_flag": r.skew_flag,
                 "server_time": _iso(r.server_time),

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
-from pydantic_core import to_json
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from sync import protocol as p
@@ -109,5 +108,6 @@ def pull(
         "changes": page.changes,
         "server_time": now,
     }
-    # The page is built in the PullResponse shape already; serialize it once, directly.
-    return Response(to_json(body), media_type="application/json")
+    # The page is built in the PullResponse shape already; serialize it once, directly, with
+    # the stored event payloads spliced in as they are.
+    return Response(syncing.page_json(body), media_type="application/json")
