@@ -290,23 +290,59 @@ def compile_condition(cond: Mapping[str, Any]) -> Test:
     :func:`evaluate_condition`, several times faster for rules run on every record)."""
     if "all" in cond:
         parts = tuple(compile_condition(c) for c in cond["all"])
-        return lambda facts: all(p(facts) for p in parts)
+
+        def all_hold(facts: Mapping[str, Any]) -> bool:
+            for p in parts:  # noqa: SIM110 - a plain loop: no generator per evaluation
+                if not p(facts):
+                    return False
+            return True
+
+        return all_hold
     if "any" in cond:
         parts = tuple(compile_condition(c) for c in cond["any"])
-        return lambda facts: any(p(facts) for p in parts)
+
+        def any_holds(facts: Mapping[str, Any]) -> bool:
+            for p in parts:  # noqa: SIM110 - a plain loop: no generator per evaluation
+                if p(facts):
+                    return True
+            return False
+
+        return any_holds
     if "not" in cond:
         inner = compile_condition(cond["not"])
         return lambda facts: not inner(facts)
     for subject in SCALAR_SUBJECTS:
         if subject in cond:
-            op, expected, key = cond[subject], _frozen(cond[subject], cond["value"]), subject
-            return lambda facts: compare(facts.get(key), op, expected)
+            match, key = _compile_compare(cond[subject], cond["value"]), subject
+            return lambda facts: match(facts.get(key))
     for subject in NAMED_SUBJECTS:
         if subject in cond:
-            op, group, name = cond["op"], subject, cond[subject]
-            expected = _frozen(op, cond["value"])
-            return lambda facts: compare((facts.get(group) or _EMPTY).get(name), op, expected)
+            group, name = subject, cond[subject]
+            match = _compile_compare(cond["op"], cond["value"])
+            return lambda facts: match((facts.get(group) or _EMPTY).get(name))
     raise ValueError(f"malformed condition {cond!r}")
+
+
+def _compile_compare(op: str, value: Any) -> Callable[[Any], bool]:
+    """:func:`compare` with *op* and *value* fixed: one test of the actual value, no dispatch."""
+    expected = _frozen(op, value)
+    if op == "==":
+        return lambda a: a is not None and bool(a == expected)
+    if op == "!=":
+        return lambda a: a is not None and bool(a != expected)
+    if op == ">=":
+        return lambda a: is_number(a) and bool(a >= expected)
+    if op == ">":
+        return lambda a: is_number(a) and bool(a > expected)
+    if op == "<=":
+        return lambda a: is_number(a) and bool(a <= expected)
+    if op == "<":
+        return lambda a: is_number(a) and bool(a < expected)
+    if op == "in":
+        return lambda a: a is not None and a in expected
+    if op == "not_in":
+        return lambda a: a is not None and a not in expected
+    return lambda a: compare(a, op, expected)  # contains, intersects (and unknown: raises)
 
 
 _EMPTY: Mapping[str, Any] = {}

@@ -246,6 +246,37 @@ def test_condition_language() -> None:
     assert compile_condition({"field": "risk_signs", "op": "contains", "value": "no_food"})(signs)
 
 
+_ACTUALS = [None, 0, 1, 2, 2.5, True, False, "a", "b", ["a"], ["a", "b"], [], ("b",)]
+_LEAVES = [
+    {"field": "x", "op": op, "value": value}
+    for op, values in {
+        "==": [1, "a", True, None],
+        "!=": [1, "a", False],
+        ">=": [1, 2.5],
+        ">": [1],
+        "<=": [2],
+        "<": [0, 2.5],
+        "in": [["a", 1], [True]],
+        "not_in": [["a"], [2, False]],
+        "contains": ["a", 1],
+        "intersects": [["b"], [1, "x"]],
+    }.items()
+    for value in values
+] + [{"total": ">=", "value": 1}, {"band": "in", "value": ["a"]}]
+
+
+@pytest.mark.parametrize("cond", _LEAVES, ids=repr)
+def test_compiled_condition_agrees_with_the_interpreter(cond: dict[str, Any]) -> None:
+    compiled = compile_condition(cond)
+    nested = {"all": [cond, {"any": [cond, {"not": cond}]}]}
+    compiled_nested = compile_condition(nested)
+    for actual in _ACTUALS:
+        for facts in ({"field": {"x": actual}, "total": actual, "band": actual}, {}):
+            expected = evaluate_condition(cond, facts)
+            assert compiled(facts) is expected, (cond, actual)
+            assert compiled_nested(facts) is evaluate_condition(nested, facts), (cond, actual)
+
+
 @pytest.mark.parametrize(
     ("cond", "fragment"),
     [
