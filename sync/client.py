@@ -28,6 +28,7 @@ import binascii
 import threading
 import uuid
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any, NoReturn
@@ -547,13 +548,23 @@ class SyncEngine:
             _save_token(self.profile, self.device_id, resp.token, require_keyring=False)
         return resp.token
 
-    def _call(self, method: str, path: str, **kw: Any) -> Answer:
-        """One request with the device token; a stale token is renewed once by password."""
+    def _call(
+        self, method: str, path: str, *, sent: Future[Answer] | None = None, **kw: Any
+    ) -> Answer:
+        """One request with the device token; a stale token is renewed once by password.
+
+        *sent* is this request already under way (see :meth:`_send_ahead`): its outcome is
+        taken as the first attempt's, with the same handling.
+        """
         self._check_cancel()
         relogged = False
         while True:
             try:
-                answer = self.transport.request(method, path, token=self._current_token(), **kw)
+                if sent is not None:
+                    first, sent = sent, None
+                    answer = first.result()
+                else:
+                    answer = self.transport.request(method, path, token=self._current_token(), **kw)
             except WipeOrdered as err:
                 self._online = True
                 self._wipe(str(err))
@@ -738,14 +749,49 @@ class SyncEngine:
         age = _age_s(counts.oldest_pending_time)
         if age is not None:
             report_params["oldest_pending_s"] = int(age)
+        # The next page is requested (in one helper thread) while this one is applied; it is
+        # only used after the apply committed, and through _call's usual handling.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="fieldapp-pull") as ahead:
+            return self._pull_pages(report, report_params, seen, ahead)
+
+    def _pull_params(self, report_params: dict[str, Any], cursor: Any) -> dict[str, Any]:
+        params: dict[str, Any] = {"limit": self.pull_limit, **report_params}
+        if cursor:
+            params["cursor"] = cursor
+        return params
+
+    def _send_ahead(
+        self, pool: ThreadPoolExecutor, params: dict[str, Any]
+    ) -> Future[Answer] | None:
+        """Start the pull request with *params* in *pool*; :meth:`_call` takes its outcome.
+
+        None (the request is left to :meth:`_call`) when no token is at hand without a sign-in.
+        """
+        token = self._token or _load_token(self.profile, self.device_id)
+        if not token:
+            return None
+        return pool.submit(
+            self.transport.request, "GET", protocol.PULL_PATH, token=token, params=params
+        )
+
+    def _pull_pages(
+        self,
+        report: SyncReport,
+        report_params: dict[str, Any],
+        seen: set[str],
+        pool: ThreadPoolExecutor,
+    ) -> set[str]:
+        sent: Future[Answer] | None = None
         while True:
             self._check_cancel()
-            params: dict[str, Any] = {"limit": self.pull_limit, **report_params}
-            cursor = self.store.get_meta(syncstate.META_CURSOR)
-            if cursor:
-                params["cursor"] = cursor
-            answer = self._call("GET", protocol.PULL_PATH, params=params)
+            params = self._pull_params(report_params, self.store.get_meta(syncstate.META_CURSOR))
+            answer = self._call("GET", protocol.PULL_PATH, sent=sent, params=params)
             page = _check_page(answer.data)
+            sent = (
+                self._send_ahead(pool, self._pull_params(report_params, page["cursor"]))
+                if page["has_more"]
+                else None
+            )
             changes = page["changes"]
             n = len(changes)
             for change in changes:
