@@ -296,20 +296,21 @@ def check_form_values(
                     f"{key} 항목은 이 양식에 없습니다.",
                 )
             )
-    facts = {"field": dict(values)}
+    facts = {"field": values}
     for f in form.fields:
-        where = f"{prefix}{f.id}"
         value = values.get(f.id)
-        test = f.required_test
-        required = f.required or (test is not None and test(facts))
-        empty = value is None or (f.type == "text" and isinstance(value, str) and not value.strip())
-        if f.type == "multi" and value == [] and required:
-            empty = True
-        if empty:
-            if required:
+        # Empty (an empty multi counts only when required, and is fine otherwise): the one
+        # case where required / required_when matters, so only then is it evaluated.
+        if (
+            value is None
+            or (f.type == "text" and isinstance(value, str) and not value.strip())
+            or (f.type == "multi" and value == [])
+        ):
+            test = f.required_test
+            if f.required or (test is not None and test(facts)):
                 problems.append(
                     FieldProblem(
-                        where,
+                        f"{prefix}{f.id}",
                         f"{f.label_en} is required",
                         f"{f.label_ko} 항목을 입력하십시오.",
                     )
@@ -319,7 +320,7 @@ def check_form_values(
             if value not in f.option_values:
                 problems.append(
                     FieldProblem(
-                        where,
+                        f"{prefix}{f.id}",
                         f"{value!r} is not an option; use one of "
                         + ", ".join(str(v) for v in f.option_values),
                         f"{f.label_ko}: 목록에 있는 값을 선택하십시오.",
@@ -327,24 +328,30 @@ def check_form_values(
                 )
         elif f.type == "multi":
             if not isinstance(value, list):
-                problems.append(FieldProblem(where, "must be a list of options", "목록 형식 오류"))
+                problems.append(
+                    FieldProblem(f"{prefix}{f.id}", "must be a list of options", "목록 형식 오류")
+                )
             else:
                 bad = [v for v in value if v not in f.option_values]
                 if bad:
                     problems.append(
                         FieldProblem(
-                            where,
+                            f"{prefix}{f.id}",
                             f"unknown option(s) {', '.join(map(str, bad))}; use "
                             + ", ".join(str(v) for v in f.option_values),
                             f"{f.label_ko}: 목록에 없는 값이 있습니다.",
                         )
                     )
                 elif len(set(value)) != len(value):
-                    problems.append(FieldProblem(where, "lists an option twice", "중복 선택"))
+                    problems.append(
+                        FieldProblem(f"{prefix}{f.id}", "lists an option twice", "중복 선택")
+                    )
         elif f.type == "bool":
             if not isinstance(value, bool):
                 problems.append(
-                    FieldProblem(where, "must be true or false", "예/아니오로 답하십시오.")
+                    FieldProblem(
+                        f"{prefix}{f.id}", "must be true or false", "예/아니오로 답하십시오."
+                    )
                 )
         elif f.type in ("int", "number"):
             ok = is_int(value) if f.type == "int" else is_number(value)
@@ -353,13 +360,13 @@ def check_form_values(
                 kind = "a whole number" if f.type == "int" else "a number"
                 problems.append(
                     FieldProblem(
-                        where,
+                        f"{prefix}{f.id}",
                         f"{f.label_en} must be {kind} from {_num(lo)} to {_num(hi)}, got {value!r}",
                         f"{f.label_ko}은(는) {_num(lo)}-{_num(hi)} 사이여야 합니다.",
                     )
                 )
         elif f.type == "text":
-            problems += _text_problems(where, value, f.max_length or MAX_TEXT, False)
+            problems += _text_problems(f"{prefix}{f.id}", value, f.max_length or MAX_TEXT, False)
     return problems
 
 
