@@ -427,6 +427,10 @@ _PULLED_EVENT_SQL = (
 )
 
 
+#: ``json.dumps(value, ensure_ascii=False)`` without building an encoder per event.
+_payload_text = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def _pulled_event_row(ev: Mapping[str, Any], order: int) -> tuple[Any, ...]:
     return (
         ev["id"],
@@ -436,7 +440,7 @@ def _pulled_event_row(ev: Mapping[str, Any], order: int) -> tuple[Any, ...]:
         ev["created_by"],
         ev["device_id"],
         _as_text(ev["device_time"]),
-        json.dumps(ev.get("payload") or {}, ensure_ascii=False),
+        _payload_text(ev.get("payload") or {}),
         ev.get("amends"),
         int(bool(ev.get("skew_flag"))),
         int(bool(ev.get("redacted"))),

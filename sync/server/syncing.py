@@ -341,14 +341,10 @@ class RawJSON(str):
     __slots__ = ()
 
 
-#: Stored text that json.loads accepts but strict JSON does not: decoded like before.
-_NON_STRICT = ("NaN", "Infinity")
-
-
 def _raw_payload(text: str | None) -> Any:
     if text is None:
         return None
-    if any(word in text for word in _NON_STRICT):
+    if "NaN" in text or "Infinity" in text:  # json.loads accepts them, strict JSON does not
         return json.loads(text)
     return RawJSON(text)
 
@@ -377,7 +373,8 @@ def _event_rows_wire(session: Session, ids: set[str], redact: bool) -> dict[str,
     raw_payload = cast(_EVENTS.c.payload, Text).label("payload")
     for start in range(0, len(id_list), 900):  # stay under SQLite's bound-parameter limit
         chunk = id_list[start : start + 900]
-        for r in session.execute(select(*columns, raw_payload).where(_EVENTS.c.id.in_(chunk))):
+        rows = session.execute(select(*columns, raw_payload).where(_EVENTS.c.id.in_(chunk))).all()
+        for r in rows:
             redacted = redact and r.type in p.CLINICAL_EVENT_TYPES
             out[r.id] = {
                 "id": r.id,
