@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldapp import records
+from sync.protocol import Programme
 from ui import data
 from ui.forms.builder import pick
 from ui.operations import OpChanges, OpRunner, QueryOp
@@ -74,7 +75,7 @@ def load_worklist(
     from fieldapp import cadence
 
     households = records.list_households(store)
-    programmes = [programme] if programme else ["welfare_check", "visiting_health"]
+    programmes = [programme] if programme else [p.value for p in Programme]
     rows: list[TodayRow] = []
     due: dict[str, tuple[str | None, str | None]] = {}
     by_id = {h["id"]: h for h in households}

@@ -593,7 +593,7 @@ def _add_password_option(parser: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (every subcommand and option has help text; a test checks)."""
-    from sync.protocol import Role
+    from sync.protocol import Programme, Role
 
     parser = argparse.ArgumentParser(
         prog=PROG,
@@ -711,7 +711,7 @@ def build_parser() -> argparse.ArgumentParser:
     cmd.add_argument(
         "--programme",
         required=True,
-        choices=["welfare_check", "visiting_health"],
+        choices=[p.value for p in Programme],
         help="which programme's assignment moves",
     )
     cmd.add_argument("--reason", metavar="TEXT", help="why (kept in the permission log)")

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from sync.client_supervisor import selection
+from sync.protocol import ROLE_PROGRAMME, Programme
 from ui.operations import OpRunner
 from ui.supervisor.common import error_label, run_net, selected_rows, table_view
 from ui.supervisor.models import (
@@ -36,8 +37,9 @@ from ui.supervisor.models import (
 )
 
 MODE_LIST, MODE_FILTER, MODE_ALL = 0, 1, 2
-PROGRAMMES = ("welfare_check", "visiting_health")
-ROLE_OF = {"welfare_check": "volunteer", "visiting_health": "nurse"}
+PROGRAMMES = tuple(p.value for p in Programme)
+#: programme -> the role of the workers who hold it
+ROLE_OF = {prog.value: role.value for role, prog in ROLE_PROGRAMME.items()}
 
 
 class ReassignDialog(QDialog):
