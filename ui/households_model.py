@@ -1,12 +1,14 @@
 """The household list as a Qt model for 10,000+ rows: table model, filter proxy, collation.
 
 Sorting happens in the source model with precomputed Korean collation ranks (one
-``QCollator`` pass per column, then integer sorts); filtering computes a boolean mask once
-per keystroke in plain Python, and the proxy's ``filterAcceptsRow`` only reads it.
+``QCollator`` pass per column, then integer sorts); filtering matches the query once per
+keystroke in plain Python over precomputed search keys, and the filter model exposes the
+result as its row list (no per-row calls from Qt into Python).
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,7 +20,6 @@ from PySide6.QtCore import (
     QLocale,
     QModelIndex,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
 )
 from PySide6.QtGui import QBrush, QColor
@@ -27,6 +28,26 @@ Index = QModelIndex | QPersistentModelIndex
 
 RISK_ORDER = {"high": 0, "medium": 1, "low": 2, None: 3}
 DUE_ORDER = {"immediate": 0, "overdue": 1, "due_today": 2, "upcoming": 3, "not_due": 4, None: 5}
+COLUMNS = (
+    "name",
+    "address",
+    "dong",
+    "phone",
+    "household_type",
+    "risk_level",
+    "care_group",
+    "due",
+)
+HIGHLIGHT = "#b00020"
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+CELL_ROLES = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        ID_ROLE,
+        Qt.ItemDataRole.ForegroundRole,
+        Qt.ItemDataRole.ToolTipRole,
+    }
+)
 
 
 @dataclass(slots=True)
@@ -118,17 +139,8 @@ def label(kind: str, value: str | None) -> str:
 class HouseholdTableModel(QAbstractTableModel):
     """The households in scope, one row each; sorts itself by Korean collation."""
 
-    COLUMNS = (
-        "name",
-        "address",
-        "dong",
-        "phone",
-        "household_type",
-        "risk_level",
-        "care_group",
-        "due",
-    )
-    IdRole = Qt.ItemDataRole.UserRole + 1
+    COLUMNS = COLUMNS
+    IdRole = ID_ROLE
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -202,24 +214,29 @@ class HouseholdTableModel(QAbstractTableModel):
         return titles[self.COLUMNS[section]]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._rows):
+        if role not in CELL_ROLES or not index.isValid() or index.row() >= len(self._rows):
             return None
-        row = self._rows[index.row()]
-        col = self.COLUMNS[index.column()]
+        return self.cell(self._rows[index.row()], index.column(), role)
+
+    @classmethod
+    def cell(cls, row: HouseholdRow, column: int, role: int) -> Any:
+        """What *row* shows in *column* for *role* (shared with the filter model)."""
+        col = COLUMNS[column]
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, col)
-        if role == self.IdRole:
+            return cls._display(row, col)
+        if role == cls.IdRole:
             return row.id
         if role == Qt.ItemDataRole.ForegroundRole:
             if col == "risk_level" and row.risk_level == "high":
-                return QBrush(QColor("#b00020"))
+                return QBrush(QColor(HIGHLIGHT))
             if col == "due" and row.due_state in ("immediate", "overdue"):
-                return QBrush(QColor("#b00020"))
+                return QBrush(QColor(HIGHLIGHT))
         if role == Qt.ItemDataRole.ToolTipRole and col == "address":
             return row.address
         return None
 
-    def _display(self, row: HouseholdRow, col: str) -> str:
+    @staticmethod
+    def _display(row: HouseholdRow, col: str) -> str:
         if col == "household_type":
             return label("household_type", row.household_type)
         if col in ("risk_level", "care_group"):
@@ -279,81 +296,205 @@ class HouseholdFilter:
     due_state: str | None = None
 
 
-class HouseholdFilterProxy(QSortFilterProxyModel):
+class HouseholdFilterProxy(QAbstractTableModel):
     """Search-as-you-type and filters over a :class:`HouseholdTableModel`.
 
-    The accept decision for every row is computed in one pass per change
-    (:meth:`set_filter`); sorting is delegated to the source model's collation sort.
+    Not a ``QSortFilterProxyModel``: that one asks a Python ``filterAcceptsRow`` about every
+    source row on every change (10,000 calls into Python per keystroke). Here the matching
+    runs in one pass over the source rows' precomputed search keys (list comprehensions,
+    narrowed from the previous result while the user keeps typing), and the model exposes
+    the matching rows, in source order, through one ``layoutChanged`` with the persistent
+    indexes (selection, current row) moved. Sorting is the source model's collation sort.
+    Rows are shown as the source shows them (:meth:`HouseholdTableModel.cell`).
     """
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._filter = HouseholdFilter()
-        self._mask: list[bool] | None = None  # None: accept everything
-        self.setDynamicSortFilter(False)
+        self._source: HouseholdTableModel | None = None
+        self._src_rows: list[HouseholdRow] = []  # the source's rows when last indexed
+        self._keys: list[str] = []  # their search keys
+        self._idx: list[int] = []  # source rows shown, ascending
+        self._rows: list[HouseholdRow] = []  # the rows shown (self._src_rows[i] for i in _idx)
+        self._words: list[str] = []  # the query words behind _idx
+        self._fields: tuple[Any, ...] = ()  # the other filter fields behind _idx
+
+    # ------------------------------------------------------------------ source
 
     def setSourceModel(self, model: HouseholdTableModel) -> None:
-        super().setSourceModel(model)
-        model.modelReset.connect(self._recompute)
-        model.rowsInserted.connect(self._recompute)
-        model.layoutChanged.connect(self._recompute)
-        model.dataChanged.connect(self._recompute)
+        self.beginResetModel()
+        self._source = model
+        model.modelReset.connect(self._source_reset)
+        model.rowsInserted.connect(self._source_changed)
+        model.rowsRemoved.connect(self._source_changed)
+        model.layoutChanged.connect(self._source_changed)
+        model.dataChanged.connect(self._source_data_changed)
+        self._reindex()
+        self._idx, self._rows = self._match()
+        self.endResetModel()
+
+    def sourceModel(self) -> HouseholdTableModel | None:
+        return self._source
+
+    def mapToSource(self, index: Index) -> QModelIndex:
+        """The source index of a proxy index."""
+        if self._source is None or not index.isValid() or index.row() >= len(self._idx):
+            return QModelIndex()
+        return self._source.index(self._idx[index.row()], index.column())
+
+    def mapFromSource(self, index: Index) -> QModelIndex:
+        """The proxy index of a source index (invalid when the row is filtered out)."""
+        if not index.isValid():
+            return QModelIndex()
+        pos = bisect.bisect_left(self._idx, index.row())
+        if pos < len(self._idx) and self._idx[pos] == index.row():
+            return self.index(pos, index.column())
+        return QModelIndex()
+
+    def _reindex(self) -> None:
+        """Take the source's current rows and their search keys."""
+        self._src_rows = list(self._source.rows()) if self._source is not None else []
+        self._keys = [r.search_text for r in self._src_rows]
+        self._words, self._fields = [], ()  # nothing to narrow from
+
+    def _source_reset(self) -> None:
+        self.beginResetModel()
+        self._reindex()
+        self._idx, self._rows = self._match()
+        self.endResetModel()
+
+    def _source_changed(self, *args: Any) -> None:
+        """Rows added, removed or reordered in the source: match again, move persistents."""
+        self._reindex()
+        self._relayout(*self._match(), by_identity=True)
+
+    def _source_data_changed(self, top_left: Index, bottom_right: Index, *args: Any) -> None:
+        self._reindex()
+        idx, rows = self._match()
+        if idx != self._idx:
+            self._relayout(idx, rows, by_identity=True)
+            top, bottom = 0, len(self._idx) - 1
+        else:
+            self._rows = rows
+            top = bisect.bisect_left(self._idx, top_left.row())
+            bottom = bisect.bisect_right(self._idx, bottom_right.row()) - 1
+        if 0 <= top <= bottom:
+            self.dataChanged.emit(self.index(top, 0), self.index(bottom, len(COLUMNS) - 1))
+
+    # ------------------------------------------------------------------ filtering
 
     @property
     def current_filter(self) -> HouseholdFilter:
         return self._filter
 
     def set_filter(self, flt: HouseholdFilter) -> None:
-        """Apply *flt* (one mask computation, then one proxy invalidation)."""
+        """Apply *flt*: one matching pass, then one layout change (none if nothing changed)."""
         self._filter = flt
-        self.beginFilterChange()
-        self._compute_mask()
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        idx, rows = self._match()
+        if idx != self._idx:
+            self._relayout(idx, rows, by_identity=False)
 
     def set_text(self, text: str) -> None:
         """Narrow to rows whose names, address, phone or dong contain every word of *text*."""
         f = self._filter
         self.set_filter(HouseholdFilter(text, f.programme, f.risk_level, f.care_group, f.due_state))
 
-    def _recompute(self, *args: Any) -> None:
-        self.beginFilterChange()
-        self._compute_mask()
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-
-    def _compute_mask(self) -> None:
-        source = self.sourceModel()
+    def _match(self) -> tuple[list[int], list[HouseholdRow]]:
+        """Source rows matching the filter (ascending) and the rows themselves."""
         f = self._filter
         words = [_query_word(w) for w in f.text.lower().split()]
-        if not words and not (f.programme or f.risk_level or f.care_group or f.due_state):
-            self._mask = None
-            return
-        rows: list[HouseholdRow] = source.rows() if source is not None else []
-        mask = []
-        append = mask.append
-        for r in rows:
-            hay = r.search_text
-            ok = all(w in hay for w in words)
-            if ok and f.programme is not None:
-                ok = f.programme in r.programmes
-            if ok and f.risk_level is not None:
-                ok = r.risk_level == f.risk_level
-            if ok and f.care_group is not None:
-                ok = r.care_group == f.care_group
-            if ok and f.due_state is not None:
-                ok = r.due_state == f.due_state
-            append(ok)
-        self._mask = mask
+        fields = (f.programme, f.risk_level, f.care_group, f.due_state)
+        keys = self._keys
+        # Same other filters and every earlier word inside a new one (the user typed on):
+        # the matches are a subset of the last ones, so only those are searched again.
+        before = self._words
+        narrows = fields == self._fields and all(any(o in w for w in words) for o in before)
+        self._words, self._fields = words, fields
+        if narrows:
+            idx = self._idx
+            for w in words:
+                if w not in before:  # words the last result already satisfies are skipped
+                    idx = [i for i in idx if w in keys[i]]
+        else:
+            idx = list(range(len(keys)))
+            for n, w in enumerate(words):
+                if n == 0:
+                    idx = [i for i, hay in enumerate(keys) if w in hay]
+                else:
+                    idx = [i for i in idx if w in keys[i]]
+            idx = self._match_fields(idx, f)
+        return idx, [self._src_rows[i] for i in idx]
 
-    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
-        mask = self._mask
-        if mask is None:
-            return True
-        return source_row < len(mask) and mask[source_row]
+    def _match_fields(self, idx: list[int], f: HouseholdFilter) -> list[int]:
+        src = self._src_rows
+        if f.programme is not None:
+            idx = [i for i in idx if f.programme in src[i].programmes]
+        if f.risk_level is not None:
+            idx = [i for i in idx if src[i].risk_level == f.risk_level]
+        if f.care_group is not None:
+            idx = [i for i in idx if src[i].care_group == f.care_group]
+        if f.due_state is not None:
+            idx = [i for i in idx if src[i].due_state == f.due_state]
+        return idx
+
+    def _relayout(self, idx: list[int], rows: list[HouseholdRow], *, by_identity: bool) -> None:
+        """Show *rows* (source rows *idx*), moving persistent indexes to where their rows went.
+
+        *by_identity*: the source changed, so find rows by object; otherwise by source row.
+        """
+        self.layoutAboutToBeChanged.emit()
+        old = self.persistentIndexList()
+        old_idx, old_rows = self._idx, self._rows
+        self._idx, self._rows = idx, rows
+        if old:
+            if by_identity:
+                pos = {id(r): i for i, r in enumerate(rows)}
+                where = [
+                    pos.get(id(old_rows[p.row()]), -1) if p.row() < len(old_rows) else -1
+                    for p in old
+                ]
+            else:
+                where = [_position(idx, old_idx[p.row()]) for p in old]
+            new = [
+                self.index(w, p.column()) if w >= 0 else QModelIndex()
+                for w, p in zip(where, old, strict=True)
+            ]
+            self.changePersistentIndexList(old, new)
+        self.layoutChanged.emit()
+
+    # ------------------------------------------------------------------ Qt model
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if self._source is None:
+            return None
+        return self._source.headerData(section, orientation, role)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role not in CELL_ROLES or not index.isValid():
+            return None  # a view asks ~10 roles per cell per paint: most answered here
+        row = index.row()
+        rows = self._rows
+        return (
+            HouseholdTableModel.cell(rows[row], index.column(), role) if row < len(rows) else None
+        )
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        source = self.sourceModel()
-        if source is not None:
-            source.sort(column, order)
+        if self._source is not None:
+            self._source.sort(column, order)
+
+
+def _position(idx: list[int], source_row: int) -> int:
+    """Where *source_row* is in the ascending *idx*, or -1."""
+    pos = bisect.bisect_left(idx, source_row)
+    return pos if pos < len(idx) and idx[pos] == source_row else -1
 
 
 def _query_word(word: str) -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtWidgets import QTableView
 
 from ui.households_model import (
     HouseholdFilter,
@@ -72,6 +73,12 @@ def test_models_pass_qtmodeltester(
     qtmodeltester.check(model)
     proxy.set_text("성산")
     qtmodeltester.check(proxy)
+    # the tester stays attached: filter, sort and row changes are checked as they happen
+    for text in ("성", "성산1", "", "없는사람", "010-0"):
+        proxy.set_text(text)
+    proxy.sort(0, Qt.SortOrder.DescendingOrder)
+    model.update_row(row(5, "다온", "성산1동", "010-0777-8888"))
+    model.set_rows(list(ROWS))
 
 
 def test_search_matches_name_address_phone_and_dong(proxy: HouseholdFilterProxy) -> None:
@@ -144,3 +151,45 @@ def test_a_saved_record_refreshes_only_its_household_row(
     assert not resets, "no full reload for one household"
     assert page.model.row_at(page.model.row_of(hid)).risk_level == "high"
     assert records.get_household(nurse.runner.store, hid)["risk_level"] == "high"
+
+
+def test_filter_maps_rows_to_the_source(
+    model: HouseholdTableModel, proxy: HouseholdFilterProxy
+) -> None:
+    proxy.set_text("성산")
+    for r in range(proxy.rowCount()):
+        source = proxy.mapToSource(proxy.index(r, 2))
+        assert source.data() == proxy.index(r, 2).data() and source.column() == 2
+        assert proxy.mapFromSource(source) == proxy.index(r, 2)
+    hidden = model.index(model.row_of("h2"), 0)
+    assert not proxy.mapFromSource(hidden).isValid()
+    assert proxy.headerData(0, Qt.Orientation.Horizontal) == model.headerData(
+        0, Qt.Orientation.Horizontal
+    )
+
+
+def test_selection_follows_its_row_through_filter_and_sort(
+    proxy: HouseholdFilterProxy, qtbot: Any
+) -> None:
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(proxy)
+    view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+    proxy.sort(0, Qt.SortOrder.AscendingOrder)
+    target = names(proxy).index("하나윤")
+    flags = (
+        QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+    )
+    view.selectionModel().setCurrentIndex(proxy.index(target, 0), flags)
+
+    def selected() -> list[str]:
+        return [i.data() for i in view.selectionModel().selectedRows()]
+
+    proxy.set_text("성산")  # still shown, at another row
+    assert selected() == ["하나윤"] and view.currentIndex().data() == "하나윤"
+    proxy.sort(0, Qt.SortOrder.DescendingOrder)
+    assert selected() == ["하나윤"] and view.currentIndex().row() == 0
+    proxy.set_text("")
+    assert selected() == ["하나윤"]
+    proxy.set_text("양화로")  # filtered out: nothing selected
+    assert selected() == []
