@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
+
 from fieldapp.schema import ACCEPTED, PENDING, REJECTED, SENT
 from fieldapp.store import Store
 
@@ -354,10 +356,7 @@ def apply_pull_page(store: Store, page: Any) -> PullOutcome:
                 out.households += len(households)
                 households.clear()
             if events:
-                store.conn.executemany(
-                    _PULLED_EVENT_SQL,
-                    [_pulled_event_row(e, order + i) for i, e in enumerate(events)],
-                )
+                store.conn.executemany(_PULLED_EVENT_SQL, _pulled_event_rows(events, order))
                 order += len(events)
                 out.events += len(events)
                 events.clear()
@@ -427,27 +426,48 @@ _PULLED_EVENT_SQL = (
 )
 
 
-#: ``json.dumps(value, ensure_ascii=False)`` without building an encoder per event.
-_payload_text = json.JSONEncoder(ensure_ascii=False).encode
+_json_text = json.JSONEncoder(ensure_ascii=False).encode
 
 
-def _pulled_event_row(ev: Mapping[str, Any], order: int) -> tuple[Any, ...]:
-    return (
-        ev["id"],
-        ev["type"],
-        ev["household_id"],
-        ev.get("programme"),
-        ev["created_by"],
-        ev["device_id"],
-        _as_text(ev["device_time"]),
-        _payload_text(ev.get("payload") or {}),
-        ev.get("amends"),
-        int(bool(ev.get("skew_flag"))),
-        int(bool(ev.get("redacted"))),
-        int(bool(ev.get("late_handover"))),
-        _as_text(ev.get("server_time")),
-        order,
-    )
+def _payload_text(value: Any) -> str:
+    """A pulled payload as stored JSON text (orjson: compact, UTF-8 kept as is).
+
+    Every reader decodes the text (nothing compares it), so only the value matters: the
+    stdlib encoder takes what orjson refuses (integers beyond 64 bits, non-string keys).
+    """
+    try:
+        return orjson.dumps(value).decode()
+    except TypeError:
+        return _json_text(value)
+
+
+def _pulled_event_rows(events: Sequence[Mapping[str, Any]], order: int) -> list[tuple[Any, ...]]:
+    """The ``_PULLED_EVENT_SQL`` rows of *events*, local orders from *order* on."""
+    rows = []
+    for ev in events:
+        get = ev.get
+        device_time = ev["device_time"]
+        server_time = get("server_time")
+        rows.append(
+            (
+                ev["id"],
+                ev["type"],
+                ev["household_id"],
+                get("programme"),
+                ev["created_by"],
+                ev["device_id"],
+                device_time if device_time.__class__ is str else _as_text(device_time),
+                _payload_text(get("payload") or {}),
+                get("amends"),
+                1 if get("skew_flag") else 0,
+                1 if get("redacted") else 0,
+                1 if get("late_handover") else 0,
+                server_time if server_time.__class__ is str else _as_text(server_time),
+                order,
+            )
+        )
+        order += 1
+    return rows
 
 
 def _start_handover(db: Any, revoke: Mapping[str, Any]) -> None:

@@ -436,21 +436,37 @@ class SyncPolicy:
 _CHANGE_KINDS = frozenset(k.value for k in protocol.ChangeKind)
 
 
-def _check_page(data: Any) -> dict[str, Any]:
-    """Check the shape of a pull page (cheaply: pages can hold thousands of changes)."""
+def _check_page(data: Any, seen: set[str] | None = None) -> dict[str, Any]:
+    """Check the shape of a pull page (cheaply: pages can hold thousands of changes).
+
+    With *seen*, the households the page lists are added to it and those it takes away
+    (revoke, deleted household) removed, in page order, in the same pass.
+    """
     ok = (
         isinstance(data, dict)
         and isinstance(data.get("changes"), list)
         and isinstance(data.get("cursor"), str)
         and isinstance(data.get("epoch"), str)
         and isinstance(data.get("has_more"), bool)
-        and all(
-            isinstance(c, dict)
-            and c.get("kind") in _CHANGE_KINDS
-            and isinstance(c.get("data"), dict)
-            for c in data["changes"]
-        )
     )
+    if ok:
+        kinds = _CHANGE_KINDS
+        for c in data["changes"]:
+            if not isinstance(c, dict):
+                ok = False
+                break
+            kind, body = c.get("kind"), c.get("data")
+            if kind not in kinds or not isinstance(body, dict):
+                ok = False
+                break
+            if seen is None or kind == "event":
+                continue
+            if kind == "household":
+                seen.add(str(body.get("id")))
+            elif kind == "revoke":
+                seen.discard(str(body.get("household_id")))
+            elif kind == "tombstone" and body.get("entity") == "household":
+                seen.discard(str(body.get("id")))
     if not ok:
         raise ServerError(
             "The server answered a pull in an unexpected form. Check that the address is your "
@@ -786,22 +802,13 @@ class SyncEngine:
             self._check_cancel()
             params = self._pull_params(report_params, self.store.get_meta(syncstate.META_CURSOR))
             answer = self._call("GET", protocol.PULL_PATH, sent=sent, params=params)
-            page = _check_page(answer.data)
+            page = _check_page(answer.data, seen)
             sent = (
                 self._send_ahead(pool, self._pull_params(report_params, page["cursor"]))
                 if page["has_more"]
                 else None
             )
-            changes = page["changes"]
-            n = len(changes)
-            for change in changes:
-                kind, data = change["kind"], change["data"]
-                if kind == "household":
-                    seen.add(str(data.get("id")))
-                elif kind == "revoke":
-                    seen.discard(str(data.get("household_id")))
-                elif kind == "tombstone" and data.get("entity") == "household":
-                    seen.discard(str(data.get("id")))
+            n = len(page["changes"])
             self._emit("pull", report.pulled + n, None)
             syncstate.apply_pull_page(self.store, page)
             report.pulled += n

@@ -23,6 +23,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+import orjson
 import requests
 
 from fieldapp import logs
@@ -46,6 +47,20 @@ DEFAULT_TIMEOUT = (5.0, 60.0)
 DEFAULT_ATTEMPTS = 4
 #: Bodies smaller than this are sent as they are (gzip would not pay for itself).
 GZIP_MIN_BYTES = 512
+
+
+def decode_json(raw: bytes) -> Any:
+    """Decode an answer body: orjson (pull pages are megabytes), the stdlib where orjson
+    refuses the text (``NaN``/``Infinity`` literals, numbers out of a double's range), so
+    that every body the stdlib read before is still read. Raises ``ValueError``.
+
+    The one difference: an integer beyond 64 bits comes out as a float (no validated
+    payload holds one: the shared rules range-check every number field).
+    """
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return json.loads(raw)
 
 
 def check_server_url(url: str) -> str:
@@ -262,7 +277,7 @@ class Transport:
             if resp.status_code >= 400:
                 self._raise_for(resp)
             try:
-                payload = resp.json() if resp.content else None
+                payload = decode_json(resp.content) if resp.content else None
             except ValueError as err:
                 raise ServerError(
                     f"The server at {self.base_url} sent an answer that is not JSON. Check "
