@@ -1,15 +1,21 @@
-"""Request dependencies: one session per request, the settings, and the signed-in device."""
+"""Request dependencies: one session per request, the settings, and the signed-in device.
+
+FastAPI runs a plain ``def`` dependency in a worker thread (one thread hop each: a queue, a
+wake-up of the event loop, a context switch). Only :func:`current_auth` does database work,
+so it is the only plain one; the others are ``async def`` and run inline on the event loop.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from sync import protocol as p
 from sync.server import security
@@ -22,21 +28,32 @@ from sync.server.settings import Settings
 _bearer = HTTPBearer(auto_error=False, description="The device token from /auth/login")
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """One session (one transaction at a time) per request, closed afterwards."""
-    with request.app.state.sessionmaker() as session:
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """One session (one transaction at a time) per request, closed afterwards.
+
+    Making a session touches no database, and neither does closing one whose transactions
+    have all ended (the routes commit or roll back): both run inline. A session left inside
+    a transaction (a route that raised) is closed in a worker thread, as that rolls back.
+    """
+    session = request.app.state.sessionmaker()
+    try:
         yield session
+    finally:
+        if session.in_transaction():
+            await run_in_threadpool(session.close)
+        else:
+            session.close()
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
-def protocol_header(
+async def protocol_header(
     version: Annotated[
         int,
         Header(
@@ -58,6 +75,15 @@ def check_protocol(version: int) -> None:
     """426 when *version* (header or body) is outside the supported range."""
     if problem := version_problem(version):
         raise ApiError(426, p.ERR_PROTOCOL, problem)
+
+
+#: The device behind a token hash, with its user, in one query.
+_AUTH_QUERY = (
+    select(Device, User)
+    .join(User, User.username == Device.username)
+    .where(Device.token_hash == bindparam("token_hash"))
+    .limit(1)
+)
 
 
 @dataclass(frozen=True)
@@ -83,15 +109,21 @@ def current_auth(
         )
     token_hash = security.hash_token(credentials.credentials, settings.secret_key)
     begin_read(session)  # a read, ended below: on SQLite it does not wait for a writer
-    device = session.scalars(select(Device).where(Device.token_hash == token_hash)).first()
-    if device is None:
+    row = session.execute(_AUTH_QUERY, {"token_hash": token_hash}).first()
+    # End the read transaction now: between this dependency and the route FastAPI waits for
+    # a free worker thread, and a request parked there must not hold a pooled connection
+    # (on SQLite, the write lock). With 200 devices at once the pool ran dry while every
+    # thread waited for a connection: syncs stalled for the 30 s pool timeout (bench/).
+    # Objects stay loaded (expire_on_commit=False); the route opens its own transaction.
+    session.commit()
+    if row is None:
         raise ApiError(
             401,
             p.ERR_AUTH,
             "the device token is not valid (expired or replaced); sign in again",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    user = session.scalars(select(User).where(User.username == device.username)).one()
+    device, user = row
     if device.status != DEVICE_ACTIVE or not user.active:
         why = (
             "this account is deactivated" if not user.active else f"this device is {device.status}"
@@ -102,23 +134,17 @@ def current_auth(
             f"{why}: the local data on this device must be deleted now",
             wipe=True,
         )
-    # End the read transaction now: between this dependency and the route FastAPI waits for
-    # a free worker thread, and a request parked there must not hold a pooled connection
-    # (on SQLite, the write lock). With 200 devices at once the pool ran dry while every
-    # thread waited for a connection: syncs stalled for the 30 s pool timeout (bench/).
-    # Objects stay loaded (expire_on_commit=False); the route opens its own transaction.
-    session.commit()
     return Auth(device=device, user=user)
 
 
 CurrentAuth = Annotated[Auth, Depends(current_auth)]
 
 
-def current_user(auth: CurrentAuth) -> User:
+async def current_user(auth: CurrentAuth) -> User:
     return auth.user
 
 
-def current_device(auth: CurrentAuth) -> Device:
+async def current_device(auth: CurrentAuth) -> Device:
     return auth.device
 
 
