@@ -278,8 +278,11 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def server_process(url: str, workers: int = 1, timeout_s: float = 60.0) -> Iterator[str]:
-    """``uvicorn`` as its own process (*workers* workers) on loopback; yields the base URL."""
+def server_process(
+    url: str, workers: int = 1, timeout_s: float = 60.0, uvicorn_args: Sequence[str] = ()
+) -> Iterator[str]:
+    """``uvicorn`` as its own process (*workers* workers) on loopback; yields the base URL.
+    *uvicorn_args* are added to its command line (e.g. ``("--http", "h11")``)."""
     import requests
 
     port = free_port()
@@ -301,6 +304,7 @@ def server_process(url: str, workers: int = 1, timeout_s: float = 60.0) -> Itera
         "--no-access-log",
         "--backlog",
         "2048",
+        *uvicorn_args,
     ]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
