@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -20,14 +20,17 @@ from PySide6.QtWidgets import (
 
 from ui import data
 from ui.crisis import CrisisPanel
-from ui.forms.form_page import FormPage
-from ui.household_view import HouseholdView
 from ui.households import HouseholdsPage
 from ui.login import DEFAULT_IDLE_MINUTES, IdleWatcher, LockScreen
 from ui.operations import OpRunner, QueryOp
 from ui.session import Session
 from ui.sync_panel import SyncController, SyncPanel, SyncStatusWidget
 from ui.today import TodayPage
+
+if TYPE_CHECKING:  # imported when first opened: not needed for the first screen
+    from ui.forms.form_page import FormPage
+    from ui.household_view import HouseholdView
+    from ui.supervisor.workspace import SupervisorWorkspace
 
 log = logging.getLogger("fieldapp.ui")
 
@@ -85,14 +88,14 @@ class MainWindow(QMainWindow):
         for page in (self.today, self.households, self.sync_panel):
             self.pages.addWidget(page)
         # Issue 6 (helper H): the supervisor workspace, or a worker's own hand-over inbox.
-        from sync.client_supervisor import SupervisorClient
-        from ui.supervisor import SupervisorWorkspace
         from ui.supervisor.inbox import InboxPage
 
-        client = SupervisorClient.for_engine(self.sync.engine)
+        client: Any = _LazySupervisorClient(self.sync)
         self.supervisor: SupervisorWorkspace | None = None
         self.inbox_page: InboxPage | None = None
         if session.role in ("supervisor", "admin"):
+            from ui.supervisor.workspace import SupervisorWorkspace
+
             self.supervisor = SupervisorWorkspace(runner, client)
             self.nav.addItem(self.tr("관리자 화면"))
             self.pages.addWidget(self.supervisor)
@@ -107,6 +110,7 @@ class MainWindow(QMainWindow):
         self.households.open_household.connect(self.open_household)
         self._detail: QWidget | None = None  # household view or form on top of the pages
         self._household: HouseholdView | None = None
+        self.form_page: FormPage | None = None  # the form opened last
 
         self._build_toolbar()
         self.status = SyncStatusWidget(self.sync)
@@ -123,8 +127,8 @@ class MainWindow(QMainWindow):
         self.today.reload()
         self.households.reload()
         self.sync_panel.reload()
-        if start_sync:
-            self.sync.start_periodic()
+        if start_sync:  # after the window has shown (sync.client is imported then)
+            QTimer.singleShot(0, self.sync.start_periodic)
 
     def _role_text(self) -> str:
         return {
@@ -195,8 +199,9 @@ class MainWindow(QMainWindow):
 
     def _close_detail(self) -> None:
         if self._detail is not None:
-            if isinstance(self._detail, FormPage):
-                self._detail.save_draft()
+            form = self._open_form_page()
+            if form is not None:
+                form.save_draft()
             self.pages.removeWidget(self._detail)
             self._detail.deleteLater()
             self._detail = None
@@ -204,6 +209,11 @@ class MainWindow(QMainWindow):
             self.pages.removeWidget(self._household)
             self._household.deleteLater()
             self._household = None
+
+    def _open_form_page(self) -> FormPage | None:
+        """The form shown on top of the pages, if one is."""
+        detail = self._detail
+        return detail if detail is not None and detail is self.form_page else None
 
     def _show_detail(self, widget: QWidget) -> None:
         if self._detail is not None and self._detail is not self._household:
@@ -215,6 +225,8 @@ class MainWindow(QMainWindow):
 
     def open_household(self, household_id: str) -> HouseholdView:
         """Show one household (writes the access log)."""
+        from ui.household_view import HouseholdView
+
         self._close_detail()
         view = HouseholdView(self.runner, self.session, household_id)
         view.start_form.connect(self.open_form)
@@ -253,6 +265,8 @@ class MainWindow(QMainWindow):
         draft: dict[str, Any] | None,
         amends: dict[str, Any] | None,
     ) -> FormPage:
+        from ui.forms.form_page import FormPage
+
         page = FormPage(
             self.runner, self.session, household_id, text, form_id, draft=draft, amends=amends
         )
@@ -299,8 +313,9 @@ class MainWindow(QMainWindow):
         """Hide everything behind the lock screen (open forms keep their drafts)."""
         if self.locked:
             return
-        if isinstance(self._detail, FormPage):
-            self._detail.save_draft()
+        form = self._open_form_page()
+        if form is not None:
+            form.save_draft()
         for dialog in self.findChildren(CrisisPanel):
             dialog.close()
         self.top.setCurrentWidget(self.lock_screen)
@@ -332,6 +347,22 @@ class MainWindow(QMainWindow):
         self.idle.stop()
         self.signed_out.emit()
         self.close()
+
+
+class _LazySupervisorClient:
+    """A :class:`sync.client_supervisor.SupervisorClient` over the sync engine, built on first
+    use (keeps requests and the sync client out of start-up; the inbox loads when shown)."""
+
+    def __init__(self, controller: SyncController) -> None:
+        self._controller = controller
+        self._client: Any = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._client is None:
+            from sync.client_supervisor import SupervisorClient
+
+            self._client = SupervisorClient.for_engine(self._controller.engine)
+        return getattr(self._client, name)
 
 
 def render_for_self_test(profile_dir: Any, size: Any) -> Any:

@@ -55,26 +55,16 @@ class SyncController(QObject):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        from sync.client import SyncEngine, SyncPolicy
-
         self.runner = runner
         self.session = session
-        self.policy = SyncPolicy(interval_s=interval_s)
+        self.interval_s = interval_s
         self.cancel_event = threading.Event()
-        post = runner.taskman.poster()
-
-        def on_progress(phase: str, done: int, total: int | None, nbytes: int) -> None:
-            # Network thread: no Qt here; the main thread emits the signal.
-            count = -1 if total is None else total
-            post(lambda: self.progress.emit(phase, done, count, nbytes))
-
-        self.engine = SyncEngine(
-            session.profile,
-            runner.store,
-            password=session.password,
-            progress=on_progress,
-            cancel=self.cancel_event,
-        )
+        self._post = runner.taskman.poster()
+        # The engine and policy come from sync.client (requests, pydantic): imported on first
+        # use, off the start-up path (the first status read builds them on the database worker).
+        self._engine: Any = None
+        self._policy: Any = None
+        self._engine_lock = threading.Lock()
         self.running = False
         self.status: Any = None
         self._last_attempt: datetime | None = None
@@ -84,6 +74,38 @@ class SyncController(QObject):
         self.timer.timeout.connect(self._poll)
         self.periodic = False
         runner.changed.connect(self._on_changed)
+
+    @property
+    def engine(self) -> Any:
+        """The :class:`sync.client.SyncEngine` (built on first use, from any thread)."""
+        with self._engine_lock:
+            if self._engine is None:
+                from sync.client import SyncEngine
+
+                post = self._post
+
+                def on_progress(phase: str, done: int, total: int | None, nbytes: int) -> None:
+                    # Network thread: no Qt here; the main thread emits the signal.
+                    count = -1 if total is None else total
+                    post(lambda: self.progress.emit(phase, done, count, nbytes))
+
+                self._engine = SyncEngine(
+                    self.session.profile,
+                    self.runner.store,
+                    password=self.session.password,
+                    progress=on_progress,
+                    cancel=self.cancel_event,
+                )
+            return self._engine
+
+    @property
+    def policy(self) -> Any:
+        """The :class:`sync.client.SyncPolicy` that says when a sync is due."""
+        if self._policy is None:
+            from sync.client import SyncPolicy
+
+            self._policy = SyncPolicy(interval_s=self.interval_s)
+        return self._policy
 
     def start_periodic(self) -> None:
         """Sync now, then whenever the policy says so (interval, or soon after a save)."""
@@ -129,9 +151,9 @@ class SyncController(QObject):
         self._last_attempt = datetime.now(UTC)
         self._saved_since = False
         self.started.emit()
-        NetworkOp(None, self.engine.sync_once).success(self._done).failure(self._failed).run(
-            self.runner
-        )
+        NetworkOp(None, lambda: self.engine.sync_once()).success(self._done).failure(
+            self._failed
+        ).run(self.runner)
 
     def cancel(self) -> None:
         self.cancel_event.set()
@@ -155,8 +177,7 @@ class SyncController(QObject):
         """Read the engine's status (on the database worker) and announce it."""
         if not self.runner.has_store:
             return
-        engine = self.engine
-        QueryOp(None, lambda _store: engine.status()).success(self._status).run(self.runner)
+        QueryOp(None, lambda _store: self.engine.status()).success(self._status).run(self.runner)
 
     def _status(self, status: Any) -> None:
         self.status = status

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from fieldapp import records
 from sync.protocol import Programme
 from ui import data
-from ui.forms.builder import pick
+from ui.lang import pick
 from ui.operations import OpChanges, OpRunner, QueryOp
 from ui.session import Session
 

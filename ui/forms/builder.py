@@ -28,21 +28,13 @@ from PySide6.QtWidgets import (
 
 from fieldapp.instruments import evaluate_condition
 from ui.forms.spec import FieldSpec, FormSpec
+from ui.lang import korean_ui, pick  # noqa: F401  (korean_ui: re-exported, as before)
 
 #: Above this many options a choice becomes a combo box instead of radio buttons.
 MAX_RADIOS = 6
 #: Field kinds laid out side by side, and how many to a row.
 COMPACT_KINDS = ("int", "number", "derived")
 GRID_COLUMNS = 2
-
-
-def korean_ui() -> bool:
-    return QLocale().language() == QLocale.Language.Korean
-
-
-def pick(ko: str, en: str) -> str:
-    """The Korean or English text for the current UI language (Korean when English is empty)."""
-    return ko if korean_ui() or not en else en
 
 
 class FieldEditor(QWidget):
