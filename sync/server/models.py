@@ -227,6 +227,9 @@ class Event(Base):
     late_handover: Mapped[bool] = mapped_column(Boolean, default=False)
     #: The feed seq stamped when the event was stored (commit order).
     received_seq: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    #: The event's whole ``sync.protocol.Event`` JSON (not redacted), made once at ingest so a
+    #: pull splices it into the page as it is; None: built from the columns at pull time.
+    wire: Mapped[str | None] = mapped_column(Text, default=None)
 
 
 class HouseholdEditLog(Base):

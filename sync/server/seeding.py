@@ -123,6 +123,7 @@ class _EventLoader:
                 "late_handover": False,
                 "received_seq": None,
             }
+            row["wire"] = syncing.event_wire_text(row)
             rows.append(row)
             self.household_of[ev.id] = ev.household_id
             recipients = syncing.event_recipients(

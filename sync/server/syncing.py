@@ -19,16 +19,15 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import re
-import secrets
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import orjson
 import pydantic
 from pydantic_core import to_json
-from sqlalchemy import Text, cast, insert, select, update
+from sqlalchemy import Text, and_, bindparam, cast, false, insert, select, update
 from sqlalchemy.orm import Session
 
 from sync import protocol as p
@@ -314,6 +313,41 @@ def check_cursor(session: Session, cursor: str | None) -> tuple[str, int]:
 
 _FEED = Feed.__table__
 _EVENTS = Event.__table__
+_ASSIGNMENTS = Assignment.__table__
+_HOUSEHOLDS = Household.__table__
+
+#: One page of a user's feed, each event change with its event's type and stored wire JSON:
+#: one range scan of the ``(username, seq)`` index and a primary-key lookup per event.
+_PAGE = (
+    select(
+        _FEED.c.seq,
+        _FEED.c.kind,
+        _FEED.c.household_id,
+        _FEED.c.ref_id,
+        _EVENTS.c.type,
+        _EVENTS.c.wire,
+    )
+    .select_from(
+        _FEED.outerjoin(
+            _EVENTS,
+            and_(_FEED.c.kind == p.ChangeKind.event.value, _EVENTS.c.id == _FEED.c.ref_id),
+        )
+    )
+    .where(_FEED.c.username == bindparam("username"), _FEED.c.seq > bindparam("after"))
+    .order_by(_FEED.c.seq)
+    .limit(bindparam("limit"))
+)
+
+#: Which of some households the user holds now (and are not deleted).
+_HELD = (
+    select(_ASSIGNMENTS.c.household_id)
+    .join(_HOUSEHOLDS, _HOUSEHOLDS.c.id == _ASSIGNMENTS.c.household_id)
+    .where(
+        _ASSIGNMENTS.c.username == bindparam("username"),
+        _HOUSEHOLDS.c.deleted == false(),
+        _ASSIGNMENTS.c.household_id.in_(bindparam("ids", expanding=True)),
+    )
+)
 
 
 def pull_page(session: Session, user: User, after_seq: int, limit: int) -> PullPage:
@@ -322,57 +356,78 @@ def pull_page(session: Session, user: User, after_seq: int, limit: int) -> PullP
     One range scan of the ``(username, seq)`` index, whatever the size of the database.
     """
     rows = session.execute(
-        select(_FEED.c.seq, _FEED.c.kind, _FEED.c.household_id, _FEED.c.ref_id)
-        .where(_FEED.c.username == user.username, _FEED.c.seq > after_seq)
-        .order_by(_FEED.c.seq)
-        .limit(limit + 1)
+        _PAGE, {"username": user.username, "after": after_seq, "limit": limit + 1}
     ).all()
     has_more = len(rows) > limit
-    rows = rows[:limit]
+    if has_more:
+        rows = rows[:limit]
     if not rows:
         return PullPage([], after_seq, False)
-    return PullPage(resolve_feed(session, user, rows), rows[-1].seq, has_more)
-
-
-class RawJSON(str):
-    """JSON text as stored (an event payload), spliced into the page by :func:`page_json`
-    instead of being decoded and encoded again."""
-
-    __slots__ = ()
+    return PullPage(resolve_feed(session, user, rows), rows[-1][0], has_more)
 
 
 def _raw_payload(text: str | None) -> Any:
+    """A stored payload's JSON text as an :class:`orjson.Fragment` (spliced in as it is)."""
     if text is None:
         return None
     if "NaN" in text or "Infinity" in text:  # json.loads accepts them, strict JSON does not
-        return json.loads(text)
-    return RawJSON(text)
+        return orjson.Fragment(to_json(json.loads(text)))
+    return orjson.Fragment(text)
 
 
 def page_json(body: dict[str, Any]) -> bytes:
-    """*body* (a PullResponse-shaped dict) as JSON bytes, each :class:`RawJSON` payload of
-    its changes spliced in verbatim (a placeholder with a random nonce marks its place)."""
-    raws: list[bytes] = []
-    nonce = secrets.token_hex(8)
-    for change in body["changes"]:
-        data = change["data"]
-        if data is not None and isinstance(payload := data.get("payload"), RawJSON):
-            data["payload"] = f"@raw-{nonce}-{len(raws)}@"
-            raws.append(payload.encode())
-    encoded = to_json(body)
-    if not raws:
-        return encoded
-    pattern = re.compile(rb'"@raw-' + nonce.encode() + rb'-(\d+)@"')
-    return pattern.sub(lambda m: raws[int(m.group(1))], encoded)
+    """*body* (a PullResponse-shaped dict) as JSON bytes; each :class:`orjson.Fragment` in it
+    (an event's stored wire JSON, or a stored payload) is spliced in verbatim."""
+    return orjson.dumps(body, option=orjson.OPT_UTC_Z)
+
+
+def _utc_iso(value: datetime) -> str:
+    """ISO 8601 in UTC, as a :class:`~sync.server.models.UTCDateTime` column reads back."""
+    if value.tzinfo is None:
+        raise ValueError("naive datetime given; use an aware UTC datetime")
+    return value.astimezone(UTC).isoformat()
+
+
+def event_wire_text(row: dict[str, Any]) -> str | None:
+    """The ``events.wire`` text of an event row about to be inserted: its whole
+    ``sync.protocol.Event`` JSON, not redacted, exactly what a pull would build from the
+    stored columns. None when it cannot be made (the pull then builds it from the columns)."""
+    try:
+        return to_json(
+            {
+                "id": row["id"],
+                "type": row["type"],
+                "household_id": row["household_id"],
+                "programme": row["programme"],
+                "created_by": row["created_by"],
+                "device_id": row["device_id"],
+                "device_time": _utc_iso(row["device_time"]),
+                "payload": row["payload"],
+                "amends": row["amends"],
+                "skew_flag": bool(row["skew_flag"]),
+                "server_time": _utc_iso(row["server_time"]),
+                "redacted": False,
+                "late_handover": bool(row["late_handover"]),
+            }
+        ).decode()
+    except (ValueError, TypeError):
+        return None
+
+
+def _redacted_wire(wire: str) -> dict[str, Any]:
+    """A clinical event for a volunteer: the stored wire JSON without its payload."""
+    data: dict[str, Any] = orjson.loads(wire)
+    data["payload"] = {}
+    data["redacted"] = True
+    return data
 
 
 def _event_rows_wire(session: Session, ids: set[str], redact: bool) -> dict[str, dict[str, Any]]:
+    """Events built from their columns (those stored without ``wire``)."""
     out: dict[str, dict[str, Any]] = {}
-    id_list = sorted(ids)
-    columns = [c for c in _EVENTS.c if c.name != "payload"]
+    columns = [c for c in _EVENTS.c if c.name not in ("payload", "wire")]
     raw_payload = cast(_EVENTS.c.payload, Text).label("payload")
-    for start in range(0, len(id_list), 900):  # stay under SQLite's bound-parameter limit
-        chunk = id_list[start : start + 900]
+    for chunk in _chunks(ids):  # stay under SQLite's bound-parameter limit
         rows = session.execute(select(*columns, raw_payload).where(_EVENTS.c.id.in_(chunk))).all()
         for r in rows:
             redacted = redact and r.type in p.CLINICAL_EVENT_TYPES
@@ -394,91 +449,125 @@ def _event_rows_wire(session: Session, ids: set[str], redact: bool) -> dict[str,
     return out
 
 
-def resolve_feed(session: Session, user: User, rows: list[Any]) -> list[dict[str, Any]]:
-    """Turn feed rows (seq, kind, household_id, ref_id) into Change dicts with current data."""
-    by_kind: dict[str, set[str]] = {}
-    for r in rows:
-        by_kind.setdefault(r.kind, set()).add(r.ref_id)
-    hh_ids = sorted({r.household_id for r in rows if r.household_id})
+def _held_households(session: Session, username: str, ids: set[str]) -> set[str]:
     held: set[str] = set()
-    for start in range(0, len(hh_ids), 900):
-        held.update(
-            session.scalars(
-                select(Assignment.household_id).where(
-                    Assignment.household_id.in_(hh_ids[start : start + 900]),
-                    Assignment.username == user.username,
-                )
-            )
-        )
-    households: dict[str, Household] = {}
-    assignments: dict[str, dict[str, str | None]] = {}
-    histories: dict[str, list[AssignmentHistory]] = {}
-    held_list = sorted(held)
-    for start in range(0, len(held_list), 900):
-        chunk = held_list[start : start + 900]
-        households.update(
+    for chunk in _chunks(ids):
+        held.update(session.scalars(_HELD, {"username": username, "ids": chunk}))
+    return held
+
+
+@dataclass
+class _HouseholdData:
+    households: dict[str, Household] = field(default_factory=dict)
+    assignments: dict[str, dict[str, str | None]] = field(default_factory=dict)
+    histories: dict[str, list[AssignmentHistory]] = field(default_factory=dict)
+
+    def wire(self, household_id: str) -> dict[str, Any]:
+        hh = self.households[household_id]
+        return household_wire(hh, self.assignments.get(hh.id, {}), self.histories.get(hh.id, []))
+
+
+def _load_households(session: Session, ids: set[str]) -> _HouseholdData:
+    out = _HouseholdData()
+    for chunk in _chunks(ids):
+        out.households.update(
             (h.id, h)
             for h in session.scalars(select(Household).where(Household.id.in_(chunk)))
             if not h.deleted
         )
         for a in session.scalars(select(Assignment).where(Assignment.household_id.in_(chunk))):
-            assignments.setdefault(a.household_id, {})[a.programme] = a.username
+            out.assignments.setdefault(a.household_id, {})[a.programme] = a.username
         for h in session.scalars(
             select(AssignmentHistory)
             .where(AssignmentHistory.household_id.in_(chunk))
             .order_by(AssignmentHistory.id)
         ):
-            histories.setdefault(h.household_id, []).append(h)
-    # Events outside the user's households are never read.
-    wanted_events = {
-        r.ref_id for r in rows if r.kind == p.ChangeKind.event and r.household_id in households
-    }
-    events = _event_rows_wire(session, wanted_events, redacts_clinical(user.role))
-    conflicts = {
-        c.id: c
-        for c in session.scalars(
-            select(Conflict).where(Conflict.id.in_(by_kind.get(p.ChangeKind.conflict, set())))
+            out.histories.setdefault(h.household_id, []).append(h)
+    return out
+
+
+def _load_conflicts(session: Session, ids: set[str]) -> dict[str, Conflict]:
+    out: dict[str, Conflict] = {}
+    for chunk in _chunks(ids):
+        out.update(
+            (c.id, c) for c in session.scalars(select(Conflict).where(Conflict.id.in_(chunk)))
         )
-    }
-    revoke_ids = [int(i) for i in by_kind.get(p.ChangeKind.revoke, set())]
-    revokes = {
-        str(h.id): h
-        for h in session.scalars(
-            select(AssignmentHistory).where(AssignmentHistory.id.in_(revoke_ids))
+    return out
+
+
+def _load_revokes(session: Session, ids: set[str]) -> dict[str, AssignmentHistory]:
+    out: dict[str, AssignmentHistory] = {}
+    for chunk in _chunks(ids):
+        out.update(
+            (str(h.id), h)
+            for h in session.scalars(
+                select(AssignmentHistory).where(AssignmentHistory.id.in_([int(i) for i in chunk]))
+            )
         )
-    }
+    return out
+
+
+_KIND_EVENT = p.ChangeKind.event.value
+_KIND_HOUSEHOLD = p.ChangeKind.household.value
+_KIND_REVOKE = p.ChangeKind.revoke.value
+_KIND_TOMBSTONE = p.ChangeKind.tombstone.value
+_KIND_CONFLICT = p.ChangeKind.conflict.value
+
+
+def resolve_feed(session: Session, user: User, rows: list[Any]) -> list[dict[str, Any]]:
+    """Turn feed rows (seq, kind, household_id, ref_id, event type, event wire) into Change
+    dicts with current data; an event's data is its stored wire JSON as a fragment."""
+    held = _held_households(session, user.username, {r[2] for r in rows if r[2]})
+    other: dict[str, set[str]] = {}
+    missing: set[str] = set()  # events stored without wire: built from their columns
+    for _seq, kind, household_id, ref_id, _type, wire in rows:
+        if kind != _KIND_EVENT:
+            other.setdefault(kind, set()).add(ref_id)
+        elif wire is None and household_id in held:
+            missing.add(ref_id)
+    redact = redacts_clinical(user.role)
+    built = _event_rows_wire(session, missing, redact) if missing else {}
+    hh_data = _load_households(session, other.get(_KIND_HOUSEHOLD, set()) & held)
+    conflicts = _load_conflicts(session, other.get(_KIND_CONFLICT, set()))
+    revokes = _load_revokes(session, other.get(_KIND_REVOKE, set()))
     # The household data is the current record, so one copy per page is enough: the first
     # (the device then has the household before its events), again after a revoke/tombstone.
     sent_households: set[str] = set()
+    clinical = p.CLINICAL_EVENT_TYPES
+    fragment = orjson.Fragment
 
     changes: list[dict[str, Any]] = []
-    for r in rows:
-        data: dict[str, Any] | None = None
-        kind = r.kind
-        if kind == p.ChangeKind.revoke:
-            if (h := revokes.get(r.ref_id)) is not None:
+    append = changes.append
+    for seq, kind, household_id, ref_id, ev_type, wire in rows:
+        data: Any = None
+        if kind == _KIND_EVENT:
+            if household_id not in held:
+                continue  # left this user's scope since (a revoke follows) or deleted
+            if wire is None:
+                data = built.get(ref_id)
+            elif redact and ev_type in clinical:
+                data = _redacted_wire(wire)
+            else:
+                data = fragment(wire)
+        elif kind == _KIND_REVOKE:
+            if (h := revokes.get(ref_id)) is not None:
                 data = revoke_wire(h)
-            sent_households.discard(r.household_id or "")
-        elif kind == p.ChangeKind.tombstone:
-            entity = "household" if r.ref_id == r.household_id else "event"
-            data = {"entity": entity, "id": r.ref_id}
-            sent_households.discard(r.household_id or "")
-        elif r.household_id not in households:
+            sent_households.discard(household_id or "")
+        elif kind == _KIND_TOMBSTONE:
+            entity = "household" if ref_id == household_id else "event"
+            data = {"entity": entity, "id": ref_id}
+            sent_households.discard(household_id or "")
+        elif household_id not in held:
             continue  # left this user's scope since (a revoke follows) or deleted
-        elif kind == p.ChangeKind.household:
-            if r.household_id in sent_households:
+        elif kind == _KIND_HOUSEHOLD:
+            if household_id in sent_households or household_id not in hh_data.households:
                 continue
-            sent_households.add(r.household_id)
-            hh = households[r.household_id]
-            data = household_wire(hh, assignments.get(hh.id, {}), histories.get(hh.id, []))
-        elif kind == p.ChangeKind.event:
-            data = events.get(r.ref_id)
-        elif kind == p.ChangeKind.conflict and (c := conflicts.get(r.ref_id)) is not None:
+            sent_households.add(household_id)
+            data = hh_data.wire(household_id)
+        elif kind == _KIND_CONFLICT and (c := conflicts.get(ref_id)) is not None:
             data = conflict_wire(c)
         if data is not None:
-            changes.append(
-                {"seq": r.seq, "kind": kind, "household_id": r.household_id, "data": data}
-            )
+            append({"seq": seq, "kind": kind, "household_id": household_id, "data": data})
     return changes
 
 
@@ -718,22 +807,22 @@ def apply_event(ctx: _PushContext, ev: p.Event) -> p.ItemResult:
     except ValidationError as exc:
         return p.ItemResult(id=ev.id, status=p.ItemStatus.rejected, reason=str(exc))
     skew = ev.skew_flag or ev.device_time > ctx.now + timedelta(seconds=p.SKEW_LIMIT_SECONDS)
-    ctx.event_rows.append(
-        {
-            "id": ev.id,
-            "household_id": ev.household_id,
-            "type": ev.type.value,
-            "programme": ev.programme.value if ev.programme else None,
-            "created_by": ev.created_by,
-            "device_id": ev.device_id,
-            "device_time": ev.device_time,
-            "payload": checked.get("payload", ev.payload),
-            "amends": ev.amends,
-            "skew_flag": skew,
-            "server_time": ctx.now,
-            "late_handover": late,
-        }
-    )
+    row = {
+        "id": ev.id,
+        "household_id": ev.household_id,
+        "type": ev.type.value,
+        "programme": ev.programme.value if ev.programme else None,
+        "created_by": ev.created_by,
+        "device_id": ev.device_id,
+        "device_time": ev.device_time,
+        "payload": checked.get("payload", ev.payload),
+        "amends": ev.amends,
+        "skew_flag": skew,
+        "server_time": ctx.now,
+        "late_handover": late,
+    }
+    row["wire"] = event_wire_text(row)
+    ctx.event_rows.append(row)
     ctx.seen_ids.add(ev.id)
     ctx.batch_events[ev.id] = (ev.household_id, ev.type.value)
     if ev.type is p.EventType.access_log:

@@ -1,0 +1,81 @@
+"""The stored wire JSON of events (``events.wire``): a pull built from it is the pull built
+from the columns, redaction included; the migration backfills it the same way."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from alembic import command
+from sqlalchemy import select, update
+
+from sync.server import db, syncing
+from sync.server.models import Event
+from tests.helpers.world import phq9_payload
+
+
+def _push_mix(world: Any, api: Any) -> None:
+    """Events of every kind a pull must render: clinical with and without programme,
+    a correction, a void, a future device time (skew flagged by the server), Korean text."""
+    nurse, vol = api(world.nurse1), api(world.vol1)
+    note = nurse.event(world.hh[0], "note", {"text": '문 앞에서 인사 "따옴표" \\ 끝'})
+    items = [
+        nurse.event(world.hh[0], "screening", phq9_payload(), "visiting_health"),
+        nurse.event(world.hh[0], "screening", phq9_payload()),  # no programme: shared
+        note,
+        nurse.event(world.hh[1], "note", {"text": "x"}),
+    ]
+    ahead = nurse.event(world.hh[1])
+    ahead["event"]["device_time"] = (datetime.now(UTC) + timedelta(hours=2)).isoformat()
+    items.append(ahead)
+    assert nurse.push(items).status_code == 200
+    oid = note["event"]["id"]
+    fixes = [
+        nurse.event(world.hh[0], "note", {"text": "고친 메모"}, amends=oid),
+        nurse.event(world.hh[0], "void", {"reason": "잘못 입력"}, amends=oid),
+    ]
+    r = nurse.push(fixes)
+    assert [x["status"] for x in r.json()["results"]] == ["applied", "applied"]
+    r = vol.push([vol.event(world.hh[0]), vol.event(world.hh[1], "note", {"text": "안부"})])
+    assert [x["status"] for x in r.json()["results"]] == ["applied", "applied"]
+
+
+def _pulls(world: Any, api: Any) -> dict[tuple[str, int | None], list[dict[str, Any]]]:
+    """Every user's whole pull from a fresh device, in pages of 3 and of the default size."""
+    users = (world.nurse1, world.vol1, world.vol2, world.nurse2)
+    return {(u, n): api(u).pull_all(limit=n)[0] for u in users for n in (3, None)}
+
+
+def test_a_pull_from_stored_wire_equals_one_built_from_the_columns(live, world, api) -> None:
+    _push_mix(world, api)
+    with live.session() as s:
+        events = s.scalars(select(Event)).all()
+        assert events and all(e.wire is not None for e in events)
+        for e in events:  # the stored text is the column-built event, not redacted
+            assert json.loads(e.wire or "") == json.loads(
+                json.dumps(syncing.event_wire(e, redact=False))
+            )
+    from_wire = _pulls(world, api)
+    with live.session() as s:
+        s.execute(update(Event).values(wire=None))
+    assert _pulls(world, api) == from_wire
+    redacted = [
+        c["data"]
+        for c in from_wire[world.vol1, None]
+        if c["kind"] == "event" and c["data"]["redacted"]
+    ]
+    assert redacted and all(d["payload"] == {} and d["type"] == "screening" for d in redacted)
+    assert any(c["data"]["skew_flag"] for c in from_wire[world.nurse1, 3] if c["kind"] == "event")
+
+
+def test_the_migration_backfills_the_wire_of_stored_events(live, world, api) -> None:
+    _push_mix(world, api)
+    with live.session() as s:
+        stored = {r.id: r.wire for r in s.execute(select(Event.id, Event.wire))}
+    cfg = db.alembic_config(live.database_url)
+    command.downgrade(cfg, "0002")
+    db.upgrade(live.database_url)
+    with live.session() as s:
+        again = {r.id: r.wire for r in s.execute(select(Event.id, Event.wire))}
+    assert again == stored
