@@ -8,6 +8,9 @@ default is the platform's user data folder. Files in a profile folder:
 ``fieldapp.db``   the SQLCipher database (plus its ``-wal`` / ``-shm`` files).
 ``status.json``   non-secret sync counters (pending count, last sync, cursor), so that
                   ``fieldapp-sync status`` works without the password. No personal data.
+                  Rewritten (with fsync) only when something in it changes.
+``sync_times.json`` the last sync attempt and success, rewritten at every sync without
+                  fsync (a crash may lose the latest times; readers then use status.json's).
 ``drafts/``, ``logs/``, ``exports/``  files that may hold personal data; removed by a wipe.
 ``wiped.json``    left by :func:`wipe`: when, and which files were removed.
 
@@ -38,6 +41,7 @@ PROFILE_FILE = "profile.json"
 STORE_FILE = "fieldapp.db"
 KEY_FILE = "key.json"
 STATUS_FILE = "status.json"
+TIMES_FILE = "sync_times.json"
 WIPED_FILE = "wiped.json"
 #: Folders inside a profile that may hold personal data (removed by a wipe).
 PERSONAL_DIRS = ("drafts", "logs", "exports")
@@ -55,15 +59,21 @@ def default_profile_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "profiles" / "default"
 
 
-def write_json_atomic(path: Path, data: Any) -> None:
-    """Write *data* as JSON to *path* through a temporary file and a rename (crash-safe)."""
+def write_json_atomic(path: Path, data: Any, *, durable: bool = True) -> None:
+    """Write *data* as JSON to *path* through a temporary file and a rename (crash-safe).
+
+    With *durable* False the data is not flushed to the disk before the rename: after a
+    crash the file may hold the old contents, or (on some file systems) be empty; only for
+    files whose readers accept that.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(data, fh, ensure_ascii=False, indent=2, default=str)
-            fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                fh.flush()
+                os.fsync(fh.fileno())
         os.chmod(tmp, 0o600)
         os.replace(tmp, path)
     except BaseException:
@@ -114,6 +124,10 @@ class Profile:
         return self.path / STATUS_FILE
 
     @property
+    def times_path(self) -> Path:
+        return self.path / TIMES_FILE
+
+    @property
     def wiped_path(self) -> Path:
         return self.path / WIPED_FILE
 
@@ -144,13 +158,34 @@ class Profile:
         """The non-secret sync counters saved after the last sync (empty if none)."""
         return _read_json(self.status_path)
 
-    def update_status(self, **values: Any) -> dict[str, Any]:
-        """Merge *values* into ``status.json`` and return the new contents."""
+    def update_status(
+        self, volatile: dict[str, Any] | None = None, **values: Any
+    ) -> dict[str, Any]:
+        """Merge *values* into ``status.json`` and return the new contents.
+
+        ``status.json`` is rewritten (durably) only when *values* change something in it.
+        *volatile* values (the sync times, new at every sync) are written to
+        ``sync_times.json`` at every call, without fsync, and into ``status.json`` too
+        whenever it is rewritten anyway.
+        """
         status = self.read_status()
-        status.update(values)
-        self.ensure_dir()
-        write_json_atomic(self.status_path, status)
-        return status
+        merged = {**status, **values}
+        if merged != status or not self.status_path.exists():
+            merged.update(volatile or {})
+            self.ensure_dir()
+            write_json_atomic(self.status_path, merged)
+        if volatile:
+            self.ensure_dir()
+            write_json_atomic(self.times_path, volatile, durable=False)
+        return {**merged, **(volatile or {})}
+
+    def read_sync_times(self) -> dict[str, Any]:
+        """``sync_times.json`` (last attempt and success); empty if missing or unreadable
+        (it is written without fsync, so a crash may leave it empty)."""
+        try:
+            return _read_json(self.times_path)
+        except FieldappError:
+            return {}
 
     def wiped_info(self) -> dict[str, Any]:
         """What the last wipe removed and when (empty if this profile was never wiped)."""
@@ -249,7 +284,7 @@ def wipe(profile: Profile) -> list[str]:
     removed: list[str] = []
     candidates = [profile.store_path]
     candidates += [profile.path / (STORE_FILE + s) for s in SQLITE_SIDE_FILES]
-    candidates += [profile.key_path, profile.status_path, profile.info_path]
+    candidates += [profile.key_path, profile.status_path, profile.times_path, profile.info_path]
     candidates += [profile.path / d for d in PERSONAL_DIRS]
     for path in candidates:
         name = path.name + "/" if path.is_dir() else path.name

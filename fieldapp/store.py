@@ -298,11 +298,13 @@ class Store:
 
     def get_meta(self, key: str, default: Any = None) -> Any:
         """Return the JSON value stored under *key* in ``meta``, or *default*."""
-        with self.reading() as db:
-            rows = list(db.query("SELECT value FROM meta WHERE key = ?", [key]))
-        if not rows or rows[0]["value"] is None:
+        with self.reading():
+            row = self._connection().execute(
+                "SELECT value FROM meta WHERE key = ?", (key,)
+            ).fetchone()
+        if row is None or row[0] is None:
             return default
-        return json.loads(rows[0]["value"])
+        return json.loads(row[0])
 
     def set_meta(self, key: str, value: Any) -> None:
         """Store *value* (anything JSON can hold) under *key* in ``meta``."""

@@ -335,14 +335,17 @@ def apply_pull_page(store: Store, page: Any) -> PullOutcome:
     (local pending edits stay on top), events inserted if new (a local copy becomes
     ``accepted``), revokes start a hand-over (:func:`complete_handovers` purges), tombstones
     delete, conflicts are stored. Changes apply in page order (runs of households and of
-    events in bulk). The cursor and epoch are saved last, in the same transaction.
+    events in bulk). The cursor and epoch are saved last, in the same transaction. A page
+    with no changes whose cursor and epoch are the ones saved writes nothing.
     """
     data = _page_dict(page)
     out = PullOutcome()
+    if not data["changes"] and _saved_position(store) == (data["cursor"], data["epoch"]):
+        return out
     with store.atomic() as db:
         households: list[dict[str, Any]] = []
         events: list[Mapping[str, Any]] = []
-        order = _next_local_order(store)
+        order: int | None = None
 
         def flush() -> None:
             nonlocal order
@@ -356,6 +359,8 @@ def apply_pull_page(store: Store, page: Any) -> PullOutcome:
                 out.households += len(households)
                 households.clear()
             if events:
+                if order is None:
+                    order = _next_local_order(store)
                 store.conn.executemany(_PULLED_EVENT_SQL, _pulled_event_rows(events, order))
                 order += len(events)
                 out.events += len(events)
@@ -404,6 +409,19 @@ def apply_pull_page(store: Store, page: Any) -> PullOutcome:
         _set_meta(db, META_CURSOR, data["cursor"])
         _set_meta(db, META_EPOCH, data["epoch"])
     return out
+
+
+def _saved_position(store: Store) -> tuple[Any, Any]:
+    """The saved (cursor, epoch)."""
+    with store.reading():
+        cursor, epoch = store.conn.execute(
+            "SELECT (SELECT value FROM meta WHERE key = ?), (SELECT value FROM meta WHERE key = ?)",
+            (META_CURSOR, META_EPOCH),
+        ).fetchone()
+    return (
+        json.loads(cursor) if cursor is not None else None,
+        json.loads(epoch) if epoch is not None else None,
+    )
 
 
 def _set_meta(db: Any, key: str, value: Any) -> None:
@@ -574,11 +592,11 @@ def list_rejected(store: Store) -> list[dict[str, Any]]:
 
 def pending_handovers(store: Store) -> list[str]:
     """Households revoked from this user's scope and not purged yet."""
-    with store.reading() as db:
-        return [
-            r["household_id"]
-            for r in db.query("SELECT DISTINCT household_id FROM handovers WHERE purged_at IS NULL")
-        ]
+    with store.reading():
+        rows = store.conn.execute(
+            "SELECT DISTINCT household_id FROM handovers WHERE purged_at IS NULL"
+        ).fetchall()
+    return [r[0] for r in rows]
 
 
 def unsettled_count(store: Store, household_id: str) -> int:
@@ -708,13 +726,47 @@ def prepare_resync(store: Store, device_id: str | None = None) -> int:
     return len(ids)
 
 
+#: A newly measured skew within this of the stored one is not written again (seconds):
+#: network jitter moves every measurement, and readers only compare it with the limit.
+SKEW_RESOLUTION_SECONDS = 1.0
+
+
+def same_skew(stored: Any, skew: float) -> bool:
+    """True when a newly measured *skew* need not replace the *stored* one: within
+    :data:`SKEW_RESOLUTION_SECONDS` of it, and on the same side of the limit."""
+    if not isinstance(stored, int | float):
+        return False
+    over = abs(skew) > SKEW_LIMIT_SECONDS
+    return over == (abs(stored) > SKEW_LIMIT_SECONDS) and (
+        abs(stored - skew) < SKEW_RESOLUTION_SECONDS
+    )
+
+
 def mark_skew(store: Store, skew: float) -> int:
     """Record the measured clock *skew* (server - local, seconds); flag records made meanwhile.
 
     When ``abs(skew)`` is over 5 minutes, every still-pending event made since the last
     measurement that found the clock fine gets ``skew_flag``; returns how many. Events in an
     unanswered batch keep their form (their retry must be byte-identical).
+
+    A fine clock whose skew moved less than :data:`SKEW_RESOLUTION_SECONDS`, with no record
+    made since the last measurement, writes nothing (no transaction).
     """
+    if abs(skew) <= SKEW_LIMIT_SECONDS:
+        with store.reading():
+            stored, last_ok, top = store.conn.execute(
+                "SELECT (SELECT value FROM meta WHERE key = ?), "
+                "(SELECT value FROM meta WHERE key = ?), "
+                "(SELECT coalesce(max(local_order), 0) FROM events)",
+                (META_SKEW, META_CLOCK_OK_ORDER),
+            ).fetchone()
+        if (
+            stored is not None
+            and last_ok is not None
+            and json.loads(last_ok) == top
+            and same_skew(json.loads(stored), skew)
+        ):
+            return 0
     with store.atomic() as db:
         _set_meta(db, META_SKEW, skew)
         last_ok = store.get_meta(META_CLOCK_OK_ORDER, 0)
@@ -749,37 +801,44 @@ class LocalCounts:
     quarantined: int
     conflicts_open: int
     cursor: str | None
+    #: unanswered push batches (their items are counted in *pending* too)
+    outbox: int = 0
+
+
+#: One statement for :func:`local_counts`. "sync_state != 'accepted'" lets SQLite use the
+#: partial index events_sync_state (it cannot infer it from IN/=): without it each count
+#: decrypts and scans every event (276 ms at 20,000 events).
+_COUNTS_SQL = (
+    "SELECT (SELECT count(*) FROM events WHERE sync_state IN ('pending','sent') "
+    "AND sync_state != 'accepted') + "
+    "(SELECT count(*) FROM household_edits WHERE sync_state IN ('pending','sent')), "
+    "(SELECT min(t) FROM (SELECT min(device_time) AS t FROM events "
+    "WHERE sync_state IN ('pending','sent') AND sync_state != 'accepted' "
+    "UNION ALL SELECT min(device_time) FROM "
+    "household_edits WHERE sync_state IN ('pending','sent'))), "
+    "(SELECT count(*) FROM events WHERE sync_state = 'rejected' "
+    "AND sync_state != 'accepted') + "
+    "(SELECT count(*) FROM household_edits WHERE sync_state = 'rejected'), "
+    "(SELECT count(*) FROM quarantine), "
+    "(SELECT count(*) FROM conflicts WHERE status = 'open'), "
+    "(SELECT value FROM meta WHERE key = ?), "
+    "(SELECT count(*) FROM outbox_batches)"
+)
 
 
 def local_counts(store: Store) -> LocalCounts:
-    """Return pending / rejected / quarantined counts and the cursor."""
-    with store.reading() as db:
-        row = next(
-            db.query(
-                # "sync_state != 'accepted'" lets SQLite use the partial index
-                # events_sync_state (it cannot infer it from IN/=): without it each count
-                # decrypts and scans every event (276 ms at 20,000 events).
-                "SELECT (SELECT count(*) FROM events WHERE sync_state IN ('pending','sent') "
-                "AND sync_state != 'accepted') + "
-                "(SELECT count(*) FROM household_edits WHERE sync_state IN ('pending','sent')) "
-                "AS pending, (SELECT min(t) FROM (SELECT min(device_time) AS t FROM events "
-                "WHERE sync_state IN ('pending','sent') AND sync_state != 'accepted' "
-                "UNION ALL SELECT min(device_time) FROM "
-                "household_edits WHERE sync_state IN ('pending','sent'))) AS oldest, "
-                "(SELECT count(*) FROM events WHERE sync_state = 'rejected' "
-                "AND sync_state != 'accepted') + "
-                "(SELECT count(*) FROM household_edits WHERE sync_state = 'rejected') AS rejected, "
-                "(SELECT count(*) FROM quarantine) AS quarantined, "
-                "(SELECT count(*) FROM conflicts WHERE status = 'open') AS conflicts"
-            )
-        )
+    """Return pending / rejected / quarantined counts and the cursor (one statement)."""
+    with store.reading():
+        row = store.conn.execute(_COUNTS_SQL, (META_CURSOR,)).fetchone()
+    pending, oldest, rejected, quarantined, conflicts, cursor, outbox = row
     return LocalCounts(
-        pending=int(row["pending"]),
-        oldest_pending_time=row["oldest"],
-        rejected=int(row["rejected"]),
-        quarantined=int(row["quarantined"]),
-        conflicts_open=int(row["conflicts"]),
-        cursor=store.get_meta(META_CURSOR),
+        pending=int(pending),
+        oldest_pending_time=oldest,
+        rejected=int(rejected),
+        quarantined=int(quarantined),
+        conflicts_open=int(conflicts),
+        cursor=json.loads(cursor) if cursor is not None else None,
+        outbox=int(outbox),
     )
 
 

@@ -369,10 +369,14 @@ def _age_s(device_time: str | None) -> float | None:
     return max(0.0, (_now() - when).total_seconds())
 
 
-def refresh_status_file(profile: Profile, store: Store, **values: Any) -> dict[str, Any]:
-    """Write the non-secret counters of *store* (and *values*) to the profile's status.json."""
+def refresh_status_file(
+    profile: Profile, store: Store, volatile: dict[str, Any] | None = None, **values: Any
+) -> dict[str, Any]:
+    """Write the non-secret counters of *store* (and *values*) to the profile's status.json
+    (see :meth:`Profile.update_status` for *volatile*)."""
     counts = syncstate.local_counts(store)
     return profile.update_status(
+        volatile,
         pending=counts.pending,
         oldest_pending_time=counts.oldest_pending_time,
         rejected=counts.rejected,
@@ -383,9 +387,38 @@ def refresh_status_file(profile: Profile, store: Store, **values: Any) -> dict[s
     )
 
 
+_TIME_KEYS = ("last_attempt", "last_success")
+
+
+def _later(*values: Any) -> Any:
+    """The latest of ISO time texts (unreadable and naive ones are left out), or None."""
+    times = [(t, v) for v in values if (t := _parse_time(v)) is not None and t.tzinfo]
+    return max(times, key=lambda tv: tv[0])[1] if times else None
+
+
+def saved_status(profile: Profile) -> dict[str, Any]:
+    """status.json, with the later sync times of sync_times.json (written at every sync;
+    status.json only when something else in it changes)."""
+    status = profile.read_status()
+    times = profile.read_sync_times()
+    for key in _TIME_KEYS:
+        later = _later(status.get(key), times.get(key))
+        if later is not None:
+            status[key] = later
+    return status
+
+
+def _last_success(saved: dict[str, Any], store: Store) -> datetime | None:
+    """The later of the saved last success and the one older versions kept in the
+    database (``sync.last_success``; no longer written)."""
+    return _parse_time(
+        _later(saved.get("last_success"), store.get_meta(syncstate.META_LAST_SUCCESS))
+    )
+
+
 def local_status(profile: Profile) -> SyncStatus:
     """The status as saved in the profile's status.json (no password needed)."""
-    s = profile.read_status()
+    s = saved_status(profile)
     return SyncStatus(
         online=s.get("online"),
         last_success=_parse_time(s.get("last_success")),
@@ -631,20 +664,22 @@ class SyncEngine:
         except FieldappError as err:
             self._save_status(attempt_at, error=str(err))
             raise
-        now = _now()
-        self.store.set_meta(syncstate.META_LAST_SUCCESS, now.isoformat())
-        self._save_status(attempt_at, error=None, success=now)
+        # The success time goes to status.json (one durable write per cycle, read by
+        # status() and local_status()), not to the database as well.
+        self._save_status(attempt_at, error=None, success=_now())
         return report
 
     def _cycle(self, report: SyncReport) -> None:
-        if syncstate.local_counts(self.store).pending:
+        counts = syncstate.local_counts(self.store)
+        if counts.pending:
             # Measure the clock before anything is batched, so records made while it is
             # off carry the flag on their way out.
             self._call("GET", protocol.HEALTH_PATH)
             self._note_skew(report)
         try:
-            self._push_all(report)
-            self._pull_all(report)
+            if self._push_all(report, counts):
+                counts = syncstate.local_counts(self.store)
+            self._pull_all(report, counts)
         except ResyncRequired:
             count = syncstate.prepare_resync(self.store, self.device_id)
             log.info("server epoch changed: re-pushing %d held events, pulling from zero", count)
@@ -667,8 +702,13 @@ class SyncEngine:
             report.skew_seconds = skew
             report.skew_flagged += syncstate.mark_skew(self.store, skew)
 
-    def _push_all(self, report: SyncReport) -> None:
-        total = syncstate.local_counts(self.store).pending
+    def _push_all(self, report: SyncReport, counts: syncstate.LocalCounts | None = None) -> int:
+        """Push every pending item; return how many were sent. *counts*: the local counts
+        if just read (nothing pending and no unanswered batch: no batch is looked for)."""
+        counts = counts or syncstate.local_counts(self.store)
+        if not counts.pending and not counts.outbox:
+            return 0
+        total = counts.pending
         done = 0
         limit = self.push_limit
         if total:
@@ -677,7 +717,7 @@ class SyncEngine:
             self._check_cancel()
             batch = syncstate.next_batch(self.store, limit)
             if batch is None:
-                break
+                return done
             if len(batch) > limit:
                 batch = syncstate.shrink_batch(self.store, batch, limit)
             body = {
@@ -756,10 +796,15 @@ class SyncEngine:
         report.rejected += 1
         report.rejected_items.append((item_id, reason))
 
-    def _pull_all(self, report: SyncReport) -> set[str]:
-        """Pull until the server has nothing more; return the households it listed."""
+    def _pull_all(
+        self, report: SyncReport, counts: syncstate.LocalCounts | None = None
+    ) -> set[str]:
+        """Pull until the server has nothing more; return the households it listed.
+
+        *counts*: the local counts if just read (their cursor is where the pull starts).
+        """
         seen: set[str] = set()
-        counts = syncstate.local_counts(self.store)
+        counts = counts or syncstate.local_counts(self.store)
         # The device reports what it still holds unsent (for the supervisor's board).
         report_params: dict[str, Any] = {"pending": counts.pending}
         age = _age_s(counts.oldest_pending_time)
@@ -768,7 +813,7 @@ class SyncEngine:
         # The next page is requested (in one helper thread) while this one is applied; it is
         # only used after the apply committed, and through _call's usual handling.
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="fieldapp-pull") as ahead:
-            return self._pull_pages(report, report_params, seen, ahead)
+            return self._pull_pages(report, report_params, seen, ahead, counts.cursor)
 
     def _pull_params(self, report_params: dict[str, Any], cursor: Any) -> dict[str, Any]:
         params: dict[str, Any] = {"limit": self.pull_limit, **report_params}
@@ -796,11 +841,12 @@ class SyncEngine:
         report_params: dict[str, Any],
         seen: set[str],
         pool: ThreadPoolExecutor,
+        cursor: str | None,
     ) -> set[str]:
         sent: Future[Answer] | None = None
         while True:
             self._check_cancel()
-            params = self._pull_params(report_params, self.store.get_meta(syncstate.META_CURSOR))
+            params = self._pull_params(report_params, cursor)
             answer = self._call("GET", protocol.PULL_PATH, sent=sent, params=params)
             page = _check_page(answer.data, seen)
             sent = (
@@ -811,6 +857,7 @@ class SyncEngine:
             n = len(page["changes"])
             self._emit("pull", report.pulled + n, None)
             syncstate.apply_pull_page(self.store, page)
+            cursor = page["cursor"]
             report.pulled += n
             self._emit("apply", report.pulled, None)
             if not page["has_more"]:
@@ -833,32 +880,33 @@ class SyncEngine:
     def _save_status(
         self, attempt_at: datetime, *, error: str | None, success: datetime | None = None
     ) -> None:
-        values: dict[str, Any] = {
-            "online": self._online,
-            "last_attempt": attempt_at.isoformat(),
-            "last_error": error,
-            "skew": self.transport.last_skew,
-        }
-        if success is not None:
-            values["last_success"] = success.isoformat()
         try:
+            saved = saved_status(self.profile)
+            skew = self.transport.last_skew
+            if skew is not None and syncstate.same_skew(saved.get("skew"), skew):
+                skew = saved["skew"]  # network jitter alone does not rewrite status.json
+            values: dict[str, Any] = {"online": self._online, "last_error": error, "skew": skew}
+            times = {
+                "last_attempt": attempt_at.isoformat(),
+                "last_success": success.isoformat() if success else saved.get("last_success"),
+            }
             if self.store.closed:
-                self.profile.update_status(**values)
+                self.profile.update_status(volatile=times, **values)
             else:
-                refresh_status_file(self.profile, self.store, **values)
+                refresh_status_file(self.profile, self.store, volatile=times, **values)
         except (FieldappError, OSError) as err:  # status is a convenience: never mask the cause
             log.warning("could not save the sync status: %s", type(err).__name__)
 
     def status(self) -> SyncStatus:
         """Online state, last success, pending count and age, last error, skew, counts."""
-        saved = self.profile.read_status()
+        saved = saved_status(self.profile)
         counts = syncstate.local_counts(self.store)
         skew = self.transport.last_skew
         if skew is None:
             skew = self.store.get_meta(syncstate.META_SKEW)
         return SyncStatus(
             online=self._online if self._online is not None else saved.get("online"),
-            last_success=_parse_time(self.store.get_meta(syncstate.META_LAST_SUCCESS)),
+            last_success=_last_success(saved, self.store),
             pending=counts.pending,
             oldest_pending_age_s=_age_s(counts.oldest_pending_time),
             last_error=saved.get("last_error"),

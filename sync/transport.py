@@ -47,6 +47,9 @@ DEFAULT_TIMEOUT = (5.0, 60.0)
 DEFAULT_ATTEMPTS = 4
 #: Bodies smaller than this are sent as they are (gzip would not pay for itself).
 GZIP_MIN_BYTES = 512
+#: Seconds the proxy and CA settings read from the environment are reused (re-read sooner
+#: after a connection error).
+ENV_SETTINGS_TTL = 60.0
 
 
 def decode_json(raw: bytes) -> Any:
@@ -155,6 +158,14 @@ class Transport:
         self.session = session or requests.Session()
         # Never verify=False: either the system's CAs or the district's bundle.
         self.session.verify = ca_bundle if ca_bundle else True
+        # The environment (proxy variables, the system's proxy settings, REQUESTS_CA_BUNDLE)
+        # is read by _environment() once a minute, not by requests on every request (a
+        # scan of every variable, and of the registry on Windows). Also keeps ~/.netrc from
+        # replacing the device token's Authorization header.
+        self._trust_env = self.session.trust_env
+        self.session.trust_env = False
+        self._env: dict[str, Any] | None = None
+        self._env_at = 0.0
         self.timeout = timeout
         self.max_attempts = max(1, max_attempts)
         self.backoff_base = backoff_base
@@ -182,6 +193,21 @@ class Transport:
         else:
             time.sleep(delay)
         self._check_cancel()
+
+    def _environment(self) -> dict[str, Any]:
+        """``proxies`` and ``verify`` for this server, as requests works them out from the
+        environment (kept for :data:`ENV_SETTINGS_TTL` seconds)."""
+        env, now = self._env, time.monotonic()
+        if env is None or now - self._env_at > ENV_SETTINGS_TTL:
+            s = self.session
+            s.trust_env = self._trust_env
+            try:
+                merged = s.merge_environment_settings(self.base_url + "/", {}, None, s.verify, None)
+            finally:
+                s.trust_env = False
+            env = {"proxies": merged["proxies"], "verify": merged["verify"]}
+            self._env, self._env_at = env, now
+        return env
 
     def backoff_delay(self, attempt: int) -> float:
         """Delay before retry number *attempt* (1-based): exponential with jitter."""
@@ -221,6 +247,7 @@ class Transport:
         while True:
             attempt += 1
             self._check_cancel()
+            env = self._environment()
             started = time.time()
             try:
                 resp = self.session.request(
@@ -230,9 +257,10 @@ class Transport:
                     params=params,
                     headers=headers,
                     timeout=self.timeout,
-                    # Passed explicitly: requests would otherwise let REQUESTS_CA_BUNDLE /
-                    # CURL_CA_BUNDLE in the environment replace a district's pinned bundle.
-                    verify=self.session.verify,
+                    # A district's pinned bundle stays (requests would let REQUESTS_CA_BUNDLE
+                    # / CURL_CA_BUNDLE replace a bundle that is not passed explicitly).
+                    verify=env["verify"],
+                    proxies=env["proxies"],
                 )
             except requests.exceptions.SSLError as err:
                 raise InsecureTransportError(
@@ -242,6 +270,7 @@ class Transport:
                     "and sign in with it."
                 ) from err
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as err:
+                self._env = None  # the network may have changed: read the proxies again
                 reason = _reason(err)
                 log.info(
                     "sync request %s %s failed: %s (attempt %d)", method, path, reason, attempt

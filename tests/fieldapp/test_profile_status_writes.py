@@ -1,0 +1,49 @@
+"""status.json is rewritten (durably) only when it changes; the sync times go to
+sync_times.json at every call, whose loss or damage readers survive."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from fieldapp import profile as profile_mod
+from fieldapp.profile import Profile, wipe
+
+
+def test_unchanged_values_leave_status_json_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    p = Profile(tmp_path / "p")
+    p.update_status(pending=1, volatile={"last_attempt": "2026-01-01T00:00:00+00:00"})
+    first = p.status_path.read_bytes()
+    assert json.loads(first)["last_attempt"] == "2026-01-01T00:00:00+00:00"
+    fsyncs: list[int] = []
+    real = os.fsync
+    monkeypatch.setattr(profile_mod.os, "fsync", lambda fd: (fsyncs.append(fd), real(fd)))
+    out = p.update_status(pending=1, volatile={"last_attempt": "2026-01-01T00:05:00+00:00"})
+    assert p.status_path.read_bytes() == first and fsyncs == []
+    assert out["last_attempt"] == "2026-01-01T00:05:00+00:00"
+    assert p.read_sync_times() == {"last_attempt": "2026-01-01T00:05:00+00:00"}
+    p.update_status(pending=2, volatile={"last_attempt": "2026-01-01T00:06:00+00:00"})
+    saved = json.loads(p.status_path.read_text(encoding="utf-8"))
+    assert saved["pending"] == 2 and saved["last_attempt"] == "2026-01-01T00:06:00+00:00"
+    assert len(fsyncs) == 1  # status.json only
+
+
+@pytest.mark.parametrize("damage", ["", "{", "[1]", "\x00\x00"])
+def test_a_damaged_times_file_reads_as_empty(tmp_path: Path, damage: str) -> None:
+    p = Profile(tmp_path / "p")
+    p.ensure_dir()
+    p.times_path.write_text(damage, encoding="utf-8")
+    assert p.read_sync_times() == {}
+
+
+def test_wipe_removes_the_times_file(tmp_path: Path) -> None:
+    p = Profile(tmp_path / "p")
+    p.update_status(pending=0, volatile={"last_success": "2026-01-01T00:00:00+00:00"})
+    assert p.times_path.exists()
+    removed = wipe(p)
+    assert "sync_times.json" in removed and not p.times_path.exists()
