@@ -4,7 +4,7 @@ For each size a fresh server (uvicorn process, SQLite) gives one nurse *n* house
 fixed history each (so rows grow with households), a fresh laptop pulls everything through
 ``SyncEngine.sync_once()``, and the worklist is computed the way the Today screen does it
 (``records.list_households``, ``records.effective_events`` per household,
-``cadence.worklist``). Figure: time per step, and the growth factor per 10x households
+``cadence.worklist``; median of 3). Figure: time per step, and the growth factor per 10x households
 (10 = linear; less is better than linear).
 """
 
@@ -15,6 +15,7 @@ from typing import Any
 from bench.common import (
     TODAY,
     Row,
+    median,
     pick,
     seed_world,
     server_database,
@@ -28,16 +29,20 @@ NAME = "scale"
 PER_HOUSEHOLD = 20
 
 
-def worklist_seconds(store: Any, programme: str) -> tuple[float, int]:
-    """Seconds to compute the worklist from the local store, and its length."""
+def worklist_seconds(store: Any, programme: str, runs: int = 3) -> tuple[float, int]:
+    """Median seconds of *runs* computations of the worklist from the local store (a single
+    run of a few milliseconds at the smallest size is mostly noise), and its length."""
     from fieldapp import cadence, records
 
-    with stopwatch() as t:
-        households = records.list_households(store)
-        mine = [h for h in households if (h.get("assignments") or {}).get(programme)]
-        events = {h["id"]: records.effective_events(store, h["id"]) for h in mine}
-        items = cadence.worklist(mine, events, programme, TODAY)
-    return t[0], len(items)
+    times: list[float] = []
+    for _ in range(runs):
+        with stopwatch() as t:
+            households = records.list_households(store)
+            mine = [h for h in households if (h.get("assignments") or {}).get(programme)]
+            events = {h["id"]: records.effective_events(store, h["id"]) for h in mine}
+            items = cadence.worklist(mine, events, programme, TODAY)
+        times.append(t[0])
+    return median(times), len(items)
 
 
 def _one(households: int) -> dict[str, float]:

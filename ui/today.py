@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -68,20 +69,39 @@ def form_of(form_id: str) -> str:
     return f"screening:{form_id}"
 
 
+Due = dict[str, tuple[str | None, str | None]]  # household id -> (due state, due date)
+
+
+def row_order(row: TodayRow) -> tuple[int, str, str]:
+    """Most urgent first, then by due date (the same order for a full and a merged list)."""
+    return row.rank, row.due_date or "9999", row.household_id
+
+
 def load_worklist(
-    store: Any, programme: str | None, today: date
-) -> tuple[list[TodayRow], dict[str, tuple[str | None, str | None]]]:
-    """The worklist rows and each household's due state (for the household list)."""
+    store: Any, programme: str | None, today: date, only: Collection[str] | None = None
+) -> tuple[list[TodayRow], Due]:
+    """The worklist rows and each household's due state (for the household list).
+
+    *only*: just these households (a save touched them; see :func:`merge_worklist`).
+    """
     from fieldapp import cadence
 
-    households = records.list_households(store)
+    if only is None:
+        households = records.list_households(store)
+    else:
+        found = (records.get_household(store, hid) for hid in sorted(only))
+        households = [h for h in found if h is not None]
     programmes = [programme] if programme else [p.value for p in Programme]
     rows: list[TodayRow] = []
     due: dict[str, tuple[str | None, str | None]] = {}
     by_id = {h["id"]: h for h in households}
+    read: dict[str, list[dict[str, Any]]] = {}  # a household in both programmes is read once
     for prog in programmes:
         mine = [h for h in households if (h.get("assignments") or {}).get(prog)]
-        events = {h["id"]: records.effective_events(store, h["id"]) for h in mine}
+        for h in mine:
+            if h["id"] not in read:
+                read[h["id"]] = records.effective_events(store, h["id"])
+        events = {h["id"]: read[h["id"]] for h in mine}
         infos: dict[str, cadence.DueInfo] = {}
         items = cadence.worklist(mine, events, prog, today, due_out=infos)
         for hid, info in infos.items():
@@ -101,8 +121,18 @@ def load_worklist(
                     rank=item.urgency_rank,
                 )
             )
-    rows.sort(key=lambda r: (r.rank, r.due_date or "9999"))
+    rows.sort(key=row_order)
     return rows, due
+
+
+def merge_worklist(
+    rows: list[TodayRow], due: Due, ids: Collection[str], new_rows: list[TodayRow], new_due: Due
+) -> tuple[list[TodayRow], Due]:
+    """The worklist with households *ids* replaced by a fresh partial result for them."""
+    kept = [r for r in rows if r.household_id not in ids]
+    merged = {hid: d for hid, d in due.items() if hid not in ids}
+    merged.update(new_due)
+    return sorted(kept + new_rows, key=row_order), merged
 
 
 class WorklistModel(QAbstractTableModel):
@@ -247,12 +277,22 @@ class TodayPage(QWidget):
         hint.setObjectName("hint")
         layout.addWidget(hint)
         self.setFocusProxy(self.table)
+        self._basis: tuple[date, str | None] | None = None  # (day, programme) of the list shown
+        self._due: Due = {}
         runner.changed.connect(self._on_changed)
 
-    def reload(self, today: date | None = None) -> None:
+    def reload(self, today: date | None = None, households: Collection[str] | None = None) -> None:
+        """Compute the worklist again: all of it, or only *households* when the list shown is
+        for the same day and programme (a save touched a few: the others cannot change)."""
         programme = self.session.programme
         day = today or date.today()
-        QueryOp(self, lambda store: load_worklist(store, programme, day)).success(self._loaded).run(
+        basis = (day, programme)
+        ids = frozenset(households) if households is not None and basis == self._basis else None
+
+        def done(result: tuple[list[TodayRow], Due]) -> None:
+            self._loaded(result, basis, ids)
+
+        QueryOp(self, lambda store: load_worklist(store, programme, day, ids)).success(done).run(
             self.runner
         )
         QueryOp(self, load_drafts).success(self._show_drafts).run(self.runner)
@@ -282,8 +322,19 @@ class TodayPage(QWidget):
         self.drafts_layout.addStretch(1)
         self.drafts_box.setVisible(bool(drafts))
 
-    def _loaded(self, result: tuple[list[TodayRow], dict[str, Any]]) -> None:
+    def _loaded(
+        self,
+        result: tuple[list[TodayRow], Due],
+        basis: tuple[date, str | None],
+        ids: frozenset[str] | None,
+    ) -> None:
         rows, due = result
+        if ids is not None:
+            if basis != self._basis:  # a full list for another day came in between
+                self.reload()
+                return
+            rows, due = merge_worklist(self.model.rows(), self._due, ids, rows, due)
+        self._basis, self._due = basis, due
         self.model.set_rows(rows)
         counts = {
             k: sum(1 for r in rows if r.urgency == k)
@@ -301,8 +352,10 @@ class TodayPage(QWidget):
         self.due_states.emit(due)
 
     def _on_changed(self, changes: OpChanges) -> None:
-        if changes.events or changes.household_list or changes.households:
+        if changes.household_list or (changes.events and not changes.households):
             self.reload()
+        elif changes.households:  # records or edits of a few households: only theirs change
+            self.reload(households=changes.households)
         elif changes.drafts:
             QueryOp(self, load_drafts).success(self._show_drafts).run(self.runner)
 

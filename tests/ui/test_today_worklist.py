@@ -1,0 +1,62 @@
+"""Today's worklist after a save: only the touched household is computed again, and the
+merged list is the list a full computation gives."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fieldapp import records
+from ui import today as today_module
+from ui.operations import OpChanges
+from ui.today import TodayRow, merge_worklist
+
+
+def row(hid: str, rank: int, due: str | None) -> TodayRow:
+    return TodayRow(hid, hid, "", "overdue", "이유", "why", "visit", due, rank)
+
+
+def test_merge_replaces_only_the_given_households() -> None:
+    rows = [row("a", 0, "2026-11-01"), row("b", 1, "2026-11-02"), row("c", 3, "2026-11-30")]
+    due = {"a": ("immediate", "2026-11-01"), "b": ("overdue", "2026-11-02"), "x": (None, None)}
+    merged, merged_due = merge_worklist(
+        rows, due, {"b", "x"}, [row("b", 3, "2026-11-29")], {"b": ("upcoming", "2026-11-29")}
+    )
+    assert [r.household_id for r in merged] == ["a", "b", "c"]
+    assert merged[1].rank == 3
+    assert merged_due == {"a": ("immediate", "2026-11-01"), "b": ("upcoming", "2026-11-29")}
+
+
+def test_a_save_recomputes_only_its_household(window: Any, nurse: Any, monkeypatch: Any) -> None:
+    page = window.today
+    store = nurse.runner.store
+    assert page.model.rows(), "the demo nurse has work due"
+    first = page.model.rows()[0]
+    calls: list[Any] = []
+    real = today_module.load_worklist
+
+    def spy(store: Any, programme: Any, day: date, only: Any = None) -> Any:
+        calls.append(only)
+        return real(store, programme, day, only)
+
+    monkeypatch.setattr(today_module, "load_worklist", spy)
+    # a visit recorded today for the most urgent household: it is no longer first
+    event = {
+        "id": records.new_id(),
+        "type": "visit",
+        "household_id": first.household_id,
+        "programme": "visiting_health",
+        "created_by": nurse.session.username,
+        "device_id": nurse.session.device_id,
+        "device_time": records.utc_now(),
+        "payload": {"medication_adherence": "good"},
+    }
+    records.append_event(store, event)
+    nurse.runner.changed.emit(OpChanges(households=frozenset({first.household_id}), events=True))
+    assert calls == [frozenset({first.household_id})], "only the saved household is read"
+    full_rows, full_due = real(store, nurse.session.programme, date.today())
+    assert page.model.rows() == full_rows
+    assert page._due == full_due
+
+    nurse.runner.changed.emit(OpChanges(household_list=True))
+    assert calls[-1] is None, "a sync or a list change computes everything"
