@@ -70,14 +70,28 @@ def _now() -> str:
 # ---------------------------------------------------------------------- row <-> wire
 
 
+def _loads(text: str) -> Any:
+    """Stored JSON text: orjson, the stdlib where orjson refuses it (NaN, huge numbers)."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+
+
 def event_to_wire(row: Mapping[str, Any]) -> dict[str, Any]:
     """Return the wire form (``sync.protocol.Event``) of an ``events`` row."""
     out = {k: row[k] for k in _EVENT_WIRE_FIELDS}
-    out["payload"] = (
-        json.loads(row["payload"]) if isinstance(row["payload"], str) else row["payload"]
-    )
+    payload = row["payload"]
+    out["payload"] = _loads(payload) if isinstance(payload, str) else payload
     out["skew_flag"] = bool(row["skew_flag"])
     return out
+
+
+def _rows(store: Store, sql: str, params: Sequence[Any]) -> list[dict[str, Any]]:
+    """The rows of *sql* as dicts (straight from the driver)."""
+    cur = store.conn.execute(sql, params)
+    keys = [d[0] for d in cur.description]
+    return [dict(zip(keys, row, strict=True)) for row in cur.fetchall()]
 
 
 def edit_to_wire(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -126,9 +140,11 @@ def _load_items(store: Store, ids: Sequence[str]) -> list[dict[str, Any]]:
     for chunk_start in range(0, len(ids), 500):
         chunk = list(ids[chunk_start : chunk_start + 500])
         marks = ",".join("?" * len(chunk))
-        for row in store.db.query(f"SELECT * FROM events WHERE id IN ({marks})", chunk):
+        for row in _rows(store, f"SELECT * FROM events WHERE id IN ({marks})", chunk):
             found[row["id"]] = {"kind": "event", "event": event_to_wire(row)}
-        for row in store.db.query(f"SELECT * FROM household_edits WHERE id IN ({marks})", chunk):
+        if len(found) == chunk_start + len(chunk):
+            continue  # all events: no edit to look for
+        for row in _rows(store, f"SELECT * FROM household_edits WHERE id IN ({marks})", chunk):
             found[row["id"]] = {"kind": "household_edit", "edit": edit_to_wire(row)}
     return [found[i] for i in ids if i in found]
 
@@ -245,39 +261,45 @@ def apply_push_results(
     outcome = PushOutcome()
     by_id = {str(r["id"]): r for r in results}
     kinds = {_item_id(i): i for i in batch.items}
+    # (table, state) -> [(reject_reason, id)], written with one executemany each
+    updates: dict[tuple[str, str], list[tuple[str | None, str]]] = {}
     with store.atomic() as db:
         for item_id, item in kinds.items():
             table = "events" if item["kind"] == "event" else "household_edits"
             res = by_id.get(item_id)
             status = str(res["status"]) if res is not None else None
             if status in ("applied", "duplicate"):
-                db.execute(
-                    f"UPDATE {table} SET sync_state = ?, reject_reason = NULL WHERE id = ?",
-                    [ACCEPTED, item_id],
-                )
+                updates.setdefault((table, ACCEPTED), []).append((None, item_id))
                 if status == "applied":
                     outcome.applied += 1
                 else:
                     outcome.duplicates += 1
             elif status == "rejected":
                 reason = (res or {}).get("reason") or "refused by the server"
-                db.execute(
-                    f"UPDATE {table} SET sync_state = ?, reject_reason = ? WHERE id = ?",
-                    [REJECTED, reason, item_id],
-                )
+                updates.setdefault((table, REJECTED), []).append((reason, item_id))
                 outcome.rejected += 1
                 outcome.rejected_items.append((item_id, reason))
             elif status == "conflict":
                 conflict_id = (res or {}).get("conflict_id") or f"pending-{item_id}"
-                db.execute(
-                    f"UPDATE {table} SET sync_state = ?, reject_reason = ? WHERE id = ?",
-                    [ACCEPTED, f"conflict {conflict_id}", item_id],
+                updates.setdefault((table, ACCEPTED), []).append(
+                    (f"conflict {conflict_id}", item_id)
                 )
                 if item["kind"] == "household_edit":
                     _store_conflict_stub(db, conflict_id, item["edit"])
                 outcome.conflicts += 1
+            else:  # not answered: pending again, its reason kept
+                updates.setdefault((table, PENDING), []).append((None, item_id))
+        for (table, state), rows in updates.items():
+            if state == PENDING:
+                store.conn.executemany(
+                    f"UPDATE {table} SET sync_state = '{PENDING}' WHERE id = ?",
+                    [(item_id,) for _, item_id in rows],
+                )
             else:
-                db.execute(f"UPDATE {table} SET sync_state = ? WHERE id = ?", [PENDING, item_id])
+                store.conn.executemany(
+                    f"UPDATE {table} SET sync_state = '{state}', reject_reason = ? WHERE id = ?",
+                    rows,
+                )
         db.execute("DELETE FROM outbox_batches WHERE idempotency_key = ?", [batch.idempotency_key])
         edited = {i["edit"]["household_id"] for i in batch.items if i["kind"] == "household_edit"}
         if edited:

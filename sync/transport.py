@@ -66,6 +66,18 @@ def decode_json(raw: bytes) -> Any:
         return json.loads(raw)
 
 
+def encode_json(body: Any) -> bytes:
+    """A request body as UTF-8 JSON: orjson (push bodies hold hundreds of records), the
+    stdlib (``ensure_ascii=False, default=str``) for what orjson refuses (integers beyond
+    64 bits, keys that are not strings). Datetimes are written as ``str()`` writes them, in
+    both. Only the spacing differs, which the server does not read (its idempotency hash is
+    over the parsed body)."""
+    try:
+        return orjson.dumps(body, default=str, option=orjson.OPT_PASSTHROUGH_DATETIME)
+    except TypeError:
+        return json.dumps(body, ensure_ascii=False, default=str).encode("utf-8")
+
+
 def check_server_url(url: str) -> str:
     """Return *url* without a trailing slash if it may be used, else raise.
 
@@ -236,7 +248,7 @@ class Transport:
             headers["Authorization"] = f"Bearer {token}"
         data: bytes | None = None
         if body is not None:
-            raw = json.dumps(body, ensure_ascii=False, default=str).encode("utf-8")
+            raw = encode_json(body)
             headers["Content-Type"] = "application/json"
             if len(raw) >= GZIP_MIN_BYTES:
                 data = gzip.compress(raw, compresslevel=6)

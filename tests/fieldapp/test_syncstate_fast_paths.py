@@ -1,4 +1,5 @@
-"""Pulled payloads are stored as JSON text that decodes to exactly what the server sent."""
+"""The cheap paths of syncstate: pulled payload text, pages and clock marks that write nothing
+unless something changed, push results written in bulk."""
 
 from __future__ import annotations
 
@@ -54,7 +55,7 @@ def _page(events: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 PAYLOADS: list[Any] = [
-    {"text": "방문 — 혈압 130/85, \u2028 줄바꿈\n\"따옴표\" \\ 역슬래시"},
+    {"text": '방문 — 혈압 130/85, \u2028 줄바꿈\n"따옴표" \\ 역슬래시'},
     {"n": 0.1, "big": 2**70, "neg": -(2**63), "e": 1e16, "nested": {"list": [1, None, True]}},
     {"emoji": "🙂", "zero": -0.0, "empty": {}, "arr": []},
     None,
@@ -139,3 +140,59 @@ def test_mark_skew_writes_only_what_changed(store: Store) -> None:
     assert syncstate.clock_is_off(store)
     syncstate.mark_skew(store, 0.0)  # back under the limit: written, whatever the distance
     assert not syncstate.clock_is_off(store)
+
+
+def test_push_results_in_bulk_mixed_events_and_edits(store: Store) -> None:
+    def pending_event(order: int) -> str:
+        eid = str(uuid.uuid4())
+        with store.atomic() as db:
+            db.execute(
+                "INSERT INTO events (id, type, household_id, programme, created_by, device_id, "
+                "device_time, payload, sync_state, reject_reason, local_order) VALUES (?, "
+                "'note', 'h1', 'welfare_check', 'u', 'd', '2026-01-01T00:00:00+00:00', "
+                "'{\"text\": \"가\"}', 'pending', 'old reason', ?)",
+                [eid, order],
+            )
+        return eid
+
+    a, b, c, d = (pending_event(i) for i in range(1, 5))
+    with store.atomic() as db:
+        db.execute(
+            "INSERT INTO household_edits (id, household_id, field, value, base_version, "
+            "created_by, device_id, device_time, sync_state, local_order) VALUES ('e1', 'h1', "
+            "'phone', '\"+821000000001\"', 1, 'u', 'd', '2026-01-01T00:00:00+00:00', "
+            "'pending', 5)"
+        )
+    batch = syncstate.next_batch(store, 10)
+    assert batch is not None and set(batch.item_ids) == {a, b, c, d, "e1"}
+    assert batch.items[0]["edit"]["value"] == "+821000000001"  # edits go first
+    assert batch.items[1]["event"]["payload"] == {"text": "가"}
+    outcome = syncstate.apply_push_results(
+        store,
+        batch,
+        [
+            {"id": a, "status": "applied"},
+            {"id": b, "status": "rejected", "reason": "no"},
+            {"id": c, "status": "conflict", "conflict_id": "c9"},
+            {"id": "e1", "status": "duplicate"},
+        ],
+    )
+    assert (outcome.applied, outcome.duplicates, outcome.rejected, outcome.conflicts) == (
+        1,
+        1,
+        1,
+        1,
+    )
+    with store.reading() as db:
+        got = {
+            r["id"]: (r["sync_state"], r["reject_reason"])
+            for r in db.query("SELECT id, sync_state, reject_reason FROM events")
+        }
+        edit = next(db.query("SELECT sync_state, reject_reason FROM household_edits"))
+    assert got == {
+        a: ("accepted", None),
+        b: ("rejected", "no"),
+        c: ("accepted", "conflict c9"),
+        d: ("pending", "old reason"),  # not answered: pending again, reason untouched
+    }
+    assert (edit["sync_state"], edit["reject_reason"]) == ("accepted", None)
