@@ -53,6 +53,11 @@ log = logging.getLogger("fieldapp.server.sync")
 
 OUT_OF_SCOPE = "household is not assigned to you (nothing was stored)"
 
+_FEED = Feed.__table__
+_EVENTS = Event.__table__
+_ASSIGNMENTS = Assignment.__table__
+_HOUSEHOLDS = Household.__table__
+
 
 class IdempotencyMismatch(Exception):
     """The idempotency key was used before with a different request body."""
@@ -121,7 +126,7 @@ class FeedWriter:
         """Give every collected change its seq (counter row last), then write the feed rows."""
         if not self.changes:
             return
-        self.session.flush()  # all other work first: the counter update is the last write
+        self.session.flush()  # pending ORM work first: the counter row is locked till commit
         top = allocate_seqs(self.session, len(self.changes))
         first = top - len(self.changes) + 1
         rows = []
@@ -140,7 +145,7 @@ class FeedWriter:
             if change.on_stamp is not None:
                 change.on_stamp(change.seq)
         if rows:
-            self.session.execute(insert(Feed), rows)
+            self.session.connection().execute(insert(_FEED), rows)
         self.changes = []
 
 
@@ -310,11 +315,6 @@ def check_cursor(session: Session, cursor: str | None) -> tuple[str, int]:
         )
     return epoch, seq
 
-
-_FEED = Feed.__table__
-_EVENTS = Event.__table__
-_ASSIGNMENTS = Assignment.__table__
-_HOUSEHOLDS = Household.__table__
 
 #: One page of a user's feed, each event change with its event's type and stored wire JSON:
 #: one range scan of the ``(username, seq)`` index and a primary-key lookup per event.
@@ -608,19 +608,38 @@ def record_device_report(
 
 
 def request_hash(body: p.PushRequest) -> str:
-    """A stable hash of a push body (its canonical JSON)."""
+    """A stable hash of a push body: sha256 of its canonical JSON (sorted keys, orjson)."""
+    try:
+        canonical = orjson.dumps(body.model_dump(), option=orjson.OPT_SORT_KEYS)
+    except (orjson.JSONEncodeError, TypeError):  # e.g. an integer beyond 64 bits
+        return legacy_request_hash(body)
+    return hashlib.sha256(canonical).hexdigest()
+
+
+def legacy_request_hash(body: p.PushRequest) -> str:
+    """The hash stored by servers before :func:`request_hash` used orjson (stdlib JSON of
+    the JSON-mode dump): a retry of a push stored by such a server still matches it."""
     canonical = json.dumps(body.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def stored_response(
-    session: Session, device_id: str, key: str, body_hash: str
+    session: Session,
+    device_id: str,
+    key: str,
+    body_hash: str,
+    body: p.PushRequest | None = None,
 ) -> dict[str, Any] | None:
-    """The response stored for (device, key), or None; IdempotencyMismatch on another body."""
+    """The response stored for (device, key), or None; IdempotencyMismatch on another body.
+
+    With *body*, a stored hash of the older form (:func:`legacy_request_hash`) matches too.
+    """
     rec = session.get(PushRequestRecord, (device_id, key))
     if rec is None:
         return None
-    if rec.request_hash != body_hash:
+    if rec.request_hash != body_hash and (
+        body is None or rec.request_hash != legacy_request_hash(body)
+    ):
         raise IdempotencyMismatch(
             "this idempotency key was already used for a different push; use a new key for "
             "new items"
@@ -667,6 +686,31 @@ def _chunks(values: Iterable[str], size: int = 900) -> Iterator[list[str]]:
         yield ordered[start : start + size]
 
 
+_IDS = bindparam("ids", expanding=True)
+_STORED_EVENTS = select(_EVENTS.c.id).where(_EVENTS.c.id.in_(_IDS))
+_STORED_EDITS = select(HouseholdEditLog.id).where(HouseholdEditLog.id.in_(_IDS))
+_AMEND_TARGETS = select(_EVENTS.c.id, _EVENTS.c.household_id, _EVENTS.c.type).where(
+    _EVENTS.c.id.in_(_IDS)
+)
+_LOCK_HOUSEHOLDS = (
+    select(Household)
+    .where(Household.id.in_(_IDS))
+    .order_by(Household.id)
+    .with_for_update(key_share=True)
+)
+_WORKERS = select(
+    _ASSIGNMENTS.c.household_id, _ASSIGNMENTS.c.programme, _ASSIGNMENTS.c.username
+).where(_ASSIGNMENTS.c.household_id.in_(_IDS))
+_HELD_BEFORE = (
+    select(AssignmentHistory.household_id)
+    .where(
+        AssignmentHistory.household_id.in_(_IDS),
+        AssignmentHistory.username == bindparam("username"),
+    )
+    .distinct()
+)
+
+
 def _prefetch(ctx: _PushContext, body: p.PushRequest) -> None:
     """Load everything the items refer to with a few set queries."""
     session = ctx.session
@@ -681,48 +725,32 @@ def _prefetch(ctx: _PushContext, body: p.PushRequest) -> None:
             edit_ids.add(item.edit.id)
             hh_ids.add(item.edit.household_id)
     for chunk in _chunks(event_ids):
-        ctx.stored_ids.update(session.scalars(select(Event.id).where(Event.id.in_(chunk))))
+        ctx.stored_ids.update(session.scalars(_STORED_EVENTS, {"ids": chunk}))
     for chunk in _chunks(edit_ids):
-        ctx.stored_ids.update(
-            session.scalars(select(HouseholdEditLog.id).where(HouseholdEditLog.id.in_(chunk)))
-        )
+        ctx.stored_ids.update(session.scalars(_STORED_EDITS, {"ids": chunk}))
     for chunk in _chunks(amends):
-        for row in session.execute(
-            select(Event.id, Event.household_id, Event.type).where(Event.id.in_(chunk))
-        ):
-            ctx.amend_targets[row.id] = (row.household_id, row.type)
+        for ev_id, household_id, ev_type in session.execute(_AMEND_TARGETS, {"ids": chunk}):
+            ctx.amend_targets[ev_id] = (household_id, ev_type)
     # Every household the request touches is locked (one sorted statement per chunk, so two
     # requests never deadlock): an edit of the same field waits and then sees the new version,
     # and a reassignment (admin.assign_households locks the same rows) cannot slip between
     # reading the assignments here and the commit, which would send the items to the
     # worker who just lost the household and never to the new one.
     for chunk in _chunks(hh_ids):
-        ctx.households.update(
-            (h.id, h)
-            for h in session.scalars(
-                select(Household)
-                .where(Household.id.in_(chunk))
-                .order_by(Household.id)
-                .with_for_update(key_share=True)
-            )
-        )
+        ctx.households.update((h.id, h) for h in session.scalars(_LOCK_HOUSEHOLDS, {"ids": chunk}))
     for chunk in _chunks(hh_ids):
-        for row in session.execute(
-            select(Assignment.household_id, Assignment.programme, Assignment.username).where(
-                Assignment.household_id.in_(chunk)
-            )
-        ):
-            ctx.workers.setdefault(row.household_id, {})[row.programme] = row.username
+        for household_id, programme, username in session.execute(_WORKERS, {"ids": chunk}):
+            ctx.workers.setdefault(household_id, {})[programme] = username
         ctx.held_before.update(
-            session.scalars(
-                select(AssignmentHistory.household_id)
-                .where(
-                    AssignmentHistory.household_id.in_(chunk),
-                    AssignmentHistory.username == ctx.user.username,
-                )
-                .distinct()
-            )
+            session.scalars(_HELD_BEFORE, {"ids": chunk, "username": ctx.user.username})
         )
+
+
+def _result(
+    id: str, status: p.ItemStatus, reason: str | None = None, conflict_id: str | None = None
+) -> dict[str, Any]:
+    """One ``sync.protocol.ItemResult`` as JSON."""
+    return {"id": id, "status": status.value, "reason": reason, "conflict_id": conflict_id}
 
 
 def _scope(ctx: _PushContext, household_id: str) -> tuple[Household, bool] | None:
@@ -770,32 +798,32 @@ def _late_handover(ctx: _PushContext, hh: Household, kind: str, ref_id: str) -> 
         )
 
 
-def apply_event(ctx: _PushContext, ev: p.Event) -> p.ItemResult:
+def apply_event(ctx: _PushContext, ev: p.Event) -> dict[str, Any]:
     """Store one event (or say why not)."""
     if ev.id in ctx.seen_ids or ev.id in ctx.stored_ids:
-        return p.ItemResult(id=ev.id, status=p.ItemStatus.duplicate)
+        return _result(id=ev.id, status=p.ItemStatus.duplicate)
     if problem := _authorship_problem(ctx, ev.created_by, ev.device_id):
-        return p.ItemResult(id=ev.id, status=p.ItemStatus.rejected, reason=problem)
+        return _result(id=ev.id, status=p.ItemStatus.rejected, reason=problem)
     if ev.redacted:
-        return p.ItemResult(
+        return _result(
             id=ev.id,
             status=p.ItemStatus.rejected,
             reason="a redacted copy (received without its details) cannot be pushed",
         )
     scope = _scope(ctx, ev.household_id)
     if scope is None:
-        return p.ItemResult(id=ev.id, status=p.ItemStatus.rejected, reason=OUT_OF_SCOPE)
+        return _result(id=ev.id, status=p.ItemStatus.rejected, reason=OUT_OF_SCOPE)
     hh, late = scope
     if ev.amends is not None:
         target = ctx.batch_events.get(ev.amends) or ctx.amend_targets.get(ev.amends)
         if target is None or target[0] != ev.household_id:
-            return p.ItemResult(
+            return _result(
                 id=ev.id,
                 status=p.ItemStatus.rejected,
                 reason=f"amends {ev.amends!r}, which is not a stored event of this household",
             )
         if ev.type not in (p.EventType.void, target[1]):
-            return p.ItemResult(
+            return _result(
                 id=ev.id,
                 status=p.ItemStatus.rejected,
                 reason=f"a correction must have the type of the event it amends ({target[1]})",
@@ -805,7 +833,7 @@ def apply_event(ctx: _PushContext, ev: p.Event) -> p.ItemResult:
     try:
         checked = _validate_event(ev.model_dump(mode="json"))
     except ValidationError as exc:
-        return p.ItemResult(id=ev.id, status=p.ItemStatus.rejected, reason=str(exc))
+        return _result(id=ev.id, status=p.ItemStatus.rejected, reason=str(exc))
     skew = ev.skew_flag or ev.device_time > ctx.now + timedelta(seconds=p.SKEW_LIMIT_SECONDS)
     row = {
         "id": ev.id,
@@ -846,7 +874,7 @@ def apply_event(ctx: _PushContext, ev: p.Event) -> p.ItemResult:
         _late_handover(ctx, hh, "event", ev.id)
 
     ctx.event_changes.append(ctx.feed.add(p.ChangeKind.event, hh.id, ev.id, recipients))
-    return p.ItemResult(id=ev.id, status=p.ItemStatus.applied)
+    return _result(id=ev.id, status=p.ItemStatus.applied)
 
 
 def _last_applied_edit(session: Session, household_id: str, fld: str) -> HouseholdEditLog | None:
@@ -862,25 +890,25 @@ def _last_applied_edit(session: Session, household_id: str, fld: str) -> Househo
     ).first()
 
 
-def apply_household_edit(ctx: _PushContext, edit: p.HouseholdEdit) -> p.ItemResult:
+def apply_household_edit(ctx: _PushContext, edit: p.HouseholdEdit) -> dict[str, Any]:
     """Merge one field edit: apply, keep as a conflict (both values), or reject."""
     session = ctx.session
     if edit.id in ctx.seen_ids or edit.id in ctx.stored_ids:
-        return p.ItemResult(id=edit.id, status=p.ItemStatus.duplicate)
+        return _result(id=edit.id, status=p.ItemStatus.duplicate)
     if problem := _authorship_problem(ctx, edit.created_by, edit.device_id):
-        return p.ItemResult(id=edit.id, status=p.ItemStatus.rejected, reason=problem)
+        return _result(id=edit.id, status=p.ItemStatus.rejected, reason=problem)
     if edit.device_time.tzinfo is None:
-        return p.ItemResult(
+        return _result(
             id=edit.id,
             status=p.ItemStatus.rejected,
             reason="device_time must carry a UTC offset, e.g. 2026-05-01T09:30:00+09:00",
         )
     scope = _scope(ctx, edit.household_id)
     if scope is None:
-        return p.ItemResult(id=edit.id, status=p.ItemStatus.rejected, reason=OUT_OF_SCOPE)
+        return _result(id=edit.id, status=p.ItemStatus.rejected, reason=OUT_OF_SCOPE)
     hh, late = scope
     if edit.field not in p.EDITABLE_HOUSEHOLD_FIELDS:
-        return p.ItemResult(
+        return _result(
             id=edit.id,
             status=p.ItemStatus.rejected,
             reason=f"field {edit.field!r} cannot be edited on a device; editable fields: "
@@ -891,7 +919,7 @@ def apply_household_edit(ctx: _PushContext, edit: p.HouseholdEdit) -> p.ItemResu
         checked = p.Household.model_validate({**current, edit.field: edit.value})
     except pydantic.ValidationError as exc:
         first = exc.errors()[0]
-        return p.ItemResult(
+        return _result(
             id=edit.id,
             status=p.ItemStatus.rejected,
             reason=f"value of {edit.field} is not valid: {first['msg']}",
@@ -900,7 +928,7 @@ def apply_household_edit(ctx: _PushContext, edit: p.HouseholdEdit) -> p.ItemResu
     versions = dict(hh.field_versions or {})
     version = int(versions.get(edit.field, 0))
     if edit.base_version > version:
-        return p.ItemResult(
+        return _result(
             id=edit.id,
             status=p.ItemStatus.rejected,
             reason=f"base_version {edit.base_version} of {edit.field} is newer than the "
@@ -932,7 +960,7 @@ def apply_household_edit(ctx: _PushContext, edit: p.HouseholdEdit) -> p.ItemResu
         log_row.outcome = "applied"
         log_row.new_version = versions.get(edit.field, version)
         session.add(log_row)
-        return p.ItemResult(id=edit.id, status=p.ItemStatus.applied)
+        return _result(id=edit.id, status=p.ItemStatus.applied)
     last = _last_applied_edit(session, hh.id, edit.field)
     conflict = Conflict(
         id=_conflict_id(edit.id),
@@ -952,7 +980,7 @@ def apply_household_edit(ctx: _PushContext, edit: p.HouseholdEdit) -> p.ItemResu
     session.add(log_row)
     session.add(conflict)
     ctx.feed.add(p.ChangeKind.conflict, hh.id, conflict.id, workers)
-    return p.ItemResult(id=edit.id, status=p.ItemStatus.conflict, conflict_id=conflict.id)
+    return _result(id=edit.id, status=p.ItemStatus.conflict, conflict_id=conflict.id)
 
 
 def _conflict_id(edit_id: str) -> str:
@@ -973,24 +1001,24 @@ def push(
 ) -> dict[str, Any]:
     """Apply one push in the caller's transaction and return the PushResponse JSON.
 
-    The caller commits. Order: items, stored response, then the seqs (counter row last).
+    The caller commits. Order: items, stored response, the seqs (counter row), then the
+    events with their seqs (``received_seq``) in one insert; the counter's row lock orders
+    the commits whatever is written after it.
     """
     now = now or utcnow()
     ctx = _PushContext(session, user, device, FeedWriter(session), now, ip=ip)
     _prefetch(ctx, body)
-    results: list[p.ItemResult] = []
+    results: list[dict[str, Any]] = []
     for item in body.items:
         if isinstance(item, p.EventItem):
             result = apply_event(ctx, item.event)
         else:
             result = apply_household_edit(ctx, item.edit)
         results.append(result)
-    if ctx.event_rows:  # one multi-row insert
-        session.execute(insert(Event), ctx.event_rows)
     for entry in ctx.access_entries:
         accesslog.append_access_log(session, **entry)
     device.last_seen = now
-    response = p.PushResponse(results=results, server_time=now).model_dump(mode="json")
+    response = {"results": results, "server_time": json_time(now)}
     session.add(
         PushRequestRecord(
             device_id=device.id,
@@ -1001,16 +1029,20 @@ def push(
         )
     )
     ctx.feed.stamp()
-    if ctx.event_changes:  # one executemany, not one ORM UPDATE per event
-        session.execute(
-            update(Event).execution_options(synchronize_session=False),
-            [{"id": c.ref_id, "received_seq": c.seq} for c in ctx.event_changes],
-        )
+    if ctx.event_rows:  # one executemany, each row with its seq: one write per event
+        for row, change in zip(ctx.event_rows, ctx.event_changes, strict=True):
+            row["received_seq"] = change.seq
+        session.connection().execute(insert(_EVENTS), ctx.event_rows)
     counts: dict[str, int] = {}
     for r in results:
-        counts[r.status.value] = counts.get(r.status.value, 0) + 1
+        counts[r["status"]] = counts.get(r["status"], 0) + 1
     log.info("push device=%s items=%d %s", device.id, len(results), counts)
     return response
+
+
+def json_time(value: datetime) -> str:
+    """A datetime as pydantic writes it in JSON (UTC as ``Z``)."""
+    return orjson.dumps(value, option=orjson.OPT_UTC_Z)[1:-1].decode()
 
 
 def purge_stored_pushes(session: Session, older_than: datetime) -> int:

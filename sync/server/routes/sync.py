@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import orjson
 from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy.exc import IntegrityError, OperationalError
 
@@ -20,6 +21,11 @@ _AUTH_ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": p.ErrorBody, "description": "not signed in, or device revoked (wipe)"},
     426: {"model": p.ErrorBody, "description": "protocol version not supported"},
 }
+
+
+def _json(body: dict[str, Any]) -> Response:
+    """A PushResponse-shaped dict, serialized once (the same bytes for the stored answer)."""
+    return Response(orjson.dumps(body), media_type="application/json")
 
 
 @router.post(
@@ -44,13 +50,13 @@ def push(
     for attempt in range(3):
         try:
             stored = syncing.stored_response(
-                session, auth.device.id, body.idempotency_key, body_hash
+                session, auth.device.id, body.idempotency_key, body_hash, body
             )
         except syncing.IdempotencyMismatch as exc:
             raise ApiError(422, p.ERR_IDEMPOTENCY, str(exc), field="idempotency_key") from None
         if stored is not None:
             session.rollback()
-            return stored
+            return _json(stored)
         try:
             response = syncing.push(
                 session,
@@ -61,7 +67,7 @@ def push(
                 ip=request.client.host if request.client else None,
             )
             session.commit()
-            return response
+            return _json(response)
         except (IntegrityError, OperationalError):
             # A concurrent retry of the same push won (unique key), or PostgreSQL broke a
             # deadlock: start over; the stored response, if any, is answered.
