@@ -5,15 +5,23 @@ opened with ``BEGIN IMMEDIATE`` so that two writers never deadlock on a lock upg
 (datasette's one-writer rule, enforced by SQLite itself); a read-only transaction may begin
 DEFERRED instead (:func:`begin_read`) and then never waits for the writer. PostgreSQL: READ COMMITTED; the
 commit order of sync changes comes from the counter row in ``server_meta`` (see syncing.py).
+
+Writers within one process also queue on a Python lock per database file (held from
+``BEGIN IMMEDIATE`` to the end of the transaction). SQLite's own busy handler waits by
+sleeping in growing steps (up to 100 ms) and retrying, so under load the write lock sat idle
+while the next writer slept; a waiter on the Python lock is woken the moment it is released.
+Writers in other processes still meet SQLite's lock and its busy timeout.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import threading
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -32,6 +40,64 @@ def normalize_url(url: str) -> str:
 
 def is_sqlite(url: str) -> bool:
     return make_url(normalize_url(url)).get_backend_name() == "sqlite"
+
+
+class _WriteLock:
+    """The in-process write lock of one SQLite database file (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+
+    @staticmethod
+    def for_file(path: str) -> _WriteLock:
+        key = os.path.normcase(os.path.realpath(path))
+        with _WRITE_LOCKS_GUARD:
+            return _WRITE_LOCKS.setdefault(key, _WriteLock())
+
+
+_WRITE_LOCKS: dict[str, _WriteLock] = {}
+_WRITE_LOCKS_GUARD = threading.Lock()
+
+
+class _SqliteConnection(sqlite3.Connection):
+    """A sqlite3 connection that holds its file's :class:`_WriteLock` while it is inside a
+    ``BEGIN IMMEDIATE`` transaction; commit, rollback and close release it."""
+
+    write_lock: _WriteLock | None = None
+    holds_write_lock = False
+
+    def acquire_write_lock(self) -> None:
+        if self.write_lock is None or self.holds_write_lock:
+            return
+        if not self.write_lock.lock.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
+            raise sqlite3.OperationalError("database is locked")
+        self.holds_write_lock = True
+
+    def release_write_lock(self) -> None:
+        if self.holds_write_lock:
+            self.holds_write_lock = False
+            assert self.write_lock is not None
+            self.write_lock.lock.release()
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        finally:
+            if not self.in_transaction:
+                self.release_write_lock()
+
+    def rollback(self) -> None:
+        try:
+            super().rollback()
+        finally:
+            if not self.in_transaction:
+                self.release_write_lock()
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self.release_write_lock()
 
 
 def _sqlite_on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
@@ -53,7 +119,19 @@ def _sqlite_on_begin(conn: Any) -> None:
     mode = conn.get_execution_options().get(SQLITE_BEGIN_OPTION, "IMMEDIATE")
     if mode not in _BEGIN_MODES:
         raise ValueError(f"{SQLITE_BEGIN_OPTION} must be one of {sorted(_BEGIN_MODES)}")
-    conn.exec_driver_sql(f"BEGIN {mode}")
+    dbapi_conn = conn.connection.dbapi_connection
+    locking = mode == "IMMEDIATE" and isinstance(dbapi_conn, _SqliteConnection)
+    if locking:
+        try:
+            dbapi_conn.acquire_write_lock()
+        except sqlite3.OperationalError as error:
+            raise exc.OperationalError(f"BEGIN {mode}", None, error) from error
+    try:
+        conn.exec_driver_sql(f"BEGIN {mode}")
+    except BaseException:
+        if locking:
+            dbapi_conn.release_write_lock()
+        raise
 
 
 def begin_read(session: Session) -> None:
@@ -74,12 +152,22 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         database = make_url(url).database
         if database and database != ":memory:" and not database.startswith("file:"):
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(
-            url,
-            connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
-            **kwargs,
-        )
-        event.listen(engine, "connect", _sqlite_on_connect)
+        connect_args: dict[str, Any] = {
+            "check_same_thread": False,
+            "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000,
+        }
+        write_lock = None
+        if database and database != ":memory:" and not database.startswith("file:"):
+            connect_args["factory"] = _SqliteConnection
+            write_lock = _WriteLock.for_file(database)
+        engine = create_engine(url, connect_args=connect_args, **kwargs)
+
+        def on_connect(dbapi_conn: sqlite3.Connection, record: Any) -> None:
+            if isinstance(dbapi_conn, _SqliteConnection):
+                dbapi_conn.write_lock = write_lock
+            _sqlite_on_connect(dbapi_conn, record)
+
+        event.listen(engine, "connect", on_connect)
         event.listen(engine, "begin", _sqlite_on_begin)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
