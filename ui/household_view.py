@@ -93,7 +93,9 @@ def open_and_log(
 ) -> tuple[HouseholdDetail | None, OpChanges]:
     """Write the access-log entry for viewing, then read the household."""
     records.log_access(store, household_id, "view", user=user, device_id=device_id)
-    return load_detail(store, household_id), OpChanges(events=True, sync_state=True)
+    return load_detail(store, household_id), OpChanges(
+        events=True, sync_state=True, access_log_only=True
+    )
 
 
 def field_label(name: str) -> str:

@@ -47,6 +47,9 @@ class OpChanges:
     sync_state: bool = False  # pending counts, rejected items, quarantine
     conflicts: bool = False
     from_sync: bool = False  # brought in by a sync (not a local save)
+    #: The only events written are access-log entries (opening a household): they are sent,
+    #: but change nothing a worklist or list shows.
+    access_log_only: bool = False
 
     def touches(self, household_id: str) -> bool:
         return household_id in self.households or self.household_list

@@ -352,10 +352,12 @@ class TodayPage(QWidget):
         self.due_states.emit(due)
 
     def _on_changed(self, changes: OpChanges) -> None:
-        if changes.household_list or (changes.events and not changes.households):
-            self.reload()
-        elif changes.households:  # records or edits of a few households: only theirs change
+        if changes.access_log_only:
+            return  # an access-log entry changes no due state
+        if changes.households:  # records or edits of known households: only theirs change
             self.reload(households=changes.households)
+        elif changes.household_list or changes.events:  # e.g. a sync: which ones is unknown
+            self.reload()
         elif changes.drafts:
             QueryOp(self, load_drafts).success(self._show_drafts).run(self.runner)
 

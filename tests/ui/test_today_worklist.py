@@ -60,3 +60,18 @@ def test_a_save_recomputes_only_its_household(window: Any, nurse: Any, monkeypat
 
     nurse.runner.changed.emit(OpChanges(household_list=True))
     assert calls[-1] is None, "a sync or a list change computes everything"
+
+
+def test_opening_a_household_does_not_recompute_the_worklist(
+    window: Any, nurse: Any, monkeypatch: Any
+) -> None:
+    calls: list[Any] = []
+    real = today_module.load_worklist
+    monkeypatch.setattr(
+        today_module, "load_worklist", lambda *a, **kw: calls.append(a) or real(*a, **kw)
+    )
+    hid = window.today.model.rows()[0].household_id
+    before = records.pending_counts(nurse.runner.store)["unsent"]
+    window.open_household(hid)
+    assert records.pending_counts(nurse.runner.store)["unsent"] == before + 1, "access logged"
+    assert calls == [], "an access-log entry changes no due state"
