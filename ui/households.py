@@ -140,25 +140,32 @@ class HouseholdsPage(QWidget):
                 self.model.index(0, 0),
                 self.model.index(len(rows) - 1, self.model.columnCount() - 1),
             )
+            self.model.resort(("due",))  # sorted by due date: the order may have changed
 
     def _loaded(self, rows: list[Any]) -> None:
         self.model.set_rows(rows)
         self._count()
 
     def _on_changed(self, changes: OpChanges) -> None:
-        if changes.household_list:
-            self.reload()
-        elif changes.households:
-            # A record was saved for a few households: refresh just their rows.
+        if changes.households:
+            # A record saved or a household edited: refresh just their rows (no reset, so the
+            # selection, scroll position and sort stay).
             ids, due = sorted(changes.households), dict(self.due)
 
-            def read(store: Any) -> list[Any]:
-                found = (records.get_household(store, hid) for hid in ids)
+            def read(store: Any) -> list[Any] | None:
+                found = [records.get_household(store, hid) for hid in ids]
+                if any(h is None for h in found):
+                    return None  # one is gone from this device: read the whole list
                 return [data.row_of(h, due) for h in found if h is not None]
 
             QueryOp(self, read).success(self._update_rows).run(self.runner)
+        elif changes.household_list:  # e.g. a sync: which ones changed is unknown
+            self.reload()
 
-    def _update_rows(self, rows: list[Any]) -> None:
+    def _update_rows(self, rows: list[Any] | None) -> None:
+        if rows is None:
+            self.reload()
+            return
         for row in rows:
             self.model.update_row(row)
 

@@ -162,17 +162,36 @@ class HouseholdTableModel(QAbstractTableModel):
         self.endResetModel()
 
     def update_row(self, row: HouseholdRow) -> None:
-        """Replace the row with the same id (or append it) without a reset."""
+        """Replace the row with the same id (or append it) without a reset; the list is sorted
+        again only when the value it is sorted by changed."""
         for i, old in enumerate(self._rows):
             if old.id == row.id:
+                moved = self._sort is not None and self._sort_value(old) != self._sort_value(row)
                 self._rows[i] = row
                 self._rank_cache.clear()
                 self.dataChanged.emit(self.index(i, 0), self.index(i, self.columnCount() - 1))
+                if moved:
+                    self.resort()
                 return
         self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows))
         self._rows.append(row)
         self._rank_cache.clear()
         self.endInsertRows()
+        self.resort()
+
+    def resort(self, columns: tuple[str, ...] | None = None) -> None:
+        """Apply the current sort again (if sorted, and by one of *columns* when given)."""
+        if self._sort is not None and (columns is None or COLUMNS[self._sort[0]] in columns):
+            self.sort(*self._sort)
+
+    def _sort_value(self, row: HouseholdRow) -> Any:
+        """What *row* is sorted by under the current sort."""
+        col = COLUMNS[self._sort[0]] if self._sort is not None else "name"
+        if col == "risk_level":
+            return row.risk_level, row.name
+        if col == "due":
+            return row.due_state, row.due_date
+        return self._display(row, col)
 
     def rows(self) -> list[HouseholdRow]:
         return self._rows

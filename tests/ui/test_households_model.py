@@ -193,3 +193,18 @@ def test_selection_follows_its_row_through_filter_and_sort(
     assert selected() == ["하나윤"]
     proxy.set_text("양화로")  # filtered out: nothing selected
     assert selected() == []
+
+
+def test_update_row_sorts_again_only_when_its_sort_value_changed(
+    model: HouseholdTableModel, proxy: HouseholdFilterProxy, qtbot: Any
+) -> None:
+    proxy.sort(0, Qt.SortOrder.AscendingOrder)
+    assert names(proxy) == ["가람", "김민서", "나은", "하나윤"]
+    layouts: list[int] = []
+    model.layoutChanged.connect(lambda *_: layouts.append(1))
+    model.update_row(row(2, "가람", "성산1동", "010-0333-4444", risk_level="high"))
+    assert not layouts, "the name it is sorted by did not change"
+    model.update_row(row(2, "하람", "망원2동", "010-0333-4444"))
+    assert names(proxy) == ["김민서", "나은", "하나윤", "하람"]
+    model.update_row(row(5, "다온", "성산1동", "010-0777-8888"))  # a new household
+    assert names(proxy) == ["김민서", "나은", "다온", "하나윤", "하람"]
