@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sync.protocol import ROLE_PROGRAMME, Programme, Role
-
 
 @dataclass
 class Session:
@@ -39,6 +37,8 @@ class Session:
     @property
     def programme(self) -> str | None:
         """The programme this worker works in (None for supervisors and admins)."""
+        from sync.protocol import ROLE_PROGRAMME, Role  # pydantic: kept off start-up
+
         try:
             prog = ROLE_PROGRAMME.get(Role(self.role))
         except ValueError:
@@ -48,4 +48,6 @@ class Session:
     @property
     def is_clinical(self) -> bool:
         """Whether this worker records vitals and screenings (nurses)."""
+        from sync.protocol import Programme
+
         return self.programme == Programme.visiting_health.value

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 )
 
 from fieldapp import records
-from sync.protocol import Programme
 from ui import data
 from ui.lang import pick
 from ui.operations import OpChanges, OpRunner, QueryOp
@@ -91,7 +90,12 @@ def load_worklist(
     else:
         found = (records.get_household(store, hid) for hid in sorted(only))
         households = [h for h in found if h is not None]
-    programmes = [programme] if programme else [p.value for p in Programme]
+    if programme:
+        programmes = [programme]
+    else:
+        from sync.protocol import Programme
+
+        programmes = [p.value for p in Programme]
     rows: list[TodayRow] = []
     due: dict[str, tuple[str | None, str | None]] = {}
     by_id = {h["id"]: h for h in households}
@@ -277,24 +281,26 @@ class TodayPage(QWidget):
         hint.setObjectName("hint")
         layout.addWidget(hint)
         self.setFocusProxy(self.table)
-        self._basis: tuple[date, str | None] | None = None  # (day, programme) of the list shown
+        self._basis: tuple[date, str] | None = None  # (day, role) of the list shown
         self._due: Due = {}
         runner.changed.connect(self._on_changed)
 
     def reload(self, today: date | None = None, households: Collection[str] | None = None) -> None:
         """Compute the worklist again: all of it, or only *households* when the list shown is
         for the same day and programme (a save touched a few: the others cannot change)."""
-        programme = self.session.programme
+        session = self.session
         day = today or date.today()
-        basis = (day, programme)
+        basis = (day, session.role)
         ids = frozenset(households) if households is not None and basis == self._basis else None
 
         def done(result: tuple[list[TodayRow], Due]) -> None:
             self._loaded(result, basis, ids)
 
-        QueryOp(self, lambda store: load_worklist(store, programme, day, ids)).success(done).run(
-            self.runner
-        )
+        def read(store: Any) -> tuple[list[TodayRow], Due]:
+            # session.programme imports sync.protocol (pydantic): here, off the UI thread
+            return load_worklist(store, session.programme, day, ids)
+
+        QueryOp(self, read).success(done).run(self.runner)
         QueryOp(self, load_drafts).success(self._show_drafts).run(self.runner)
 
     def _show_drafts(self, drafts: list[tuple[dict[str, Any], str]]) -> None:
@@ -325,7 +331,7 @@ class TodayPage(QWidget):
     def _loaded(
         self,
         result: tuple[list[TodayRow], Due],
-        basis: tuple[date, str | None],
+        basis: tuple[date, str],
         ids: frozenset[str] | None,
     ) -> None:
         rows, due = result
