@@ -82,6 +82,9 @@ log = logs.get_logger("sync.client")
 ProgressCallback = Callable[[str, int, int | None, int], None]
 
 DEFAULT_PUSH_LIMIT = 500
+#: Pull pages that arrive while earlier ones are applied share a transaction up to this
+#: many changes (the UI's writes wait for it; a crash re-pulls at most this many).
+MAX_ROWS_PER_TRANSACTION = 20_000
 NO_KEYRING_MESSAGE = (
     "This computer has no password keyring, so the sign-in is kept only while the app "
     "runs: you will be asked for your password at each sync. Nothing was written to disk."
@@ -843,25 +846,53 @@ class SyncEngine:
         pool: ThreadPoolExecutor,
         cursor: str | None,
     ) -> set[str]:
+        """Apply pages until the last; each transaction holds whole pages and the cursor
+        after them, so a crash loses (and the next pull brings again) only pages whose
+        cursor was not saved either."""
         sent: Future[Answer] | None = None
         while True:
             self._check_cancel()
             params = self._pull_params(report_params, cursor)
             answer = self._call("GET", protocol.PULL_PATH, sent=sent, params=params)
             page = _check_page(answer.data, seen)
-            sent = (
-                self._send_ahead(pool, self._pull_params(report_params, page["cursor"]))
-                if page["has_more"]
-                else None
-            )
-            n = len(page["changes"])
-            self._emit("pull", report.pulled + n, None)
-            syncstate.apply_pull_page(self.store, page)
-            cursor = page["cursor"]
-            report.pulled += n
-            self._emit("apply", report.pulled, None)
-            if not page["has_more"]:
+            if not page["changes"] and not page["has_more"]:
+                # Nothing new (a no-op sync): no transaction unless the cursor moved.
+                self._emit("pull", report.pulled, None)
+                syncstate.apply_pull_page(self.store, page)
+                self._emit("apply", report.pulled, None)
                 return seen
+            rows = 0
+            # Pages that have already arrived join this transaction (one commit, and one
+            # rewrite of the touched index pages, for several pages); the transaction never
+            # waits on the network: it commits first.
+            with self.store.atomic():
+                while True:
+                    sent = None
+                    if page["has_more"]:
+                        params = self._pull_params(report_params, page["cursor"])
+                        sent = self._send_ahead(pool, params)
+                    n = len(page["changes"])
+                    self._emit("pull", report.pulled + n, None)
+                    syncstate.apply_pull_page(self.store, page)
+                    cursor = page["cursor"]
+                    report.pulled += n
+                    rows += n
+                    self._emit("apply", report.pulled, None)
+                    if not page["has_more"]:
+                        return seen
+                    if not self._arrived(sent) or rows >= MAX_ROWS_PER_TRANSACTION:
+                        break
+                    answer = self._call("GET", protocol.PULL_PATH, sent=sent, params=params)
+                    page = _check_page(answer.data, seen)
+
+    def _arrived(self, sent: Future[Answer] | None) -> bool:
+        """True when the page requested ahead is here and good (and no cancel is asked)."""
+        return (
+            sent is not None
+            and sent.done()
+            and sent.exception() is None
+            and not self.cancel.is_set()
+        )
 
     def _finish_handovers(self, report: SyncReport) -> None:
         waiting = syncstate.pending_handovers(self.store)
