@@ -29,7 +29,12 @@ import pydantic
 from pydantic_core import to_json
 from sqlalchemy import Text, and_, bindparam, cast, false, insert, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
+from fieldapp.errors import ValidationError
+
+# Imported with the server, not at its first push (the rules load with the module).
+from fieldapp.validation import validate_event
 from sync import protocol as p
 from sync.server import accesslog
 from sync.server.models import (
@@ -57,6 +62,18 @@ _FEED = Feed.__table__
 _EVENTS = Event.__table__
 _ASSIGNMENTS = Assignment.__table__
 _HOUSEHOLDS = Household.__table__
+_META = ServerMeta.__table__
+_PUSHES = PushRequestRecord.__table__
+_DEVICES = Device.__table__
+
+_STATE = select(_META.c.epoch, _META.c.seq).where(_META.c.id == META_ROW_ID)
+#: Reserve n sequence numbers (Core: no ORM bulk-update bookkeeping).
+_ALLOCATE = (
+    update(_META)
+    .where(_META.c.id == META_ROW_ID)
+    .values(seq=_META.c.seq + bindparam("n"))
+    .returning(_META.c.seq)
+)
 
 
 class IdempotencyMismatch(Exception):
@@ -72,21 +89,13 @@ class ResyncRequired(Exception):
 
 def allocate_seqs(session: Session, n: int) -> int:
     """Reserve *n* sequence numbers; return the highest. Call LAST before commit."""
-    stmt = (
-        update(ServerMeta)
-        .where(ServerMeta.id == META_ROW_ID)
-        .values(seq=ServerMeta.seq + n)
-        .returning(ServerMeta.seq)
-    )
-    return int(session.execute(stmt).scalar_one())
+    return int(session.execute(_ALLOCATE, {"n": n}).scalar_one())
 
 
 def server_state(session: Session) -> tuple[str, int]:
     """(epoch, highest committed seq)."""
-    row = session.execute(
-        select(ServerMeta.epoch, ServerMeta.seq).where(ServerMeta.id == META_ROW_ID)
-    ).one()
-    return str(row.epoch), int(row.seq)
+    epoch, seq = session.execute(_STATE).one()
+    return str(epoch), int(seq)
 
 
 @dataclass
@@ -623,6 +632,12 @@ def legacy_request_hash(body: p.PushRequest) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+_STORED_PUSH = select(_PUSHES.c.request_hash, _PUSHES.c.response).where(
+    _PUSHES.c.device_id == bindparam("device_id"),
+    _PUSHES.c.idempotency_key == bindparam("key"),
+)
+
+
 def stored_response(
     session: Session,
     device_id: str,
@@ -634,7 +649,7 @@ def stored_response(
 
     With *body*, a stored hash of the older form (:func:`legacy_request_hash`) matches too.
     """
-    rec = session.get(PushRequestRecord, (device_id, key))
+    rec = session.execute(_STORED_PUSH, {"device_id": device_id, "key": key}).first()
     if rec is None:
         return None
     if rec.request_hash != body_hash and (
@@ -649,8 +664,6 @@ def stored_response(
 
 def _validate_event(event: dict[str, Any]) -> dict[str, Any]:
     """Run the shared event rules (``fieldapp.validation``); returns the normalized event."""
-    from fieldapp.validation import validate_event
-
     return validate_event(event)
 
 
@@ -670,7 +683,8 @@ class _PushContext:
     #: access-log entries to chain after all items (one lock order: rows, chain, counter)
     access_entries: list[dict[str, Any]] = field(default_factory=list)
     #: read once per request (see _prefetch): no query per item, so inserts go out in bulk
-    households: dict[str, Household] = field(default_factory=dict)
+    #: id -> (id, deleted, district_code) of each household the request touches (locked)
+    households: dict[str, Any] = field(default_factory=dict)
     workers: dict[str, dict[str, str | None]] = field(default_factory=dict)
     held_before: set[str] = field(default_factory=set)
     stored_ids: set[str] = field(default_factory=set)
@@ -693,9 +707,9 @@ _AMEND_TARGETS = select(_EVENTS.c.id, _EVENTS.c.household_id, _EVENTS.c.type).wh
     _EVENTS.c.id.in_(_IDS)
 )
 _LOCK_HOUSEHOLDS = (
-    select(Household)
-    .where(Household.id.in_(_IDS))
-    .order_by(Household.id)
+    select(_HOUSEHOLDS.c.id, _HOUSEHOLDS.c.deleted, _HOUSEHOLDS.c.district_code)
+    .where(_HOUSEHOLDS.c.id.in_(_IDS))
+    .order_by(_HOUSEHOLDS.c.id)
     .with_for_update(key_share=True)
 )
 _WORKERS = select(
@@ -737,13 +751,15 @@ def _prefetch(ctx: _PushContext, body: p.PushRequest) -> None:
     # reading the assignments here and the commit, which would send the items to the
     # worker who just lost the household and never to the new one.
     for chunk in _chunks(hh_ids):
-        ctx.households.update((h.id, h) for h in session.scalars(_LOCK_HOUSEHOLDS, {"ids": chunk}))
+        ctx.households.update((h.id, h) for h in session.execute(_LOCK_HOUSEHOLDS, {"ids": chunk}))
     for chunk in _chunks(hh_ids):
         for household_id, programme, username in session.execute(_WORKERS, {"ids": chunk}):
             ctx.workers.setdefault(household_id, {})[programme] = username
-        ctx.held_before.update(
-            session.scalars(_HELD_BEFORE, {"ids": chunk, "username": ctx.user.username})
-        )
+    # Who held a household before matters only where the user does not hold it now.
+    username = ctx.user.username
+    elsewhere = [h for h in hh_ids if username not in ctx.workers.get(h, {}).values()]
+    for chunk in _chunks(elsewhere):
+        ctx.held_before.update(session.scalars(_HELD_BEFORE, {"ids": chunk, "username": username}))
 
 
 def _result(
@@ -753,8 +769,8 @@ def _result(
     return {"id": id, "status": status.value, "reason": reason, "conflict_id": conflict_id}
 
 
-def _scope(ctx: _PushContext, household_id: str) -> tuple[Household, bool] | None:
-    """(household, late) when the user may write to it; None when out of scope."""
+def _scope(ctx: _PushContext, household_id: str) -> tuple[Any, bool] | None:
+    """(household row, late) when the user may write to it; None when out of scope."""
     hh = ctx.households.get(household_id)
     if hh is None or hh.deleted or hh.district_code != ctx.user.district_code:
         return None
@@ -773,22 +789,22 @@ def _authorship_problem(ctx: _PushContext, created_by: str, device_id: str) -> s
     return None
 
 
-def _late_handover(ctx: _PushContext, hh: Household, kind: str, ref_id: str) -> None:
+def _late_handover(ctx: _PushContext, household_id: str, kind: str, ref_id: str) -> None:
     """Put a late record in the inbox of whoever now holds the programme(s) the sender held."""
     held = set(
         ctx.session.scalars(
             select(AssignmentHistory.programme).where(
-                AssignmentHistory.household_id == hh.id,
+                AssignmentHistory.household_id == household_id,
                 AssignmentHistory.username == ctx.user.username,
             )
         )
     )
-    workers = ctx.workers.get(hh.id, {})
+    workers = ctx.workers.get(household_id, {})
     successors = {workers.get(prog) for prog in held} - {None}
     for to in sorted(u for u in successors if u) or [None]:
         ctx.session.add(
             HandoverInbox(
-                household_id=hh.id,
+                household_id=household_id,
                 kind=kind,
                 ref_id=ref_id,
                 from_username=ctx.user.username,
@@ -828,8 +844,6 @@ def apply_event(ctx: _PushContext, ev: p.Event) -> dict[str, Any]:
                 status=p.ItemStatus.rejected,
                 reason=f"a correction must have the type of the event it amends ({target[1]})",
             )
-    from fieldapp.errors import ValidationError
-
     try:
         checked = _validate_event(ev.model_dump(mode="json"))
     except ValidationError as exc:
@@ -871,7 +885,7 @@ def apply_event(ctx: _PushContext, ev: p.Event) -> dict[str, Any]:
     else:
         recipients = event_recipients(ctx.workers.get(hh.id, {}), ev.programme)
     if late:
-        _late_handover(ctx, hh, "event", ev.id)
+        _late_handover(ctx, hh.id, "event", ev.id)
 
     ctx.event_changes.append(ctx.feed.add(p.ChangeKind.event, hh.id, ev.id, recipients))
     return _result(id=ev.id, status=p.ItemStatus.applied)
@@ -906,7 +920,7 @@ def apply_household_edit(ctx: _PushContext, edit: p.HouseholdEdit) -> dict[str, 
     scope = _scope(ctx, edit.household_id)
     if scope is None:
         return _result(id=edit.id, status=p.ItemStatus.rejected, reason=OUT_OF_SCOPE)
-    hh, late = scope
+    late = scope[1]
     if edit.field not in p.EDITABLE_HOUSEHOLD_FIELDS:
         return _result(
             id=edit.id,
@@ -914,6 +928,9 @@ def apply_household_edit(ctx: _PushContext, edit: p.HouseholdEdit) -> dict[str, 
             reason=f"field {edit.field!r} cannot be edited on a device; editable fields: "
             + ", ".join(p.EDITABLE_HOUSEHOLD_FIELDS),
         )
+    hh = session.get(Household, edit.household_id)  # locked by _prefetch
+    if hh is None:
+        return _result(id=edit.id, status=p.ItemStatus.rejected, reason=OUT_OF_SCOPE)
     current = load_household_wire(session, hh.id) or {}
     try:
         checked = p.Household.model_validate({**current, edit.field: edit.value})
@@ -949,7 +966,7 @@ def apply_household_edit(ctx: _PushContext, edit: p.HouseholdEdit) -> dict[str, 
         late_handover=late,
     )
     if late:
-        _late_handover(ctx, hh, "household_edit", edit.id)
+        _late_handover(ctx, hh.id, "household_edit", edit.id)
     theirs = current[edit.field]
     if edit.base_version == version or theirs == value:
         if theirs != value:
@@ -1017,16 +1034,19 @@ def push(
         results.append(result)
     for entry in ctx.access_entries:
         accesslog.append_access_log(session, **entry)
-    device.last_seen = now
+    conn = session.connection()
+    conn.execute(update(_DEVICES).where(_DEVICES.c.id == device.id).values(last_seen=now))
+    set_committed_value(device, "last_seen", now)
     response = {"results": results, "server_time": json_time(now)}
-    session.add(
-        PushRequestRecord(
-            device_id=device.id,
-            idempotency_key=body.idempotency_key,
-            request_hash=body_hash,
-            response=response,
-            created_at=now,
-        )
+    conn.execute(
+        insert(_PUSHES),
+        {
+            "device_id": device.id,
+            "idempotency_key": body.idempotency_key,
+            "request_hash": body_hash,
+            "response": response,
+            "created_at": now,
+        },
     )
     ctx.feed.stamp()
     if ctx.event_rows:  # one executemany, each row with its seq: one write per event

@@ -103,7 +103,9 @@ def pull(
     page = syncing.pull_page(session, auth.user, after, limit)
     now = utcnow()
     report_due = syncing.device_report_due(auth.device, pending, oldest_pending_s, now)
-    session.rollback()  # end the read; a no-op pull writes nothing
+    # End the read; a no-op pull writes nothing. (A commit, not a rollback: the loaded user
+    # and device stay loaded, so the report below does not read the device again.)
+    session.commit()
     if report_due:  # a write of its own (on SQLite: BEGIN IMMEDIATE)
         syncing.record_device_report(auth.device, pending, oldest_pending_s, now)
         session.commit()
