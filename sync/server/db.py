@@ -11,6 +11,9 @@ Writers within one process also queue on a Python lock per database file (held f
 sleeping in growing steps (up to 100 ms) and retrying, so under load the write lock sat idle
 while the next writer slept; a waiter on the Python lock is woken the moment it is released.
 Writers in other processes still meet SQLite's lock and its busy timeout.
+
+PostgreSQL connections are pinged before use only after sitting idle in the pool
+(:data:`PING_AFTER_IDLE_S`), not on every checkout.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -170,10 +174,46 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         event.listen(engine, "connect", on_connect)
         event.listen(engine, "begin", _sqlite_on_begin)
         return engine
-    kwargs.setdefault("pool_pre_ping", True)
+    ping_idle = "pool_pre_ping" not in kwargs
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
-    return create_engine(url, **kwargs)
+    engine = create_engine(url, **kwargs)
+    if ping_idle:
+        _ping_when_idle(engine, PING_AFTER_IDLE_S)
+    return engine
+
+
+#: A pooled PostgreSQL connection idle longer than this is pinged before it is handed out.
+PING_AFTER_IDLE_S = 5.0
+
+
+def _ping_when_idle(engine: Engine, idle_s: float) -> None:
+    """Check a pooled connection before use when it sat idle longer than *idle_s*.
+
+    SQLAlchemy's ``pool_pre_ping`` sends ``SELECT 1`` (a round trip, and work on the server)
+    on every checkout: two or three per request. A connection in steady use has just proved
+    itself; one that sat idle (across a database restart, a failover or a firewall's idle
+    timeout) is pinged, and replaced when the ping fails.
+    """
+
+    def on_checkin(_dbapi_conn: Any, record: Any) -> None:
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    def on_checkout(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get(_IDLE_SINCE)
+        if since is None or time.monotonic() - since <= idle_s:
+            return  # new (just connected), or in steady use
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except engine.dialect.loaded_dbapi.Error as error:
+            # The pool discards this connection and checks out (or opens) another.
+            raise exc.DisconnectionError(f"pooled connection failed its ping: {error}") from error
+
+    event.listen(engine, "checkin", on_checkin)
+    event.listen(engine, "checkout", on_checkout)
+
+
+_IDLE_SINCE = "fieldapp_idle_since"
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
