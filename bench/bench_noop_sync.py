@@ -7,6 +7,7 @@ to push or pull. Figures: median and p99 of the full client cycle (local counts,
 cursor and status saved) and of the bare wire call (``GET /sync/pull`` with the cursor).
 Baseline (same run, same server, same keep-alive connection): ``GET /api/v1/health``.
 Targets: large/small median <= 1.5 (flat), and no-op within 2x of the health round trip.
+A last row sets the engine cycle against the bare wire pull: the client's own share.
 """
 
 from __future__ import annotations
@@ -134,4 +135,17 @@ def run(size: str = "reduced") -> list[Row]:
                 met=l50 / h50 <= HEALTH_TARGET,
             )
         )
+    c50, w50 = percentile(large["cycle"], 50) * 1000, percentile(large["wire"], 50) * 1000
+    rows.append(
+        Row(
+            NAME,
+            "engine cycle median vs wire pull (the client's share)",
+            c50,
+            "ms",
+            baseline=w50,
+            baseline_label="GET /sync/pull",
+            ratio=c50 / w50,
+            note=f"client work per no-op cycle {c50 - w50:.2f} ms",
+        )
+    )
     return rows

@@ -9,8 +9,9 @@ default is the platform's user data folder. Files in a profile folder:
 ``status.json``   non-secret sync counters (pending count, last sync, cursor), so that
                   ``fieldapp-sync status`` works without the password. No personal data.
                   Rewritten (with fsync) only when something in it changes.
-``sync_times.json`` the last sync attempt and success, rewritten at every sync without
-                  fsync (a crash may lose the latest times; readers then use status.json's).
+``sync_times.json`` the last sync attempt and success, overwritten in place at every sync
+                  without fsync (a crash may lose or garble the latest times; readers then
+                  use status.json's).
 ``drafts/``, ``logs/``, ``exports/``  files that may hold personal data; removed by a wipe.
 ``wiped.json``    left by :func:`wipe`: when, and which files were removed.
 
@@ -43,6 +44,9 @@ KEY_FILE = "key.json"
 STATUS_FILE = "status.json"
 TIMES_FILE = "sync_times.json"
 WIPED_FILE = "wiped.json"
+#: ``sync_times.json`` is padded to this many bytes, so that each sync overwrites it in
+#: place (no new file, rename or truncation).
+TIMES_BYTES = 256
 #: Folders inside a profile that may hold personal data (removed by a wipe).
 PERSONAL_DIRS = ("drafts", "logs", "exports")
 #: Wrong passwords in a row at this laptop (lock screen or offline unlock) before only an
@@ -175,9 +179,27 @@ class Profile:
             self.ensure_dir()
             write_json_atomic(self.status_path, merged)
         if volatile:
-            self.ensure_dir()
-            write_json_atomic(self.times_path, volatile, durable=False)
+            self._write_times(volatile)
         return {**merged, **(volatile or {})}
+
+    def _write_times(self, times: dict[str, Any]) -> None:
+        """Overwrite ``sync_times.json`` in place (padded to :data:`TIMES_BYTES`)."""
+        data = json.dumps(times, default=str).encode("utf-8")
+        if len(data) > TIMES_BYTES:
+            write_json_atomic(self.times_path, times, durable=False)
+            return
+        flags = os.O_WRONLY | os.O_CREAT | getattr(os, "O_BINARY", 0)
+        try:
+            fd = os.open(self.times_path, flags, 0o600)
+        except FileNotFoundError:
+            self.ensure_dir()
+            fd = os.open(self.times_path, flags, 0o600)
+        try:
+            os.write(fd, data.ljust(TIMES_BYTES))
+            if os.fstat(fd).st_size > TIMES_BYTES:  # left longer by an oversized write
+                os.ftruncate(fd, TIMES_BYTES)
+        finally:
+            os.close(fd)
 
     def read_sync_times(self) -> dict[str, Any]:
         """``sync_times.json`` (last attempt and success); empty if missing or unreadable

@@ -47,3 +47,16 @@ def test_wipe_removes_the_times_file(tmp_path: Path) -> None:
     assert p.times_path.exists()
     removed = wipe(p)
     assert "sync_times.json" in removed and not p.times_path.exists()
+
+
+def test_times_are_overwritten_in_place_whatever_came_before(tmp_path: Path) -> None:
+    p = Profile(tmp_path / "p")
+    p.update_status(volatile={"last_attempt": "x" * 400})  # oversized: written whole
+    assert p.read_sync_times() == {"last_attempt": "x" * 400}
+    inode = os.stat(p.times_path).st_ino
+    p.update_status(volatile={"last_attempt": "2026-01-01T00:00:00+00:00"})
+    assert p.read_sync_times() == {"last_attempt": "2026-01-01T00:00:00+00:00"}
+    p.update_status(volatile={"last_success": "2026-01-02T00:00:00+00:00"})
+    assert p.read_sync_times() == {"last_success": "2026-01-02T00:00:00+00:00"}
+    assert os.stat(p.times_path).st_ino == inode  # same file: no new file or rename
+    assert os.stat(p.times_path).st_mode & 0o777 == 0o600 or os.name != "posix"
