@@ -1035,8 +1035,10 @@ def push(
     for entry in ctx.access_entries:
         accesslog.append_access_log(session, **entry)
     conn = session.connection()
-    conn.execute(update(_DEVICES).where(_DEVICES.c.id == device.id).values(last_seen=now))
-    set_committed_value(device, "last_seen", now)
+    if device.last_seen is None or now - device.last_seen >= REPORT_REFRESH:
+        # Like the pull's report: not one more write per push for a device seen just now.
+        conn.execute(update(_DEVICES).where(_DEVICES.c.id == device.id).values(last_seen=now))
+        set_committed_value(device, "last_seen", now)
     response = {"results": results, "server_time": json_time(now)}
     conn.execute(
         insert(_PUSHES),
