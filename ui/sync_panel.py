@@ -161,11 +161,19 @@ class SyncController(QObject):
     def _done(self, report: Any) -> None:
         self.running = False
         self.finished.emit(report)
-        self.runner.changed.emit(
-            OpChanges(
-                household_list=True, events=True, sync_state=True, conflicts=True, from_sync=True
+        if nothing_changed(report):
+            # The periodic no-op sync: no list reset, no worklist recomputed every few minutes.
+            self.runner.changed.emit(OpChanges(sync_state=True, from_sync=True))
+        else:
+            self.runner.changed.emit(
+                OpChanges(
+                    household_list=True,
+                    events=True,
+                    sync_state=True,
+                    conflicts=True,
+                    from_sync=True,
+                )
             )
-        )
         self.refresh_status()
 
     def _failed(self, err: Exception) -> None:
@@ -182,6 +190,24 @@ class SyncController(QObject):
     def _status(self, status: Any) -> None:
         self.status = status
         self.status_changed.emit(status)
+
+
+def nothing_changed(report: Any) -> bool:
+    """Whether a finished sync changed no local record: nothing sent, received, handed over,
+    rejected, in conflict or flagged (then only the sync state and status are to refresh)."""
+    return not any(
+        getattr(report, name, True)
+        for name in (
+            "pushed",
+            "pulled",
+            "handed_over",
+            "wiped",
+            "resynced",
+            "rejected",
+            "conflicts",
+            "skew_flagged",
+        )
+    )
 
 
 def _ago(moment: datetime | None) -> str:

@@ -358,6 +358,9 @@ class TodayPage(QWidget):
         self.due_states.emit(due)
 
     def _on_changed(self, changes: OpChanges) -> None:
+        if self._basis is not None and self._basis[0] != date.today():
+            self.reload()  # a new day (e.g. left open overnight): everything is due anew
+            return
         if changes.access_log_only:
             return  # an access-log entry changes no due state
         if changes.households:  # records or edits of known households: only theirs change

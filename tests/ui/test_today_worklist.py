@@ -75,3 +75,39 @@ def test_opening_a_household_does_not_recompute_the_worklist(
     window.open_household(hid)
     assert records.pending_counts(nurse.runner.store)["unsent"] == before + 1, "access logged"
     assert calls == [], "an access-log entry changes no due state"
+
+
+def test_a_sync_that_changed_nothing_resets_no_list(window: Any, monkeypatch: Any) -> None:
+    from sync.client import SyncReport
+    from ui.sync_panel import nothing_changed
+
+    assert nothing_changed(SyncReport(completed=True))
+    assert not nothing_changed(SyncReport(pulled=3, completed=True))
+    assert not nothing_changed(SyncReport(pushed=1, completed=True))
+    assert not nothing_changed(SyncReport(handed_over=["h1"]))
+    calls: list[Any] = []
+    real = today_module.load_worklist
+    monkeypatch.setattr(
+        today_module, "load_worklist", lambda *a, **kw: calls.append(a) or real(*a, **kw)
+    )
+    resets: list[int] = []
+    window.households.model.modelReset.connect(lambda: resets.append(1))
+    window.sync._done(SyncReport(completed=True))
+    assert calls == [] and resets == [], "a no-op sync recomputes and resets nothing"
+    window.sync._done(SyncReport(pulled=2, completed=True))
+    assert len(calls) == 1 and resets == [1], "what a sync brought in is shown"
+
+
+def test_a_new_day_recomputes_the_worklist(window: Any, monkeypatch: Any) -> None:
+    from sync.client import SyncReport
+
+    page = window.today
+    calls: list[Any] = []
+    real = today_module.load_worklist
+    monkeypatch.setattr(
+        today_module, "load_worklist", lambda *a, **kw: calls.append(a) or real(*a, **kw)
+    )
+    page._basis = (date(2000, 1, 1), page._basis[1])  # shown since "yesterday"
+    window.sync._done(SyncReport(completed=True))
+    assert len(calls) == 1 and calls[0][2] == date.today()
+    assert page._basis[0] == date.today()
