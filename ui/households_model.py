@@ -153,13 +153,23 @@ class HouseholdTableModel(QAbstractTableModel):
     # ------------------------------------------------------------------ data in
 
     def set_rows(self, rows: list[HouseholdRow]) -> None:
-        """Replace every row (a fresh list after a sync or unlock)."""
-        self.beginResetModel()
+        """Replace every row (a fresh list after a sync or unlock) as one layout change:
+        persistent indexes (a view's selection and current row) follow their household."""
+        self.layoutAboutToBeChanged.emit()
+        old = self.persistentIndexList()
+        old_ids = [self._rows[p.row()].id if p.row() < len(self._rows) else None for p in old]
         self._rows = list(rows)
         self._rank_cache.clear()
         if self._sort is not None:
             self._sort_rows(*self._sort)
-        self.endResetModel()
+        if old:
+            pos = {r.id: i for i, r in enumerate(self._rows)}
+            new = [
+                self.index(pos[hid], p.column()) if hid in pos else QModelIndex()
+                for hid, p in zip(old_ids, old, strict=True)
+            ]
+            self.changePersistentIndexList(old, new)
+        self.layoutChanged.emit()
 
     def update_row(self, row: HouseholdRow) -> None:
         """Replace the row with the same id (or append it) without a reset; the list is sorted
@@ -459,7 +469,7 @@ class HouseholdFilterProxy(QAbstractTableModel):
     def _relayout(self, idx: list[int], rows: list[HouseholdRow], *, by_identity: bool) -> None:
         """Show *rows* (source rows *idx*), moving persistent indexes to where their rows went.
 
-        *by_identity*: the source changed, so find rows by object; otherwise by source row.
+        *by_identity*: the source changed, so find rows by household id; otherwise by source row.
         """
         self.layoutAboutToBeChanged.emit()
         old = self.persistentIndexList()
@@ -467,9 +477,9 @@ class HouseholdFilterProxy(QAbstractTableModel):
         self._idx, self._rows = idx, rows
         if old:
             if by_identity:
-                pos = {id(r): i for i, r in enumerate(rows)}
+                pos = {r.id: i for i, r in enumerate(rows)}
                 where = [
-                    pos.get(id(old_rows[p.row()]), -1) if p.row() < len(old_rows) else -1
+                    pos.get(old_rows[p.row()].id, -1) if p.row() < len(old_rows) else -1
                     for p in old
                 ]
             else:

@@ -138,3 +138,16 @@ def window(nurse: Worker, qtbot: Any) -> Iterator[Any]:
     yield win
     win.sync.stop()
     win.idle.stop()
+
+
+@pytest.fixture
+def full_loads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """One entry per full read of the household list (``data.load_household_rows``)."""
+    from ui import data
+
+    loads: list[int] = []
+    real = data.load_household_rows
+    monkeypatch.setattr(
+        data, "load_household_rows", lambda *a, **kw: loads.append(1) or real(*a, **kw)
+    )
+    return loads
