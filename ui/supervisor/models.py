@@ -20,8 +20,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
-from fieldapp.cadence import KST
-
 Index = QModelIndex | QPersistentModelIndex
 Row = dict[str, Any]
 
@@ -37,6 +35,8 @@ def when(value: Any) -> str:
         moment = datetime.fromisoformat(str(value))
     except ValueError:
         return str(value)
+    from fieldapp.cadence import KST  # here: the window's first screen needs no cadence rules
+
     return moment.astimezone(KST).strftime("%m-%d %H:%M")
 
 
