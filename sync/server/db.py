@@ -6,11 +6,13 @@ opened with ``BEGIN IMMEDIATE`` so that two writers never deadlock on a lock upg
 DEFERRED instead (:func:`begin_read`) and then never waits for the writer. PostgreSQL: READ COMMITTED; the
 commit order of sync changes comes from the counter row in ``server_meta`` (see syncing.py).
 
-Writers within one process also queue on a Python lock per database file (held from
-``BEGIN IMMEDIATE`` to the end of the transaction). SQLite's own busy handler waits by
-sleeping in growing steps (up to 100 ms) and retrying, so under load the write lock sat idle
-while the next writer slept; a waiter on the Python lock is woken the moment it is released.
-Writers in other processes still meet SQLite's lock and its busy timeout.
+Writers also queue on a lock of their own per database file, held from ``BEGIN IMMEDIATE``
+to the end of the transaction: a Python lock between the threads of a process and, on POSIX,
+an ``flock`` on ``<database>-writer.lock`` between processes (uvicorn workers). SQLite's own
+busy handler waits by sleeping in growing steps (up to 100 ms) and retrying, so under load
+the write lock sat idle while the next writer slept; a waiter on these locks gets it at once
+(threads) or within a millisecond (processes). On Windows other processes still meet
+SQLite's lock and its busy timeout.
 
 PostgreSQL connections are pinged before use only after sitting idle in the pool
 (:data:`PING_AFTER_IDLE_S`), not on every checkout.
@@ -26,6 +28,11 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, exc
+
+try:
+    import fcntl
+except ImportError:  # Windows: other processes meet SQLite's own lock and busy timeout
+    fcntl = None  # type: ignore[assignment]
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -47,16 +54,58 @@ def is_sqlite(url: str) -> bool:
 
 
 class _WriteLock:
-    """The in-process write lock of one SQLite database file (see the module docstring)."""
+    """The write lock of one SQLite database file (see the module docstring): a Python lock
+    for the threads of this process and, where ``fcntl`` exists, an exclusive ``flock`` on
+    a lock file beside the database for the other processes (uvicorn workers)."""
 
-    def __init__(self) -> None:
+    def __init__(self, path: str) -> None:
         self.lock = threading.Lock()
+        self.lock_path = path + "-writer.lock"
+        self._fd: int | None = None
+        self._pid = 0
 
     @staticmethod
     def for_file(path: str) -> _WriteLock:
         key = os.path.normcase(os.path.realpath(path))
         with _WRITE_LOCKS_GUARD:
-            return _WRITE_LOCKS.setdefault(key, _WriteLock())
+            return _WRITE_LOCKS.setdefault(key, _WriteLock(key))
+
+    def acquire(self, timeout_s: float) -> bool:
+        """Take the lock within *timeout_s*; False when it could not be had in time."""
+        deadline = time.monotonic() + timeout_s
+        if not self.lock.acquire(timeout=timeout_s):
+            return False
+        try:
+            if self._take_file_lock(deadline):
+                return True
+        except BaseException:
+            self.lock.release()
+            raise
+        self.lock.release()
+        return False
+
+    def release(self) -> None:
+        try:
+            if fcntl is not None and self._fd is not None:
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
+        finally:
+            self.lock.release()
+
+    def _take_file_lock(self, deadline: float) -> bool:
+        """flock the lock file (polled every millisecond: flock has no timeout)."""
+        if fcntl is None:
+            return True
+        if self._fd is None or self._pid != os.getpid():  # a forked child opens its own
+            self._fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+            self._pid = os.getpid()
+        while True:
+            try:
+                fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return True
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    return False
+                time.sleep(0.001)
 
 
 _WRITE_LOCKS: dict[str, _WriteLock] = {}
@@ -73,7 +122,7 @@ class _SqliteConnection(sqlite3.Connection):
     def acquire_write_lock(self) -> None:
         if self.write_lock is None or self.holds_write_lock:
             return
-        if not self.write_lock.lock.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
+        if not self.write_lock.acquire(SQLITE_BUSY_TIMEOUT_MS / 1000):
             raise sqlite3.OperationalError("database is locked")
         self.holds_write_lock = True
 
@@ -81,7 +130,7 @@ class _SqliteConnection(sqlite3.Connection):
         if self.holds_write_lock:
             self.holds_write_lock = False
             assert self.write_lock is not None
-            self.write_lock.lock.release()
+            self.write_lock.release()
 
     def commit(self) -> None:
         try:

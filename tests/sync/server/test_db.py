@@ -119,6 +119,37 @@ def test_closing_a_connection_inside_a_transaction_releases_the_lock(
     _write(sqlite_engine, 5)
 
 
+@pytest.mark.skipif(db.fcntl is None, reason="no flock on this platform")
+def test_a_writer_in_another_process_is_waited_for(
+    sqlite_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process's writer holds an flock on the lock file (a second open file
+    description behaves the same within one process)."""
+    import fcntl
+    import os
+
+    lock = db._WriteLock.for_file(sqlite_engine.url.database or "")
+    _write(sqlite_engine, 6)  # the lock file exists from the first write on
+    other = os.open(lock.lock_path, os.O_RDWR)
+    try:
+        fcntl.flock(other, fcntl.LOCK_EX)
+        done = threading.Event()
+        thread = threading.Thread(target=lambda: (_write(sqlite_engine, 7), done.set()))
+        thread.start()
+        assert not done.wait(0.2), "the writer must wait for the other process"
+        fcntl.flock(other, fcntl.LOCK_UN)
+        assert done.wait(10)
+        thread.join(10)
+        fcntl.flock(other, fcntl.LOCK_EX)
+        monkeypatch.setattr(db, "SQLITE_BUSY_TIMEOUT_MS", 50)
+        with pytest.raises(OperationalError, match="database is locked"):
+            _write(sqlite_engine, 8)
+        assert not _lock_held(sqlite_engine), "a timed-out writer keeps nothing"
+    finally:
+        os.close(other)
+    _write(sqlite_engine, 9)
+
+
 def _counting_pings(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> list[int]:
     pings: list[int] = []
     real_ping = engine.dialect.do_ping
