@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sync import protocol as p
@@ -123,7 +123,6 @@ class _EventLoader:
                 "late_handover": False,
                 "received_seq": None,
             }
-            row["wire"] = syncing.event_wire_text(row)
             rows.append(row)
             self.household_of[ev.id] = ev.household_id
             recipients = syncing.event_recipients(
@@ -135,8 +134,7 @@ class _EventLoader:
 
             feed.add(p.ChangeKind.event, ev.household_id, ev.id, recipients, on_stamp=_set_seq)
         feed.stamp()
-        if rows:
-            self.session.execute(insert(Event), rows)
+        syncing.insert_events(self.session, rows)
         self.session.commit()
         return len(rows)
 

@@ -27,7 +27,7 @@ from typing import Any
 import orjson
 import pydantic
 from pydantic_core import to_json
-from sqlalchemy import Text, and_, bindparam, cast, false, insert, select, update
+from sqlalchemy import JSON, Text, and_, bindparam, cast, false, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -397,12 +397,15 @@ def _utc_iso(value: datetime) -> str:
     return value.astimezone(UTC).isoformat()
 
 
-def event_wire_text(row: dict[str, Any]) -> str | None:
+def event_wire_text(row: dict[str, Any], payload_json: str | None = None) -> str | None:
     """The ``events.wire`` text of an event row about to be inserted: its whole
     ``sync.protocol.Event`` JSON, not redacted, exactly what a pull would build from the
-    stored columns. None when it cannot be made (the pull then builds it from the columns)."""
+    stored columns (*payload_json*: the payload's JSON text, when already made). None when
+    it cannot be made (the pull then builds it from the columns)."""
     try:
-        return to_json(
+        if payload_json is None:
+            payload_json = to_json(row["payload"]).decode()
+        return orjson.dumps(
             {
                 "id": row["id"],
                 "type": row["type"],
@@ -411,7 +414,7 @@ def event_wire_text(row: dict[str, Any]) -> str | None:
                 "created_by": row["created_by"],
                 "device_id": row["device_id"],
                 "device_time": _utc_iso(row["device_time"]),
-                "payload": row["payload"],
+                "payload": orjson.Fragment(payload_json),
                 "amends": row["amends"],
                 "skew_flag": bool(row["skew_flag"]),
                 "server_time": _utc_iso(row["server_time"]),
@@ -421,6 +424,34 @@ def event_wire_text(row: dict[str, Any]) -> str | None:
         ).decode()
     except (ValueError, TypeError):
         return None
+
+
+def insert_events(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert event rows (the ``events`` columns, ``payload`` a dict) with one executemany;
+    each payload is encoded once, for its column and for its ``wire`` text."""
+    if not rows:
+        return
+    params = []
+    for row in rows:
+        values = dict(row)
+        payload = values.pop("payload")
+        try:
+            text = to_json(payload).decode()
+        except (ValueError, TypeError):
+            text = json.dumps(payload)  # what the JSON column would store
+            values["wire"] = None
+        else:
+            values["wire"] = event_wire_text(row, text)
+        values["payload_json"] = text
+        params.append(values)
+    conn = session.connection()
+    stored = bindparam("payload_json", type_=Text)  # stored as it is, not encoded again
+    conn.execute(
+        insert(_EVENTS).values(
+            payload=stored if conn.dialect.name == "sqlite" else cast(stored, JSON)
+        ),
+        params,
+    )
 
 
 def _redacted_wire(wire: str) -> dict[str, Any]:
@@ -863,7 +894,6 @@ def apply_event(ctx: _PushContext, ev: p.Event) -> dict[str, Any]:
         "server_time": ctx.now,
         "late_handover": late,
     }
-    row["wire"] = event_wire_text(row)
     ctx.event_rows.append(row)
     ctx.seen_ids.add(ev.id)
     ctx.batch_events[ev.id] = (ev.household_id, ev.type.value)
@@ -1054,7 +1084,7 @@ def push(
     if ctx.event_rows:  # one executemany, each row with its seq: one write per event
         for row, change in zip(ctx.event_rows, ctx.event_changes, strict=True):
             row["received_seq"] = change.seq
-        session.connection().execute(insert(_EVENTS), ctx.event_rows)
+        insert_events(session, ctx.event_rows)
     counts: dict[str, int] = {}
     for r in results:
         counts[r["status"]] = counts.get(r["status"], 0) + 1

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 from alembic import op
 from pydantic_core import to_json
@@ -57,7 +58,7 @@ def _iso(value: datetime | None) -> str | None:
 
 def _wire(row: Any) -> str | None:
     try:
-        return to_json(
+        return orjson.dumps(
             {
                 "id": row.id,
                 "type": row.type,
@@ -66,7 +67,7 @@ def _wire(row: Any) -> str | None:
                 "created_by": row.created_by,
                 "device_id": row.device_id,
                 "device_time": _iso(row.device_time),
-                "payload": row.payload,
+                "payload": orjson.Fragment(to_json(row.payload)),
                 "amends": row.amends,
                 "skew_flag": bool(row.skew_flag),
                 "server_time": _iso(row.server_time),
