@@ -274,7 +274,11 @@ def _fmt(x: float | None) -> str:
 
 
 class FormWidget(QWidget):
-    """All sections of a form; :meth:`values` gives ``{field id: value}``."""
+    """All sections of a form; :meth:`values` gives ``{field id: value}``.
+
+    Each section is its own titled box (object name ``section:<id>``), hidden while every one of
+    its fields is hidden; widgets are made in field order, so Tab follows the fields.
+    """
 
     changed = Signal()
 
@@ -282,10 +286,16 @@ class FormWidget(QWidget):
         super().__init__(parent)
         self.spec = spec
         self.editors: dict[str, FieldEditor] = {}
+        self.section_boxes: dict[str, QGroupBox] = {}
+        self._section_fields: dict[str, list[str]] = {}
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        for section in spec.sections:
+        for n, section in enumerate(spec.sections):
             box = QGroupBox(pick(section.title_ko, section.title_en))
+            key = section.id or str(n)
+            box.setObjectName(f"section:{key}")
+            self.section_boxes[key] = box
+            self._section_fields[key] = [fs.id for fs in section.fields]
             inner = QVBoxLayout(box)
             help_text = pick(section.help_ko, section.help_en)
             if help_text:
@@ -328,6 +338,9 @@ class FormWidget(QWidget):
             cond = editor.spec.visible_when
             if cond is not None:
                 editor.setVisible(evaluate_condition(cond, facts))
+        for key, box in self.section_boxes.items():
+            ids = self._section_fields[key]
+            box.setVisible(not ids or any(self.is_shown(fid) for fid in ids))
 
     def is_shown(self, field_id: str) -> bool:
         editor = self.editors[field_id]

@@ -50,11 +50,14 @@ class FieldSpec:
 
 @dataclass(frozen=True)
 class SectionSpec:
+    """A titled group of fields, drawn as its own box in field order."""
+
     title_ko: str
     title_en: str
     fields: tuple[FieldSpec, ...]
     help_ko: str = ""
     help_en: str = ""
+    id: str = ""
 
 
 @dataclass(frozen=True)
@@ -279,13 +282,21 @@ def load_form(form_id: str) -> FormSpec:
     """The form ``assets/forms/<form_id>.json`` (welfare_check, visit) as a :class:`FormSpec`.
 
     A ``vitals`` block (the visit) becomes its own first section with its fields under the
-    payload key it names; the other fields follow in one section.
+    payload key it names. The ``fields`` follow: grouped as the optional ``sections`` list says
+    (see :func:`parse_sections`), else in one section titled after the form.
     """
     path = asset_path("forms", f"{form_id}.json")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as err:
         raise AssetError(f"{path}: cannot read the form ({err})") from err
+    return form_from_data(data, form_id, path.name)
+
+
+def form_from_data(data: dict[str, Any], form_id: str, name: str) -> FormSpec:
+    """A :class:`FormSpec` from a parsed form file; *name* (the file's) prefixes every error."""
+    if not isinstance(data, dict):
+        raise AssetError(f"{name}: a form file is a JSON object")
     sections: list[SectionSpec] = []
     vitals = data.get("vitals")
     if vitals:
@@ -294,25 +305,23 @@ def load_form(form_id: str) -> FormSpec:
             SectionSpec(
                 title_ko="활력징후",
                 title_en="Vital signs",
-                fields=tuple(_fields_of(vitals.get("fields", []), str(path), f"{key}.")),
+                fields=tuple(_fields_of(vitals.get("fields", []), name, f"{key}.")),
                 help_ko=str(vitals.get("protocol_ko", "")),
                 help_en=str(vitals.get("protocol_en", "")),
+                id="vitals",
             )
         )
-    for s in data.get("sections", []):
-        sections.append(
-            SectionSpec(
-                title_ko=str(s.get("title_ko", "")),
-                title_en=str(s.get("title_en", "")),
-                fields=tuple(_fields_of(s.get("fields", []), str(path))),
-            )
-        )
-    if data.get("fields"):
+    raws = data.get("fields") or []
+    if not isinstance(raws, list) or not all(isinstance(r, dict) and "id" in r for r in raws):
+        raise AssetError(f"{name}: 'fields' must be a list of objects with an 'id'")
+    groups = {str(r["id"]): _fields_of([r], name) for r in raws}
+    fields = [f for group in groups.values() for f in group]
+    if "sections" in data:
+        sections.extend(parse_sections(data["sections"], groups, name))
+    elif fields:
         title_ko = "생활 상황" if vitals else str(data.get("title_ko", form_id))
         title_en = "Daily life" if vitals else str(data.get("title_en", form_id))
-        sections.append(
-            SectionSpec(title_ko, title_en, tuple(_fields_of(data["fields"], str(path))))
-        )
+        sections.append(SectionSpec(title_ko, title_en, tuple(fields), id="fields"))
     return FormSpec(
         id=str(data.get("id", form_id)),
         event_type=str(data.get("event_type", form_id)),
@@ -321,6 +330,56 @@ def load_form(form_id: str) -> FormSpec:
         sections=tuple(sections),
         extra={k: v for k, v in data.items() if k not in ("sections", "fields", "vitals")},
     )
+
+
+def parse_sections(raw: Any, groups: dict[str, list[FieldSpec]], name: str) -> list[SectionSpec]:
+    """The form file's ``sections``: ``[{id, title_ko, title_en, fields: [field id, ...]}]``.
+
+    Sections only group the form's ``fields`` list for display (the payload and the domain's
+    validation do not change); each field belongs to exactly one section and is drawn in the
+    order its section lists it (*groups*: each entry of ``fields`` by id, as the one or more
+    inputs it makes). Raises :class:`AssetError` naming *name* and the bad entry.
+    """
+    if not isinstance(raw, list) or not raw:
+        raise AssetError(f"{name}: 'sections' must be a non-empty list of section objects")
+    placed: dict[str, str] = {}  # field id -> section id
+    out: list[SectionSpec] = []
+    for i, entry in enumerate(raw):
+        where = f"{name}: sections[{i}]"
+        if not isinstance(entry, dict):
+            raise AssetError(f"{where}: must be an object with id, title_ko, title_en, fields")
+        sid = entry.get("id")
+        if not isinstance(sid, str) or not sid:
+            raise AssetError(f"{where}: needs a non-empty string 'id'")
+        where = f"{name}: section {sid!r}"
+        if any(s.id == sid for s in out):
+            raise AssetError(f"{where}: duplicate section id")
+        for key in ("title_ko", "title_en"):
+            if not isinstance(entry.get(key), str) or not entry[key].strip():
+                raise AssetError(f"{where}: needs a non-empty string {key!r}")
+        members = entry.get("fields")
+        if not isinstance(members, list) or not members:
+            raise AssetError(f"{where}: 'fields' must be a non-empty list of field ids")
+        for fid in members:
+            if not isinstance(fid, str) or fid not in groups:
+                raise AssetError(f"{where}: {fid!r} is not the id of a field in 'fields'")
+            if fid in placed:
+                raise AssetError(f"{where}: field {fid!r} is already in section {placed[fid]!r}")
+            placed[fid] = sid
+        out.append(
+            SectionSpec(
+                title_ko=entry["title_ko"],
+                title_en=entry["title_en"],
+                fields=tuple(f for fid in members for f in groups[fid]),
+                help_ko=str(entry.get("help_ko", "")),
+                help_en=str(entry.get("help_en", "")),
+                id=sid,
+            )
+        )
+    missing = [fid for fid in groups if fid not in placed]
+    if missing:
+        raise AssetError(f"{name}: fields not in any section: {', '.join(missing)}")
+    return out
 
 
 # ------------------------------------------------------------------ values <-> payload
