@@ -110,6 +110,7 @@ def trend_chart(
         lo, hi = min(values), max(values)
         pad = max(5.0, (hi - lo) * 0.1)
         axis_y.setRange(lo - pad, hi + pad)
+        axis_y.applyNiceNumbers()  # round ticks (120, 140) instead of 106, 133
     else:
         chart.setTitle(title + " — " + QCoreApplication.translate("charts", "기록 없음"))
     view = QChartView(chart, parent)

@@ -2,7 +2,8 @@
 
 Starts the demo district (embedded server, synthetic data) in a temporary folder, signs in a
 demo nurse, and saves Today, Households, a household view, a PHQ-9 form with the
-immediate-risk banner, a welfare check, and the sync panel at 1366x768. Run under Xvfb
+immediate-risk banner, a welfare check (reached; and not reached at the door, with the banner
+and the later sections), a home visit with vitals, and the sync panel at 1366x768. Run under Xvfb
 (``xvfb-run -s "-screen 0 1366x768x24" python -m ui.screenshots``) or offscreen.
 """
 
@@ -23,6 +24,39 @@ def settle(app: Any) -> None:
     """Let Qt lay out and paint before a grab."""
     for _ in range(5):
         app.processEvents()
+
+
+#: A home visit as the nurse types it: two BP readings (high), glucose, body measures.
+VISIT_VALUES: dict[str, Any] = {
+    "vitals.bp.0.systolic": 148,
+    "vitals.bp.0.diastolic": 92,
+    "vitals.bp.1.systolic": 144,
+    "vitals.bp.1.diastolic": 90,
+    "vitals.pulse": 78,
+    "vitals.glucose.value": 118,
+    "vitals.glucose.timing": "fasting",
+    "vitals.height_cm": 156,
+    "vitals.weight_kg": 61.5,
+    "vitals.waist_cm": 88,
+    "vitals.sex": "F",
+}
+
+
+def fill(page: Any, values: dict[str, Any]) -> None:
+    """Type *values* (field id: value) into a form page's fields."""
+    form = page.form
+    for fid, value in values.items():
+        form.editors[fid].set_value(value)
+
+
+def scroll_to(page: Any, section_id: str) -> None:
+    """Scroll a form page so that the section *section_id* starts at the top."""
+    from PySide6.QtWidgets import QScrollArea
+
+    box = page.form.section_boxes[section_id]
+    scroll = page.findChild(QScrollArea)
+    page.form.adjustSize()
+    scroll.verticalScrollBar().setValue(box.y())
 
 
 def take(
@@ -92,6 +126,23 @@ def take(
                 wpage.form.editors[fid].set_value(value)
             shot("welfare_check")
             wpage.closed.emit()
+            win.open_form(richest["id"], "welfare_check")
+            fill(
+                win.form_page,
+                {
+                    "method": "visit",
+                    "reached": "not_home",
+                    "risk_signs": ["mail_piled", "smell_insects"],
+                    "escalation_level": 3,
+                },
+            )
+            scroll_to(win.form_page, "risk_environment")
+            shot("welfare_check_risk")
+            win.form_page.closed.emit()
+            win.open_form(richest["id"], "visit")
+            fill(win.form_page, VISIT_VALUES)
+            shot("visit_form")
+            win.form_page.closed.emit()
             win.show_page(PAGE_SYNC)
             taken: list[str] = []
 

@@ -265,7 +265,7 @@ class TodayPage(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(30)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
-        for col, width in enumerate((90, 80, 250, 420, 150, 100)):
+        for col, width in enumerate((90, 80, 320, 420, 110, 100)):
             self.table.setColumnWidth(col, width)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.table.activated.connect(self._activate)

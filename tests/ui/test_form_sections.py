@@ -55,7 +55,7 @@ def test_each_section_is_its_own_titled_box(welfare: FormWidget) -> None:
         "section:risk_environment",
         "section:actions",
     ]
-    assert [b.title() for b in boxes] == ["연락", "건강·생활", "위험 신호·환경", "조치"]
+    assert [b.title() for b in boxes] == ["연락", "건강·생활", "위험 신호·환경", "대응·메모"]
     assert _section_of(welfare, "reached") == "contact"
     assert _section_of(welfare, "suicidal_talk") == "health_life"
     assert _section_of(welfare, "risk_signs") == "risk_environment"
@@ -118,4 +118,9 @@ def test_section_titles_in_english(ui_app: Any, qtbot: Any, english: None) -> No
     form = FormWidget(load_form("welfare_check"))
     qtbot.addWidget(form)
     titles = [b.title() for b in form.section_boxes.values()]
-    assert titles == ["Contact", "Health and daily life", "Risk signs and environment", "Actions"]
+    assert titles == [
+        "Contact",
+        "Health and daily life",
+        "Risk signs and environment",
+        "Response and notes",
+    ]

@@ -31,7 +31,12 @@ def test_welfare_check_has_its_sections_in_field_order() -> None:
         "risk_environment",
         "actions",
     ]
-    assert [s.title_ko for s in form.sections] == ["연락", "건강·생활", "위험 신호·환경", "조치"]
+    assert [s.title_ko for s in form.sections] == [
+        "연락",
+        "건강·생활",
+        "위험 신호·환경",
+        "대응·메모",
+    ]
     assert all(s.title_en for s in form.sections)
     raw_ids = [f["id"] for f in _data("welfare_check")["fields"]]
     assert [f.id for f in form.fields()] == raw_ids, "every field once, in the file's order"

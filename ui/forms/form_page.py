@@ -100,6 +100,7 @@ class ResultPanel(QFrame):
         layout.addStretch(1)
 
     def show_result(self, res: LiveResult, score_form: bool) -> None:
+        self.progress.setVisible(bool(res.required))  # no empty line on a form with none
         if res.required:
             self.progress.setText(
                 self.tr("필수 항목 %1 / %2 입력")
