@@ -132,6 +132,7 @@ class ResultPanel(QFrame):
         elif band:
             lines.append(self.tr("판정: %1").replace("%1", band))
         self.band.setText("\n".join(lines))
+        self.band.setVisible(bool(lines))
         if not res.actions:
             self.actions.setText(self.tr("필요한 조치 없음"))
             return
