@@ -299,9 +299,11 @@ class Store:
     def get_meta(self, key: str, default: Any = None) -> Any:
         """Return the JSON value stored under *key* in ``meta``, or *default*."""
         with self.reading():
-            row = self._connection().execute(
-                "SELECT value FROM meta WHERE key = ?", (key,)
-            ).fetchone()
+            row = (
+                self._connection()
+                .execute("SELECT value FROM meta WHERE key = ?", (key,))
+                .fetchone()
+            )
         if row is None or row[0] is None:
             return default
         return json.loads(row[0])
