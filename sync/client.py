@@ -11,7 +11,8 @@ One cycle (:meth:`SyncEngine.sync_once`):
    made while it is more than 5 minutes off;
 2. push every pending item in batches (idempotency key saved before the first send; the
    batch halves on 413; rejected items are set aside with their reason);
-3. pull pages until ``has_more`` is false, each applied with its cursor in one transaction;
+3. pull pages until ``has_more`` is false, each applied with its cursor in one transaction
+   (pages that arrived while the previous one was written share it);
    on ``409 resync_required`` (server restored from a backup) re-push every held event and
    pull from zero;
 4. finish hand-overs: households that left this user's scope are purged once nothing is
@@ -667,8 +668,8 @@ class SyncEngine:
         except FieldappError as err:
             self._save_status(attempt_at, error=str(err))
             raise
-        # The success time goes to status.json (one durable write per cycle, read by
-        # status() and local_status()), not to the database as well.
+        # The success time goes to sync_times.json (see _save_status), read by status() and
+        # local_status(); no database commit for it.
         self._save_status(attempt_at, error=None, success=_now())
         return report
 
@@ -680,7 +681,8 @@ class SyncEngine:
             self._call("GET", protocol.HEALTH_PATH)
             self._note_skew(report)
         try:
-            if self._push_all(report, counts):
+            self._push_all(report, counts)
+            if counts.pending or counts.outbox:  # the push changed them
                 counts = syncstate.local_counts(self.store)
             self._pull_all(report, counts)
         except ResyncRequired:
@@ -705,12 +707,12 @@ class SyncEngine:
             report.skew_seconds = skew
             report.skew_flagged += syncstate.mark_skew(self.store, skew)
 
-    def _push_all(self, report: SyncReport, counts: syncstate.LocalCounts | None = None) -> int:
-        """Push every pending item; return how many were sent. *counts*: the local counts
-        if just read (nothing pending and no unanswered batch: no batch is looked for)."""
+    def _push_all(self, report: SyncReport, counts: syncstate.LocalCounts | None = None) -> None:
+        """Push every pending item. *counts*: the local counts if just read (nothing pending
+        and no unanswered batch: no batch is looked for)."""
         counts = counts or syncstate.local_counts(self.store)
         if not counts.pending and not counts.outbox:
-            return 0
+            return
         total = counts.pending
         done = 0
         limit = self.push_limit
@@ -720,7 +722,7 @@ class SyncEngine:
             self._check_cancel()
             batch = syncstate.next_batch(self.store, limit)
             if batch is None:
-                return done
+                return
             if len(batch) > limit:
                 batch = syncstate.shrink_batch(self.store, batch, limit)
             body = {
@@ -930,7 +932,7 @@ class SyncEngine:
 
     def status(self) -> SyncStatus:
         """Online state, last success, pending count and age, last error, skew, counts."""
-        saved = saved_status(self.profile)
+        saved = saved_status(self.profile)  # with the last success and attempt
         counts = syncstate.local_counts(self.store)
         skew = self.transport.last_skew
         if skew is None:
