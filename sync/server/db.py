@@ -38,6 +38,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 #: How long a SQLite connection waits for a lock before giving up (milliseconds).
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+#: Connections a SQLite file's pool keeps, and may open beyond those (see make_engine).
+SQLITE_POOL_SIZE = 20
+SQLITE_MAX_OVERFLOW = 60
 
 
 def normalize_url(url: str) -> str:
@@ -213,6 +216,12 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         if database and database != ":memory:" and not database.startswith("file:"):
             connect_args["factory"] = _SqliteConnection
             write_lock = _WriteLock.for_file(database)
+            # More connections than request threads (anyio's 40) plus the event loop, which
+            # reads the signed-in device inline (deps.current_auth) and must never wait for
+            # a pooled connection. SQLite connections are cheap; idle ones beyond
+            # pool_size are closed when returned.
+            kwargs.setdefault("pool_size", SQLITE_POOL_SIZE)
+            kwargs.setdefault("max_overflow", SQLITE_MAX_OVERFLOW)
         engine = create_engine(url, connect_args=connect_args, **kwargs)
 
         def on_connect(dbapi_conn: sqlite3.Connection, record: Any) -> None:
