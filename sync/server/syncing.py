@@ -27,7 +27,18 @@ from typing import Any
 import orjson
 import pydantic
 from pydantic_core import to_json
-from sqlalchemy import JSON, Text, and_, bindparam, cast, false, insert, select, update
+from sqlalchemy import (
+    JSON,
+    LargeBinary,
+    Text,
+    and_,
+    bindparam,
+    cast,
+    false,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -325,27 +336,29 @@ def check_cursor(session: Session, cursor: str | None) -> tuple[str, int]:
     return epoch, seq
 
 
-#: One page of a user's feed, each event change with its event's type and stored wire JSON:
-#: one range scan of the ``(username, seq)`` index and a primary-key lookup per event.
-_PAGE = (
-    select(
-        _FEED.c.seq,
-        _FEED.c.kind,
-        _FEED.c.household_id,
-        _FEED.c.ref_id,
-        _EVENTS.c.type,
-        _EVENTS.c.wire,
-    )
-    .select_from(
-        _FEED.outerjoin(
-            _EVENTS,
-            and_(_FEED.c.kind == p.ChangeKind.event.value, _EVENTS.c.id == _FEED.c.ref_id),
+def _page_statement(wire: Any) -> Any:
+    """One page of a user's feed, each event change with its event's type and stored wire
+    JSON: one range scan of the ``(username, seq)`` index and a primary-key lookup per event."""
+    return (
+        select(
+            _FEED.c.seq, _FEED.c.kind, _FEED.c.household_id, _FEED.c.ref_id, _EVENTS.c.type, wire
         )
+        .select_from(
+            _FEED.outerjoin(
+                _EVENTS,
+                and_(_FEED.c.kind == p.ChangeKind.event.value, _EVENTS.c.id == _FEED.c.ref_id),
+            )
+        )
+        .where(_FEED.c.username == bindparam("username"), _FEED.c.seq > bindparam("after"))
+        .order_by(_FEED.c.seq)
+        .limit(bindparam("limit"))
     )
-    .where(_FEED.c.username == bindparam("username"), _FEED.c.seq > bindparam("after"))
-    .order_by(_FEED.c.seq)
-    .limit(bindparam("limit"))
-)
+
+
+_PAGE = _page_statement(_EVENTS.c.wire)
+#: SQLite hands the stored text over as bytes when asked for a BLOB: no UTF-8 decoding per
+#: row here and no encoding again when the page is written (~20% of a 2,000-row page).
+_PAGE_SQLITE = _page_statement(cast(_EVENTS.c.wire, LargeBinary))
 
 #: Which of some households the user holds now (and are not deleted).
 _HELD = (
@@ -364,8 +377,9 @@ def pull_page(session: Session, user: User, after_seq: int, limit: int) -> PullP
 
     One range scan of the ``(username, seq)`` index, whatever the size of the database.
     """
+    stmt = _PAGE_SQLITE if session.get_bind().dialect.name == "sqlite" else _PAGE
     rows = session.execute(
-        _PAGE, {"username": user.username, "after": after_seq, "limit": limit + 1}
+        stmt, {"username": user.username, "after": after_seq, "limit": limit + 1}
     ).all()
     has_more = len(rows) > limit
     if has_more:
@@ -454,7 +468,7 @@ def insert_events(session: Session, rows: list[dict[str, Any]]) -> None:
     )
 
 
-def _redacted_wire(wire: str) -> dict[str, Any]:
+def _redacted_wire(wire: str | bytes) -> dict[str, Any]:
     """A clinical event for a volunteer: the stored wire JSON without its payload."""
     data: dict[str, Any] = orjson.loads(wire)
     data["payload"] = {}
