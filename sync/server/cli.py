@@ -12,9 +12,11 @@ import argparse
 import getpass
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import fields
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, TextIO
@@ -443,35 +445,86 @@ def cmd_serve(ctx: Context, args: argparse.Namespace) -> int:
     from sync.server.app import create_app
     from sync.server.embedded import EmbeddedServerError, bind_socket
 
+    if args.workers < 1:
+        raise CommandError(f"--workers must be at least 1, got {args.workers}")
     try:
         ctx.settings.check()
     except SettingsError as exc:
         raise CommandError(str(exc)) from None
     ctx.engine()  # refuses an unmigrated or unreachable database before binding the port
     ctx.close()
-    app = create_app(ctx.settings)
     try:
         sock = bind_socket(args.host, args.port)
     except EmbeddedServerError as exc:
         raise CommandError(str(exc)) from None
     port = sock.getsockname()[1]
     shown_host = f"[{args.host}]" if ":" in args.host else args.host
-    # The socket is listening already: a client may connect from this line on.
-    print(f"serving {_shown_url(ctx.url)} on http://{shown_host}:{port} (Ctrl+C stops)", flush=True)
-    config = uvicorn.Config(
-        app,
-        log_level=args.log_level,
-        proxy_headers=args.proxy_headers,
-        forwarded_allow_ips=args.forwarded_allow_ips,
-        ws="none",
-    )
+    options: dict[str, Any] = {
+        "log_level": args.log_level,
+        "proxy_headers": args.proxy_headers,
+        "forwarded_allow_ips": args.forwarded_allow_ips,
+        "ws": "none",
+    }
     try:
-        uvicorn.Server(config).run(sockets=[sock])
+        if args.workers == 1:
+            config = uvicorn.Config(create_app(ctx.settings), **options)
+            server = uvicorn.Server(config)
+            _print_serving(ctx, shown_host, port, 1)
+            server.run(sockets=[sock])
+        else:
+            _serve_workers(ctx.settings, sock, args.workers, options, shown_host, ctx)
     except KeyboardInterrupt:  # uvicorn re-raises the Ctrl+C it handled: a clean stop
         pass
     finally:
         sock.close()
     return 0
+
+
+def _print_serving(ctx: Context, shown_host: str, port: int, workers: int) -> None:
+    # The socket is listening already: a client may connect from this line on.
+    print(
+        f"serving {_shown_url(ctx.url)} on http://{shown_host}:{port} (Ctrl+C stops)"
+        + (f" with {workers} worker processes" if workers > 1 else ""),
+        flush=True,
+    )
+
+
+def _serve_workers(
+    settings: Settings,
+    sock: Any,
+    workers: int,
+    options: dict[str, Any],
+    shown_host: str,
+    ctx: Context,
+) -> None:
+    """*workers* uvicorn processes sharing *sock*, each building the app from the
+    environment: the settings in effect here are handed down as ``FIELDAPP_*`` variables."""
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    os.environ.update(settings_environment(settings))
+    config = uvicorn.Config("sync.server.app:create_app", factory=True, workers=workers, **options)
+    _print_serving(ctx, shown_host, sock.getsockname()[1], workers)
+    try:
+        supervisor = Multiprocess(config, sockets=[sock])
+    except TypeError:  # older uvicorn also wants each process's target
+        supervisor = Multiprocess(  # type: ignore[call-arg]
+            config, target=uvicorn.Server(config).run, sockets=[sock]
+        )
+    supervisor.run()
+
+
+def settings_environment(settings: Settings) -> dict[str, str]:
+    """The ``FIELDAPP_*`` variables from which ``Settings.from_env`` rebuilds *settings*."""
+    out: dict[str, str] = {}
+    for f in fields(settings):
+        value = getattr(settings, f.name)
+        if value is None:
+            continue
+        out[f"FIELDAPP_{f.name.upper()}"] = (
+            ("1" if value else "0") if isinstance(value, bool) else str(value)
+        )
+    return out
 
 
 def cmd_export_access_log(ctx: Context, args: argparse.Namespace) -> int:
@@ -751,6 +804,14 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="trust X-Forwarded-For/-Proto from the proxies in "
         "--forwarded-allow-ips (behind a TLS reverse proxy)",
+    )
+    cmd.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="server processes sharing the port (default 1; about one per CPU core: "
+        "a process runs Python on one core at a time)",
     )
     cmd.add_argument(
         "--forwarded-allow-ips",

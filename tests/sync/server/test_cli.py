@@ -10,6 +10,7 @@ import re
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -471,6 +472,57 @@ def test_serve_answers_and_stops(migrated: str) -> None:
         proc.send_signal(signal.SIGINT)
         proc.communicate(timeout=30)
     assert proc.returncode == 0
+
+
+def test_serve_with_worker_processes_answers_and_stops(migrated: str) -> None:
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "sync.server.cli",
+            "--database-url",
+            migrated,
+            "serve",
+            "--port",
+            "0",
+            "--workers",
+            "2",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        match = re.search(r"on http://127\.0\.0\.1:(\d+) .*with 2 worker processes", line)
+        assert match, f"serve did not report its port and workers: {line!r}"
+        port = int(match.group(1))
+        deadline = time.monotonic() + 60
+        while True:  # the workers build the app after the port is announced
+            try:
+                response = requests.get(f"http://127.0.0.1:{port}{p.HEALTH_PATH}", timeout=10)
+                break
+            except requests.ConnectionError:
+                assert time.monotonic() < deadline, "no worker answered"
+                time.sleep(0.2)
+        assert response.status_code == 200
+        assert response.json()["status"] == "ok"
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=60)
+    assert proc.returncode == 0
+
+
+def test_settings_environment_rebuilds_the_settings() -> None:
+    from sync.server.cli import settings_environment
+    from sync.server.settings import Settings
+
+    settings = Settings(
+        database_url="sqlite:///x.sqlite3", production=True, secret_key="s" * 40, lockout_minutes=7
+    )
+    assert Settings.from_env(settings_environment(settings)) == settings
 
 
 def test_serve_reports_a_port_in_use(migrated: str) -> None:
