@@ -796,6 +796,8 @@ def resolve_amendments(events: Iterable[Mapping[str, Any]]) -> list[dict[str, An
 _DIGIT_MASK = bytes(48 if 48 <= i <= 57 else 32 for i in range(256))
 _LONG_NUMBER = b"0" * 19
 _BOOL_COLUMNS = frozenset(_EVENT_BOOLS)
+#: What :func:`_annotate` adds to each event, in this order.
+_ANNOTATIONS = ("voided_by", "superseded_by", "effective", "original_id", "original_device_time")
 
 
 def _load_payload(text: str | bytes) -> Any:
@@ -826,23 +828,35 @@ def _household_timeline(
         cur = store.conn.execute("SELECT * FROM events WHERE household_id = ?", (household_id,))
         names = tuple(d[0] for d in cur.description)
         rows = cur.fetchall()
-    payload = names.index("payload")
+    at = names.index
+    i_id, i_type, i_time, i_amends, i_payload = (
+        at("id"),
+        at("type"),
+        at("device_time"),
+        at("amends"),
+        at("payload"),
+    )
     bools = [i for i, name in enumerate(names) if name in _BOOL_COLUMNS]
+    keys = (*names, *_ANNOTATIONS)
     evs: dict[str, dict[str, Any]] = {}
     when: dict[str, datetime] = {}
     fromisoformat = datetime.fromisoformat
+    linked = False
     for row in rows:
         values = list(row)
-        if values[payload] is not None:
-            values[payload] = _load_payload(values[payload])
+        if values[i_payload] is not None:
+            values[i_payload] = _load_payload(values[i_payload])
         for i in bools:
             values[i] = bool(values[i])
-        e = dict(zip(names, values, strict=True))
-        eid = e["id"]
-        evs[eid] = e
-        moment = fromisoformat(e["device_time"])
+        eid, device_time = values[i_id], values[i_time]
+        # the annotations of an event nothing corrects or voids (see _annotate)
+        values += (None, None, values[i_type] != "void", eid, device_time)
+        linked = linked or bool(values[i_amends])
+        evs[eid] = dict(zip(keys, values, strict=True))
+        moment = fromisoformat(device_time)
         when[eid] = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    _annotate(evs, when.__getitem__)
+    if linked:
+        _annotate(evs, when.__getitem__)
     return list(evs.values()), when
 
 

@@ -128,7 +128,7 @@ def _amendments(events: list[dict[str, Any]], rng: random.Random) -> list[dict[s
                 if rng.random() < 0.3:  # the void was itself a mistake
                     extra.append(dict(void, id=f"vv-{aim}", amends=void["id"]))
         odd = dict(rng.choice(evs), id=f"odd-{rng.random()}", amends=None)
-        odd["payload"] = {"big": 2**70, "neg": -(2**64), "small": 2**63 - 1, "text": "x" * 25}
+        odd["payload"] = {"big": 2**70 + 1, "neg": -(2**64), "small": 2**63 - 1, "text": "x" * 25}
         extra.append(odd)
     return extra
 
@@ -229,7 +229,7 @@ def test_payloads_read_as_the_stdlib_reads_them(district: Store) -> None:
         for e in records.household_events(district, hid):
             payload = e["payload"]
             if "big" in payload:
-                assert payload["big"] == 2**70 and isinstance(payload["big"], int)
+                assert payload["big"] == 2**70 + 1 and isinstance(payload["big"], int)
                 assert payload["neg"] == -(2**64) and payload["small"] == 2**63 - 1
                 seen_big = True
             if "x" in payload and payload["x"] != payload["x"]:  # NaN
