@@ -102,9 +102,11 @@ def load_worklist(
     read: dict[str, list[dict[str, Any]]] = {}  # a household in both programmes is read once
     for prog in programmes:
         mine = [h for h in households if (h.get("assignments") or {}).get(prog)]
-        for h in mine:
-            if h["id"] not in read:
-                read[h["id"]] = records.effective_events(store, h["id"])
+        read.update(
+            records.effective_events_by_household(
+                store, [h["id"] for h in mine if h["id"] not in read]
+            )
+        )
         events = {h["id"]: read[h["id"]] for h in mine}
         infos: dict[str, cadence.DueInfo] = {}
         items = cadence.worklist(mine, events, prog, today, due_out=infos)

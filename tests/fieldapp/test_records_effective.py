@@ -9,6 +9,7 @@ times in mixed formats; and the results must have the documented properties.
 
 from __future__ import annotations
 
+import gc
 import json
 import random
 from collections.abc import Iterable, Iterator, Mapping
@@ -258,3 +259,27 @@ def test_payload_reader_matches_the_stdlib(text: str) -> None:
     got = records._load_payload(text)
     assert repr(got) == repr(expected)  # repr: NaN != NaN, and 2.0 == 2 would hide a float
     assert repr(records._load_payload(text.encode())) == repr(expected)
+
+
+def test_events_by_household_equal_one_by_one_and_leave_the_collector_as_found(
+    district: Store,
+) -> None:
+    ids = _household_ids(district)
+    assert gc.isenabled()
+    bulk = records.effective_events_by_household(district, ids)
+    assert gc.isenabled()
+    assert list(bulk) == ids
+    assert bulk == {hid: records.effective_events(district, hid) for hid in ids}
+    gc.disable()
+    try:
+        records.effective_events_by_household(district, ids[:3])
+        assert not gc.isenabled()  # a caller that paused it keeps it paused
+    finally:
+        gc.enable()
+
+
+def test_collector_is_resumed_when_reading_fails() -> None:
+    with pytest.raises(RuntimeError), records.gc_paused():
+        assert not gc.isenabled()
+        raise RuntimeError("boom")
+    assert gc.isenabled()
