@@ -43,6 +43,11 @@ log = logging.getLogger("fieldapp.store")
 
 KEY_BYTES = 32
 DEFAULT_BUSY_TIMEOUT_MS = 5000
+#: Page cache per connection, in KiB (SQLite's default is 2,000). Every page read from the
+#: file is decrypted and checked by SQLCipher, so a district-sized database (tens of MB)
+#: that outgrows the cache pays that again on every household's read; the memory is only
+#: taken as pages are read.
+CACHE_KIB = 64 * 1024
 MIGRATIONS_TABLE = "_sqlite_migrations"
 
 # Primary SQLite result codes (https://sqlite.org/rescode.html).
@@ -181,6 +186,7 @@ class Store:
                 conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
                 conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
                 conn.execute("PRAGMA foreign_keys = ON")
+                conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
             store = cls(path, conn)
             store._refuse_too_new()
             with translate_errors(path):
