@@ -108,21 +108,9 @@ class _EventLoader:
                 checked = syncing._validate_event(ev.model_dump(mode="json"))
             except ValidationError as exc:
                 raise SeedError(f"demo event {ev.id} is not valid: {exc}") from None
-            row = {
-                "id": ev.id,
-                "household_id": ev.household_id,
-                "type": ev.type.value,
-                "programme": ev.programme.value if ev.programme else None,
-                "created_by": ev.created_by,
-                "device_id": ev.device_id,
-                "device_time": ev.device_time,
-                "payload": checked.get("payload", ev.payload),
-                "amends": ev.amends,
-                "skew_flag": ev.skew_flag,
-                "server_time": self.now,
-                "late_handover": False,
-                "received_seq": None,
-            }
+            row = syncing.event_row(
+                ev, checked, skew_flag=ev.skew_flag, server_time=self.now, late_handover=False
+            )
             rows.append(row)
             self.household_of[ev.id] = ev.household_id
             recipients = syncing.event_recipients(

@@ -440,6 +440,34 @@ def event_wire_text(row: dict[str, Any], payload_json: str | None = None) -> str
         return None
 
 
+def event_row(
+    ev: p.Event,
+    checked: dict[str, Any],
+    *,
+    skew_flag: bool,
+    server_time: datetime,
+    late_handover: bool,
+) -> dict[str, Any]:
+    """The ``events`` row (for :func:`insert_events`) of *ev* after validation: *checked* is
+    what :func:`_validate_event` returned (its payload has the results recomputed);
+    ``received_seq`` is filled in when the feed change gets its seq."""
+    return {
+        "id": ev.id,
+        "household_id": ev.household_id,
+        "type": ev.type.value,
+        "programme": ev.programme.value if ev.programme else None,
+        "created_by": ev.created_by,
+        "device_id": ev.device_id,
+        "device_time": ev.device_time,
+        "payload": checked.get("payload", ev.payload),
+        "amends": ev.amends,
+        "skew_flag": skew_flag,
+        "server_time": server_time,
+        "late_handover": late_handover,
+        "received_seq": None,
+    }
+
+
 def insert_events(session: Session, rows: list[dict[str, Any]]) -> None:
     """Insert event rows (the ``events`` columns, ``payload`` a dict) with one executemany;
     each payload is encoded once, for its column and for its ``wire`` text."""
@@ -894,20 +922,7 @@ def apply_event(ctx: _PushContext, ev: p.Event) -> dict[str, Any]:
     except ValidationError as exc:
         return _result(id=ev.id, status=p.ItemStatus.rejected, reason=str(exc))
     skew = ev.skew_flag or ev.device_time > ctx.now + timedelta(seconds=p.SKEW_LIMIT_SECONDS)
-    row = {
-        "id": ev.id,
-        "household_id": ev.household_id,
-        "type": ev.type.value,
-        "programme": ev.programme.value if ev.programme else None,
-        "created_by": ev.created_by,
-        "device_id": ev.device_id,
-        "device_time": ev.device_time,
-        "payload": checked.get("payload", ev.payload),
-        "amends": ev.amends,
-        "skew_flag": skew,
-        "server_time": ctx.now,
-        "late_handover": late,
-    }
+    row = event_row(ev, checked, skew_flag=skew, server_time=ctx.now, late_handover=late)
     ctx.event_rows.append(row)
     ctx.seen_ids.add(ev.id)
     ctx.batch_events[ev.id] = (ev.household_id, ev.type.value)
