@@ -14,6 +14,7 @@ import pytest
 
 from fieldapp import records, syncstate
 from fieldapp.store import Store
+from tests.helpers.sqltrace import traced_statements
 
 
 @pytest.fixture
@@ -89,12 +90,7 @@ def test_pulled_rows_take_datetimes_and_flags_as_the_wire_gives_them(store: Stor
 
 
 def _writes(store: Store, run: Any) -> list[str]:
-    seen: list[str] = []
-    store.conn.set_trace_callback(seen.append)
-    try:
-        run()
-    finally:
-        store.conn.set_trace_callback(None)
+    seen = traced_statements(store, run)
     return [s for s in seen if s.split()[0].upper() in ("INSERT", "UPDATE", "BEGIN", "DELETE")]
 
 

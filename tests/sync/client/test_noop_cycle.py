@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from sync.client import local_status, saved_status
 from tests.helpers.live_server import LiveServer
+from tests.helpers.sqltrace import traced_statements
 from tests.helpers.world import World
 from tests.sync.client.conftest import Device
 
@@ -18,13 +19,7 @@ _WRITES = ("INSERT", "UPDATE", "DELETE", "BEGIN", "COMMIT", "SAVEPOINT", "REPLAC
 
 
 def _statements(vol: Device, run: Callable[[], object]) -> list[str]:
-    seen: list[str] = []
-    vol.store.conn.set_trace_callback(seen.append)
-    try:
-        run()
-    finally:
-        vol.store.conn.set_trace_callback(None)
-    return seen
+    return traced_statements(vol.store, run)
 
 
 def test_a_no_op_sync_writes_nothing_to_the_database_or_status_json(

@@ -16,6 +16,7 @@ from fieldapp.store import Store
 from sync import client as client_mod
 from sync.client import ServerError, SyncEngine
 from sync.transport import Answer, Transport
+from tests.helpers.sqltrace import traced_statements
 
 EPOCH = "ep1"
 
@@ -90,12 +91,7 @@ def engine_for(tmp_path: Path) -> Any:
 
 
 def _commits(store: Store, run: Any) -> int:
-    seen: list[str] = []
-    store.conn.set_trace_callback(seen.append)
-    try:
-        run()
-    finally:
-        store.conn.set_trace_callback(None)
+    seen = traced_statements(store, run)
     return sum(1 for s in seen if s.strip().upper() == "COMMIT")
 
 
