@@ -441,25 +441,20 @@ def test_purge_expired_uses_retention_settings(logged, capsys, monkeypatch) -> N
 # --------------------------------------------------------------------------- serve
 
 
-def test_serve_answers_and_stops(migrated: str) -> None:
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "sync.server.cli",
-            "--database-url",
-            migrated,
-            "serve",
-            "--port",
-            "0",
-            "--log-level",
-            "info",
-        ],
+def _serve(database_url: str, *options: str) -> subprocess.Popen[str]:
+    """``fieldapp-server serve`` on a free port, as its own process, output piped."""
+    command = [sys.executable, "-m", "sync.server.cli", "--database-url", database_url]
+    return subprocess.Popen(
+        [*command, "serve", "--port", "0", *options],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def test_serve_answers_and_stops(migrated: str) -> None:
+    proc = _serve(migrated, "--log-level", "info")
     try:
         assert proc.stdout is not None
         line = proc.stdout.readline()  # printed once the socket listens
@@ -475,24 +470,7 @@ def test_serve_answers_and_stops(migrated: str) -> None:
 
 
 def test_serve_with_worker_processes_answers_and_stops(migrated: str) -> None:
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "sync.server.cli",
-            "--database-url",
-            migrated,
-            "serve",
-            "--port",
-            "0",
-            "--workers",
-            "2",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    proc = _serve(migrated, "--workers", "2")
     try:
         assert proc.stdout is not None
         line = proc.stdout.readline()
