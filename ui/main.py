@@ -88,6 +88,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.self_test:
         logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING)
         return _self_test(args)
+    from ui.desktop_libs import EXIT_MISSING_LIBRARIES, check_desktop_libraries
+
+    problem = check_desktop_libraries()  # before Qt loads its xcb plugin and aborts
+    if problem:
+        print(problem, file=sys.stderr)
+        return EXIT_MISSING_LIBRARIES
     from fieldapp import logs
     from ui import crash
 
