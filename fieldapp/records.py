@@ -332,7 +332,7 @@ def _checked_value(household: dict[str, Any], name: str, value: Any) -> Any:
     """Check *value* against the wire type of the field; return its JSON form."""
     from pydantic import ValidationError as PydanticError
 
-    from sync.protocol import Household
+    from fieldapp.household_shape import Household
 
     try:
         model = Household.model_validate({**household, name: value})
@@ -365,7 +365,7 @@ def edit_household_field(
     the new value at once. Returns the edit (wire-shaped) or None when the value is the same
     as the one shown (nothing recorded).
     """
-    from sync.protocol import EDITABLE_HOUSEHOLD_FIELDS
+    from fieldapp.vocabulary import EDITABLE_HOUSEHOLD_FIELDS
 
     if field_name not in EDITABLE_HOUSEHOLD_FIELDS:
         raise _problem(

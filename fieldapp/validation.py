@@ -37,7 +37,7 @@ from fieldapp.instruments import (
 from fieldapp.resources import asset_path
 from fieldapp.scoring import ScoreResult, apply_rules, rules_outcome, score
 from fieldapp.vitals import check_vitals, evaluate_vitals
-from sync.protocol import EventType, Programme
+from fieldapp.vocabulary import EventType, Programme
 
 FIELD_TYPES = ("choice", "multi", "bool", "int", "number", "text")
 _EVENT_TYPES = frozenset(t.value for t in EventType)

@@ -18,6 +18,19 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+# The domain's vocabulary, re-exported for the wire (``X as X``: an explicit re-export).
+from fieldapp.household_shape import Consent as Consent
+from fieldapp.household_shape import EmergencyContact as EmergencyContact
+from fieldapp.household_shape import Household as Household
+from fieldapp.household_shape import Person as Person
+from fieldapp.vocabulary import CLINICAL_EVENT_TYPES as CLINICAL_EVENT_TYPES
+from fieldapp.vocabulary import EDITABLE_HOUSEHOLD_FIELDS as EDITABLE_HOUSEHOLD_FIELDS
+from fieldapp.vocabulary import PROGRAMME_EVENT_TYPES as PROGRAMME_EVENT_TYPES
+from fieldapp.vocabulary import ROLE_PROGRAMME as ROLE_PROGRAMME
+from fieldapp.vocabulary import EventType as EventType
+from fieldapp.vocabulary import Programme as Programme
+from fieldapp.vocabulary import Role as Role
+
 PROTOCOL_VERSION = 1
 MIN_PROTOCOL_VERSION = 1
 MAX_PROTOCOL_VERSION = 1
@@ -50,39 +63,6 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class Role(StrEnum):
-    volunteer = "volunteer"  # 우리동네돌봄단
-    nurse = "nurse"  # 보건소 방문간호사
-    supervisor = "supervisor"
-    admin = "admin"
-
-
-class Programme(StrEnum):
-    welfare_check = "welfare_check"  # 안부확인 (돌봄단)
-    visiting_health = "visiting_health"  # 방문건강관리 (보건소)
-
-
-#: The programme a worker role works in.
-ROLE_PROGRAMME: dict[Role, Programme] = {
-    Role.volunteer: Programme.welfare_check,
-    Role.nurse: Programme.visiting_health,
-}
-
-
-class EventType(StrEnum):
-    visit = "visit"
-    screening = "screening"
-    welfare_check = "welfare_check"
-    referral = "referral"
-    note = "note"
-    access_log = "access_log"
-    void = "void"  # cancels the event named in ``amends``
-
-
-#: Event types whose payload a volunteer never receives (clinical details).
-CLINICAL_EVENT_TYPES = frozenset({EventType.visit, EventType.screening})
-
-
 class ItemStatus(StrEnum):
     applied = "applied"
     duplicate = "duplicate"
@@ -99,69 +79,6 @@ class ChangeKind(StrEnum):
 
 
 # --------------------------------------------------------------------------- records
-
-
-class Person(Strict):
-    id: str
-    name: str = Field(min_length=1, max_length=100)
-    birth_date: str | None = Field(default=None, description="YYYY-MM-DD")
-    sex: Literal["M", "F", "X"] | None = None
-    phone: str | None = Field(default=None, description="E.164, e.g. +821012345678")
-
-
-class Consent(Strict):
-    given: bool
-    date: str | None = None
-    recorded_by: str | None = None
-
-
-class EmergencyContact(Strict):
-    name: str = Field(min_length=1, max_length=100)
-    relation: str | None = None
-    phone: str | None = None
-
-
-#: Household fields a worker may edit; each merges separately with a base version.
-EDITABLE_HOUSEHOLD_FIELDS = (
-    "phone",
-    "address_road",
-    "address_detail",
-    "household_type",
-    "risk_level",
-    "care_group",
-    "isolation_band",
-    "notes",
-    "emergency_contacts",
-    "consent_general",
-    "consent_health",
-)
-
-
-class Household(Strict):
-    """A household (가구) as it travels on the wire. Never holds a 주민등록번호."""
-
-    id: str
-    district_code: str
-    dong_code: str
-    household_type: str  # elderly_alone | midlife_alone | youth_alone | jjokbang | other
-    address_road: str
-    address_detail: str | None = None
-    phone: str | None = None
-    risk_level: Literal["low", "medium", "high"] | None = None
-    care_group: Literal["intensive", "regular", "self_support"] | None = None
-    isolation_band: Literal["general", "low", "medium", "high"] | None = None
-    notes: str | None = None
-    emergency_contacts: list[EmergencyContact] = Field(default_factory=list)
-    consent_general: Consent | None = None
-    consent_health: Consent | None = None
-    persons: list[Person] = Field(default_factory=list)
-    #: programme -> username of the assigned worker (None when unassigned)
-    assignments: dict[Programme, str | None] = Field(default_factory=dict)
-    #: who held each programme before, newest last: {programme, username, assigned_by, at, reason}
-    assignment_history: list[dict[str, Any]] = Field(default_factory=list)
-    #: field name -> version; a household edit names the version it was based on
-    field_versions: dict[str, int] = Field(default_factory=dict)
-    alert_active: bool = False  # a heat/cold alert covers this household today
 
 
 class Event(Strict):

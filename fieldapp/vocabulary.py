@@ -1,0 +1,82 @@
+"""The domain's vocabulary: record types, programmes, roles and who may write what.
+
+The laptop, the forms, the validator and the district server all speak these words; the wire
+protocol (``sync.protocol``) re-exports them. Pure: no Qt, no HTTP, no database, nothing
+imported from ``sync``.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    volunteer = "volunteer"  # 우리동네돌봄단
+    nurse = "nurse"  # 보건소 방문간호사
+    supervisor = "supervisor"
+    admin = "admin"
+
+
+class Programme(StrEnum):
+    welfare_check = "welfare_check"  # 안부확인 (돌봄단)
+    visiting_health = "visiting_health"  # 방문건강관리 (보건소)
+
+
+#: The programme a worker role works in (and the only one it may write records of).
+ROLE_PROGRAMME: dict[Role, Programme] = {
+    Role.volunteer: Programme.welfare_check,
+    Role.nurse: Programme.visiting_health,
+}
+
+
+class EventType(StrEnum):
+    visit = "visit"
+    screening = "screening"
+    welfare_check = "welfare_check"
+    referral = "referral"
+    note = "note"
+    access_log = "access_log"
+    void = "void"  # cancels the event named in ``amends``
+
+
+#: Event types whose payload a volunteer never receives (clinical details).
+CLINICAL_EVENT_TYPES = frozenset({EventType.visit, EventType.screening})
+
+#: The record types each programme keeps. A record labelled with a programme must be one of
+#: its types; ``note``, ``referral``, ``access_log`` and ``void`` belong to every programme.
+PROGRAMME_EVENT_TYPES: dict[Programme, frozenset[EventType]] = {
+    Programme.welfare_check: frozenset(
+        {
+            EventType.welfare_check,
+            EventType.referral,
+            EventType.note,
+            EventType.access_log,
+            EventType.void,
+        }
+    ),
+    Programme.visiting_health: frozenset(
+        {
+            EventType.visit,
+            EventType.screening,
+            EventType.referral,
+            EventType.note,
+            EventType.access_log,
+            EventType.void,
+        }
+    ),
+}
+
+#: Household fields a worker may edit; each merges separately with a base version.
+EDITABLE_HOUSEHOLD_FIELDS = (
+    "phone",
+    "address_road",
+    "address_detail",
+    "household_type",
+    "risk_level",
+    "care_group",
+    "isolation_band",
+    "notes",
+    "emergency_contacts",
+    "consent_general",
+    "consent_health",
+)

@@ -1,0 +1,57 @@
+"""The domain owns its vocabulary: ``fieldapp`` imports nothing from ``sync``."""
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import fieldapp
+import sync.protocol
+from fieldapp import vocabulary
+
+FIELDAPP_DIR = Path(fieldapp.__file__).parent
+
+
+def _imported_modules(source: str) -> set[str]:
+    """Every module named by an import anywhere in *source* (lazy imports included)."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def test_no_fieldapp_module_imports_sync() -> None:
+    offenders = {
+        str(path.relative_to(FIELDAPP_DIR.parent)): sorted(
+            m
+            for m in _imported_modules(path.read_text(encoding="utf-8"))
+            if m == "sync" or m.startswith("sync.")
+        )
+        for path in sorted(FIELDAPP_DIR.rglob("*.py"))
+    }
+    assert {path: mods for path, mods in offenders.items() if mods} == {}
+
+
+def test_importing_every_fieldapp_module_loads_no_sync_module() -> None:
+    code = (
+        "import sys, importlib, pkgutil, fieldapp\n"
+        "for m in pkgutil.walk_packages(fieldapp.__path__, 'fieldapp.'):\n"
+        "    importlib.import_module(m.name)\n"
+        "print(','.join(sorted(m for m in sys.modules if m == 'sync' or m.startswith('sync.'))))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+def test_the_wire_protocol_re_exports_the_same_vocabulary() -> None:
+    for name in ("EventType", "Programme", "Role", "ROLE_PROGRAMME", "CLINICAL_EVENT_TYPES"):
+        assert getattr(sync.protocol, name) is getattr(vocabulary, name)
+
+
+def test_every_programme_keeps_its_own_workers_record_types() -> None:
+    assert set(vocabulary.PROGRAMME_EVENT_TYPES) == set(vocabulary.Programme)
+    welfare = vocabulary.PROGRAMME_EVENT_TYPES[vocabulary.Programme.welfare_check]
+    assert not welfare & vocabulary.CLINICAL_EVENT_TYPES
