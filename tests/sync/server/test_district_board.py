@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 from fieldapp import cadence
 from sync import protocol as p
 from sync.server import db, district
+from sync.server.district.board import events_by_household
+from sync.server.district.common import household_dict
 from sync.server.models import Assignment, District, Household
 from sync.server.seeding import seed_demo
 
@@ -30,12 +32,12 @@ def test_reduced_payloads_give_the_same_worklists(db_url: str) -> None:
         with Session(engine) as s:
             code = s.scalars(select(District.code)).one()
             households = {
-                h.id: district._household_dict(h)
+                h.id: household_dict(h)
                 for h in s.scalars(select(Household).where(Household.district_code == code))
             }
             ids = sorted(households)
-            reduced = district._events_by_household(s, ids)
-            full = district._events_by_household(s, ids, full=True)
+            reduced = events_by_household(s, ids)
+            full = events_by_household(s, ids, full=True)
             assert sum(map(len, reduced.values())) == sum(map(len, full.values())) > 500
             immediate = 0
             for prog in p.Programme:
