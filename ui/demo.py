@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,15 @@ DEMO_SEED = 1
 #: Who `fieldapp --demo` signs in: the nurse with the largest caseload in the seeded district.
 DEMO_DEFAULT_USER = "nurse3"
 USERS_FILE = "demo-users.json"
+DATABASE_FILE = "district.db"
+
+#: ``progress(phase, done, total)``: phases "server", "users", "households", "events" (households
+#: whose history is stored), "sign-in"; *total* 0 when unknown.
+Progress = Callable[[str, int, int], None]
+
+
+def _no_progress(_phase: str, _done: int, _total: int) -> None:
+    """The default progress callback."""
 
 
 @dataclass
@@ -39,8 +49,16 @@ def demo_dir() -> Path:
     return Path(platformdirs.user_data_dir("fieldapp", appauthor=False)) / "demo"
 
 
+def is_seeded(folder: Path) -> bool:
+    """Whether the demo district in *folder* was seeded completely before."""
+    return (folder / USERS_FILE).exists()
+
+
 def ensure_seeded(
-    database_url: str, folder: Path, households: int = DEMO_HOUSEHOLDS
+    database_url: str,
+    folder: Path,
+    households: int = DEMO_HOUSEHOLDS,
+    progress: Progress = _no_progress,
 ) -> list[dict[str, Any]]:
     """Seed the demo district into *database_url* unless done before; return the demo users."""
     users_path = folder / USERS_FILE
@@ -54,7 +72,7 @@ def ensure_seeded(
     engine = db.make_engine(database_url)
     try:
         with Session(engine) as session:
-            result = seed_demo(session, households=households, seed=DEMO_SEED)
+            result = seed_demo(session, households=households, seed=DEMO_SEED, progress=progress)
     finally:
         engine.dispose()
     users = result["users"]
@@ -68,19 +86,30 @@ def start_demo(
     username: str | None = None,
     role: str = "nurse",
     households: int = DEMO_HOUSEHOLDS,
+    progress: Progress = _no_progress,
 ) -> DemoSetup:
-    """Start the server, seed once, log a demo worker in and sync; return everything."""
+    """Start the server, seed once, log a demo worker in and sync; return everything.
+
+    *progress* hears of each step (see :data:`Progress`). A first run that was stopped while
+    seeding left a partial district behind: it is started again from an empty database.
+    """
+    import shutil
+
     from fieldapp.profile import Profile
     from sync import client
     from sync.server.embedded import start_embedded
 
     folder = folder or demo_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    database_url = f"sqlite:///{folder / 'district.db'}"
+    if not is_seeded(folder):  # nothing yet, or an interrupted first run
+        (folder / DATABASE_FILE).unlink(missing_ok=True)
+        shutil.rmtree(folder / "profiles", ignore_errors=True)
+    database_url = f"sqlite:///{folder / DATABASE_FILE}"
+    progress("server", 0, 0)
     # Migrate before seeding: start_embedded migrates, so start it first.
     server = start_embedded(database_url)
     try:
-        users = ensure_seeded(database_url, folder, households)
+        users = ensure_seeded(database_url, folder, households, progress)
         user = next(
             (u for u in users if u["username"] == username)
             if username
@@ -89,6 +118,7 @@ def start_demo(
         )
         if user is None:
             raise ValueError(f"no demo user {username or role!r}")
+        progress("sign-in", 0, 0)
         profile = Profile(folder / "profiles" / user["username"])
         store = client.login(
             profile, server.base_url, user["username"], user["password"], device_name="demo"

@@ -109,24 +109,9 @@ def main(argv: list[str] | None = None) -> int:
     from ui.taskman import TaskManager
 
     runner = OpRunner(TaskManager())
-    demo = None
-    if args.demo:
-        from ui.demo import DEMO_DEFAULT_USER, start_demo, users_text
-
-        print(
-            "starting the demo district server and seeding synthetic data (first run takes a minute)…",
-            flush=True,
-        )
-        demo = start_demo(username=args.demo_user or DEMO_DEFAULT_USER)
-        print(users_text(demo.users, demo.server.base_url), flush=True)
-        runner.set_store(demo.store)
-        session: Session | None = Session.from_profile(demo.profile, password=demo.password)
-        profile = demo.profile
-    else:
-        profile = Profile(args.profile or default_profile_dir())
-        session = None
-
     windows: list[Any] = []
+    profile: Any = None
+    demo: Any = None
 
     def open_window(sess: Session) -> None:
         win = MainWindow(runner, sess, idle_minutes=args.idle_minutes)
@@ -135,6 +120,10 @@ def main(argv: list[str] | None = None) -> int:
         win.show()
 
     def sign_out(win: Any) -> None:
+        # The main window closes now and the sign-in dialog opens once the store is closed:
+        # in between no window is open, which must not end the app.
+        app.setQuitOnLastWindowClosed(False)
+
         def closed(_r: Any = None) -> None:
             runner.set_store(None)
             ask_login()
@@ -148,16 +137,33 @@ def main(argv: list[str] | None = None) -> int:
         dialog = LoginDialog(runner, profile)
         if dialog.exec() and dialog.session is not None:
             open_window(dialog.session)
+            app.setQuitOnLastWindowClosed(True)
         else:
             app.quit()
 
-    if session is not None:
-        open_window(session)
+    def demo_ready(setup: Any) -> None:
+        nonlocal demo, profile
+        demo, profile = setup, setup.profile
+        print(users_text(setup.users, setup.server.base_url), flush=True)
+        runner.set_store(setup.store)
+        open_window(Session.from_profile(setup.profile, password=setup.password))
+
+    if args.demo:
+        from ui.demo import DEMO_DEFAULT_USER, users_text
+        from ui.demo_window import launch_demo
+
+        print("starting the demo district server (the first run seeds synthetic data)…", flush=True)
+        starting = launch_demo(runner.taskman, args.demo_user or DEMO_DEFAULT_USER, demo_ready)
+        windows.append(starting)
     else:
+        profile = Profile(args.profile or default_profile_dir())
         ask_login()
         if not windows:
             return 0
     code = app.exec()
+    if args.demo and demo is None:  # closed while the demo was starting: do not wait for it
+        logging.shutdown()
+        os._exit(int(code))  # the next start seeds again from an empty database
     runner.taskman.shutdown()
     if demo is not None:
         demo.server.stop()

@@ -62,6 +62,21 @@ def _batches(events: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[
         yield batch
 
 
+class _HouseholdCounter:
+    """Counts the households an event stream (household by household) has reached."""
+
+    def __init__(self) -> None:
+        self.households = 0
+        self._last: str | None = None
+
+    def count(self, events: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        for event in events:
+            if event["household_id"] != self._last:
+                self._last = event["household_id"]
+                self.households += 1
+            yield event
+
+
 class _EventLoader:
     """Stores demo events the way a push does, in bulk.
 
@@ -168,7 +183,8 @@ def seed_demo(
     Returns ``{"districts": [...], "dongs": [...], "users": [{username, display_name, role,
     district, dong_codes, password}], "households": N, "events": N, "seed": S}``. Raises
     SeedError when the district already exists (seed a fresh database instead).
-    *progress(phase, done, total)* is called as work proceeds.
+    *progress(phase, done, total)* is called as work proceeds: phase "users", then
+    "households" (created so far of all), then "events" (households whose history is stored).
     """
     from fieldapp.demo import generate_district
 
@@ -197,8 +213,9 @@ def seed_demo(
         session.commit()
         for n, household in enumerate(demo.households, 1):
             admin.create_household(session, household, actor="seed-demo", reason="demo data")
-            if n % 500 == 0 or n == len(demo.households):
+            if n % 500 == 0:
                 session.commit()
+            if n % 10 == 0 or n == len(demo.households):
                 report("households", n, len(demo.households))
         session.commit()
     except admin.AdminError as exc:
@@ -207,9 +224,11 @@ def seed_demo(
 
     loader = _EventLoader(session, datetime.now(UTC))
     applied = 0
-    for batch in _batches(demo.iter_events(with_result=False), BATCH):
+    reached = _HouseholdCounter()
+    for batch in _batches(reached.count(demo.iter_events(with_result=False)), BATCH):
         applied += loader.load(batch)
-        report("events", applied, 0)
+        report("events", reached.households, len(demo.households))
+    report("events", len(demo.households), len(demo.households))
     events_total = session.scalar(select(func.count()).select_from(Event)) or 0
     log.info("seeded demo district %s: %d households, %d events", code, households, applied)
     return {
