@@ -15,7 +15,7 @@ import re
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
@@ -37,11 +37,12 @@ from fieldapp.instruments import (
 from fieldapp.resources import asset_path
 from fieldapp.scoring import ScoreResult, apply_rules, rules_outcome, score
 from fieldapp.vitals import check_vitals, evaluate_vitals
-from fieldapp.vocabulary import EventType, Programme
+from fieldapp.vocabulary import PROGRAMME_EVENT_TYPES, ROLE_PROGRAMME, EventType, Programme, Role
 
 FIELD_TYPES = ("choice", "multi", "bool", "int", "number", "text")
 _EVENT_TYPES = frozenset(t.value for t in EventType)
 _PROGRAMMES = frozenset(p.value for p in Programme)
+_ROLES = frozenset(r.value for r in Role)
 ACCESS_ACTIONS = ("view", "edit", "print", "export")
 REFERRAL_STATUSES = ("open", "done")
 MAX_TEXT = 5000
@@ -83,6 +84,123 @@ RRN_MESSAGE_KO = "주민등록번호로 보이는 번호가 있습니다. 주민
 def looks_like_rrn(text: str) -> bool:
     """True when *text* holds something shaped like a 주민등록번호 (6 digits - 7 digits)."""
     return bool(_RRN.search(text) or _RRN_PLAIN.search(text))
+
+
+# --------------------------------------------------------------------------- text and time
+
+BAD_TEXT_MESSAGE = (
+    "holds a lone UTF-16 surrogate (a broken character, \\ud800-\\udfff, often from a bad "
+    "copy and paste); it is not text and cannot be stored: retype it and save again"
+)
+BAD_TEXT_MESSAGE_KO = (
+    "깨진 글자(짝이 없는 서로게이트 문자)가 있습니다. 그 부분을 다시 입력하고 저장하십시오."
+)
+
+
+def is_good_text(text: str) -> bool:
+    """True when *text* is well-formed Unicode (no lone UTF-16 surrogate): what UTF-8,
+    SQLite, PostgreSQL and pydantic's ``str`` accept."""
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def find_bad_text(value: Any, where: str = "") -> str | None:
+    """Where the first string in *value* (itself, any nested value or any key of a nested
+    object) that is not well-formed Unicode sits, as a dotted path (``payload.notes``,
+    ``payload.items[2]``; *where* is the prefix), or None when every string is good.
+
+    The one rule for all text: the server applies it to whole events, the forms and
+    ``fieldapp-sync record`` before saving, the client to records it pulls.
+    """
+    stack: list[tuple[str, Any]] = [(where, value)]
+    while stack:
+        path, item = stack.pop()
+        if isinstance(item, str):
+            if not is_good_text(item):
+                return path or "value"
+        elif isinstance(item, Mapping):
+            for key, sub in item.items():
+                sub_path = f"{path}.{key}" if path else str(key)
+                if isinstance(key, str) and not is_good_text(key):
+                    return f"{path}.<key>" if path else "<key>"
+                stack.append((sub_path, sub))
+        elif isinstance(item, list | tuple):
+            stack.extend((f"{path}[{i}]", sub) for i, sub in enumerate(item))
+    return None
+
+
+def text_problems(value: Any, where: str = "") -> list[FieldProblem]:
+    """[the problem] when :func:`find_bad_text` finds a broken string in *value*, else []."""
+    path = find_bad_text(value, where)
+    if path is None:
+        return []
+    return [FieldProblem(path, BAD_TEXT_MESSAGE, BAD_TEXT_MESSAGE_KO)]
+
+
+def device_time_problem(value: Any, field: str = "device_time") -> FieldProblem | None:
+    """Why *value* is not a usable device time, or None: it must be ISO 8601 (or an aware
+    datetime) with a UTC offset, and the instant must lie within years 1-9999 in UTC (the
+    range a datetime can hold: ``9999-12-31T23:59:59-14:00`` is valid ISO 8601 but falls in
+    the year 10000 in UTC)."""
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            return _time_problem(value, field)
+    else:
+        return _time_problem(value, field)
+    if parsed.tzinfo is None or parsed.utcoffset() is None:
+        return _time_problem(value, field)
+    try:
+        parsed.astimezone(UTC)
+    except OverflowError:
+        return FieldProblem(
+            field,
+            f"{field} {value!r} lies outside the years 1-9999 once converted to UTC; check the "
+            "device's date and time and record it again",
+            "기기 날짜·시간이 올바르지 않습니다(표시할 수 없는 연도). 날짜와 시간을 확인하고 다시 기록하십시오.",
+        )
+    return None
+
+
+def programme_problem(role: str, event_type: str, programme: str | None) -> FieldProblem | None:
+    """Why a worker of *role* may not write a record of *event_type* labelled *programme*,
+    or None when they may.
+
+    A volunteer or nurse writes only records of their role's own programme
+    (:data:`~fieldapp.vocabulary.ROLE_PROGRAMME`; no programme means their own), and only the
+    record types that programme keeps (:data:`~fieldapp.vocabulary.PROGRAMME_EVENT_TYPES`).
+    Other roles (supervisor, admin) work on the district routes and write no records here.
+    """
+    own = ROLE_PROGRAMME.get(Role(role)) if role in _ROLES else None
+    if own is None:
+        return FieldProblem(
+            "programme",
+            f"a {role} does not write household records; records are written by the "
+            "volunteer or nurse assigned to the household",
+            "이 역할은 가구 기록을 작성할 수 없습니다. 담당 돌봄단원·간호사가 작성합니다.",
+        )
+    if programme is not None and programme != own.value:
+        return FieldProblem(
+            "programme",
+            f"a {role} writes records of the {own.value} programme only, not {programme}",
+            "담당 사업의 기록만 작성할 수 있습니다.",
+        )
+    if event_type not in {t.value for t in PROGRAMME_EVENT_TYPES[own]}:
+        return FieldProblem(
+            "type",
+            f"a {event_type} record is not part of the {own.value} programme "
+            f"(a {role} writes {', '.join(sorted(t.value for t in PROGRAMME_EVENT_TYPES[own]))})",
+            "담당 사업에서 작성할 수 없는 기록 종류입니다.",
+        )
+    return None
 
 
 # --------------------------------------------------------------------------- forms as data
@@ -420,6 +538,8 @@ def validate_form(form_id: str, values: Any) -> tuple[list[FieldProblem], dict[s
     *form_id* is ``welfare_check``, ``visit`` or an instrument id (values then hold
     ``answers`` / ``total`` / ``context``). Field names in problems match the form's ids.
     """
+    if bad_text := text_problems(values):  # the same rule as for saved events
+        return bad_text, None
     instruments = load_instruments()
     if form_id in instruments:
         if not isinstance(values, Mapping):
@@ -510,20 +630,8 @@ def _envelope_problems(event: Mapping[str, Any]) -> list[FieldProblem]:
                 "알 수 없는 사업입니다.",
             )
         )
-    dt = event.get("device_time")
-    if isinstance(dt, datetime):
-        if dt.tzinfo is None:
-            problems.append(_time_problem(dt))
-    elif not isinstance(dt, str):
-        problems.append(_time_problem(dt))
-    else:
-        try:
-            parsed = datetime.fromisoformat(dt)
-        except ValueError:
-            problems.append(_time_problem(dt))
-        else:
-            if parsed.tzinfo is None:
-                problems.append(_time_problem(dt))
+    if (time_problem := device_time_problem(event.get("device_time"))) is not None:
+        problems.append(time_problem)
     amends = event.get("amends")
     if amends is not None and (not isinstance(amends, str) or not amends.strip()):
         problems.append(
@@ -546,10 +654,10 @@ def _envelope_problems(event: Mapping[str, Any]) -> list[FieldProblem]:
     return problems
 
 
-def _time_problem(value: Any) -> FieldProblem:
+def _time_problem(value: Any, field: str = "device_time") -> FieldProblem:
     return FieldProblem(
-        "device_time",
-        f"device_time {value!r} must be ISO 8601 with an offset, e.g. 2026-05-01T09:30:00+09:00",
+        field,
+        f"{field} {value!r} must be ISO 8601 with an offset, e.g. 2026-05-01T09:30:00+09:00",
         "기기 시간은 시간대가 포함된 ISO 8601 형식이어야 합니다.",
     )
 
@@ -712,8 +820,13 @@ _PAYLOAD_CHECKS = {
 }
 
 
-def validate_event(event: Mapping[str, Any]) -> dict[str, Any]:
+def validate_event(event: Mapping[str, Any], *, role: str | None = None) -> dict[str, Any]:
     """Check one event (envelope and payload) and return a normalised copy.
+
+    Every string in it (values and keys, at any depth) must be well-formed text
+    (:func:`find_bad_text`) and ``device_time`` an instant a datetime can hold in UTC
+    (:func:`device_time_problem`). With *role* (the writer's), the record must also be one
+    that role may write (:func:`programme_problem`).
 
     The payload may be a dict or a JSON string (as stored in the ``events`` table); the
     copy always holds a dict. For screening, visit and welfare-check events the copy's
@@ -726,6 +839,14 @@ def validate_event(event: Mapping[str, Any]) -> dict[str, Any]:
             [FieldProblem("event", "an event must be a JSON object", "형식 오류")]
         )
     problems = _envelope_problems(event)
+    etype, programme = event.get("type"), event.get("programme")
+    scope_problem = (
+        programme_problem(role, etype, programme)
+        if role is not None and isinstance(etype, str) and isinstance(programme, str | None)
+        else None
+    )
+    if scope_problem is not None:
+        problems.append(scope_problem)
     out = dict(event)
     payload = out.get("payload")
     if isinstance(payload, str):
@@ -743,6 +864,9 @@ def validate_event(event: Mapping[str, Any]) -> dict[str, Any]:
             FieldProblem("payload", f"payload is not plain JSON ({exc})", "내용 형식 오류")
         )
         raise ValidationError(problems) from None
+    bad_text = text_problems({**out, "payload": payload})
+    if bad_text:  # a broken string cannot be stored, shown or sent: nothing more to check
+        raise ValidationError(problems + bad_text)
     out["payload"] = payload
     check = _PAYLOAD_CHECKS.get(out["type"]) if isinstance(out.get("type"), str) else None
     if check is not None and not out.get("redacted"):
