@@ -36,6 +36,7 @@ from fieldapp.instruments import (
 )
 from fieldapp.resources import asset_path
 from fieldapp.scoring import ScoreResult, apply_rules, rules_outcome, score
+from fieldapp.signals import ack_problems
 from fieldapp.vitals import check_vitals, evaluate_vitals
 from fieldapp.vocabulary import PROGRAMME_EVENT_TYPES, ROLE_PROGRAMME, EventType, Programme, Role
 
@@ -809,6 +810,10 @@ def _void(payload: dict[str, Any], problems: list[FieldProblem]) -> None:
     problems += _text_problems("payload.reason", payload.get("reason"), 1000, True)
 
 
+def _signal_ack(payload: dict[str, Any], problems: list[FieldProblem]) -> None:
+    problems += ack_problems(payload)
+
+
 _PAYLOAD_CHECKS = {
     EventType.screening.value: _screening,
     EventType.visit.value: _visit,
@@ -817,6 +822,7 @@ _PAYLOAD_CHECKS = {
     EventType.note.value: _note,
     EventType.access_log.value: _access_log,
     EventType.void.value: _void,
+    EventType.signal_ack.value: _signal_ack,
 }
 
 

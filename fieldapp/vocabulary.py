@@ -37,13 +37,15 @@ class EventType(StrEnum):
     note = "note"
     access_log = "access_log"
     void = "void"  # cancels the event named in ``amends``
+    signal_ack = "signal_ack"  # a person saw an early-warning signal (fieldapp.signals)
 
 
 #: Event types whose payload a volunteer never receives (clinical details).
 CLINICAL_EVENT_TYPES = frozenset({EventType.visit, EventType.screening})
 
 #: The record types each programme keeps. A record labelled with a programme must be one of
-#: its types; ``note``, ``referral``, ``access_log`` and ``void`` belong to every programme.
+#: its types; ``note``, ``referral``, ``access_log``, ``void`` and ``signal_ack`` belong to every
+#: programme.
 PROGRAMME_EVENT_TYPES: dict[Programme, frozenset[EventType]] = {
     Programme.welfare_check: frozenset(
         {
@@ -52,6 +54,7 @@ PROGRAMME_EVENT_TYPES: dict[Programme, frozenset[EventType]] = {
             EventType.note,
             EventType.access_log,
             EventType.void,
+            EventType.signal_ack,
         }
     ),
     Programme.visiting_health: frozenset(
@@ -62,6 +65,7 @@ PROGRAMME_EVENT_TYPES: dict[Programme, frozenset[EventType]] = {
             EventType.note,
             EventType.access_log,
             EventType.void,
+            EventType.signal_ack,
         }
     ),
 }

@@ -1,0 +1,504 @@
+"""Signals on fixed histories: each rule just below, at and above its thresholds, with
+amended and voided records, acknowledgements, and the rule file's checks."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fieldapp import signals
+from fieldapp.errors import AssetError
+from fieldapp.resources import asset_path
+from tests.fieldapp.signals_history import DAY0, History
+
+
+def on(day: int) -> date:
+    return DAY0 + timedelta(days=day)
+
+
+def fired(h: History, day: int, rule: str) -> list[signals.Signal]:
+    return [s for s in signals.evaluate(h.household, h.effective(), on(day)) if s.rule == rule]
+
+
+def one(h: History, day: int, rule: str) -> signals.Signal:
+    found = fired(h, day, rule)
+    assert len(found) == 1, found
+    return found[0]
+
+
+# --------------------------------------------------------------------------- the rule file
+
+
+def test_shipped_rules_load_with_sources_and_every_kind() -> None:
+    rules = signals.load_signal_rules()
+    assert rules.version == "signals-1"
+    assert {r.kind for r in rules.rules} == {"contact", "mood", "body", "daily_life", "home"}
+    assert all(r.source and r.rationale for r in rules.rules)
+
+
+def _broken(tmp_path: Path, change: Any) -> Path:
+    data = json.loads(asset_path("signals", "signals.json").read_text(encoding="utf-8"))
+    change(data)
+    path = tmp_path / "signals.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def _rule(data: dict[str, Any], rid: str) -> dict[str, Any]:
+    return next(r for r in data["rules"] if r["id"] == rid)
+
+
+@pytest.mark.parametrize(
+    ("change", "says"),
+    [
+        (lambda d: _rule(d, "phq9_worsening").update(severity="urgent"), "'phq9_worsening'"),
+        (lambda d: _rule(d, "meals_low_run")["thresholds"].pop("count"), "'count' is missing"),
+        (
+            lambda d: _rule(d, "weight_loss")["thresholds"].update(percent="five"),
+            "rule 'weight_loss': threshold 'percent' must be a number",
+        ),
+        (
+            lambda d: _rule(d, "contact_missed_run").update(text_ko="{n}회 {count}"),
+            "rule 'contact_missed_run': text_ko uses 'n'",
+        ),
+        (
+            lambda d: _rule(d, "mood_low_run")["match"].update(op="~"),
+            "rule 'mood_low_run': match: unknown operator",
+        ),
+        (lambda d: _rule(d, "bmi_low").pop("source"), "rule 'bmi_low': 'source'"),
+        (lambda d: _rule(d, "utilities_cut").update(detector="magic"), "detector 'magic'"),
+        (lambda d: d["rules"].append(dict(d["rules"][0])), "appears twice"),
+    ],
+)
+def test_a_broken_rule_names_the_file_and_the_entry(tmp_path: Path, change: Any, says: str) -> None:
+    with pytest.raises(AssetError) as err:
+        signals.load_signal_rules_file(_broken(tmp_path, change))
+    assert str(err.value).startswith("signals.json: ")
+    assert says in str(err.value)
+
+
+def test_an_unreadable_rule_file_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "signals.json"
+    path.write_text("{", encoding="utf-8")
+    with pytest.raises(AssetError, match=r"signals\.json: not readable JSON"):
+        signals.load_signal_rules_file(path)
+    shutil.rmtree(tmp_path)
+
+
+# --------------------------------------------------------------------------- contact
+
+
+@pytest.mark.parametrize(("misses", "expected"), [(2, 0), (3, 1), (4, 1)])
+def test_contact_missed_run_at_three(misses: int, expected: int) -> None:
+    h = History()
+    h.check(0)
+    for i in range(misses):
+        h.check(7 * (i + 1), reached="no_answer" if i % 2 else "not_home")
+    assert len(fired(h, 7 * misses, "contact_missed_run")) == expected
+
+
+def test_contact_missed_run_sentence_evidence_and_stable_id() -> None:
+    h = History()
+    first = h.check(1, reached="no_answer")
+    h.check(8, reached="phone_off")
+    h.check(15, reached="not_home")
+    s = one(h, 15, "contact_missed_run")
+    assert s.text_ko == "연속 3회 연락 안 됨 (2026-09-02 → 2026-09-16): 받지 않음, 전화 꺼짐, 부재"
+    assert s.since == "2026-09-02" and s.raised_on == "2026-09-16"
+    assert s.evidence_ids[0] == first and s.severity == "high" and s.kind == "contact"
+    assert s.id == signals.signal_id("contact_missed_run", h.hid, first)
+    h.check(22, reached="no_answer")  # a fourth: same signal, one more piece of evidence
+    assert one(h, 22, "contact_missed_run").id == s.id
+    h.visit(23)  # the nurse saw the person: the run is broken
+    assert fired(h, 23, "contact_missed_run") == []
+
+
+def test_a_voided_miss_does_not_count_and_an_amended_one_does() -> None:
+    h = History()
+    a = h.check(1, reached="no_answer")
+    h.check(8, reached="no_answer")
+    h.check(15, reached="no_answer")
+    h.void(a, 16)
+    assert fired(h, 16, "contact_missed_run") == []
+    h2 = History()
+    b = h2.check(1, reached="yes")
+    h2.check(8, reached="no_answer")
+    h2.check(15, reached="no_answer")
+    assert fired(h2, 15, "contact_missed_run") == []
+    fix = h2.amend(b, 16, {"method": "phone", "attempt": 1, "reached": "no_answer"})
+    s = one(h2, 16, "contact_missed_run")
+    assert s.evidence_ids[0] == fix and s.since == "2026-09-02"  # the original's day
+
+
+@pytest.mark.parametrize(("days", "expected"), [(14, 0), (15, 1), (30, 1)])
+def test_contact_gap_high_risk_after_fourteen_days(days: int, expected: int) -> None:
+    h = History(risk_level="high")
+    last = h.check(0)
+    h.check(7, reached="no_answer")
+    found = fired(h, days, "contact_gap_high_risk")
+    assert len(found) == expected
+    if found:
+        assert found[0].evidence_ids[0] == last
+        assert found[0].text_ko == (
+            f"고위험 가구 {days}일째 연락 안 됨 (마지막 연락 2026-09-01, 이후 시도 1회)"
+        )
+        assert found[0].raised_on == "2026-09-16"
+
+
+def test_contact_gap_only_for_high_risk_or_isolation() -> None:
+    h = History(risk_level="medium", isolation_band="medium")
+    h.check(0)
+    assert fired(h, 40, "contact_gap_high_risk") == []
+    h.household["isolation_band"] = "high"
+    assert len(fired(h, 40, "contact_gap_high_risk")) == 1
+
+
+@pytest.mark.parametrize(("days", "alert", "expected"), [(1, True, 0), (2, True, 1), (2, False, 0)])
+def test_alert_unreached_after_a_day(days: int, alert: bool, expected: int) -> None:
+    h = History(risk_level="medium", alert_active=alert)
+    h.check(0)
+    assert len(fired(h, days, "alert_unreached")) == expected
+
+
+# --------------------------------------------------------------------------- mood
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "expected"),
+    [(2, 6, 0), (2, 7, 1), (2, 9, 1), (8, 9, 0), (8, 10, 1), (12, 14, 0), (10, 15, 1)],
+)
+def test_phq9_rise_of_five_or_crossing_ten(before: int, after: int, expected: int) -> None:
+    h = History()
+    h.screen(0, "phq9", before)
+    h.screen(84, "phq9", after)
+    assert len(fired(h, 90, "phq9_worsening")) == expected
+
+
+def test_phq9_sentence_reads_like_the_issue() -> None:
+    h = History()
+    h.screen(1, "phq9", 6)
+    h.screen(85, "phq9", 13)
+    s = one(h, 85, "phq9_worsening")
+    assert s.text_ko == "PHQ-9 6 → 13 (2026-09-02 → 2026-11-25): 중간 정도 우울로 악화"
+    assert s.text_en.startswith("PHQ-9 6 → 13 (2026-09-02 → 2026-11-25): worse, now ")
+    assert [e.values["total"] for e in s.evidence] == [6, 13]
+
+
+def test_phq9_amended_total_and_voided_screening() -> None:
+    h = History()
+    h.screen(0, "phq9", 3)
+    late = h.screen(60, "phq9", 9)
+    assert len(fired(h, 60, "phq9_worsening")) == 1
+    inst = __import__("fieldapp.instruments", fromlist=["x"]).get_instrument("phq9")
+    from tests.fieldapp.signals_history import _answers
+
+    h.amend(
+        late,
+        61,
+        {
+            "instrument_id": "phq9",
+            "instrument_version": inst.version,
+            "answers": _answers("phq9", 7),
+            "total": None,
+            "context": {"age": 72, "sex": "F"},
+        },
+    )
+    assert fired(h, 61, "phq9_worsening") == []  # 3 -> 7 is neither +5 nor 10+
+    h2 = History()
+    h2.screen(0, "phq9", 3)
+    bad = h2.screen(60, "phq9", 12)
+    h2.void(bad, 61)
+    assert fired(h2, 61, "phq9_worsening") == []
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "expected"), [(5, 7, 0), (7, 8, 1), (6, 10, 1), (8, 9, 0)]
+)
+def test_sgds_crossing_its_cut_off(before: int, after: int, expected: int) -> None:
+    h = History()
+    h.screen(0, "sgds_k", before)
+    h.screen(180, "sgds_k", after)
+    assert len(fired(h, 181, "sgds_crossing")) == expected
+
+
+@pytest.mark.parametrize(("before", "after", "expected"), [(4, 8, 0), (3, 4, 1), (4, 10, 1)])
+def test_isolation_band_worsening(before: int, after: int, expected: int) -> None:
+    h = History()
+    h.screen(0, "social_isolation", before)
+    h.screen(200, "social_isolation", after)
+    found = fired(h, 200, "isolation_worsening")
+    assert len(found) == expected
+    if (before, after) == (3, 4):
+        assert found[0].text_ko == "사회적 고립 저위험 → 중위험 (2026-09-01 → 2027-03-20, 3 → 4점)"
+
+
+@pytest.mark.parametrize(
+    ("gap", "talks", "expected"), [(0, 1, 0), (150, 2, 1), (180, 2, 0), (179, 2, 1)]
+)
+def test_suicidal_talk_twice_within_180_days(gap: int, talks: int, expected: int) -> None:
+    h = History()
+    h.check(0, suicidal_talk="passive")
+    if talks == 2:
+        h.check(gap, suicidal_talk="active")
+    assert len(fired(h, gap, "suicidal_talk_repeat")) == expected
+
+
+# --------------------------------------------------------------------------- body
+
+
+@pytest.mark.parametrize(("latest", "expected"), [(57.1, 0), (57.0, 1), (55.0, 1)])
+def test_weight_down_five_percent_from_the_median(latest: float, expected: int) -> None:
+    h = History()
+    for day, kg in ((0, 60.0), (30, 61.0), (60, 59.0)):
+        h.visit(day, weight_kg=kg, height_cm=160.0)
+    h.visit(120, weight_kg=latest, height_cm=160.0)  # median of 59, 60, 61 is 60
+    found = fired(h, 120, "weight_loss")
+    assert len(found) == expected
+    if latest == 57.0:
+        assert found[0].text_ko == "몸무게 60 → 57 kg (2026-09-01 → 2026-12-30): 5.0% 감소"
+
+
+def test_weight_only_inside_six_months_and_after_four_weeks() -> None:
+    h = History()
+    h.visit(0, weight_kg=60.0, height_cm=160.0)
+    h.visit(200, weight_kg=50.0, height_cm=160.0)  # 200 days apart: outside the window
+    assert fired(h, 200, "weight_loss") == []
+    h.visit(210, weight_kg=45.0, height_cm=160.0)  # 10 days after 50 kg: too close
+    assert fired(h, 210, "weight_loss") == []
+
+
+@pytest.mark.parametrize(("kg", "expected"), [(47.4, 0), (47.2, 1), (45.0, 1)])
+def test_bmi_falling_below_18_5(kg: float, expected: int) -> None:
+    h = History()
+    h.visit(0, weight_kg=49.0, height_cm=160.0)  # BMI 19.1
+    h.visit(90, weight_kg=kg, height_cm=160.0)  # BMI 18.5 (kept) and 18.4: shown to one decimal
+    assert len(fired(h, 90, "bmi_low")) == expected
+
+
+@pytest.mark.parametrize(
+    ("second", "expected"), [((159, 99), 0), ((160, 90), 1), ((150, 100), 1), ((180, 110), 1)]
+)
+def test_bp_stage2_on_two_visits(second: tuple[int, int], expected: int) -> None:
+    h = History()
+    h.visit(0, 165, 95)
+    h.visit(30, *second)
+    assert len(fired(h, 30, "bp_stage2_no_referral")) == expected
+
+
+def test_bp_stage2_cleared_by_a_referral() -> None:
+    h = History()
+    h.visit(0, 165, 95)
+    h.visit(30, 170, 102)
+    s = one(h, 30, "bp_stage2_no_referral")
+    assert "165/95, 170/102" in s.text_ko
+    h.add(
+        "referral",
+        31,
+        {"target": "의료기관", "reason": "고혈압", "urgency": "routine", "status": "open"},
+    )
+    assert fired(h, 31, "bp_stage2_no_referral") == []
+
+
+@pytest.mark.parametrize(
+    ("gap", "low", "expected"), [(30, 70, 0), (30, 69, 1), (89, 60, 1), (90, 60, 0)]
+)
+def test_hypoglycaemia_twice_within_90_days(gap: int, low: int, expected: int) -> None:
+    h = History()
+    h.visit(0, glucose={"value": 62, "timing": "fasting"})
+    h.visit(gap, glucose={"value": low, "timing": "fasting"})
+    assert len(fired(h, gap, "hypoglycaemia_repeat")) == expected
+
+
+# --------------------------------------------------------------------------- daily life
+
+
+@pytest.mark.parametrize(("meals", "expected"), [((1, 2), 0), ((1, 1), 1), ((0, 1), 1)])
+def test_meals_one_or_fewer_on_two_checks(meals: tuple[int, int], expected: int) -> None:
+    h = History()
+    h.check(0, meals_24h=meals[0])
+    h.check(3, reached="no_answer")  # a check that did not reach the person is skipped
+    h.check(7, meals_24h=meals[1])
+    assert len(fired(h, 7, "meals_low_run")) == expected
+
+
+@pytest.mark.parametrize(
+    ("answers", "expected"),
+    [(("missed", "taken"), 0), (("missed", "no_supply"), 1), (("no_supply", "no_supply"), 1)],
+)
+def test_medication_twice_running(answers: tuple[str, str], expected: int) -> None:
+    h = History()
+    h.check(0, medication=answers[0])
+    h.check(7, medication=answers[1])
+    assert len(fired(h, 7, "medication_gap_run")) == expected
+
+
+@pytest.mark.parametrize(("lows", "expected"), [(2, 0), (3, 1), (4, 1)])
+def test_mood_low_on_three_checks(lows: int, expected: int) -> None:
+    h = History()
+    h.check(0, mood="good")
+    for i in range(lows):
+        h.check(7 * (i + 1), mood="very_low" if i else "low")
+    assert len(fired(h, 7 * lows, "mood_low_run")) == expected
+
+
+def test_a_run_ends_when_its_last_evidence_is_too_old() -> None:
+    h = History()
+    h.check(0, meals_24h=1)
+    h.check(7, meals_24h=0)
+    assert len(fired(h, 37, "meals_low_run")) == 1  # active_days 30
+    assert fired(h, 38, "meals_low_run") == []
+
+
+# --------------------------------------------------------------------------- home
+
+
+@pytest.mark.parametrize(
+    ("signs", "expected"),
+    [
+        ((["mail_piled"], ["unpaid_bills"]), 0),
+        ((["mail_piled"], ["mail_piled"]), 1),
+        ((["mail_piled", "alcohol"], ["alcohol", "mail_piled"]), 1),
+        ((["alcohol"], ["alcohol"]), 0),  # not a sign of absence or neglect
+    ],
+)
+def test_the_same_sign_on_two_checks(signs: tuple[list[str], list[str]], expected: int) -> None:
+    h = History()
+    h.check(0, reached="not_home", risk_signs=signs[0])
+    h.check(7, reached="not_home", risk_signs=signs[1])
+    found = fired(h, 7, "home_sign_repeat")
+    assert len(found) == expected
+    if expected:
+        assert found[0].text_ko.endswith("): 우편물·전단지 쌓임")
+
+
+def test_utilities_cut_at_any_check_and_voided() -> None:
+    h = History()
+    h.check(0)
+    assert fired(h, 0, "utilities_cut") == []
+    cut = h.check(7, reached="not_home", risk_signs=["utilities_cut"])
+    s = one(h, 7, "utilities_cut")
+    assert s.severity == "high" and s.evidence_ids == [cut]
+    h.void(cut, 8)
+    assert fired(h, 8, "utilities_cut") == []
+
+
+# --------------------------------------------------------------------------- dates and acks
+
+
+def test_records_after_the_date_do_not_exist_yet() -> None:
+    h = History()
+    for day in (0, 7, 14):
+        h.check(day, reached="no_answer")
+    assert fired(h, 13, "contact_missed_run") == []
+    assert len(fired(h, 14, "contact_missed_run")) == 1
+
+
+def test_a_record_at_2359_kst_counts_on_its_kst_day() -> None:
+    h = History()
+    h.check(0, reached="no_answer")
+    h.check(7, reached="no_answer")
+    h.add(
+        "welfare_check",
+        14,
+        {"method": "visit", "attempt": 3, "reached": "not_home"},
+        time="23:59:00",
+    )
+    assert len(fired(h, 14, "contact_missed_run")) == 1
+
+
+def _ack(h: History, s: signals.Signal, day: int, note: str = "확인함") -> str:
+    return h.add(
+        signals.SIGNAL_ACK,
+        day,
+        signals.ack_payload(s, note, on(day + 7)),
+        time="19:00:00",
+    )
+
+
+def test_an_acknowledged_signal_returns_only_with_new_evidence() -> None:
+    h = History()
+    for day in (0, 7):
+        h.check(day, meals_24h=1)
+    s = one(h, 7, "meals_low_run")
+    assert s.active
+    ack = _ack(h, s, 7)
+    acked = one(h, 8, "meals_low_run")
+    assert not acked.active and acked.acknowledged is not None
+    assert acked.acknowledged.record_id == ack and acked.acknowledged.follow_up == "2026-09-15"
+    assert signals.active_signals(h.household, h.effective(), on(8)) == []
+    h.check(10, mood="usual")  # a check reaching the person, meals fine: the run ends
+    h.check(14, meals_24h=0)
+    assert fired(h, 14, "meals_low_run") == []  # one low check is not a run
+    h.check(21, meals_24h=1)
+    back = one(h, 21, "meals_low_run")  # a new run: a new signal, active
+    assert back.active and back.id != s.id
+
+
+def test_an_acknowledged_run_returns_when_the_run_grows() -> None:
+    h = History()
+    for day in (0, 7, 14):
+        h.check(day, reached="no_answer")
+    s = one(h, 14, "contact_missed_run")
+    ack = _ack(h, s, 14)
+    assert not one(h, 20, "contact_missed_run").active
+    h.check(21, reached="no_answer")
+    again = one(h, 21, "contact_missed_run")
+    assert again.id == s.id and again.active  # evidence newer than the ack
+    h.void(ack, 22)  # a voided acknowledgement acknowledges nothing
+    assert one(h, 22, "contact_missed_run").active
+
+
+def test_json_row_holds_what_the_commands_print() -> None:
+    h = History()
+    for day in (0, 7, 14):
+        h.check(day, reached="no_answer")
+    row = one(h, 14, "contact_missed_run").to_dict()
+    assert {"household_id", "kind", "severity", "since", "evidence_record_ids"} <= set(row)
+    json.dumps(row, ensure_ascii=False)
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"rule": "x", "note": "", "follow_up": None}, "payload.signal_id"),
+        (
+            {"signal_id": "a:1", "rule": "x", "note": "", "follow_up": "2026-13-01"},
+            "payload.follow_up",
+        ),
+        ({"signal_id": "a:1", "rule": "x", "note": 3, "follow_up": None}, "payload.note"),
+        ({"signal_id": "a:1", "rule": "x", "seen": True}, "payload.seen"),
+    ],
+)
+def test_a_bad_acknowledgement_is_refused_naming_the_field(
+    payload: dict[str, Any], field: str
+) -> None:
+    from fieldapp.errors import ValidationError
+
+    h = History()
+    with pytest.raises(ValidationError) as err:
+        h.add(signals.SIGNAL_ACK, 0, payload)
+    assert field in [p.field for p in err.value.problems]
+
+
+def test_both_programmes_keep_acknowledgements() -> None:
+    from fieldapp.validation import validate_event
+
+    h = History()
+    for role, programme in (("volunteer", "welfare_check"), ("nurse", "visiting_health")):
+        event = {
+            "id": "0b7a6c1e-0000-4000-8000-00000000000" + ("1" if role == "nurse" else "2"),
+            "type": signals.SIGNAL_ACK,
+            "household_id": h.hid,
+            "programme": programme,
+            "created_by": f"{role}1",
+            "device_id": "6f1c9a3e-0000-4000-8000-000000000001",
+            "device_time": "2026-09-01T10:00:00+09:00",
+            "payload": {"signal_id": "a:1", "rule": "x", "note": "봄", "follow_up": None},
+            "amends": None,
+        }
+        assert validate_event(event, role=role)["type"] == "signal_ack"
