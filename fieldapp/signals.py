@@ -898,6 +898,7 @@ def ack_payload(signal: Signal, note: str, follow_up: date | None) -> dict[str, 
         "rule": signal.rule,
         "note": note,
         "follow_up": follow_up.isoformat() if follow_up else None,
+        "rules_version": signal.rules_version,
     }
 
 
@@ -905,8 +906,10 @@ def ack_problems(payload: Mapping[str, Any]) -> list[FieldProblem]:
     """What is wrong with a ``signal_ack`` payload (empty when it is right)."""
     problems = [
         FieldProblem(f"payload.{k}", f"unknown signal_ack field {k!r}", "알 수 없는 항목")
-        for k in sorted(set(payload) - {"signal_id", "rule", "note", "follow_up"})
+        for k in sorted(set(payload) - {"signal_id", "rule", "note", "follow_up", "rules_version"})
     ]
+    if not isinstance(payload.get("rules_version", ""), str):
+        problems.append(FieldProblem("payload.rules_version", "must be text", "형식 오류"))
     for key, limit in (("signal_id", 200), ("rule", 64)):
         value = payload.get(key)
         if not isinstance(value, str) or not value.strip() or len(value) > limit:
