@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from sync import protocol as p
 from sync.server import admin, security, syncing
+from sync.server.demo_workflows import add_open_work
 from sync.server.models import Assignment, District, Event
 
 log = logging.getLogger("fieldapp.server.seeding")
@@ -181,7 +182,8 @@ def seed_demo(
     """Create the demo district in the empty-of-it database behind *session*; commit.
 
     Returns ``{"districts": [...], "dongs": [...], "users": [{username, display_name, role,
-    district, dong_codes, password}], "households": N, "events": N, "seed": S}``. Raises
+    district, dong_codes, password}], "households": N, "events": N, "seed": S, "open_work":
+    {...}}`` (the open work: :func:`sync.server.demo_workflows.add_open_work`). Raises
     SeedError when the district already exists (seed a fresh database instead).
     *progress(phase, done, total)* is called as work proceeds: phase "users", then
     "households" (created so far of all), then "events" (households whose history is stored).
@@ -229,6 +231,7 @@ def seed_demo(
         applied += loader.load(batch)
         report("events", reached.households, len(demo.households))
     report("events", len(demo.households), len(demo.households))
+    open_work = add_open_work(session, demo, datetime.now(UTC))
     events_total = session.scalar(select(func.count()).select_from(Event)) or 0
     log.info("seeded demo district %s: %d households, %d events", code, households, applied)
     return {
@@ -238,4 +241,5 @@ def seed_demo(
         "households": len(demo.households),
         "events": int(events_total),
         "seed": seed,
+        "open_work": open_work,
     }
