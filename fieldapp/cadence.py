@@ -1,4 +1,4 @@
-"""Who is due: next due dates, overdue days and the ordered worklist, from rules kept as data.
+"""Who is due: next due dates, overdue days and the reasons, from rules kept as data.
 
 Pure functions over plain dicts (household rows, event rows or wire events); no database.
 The rules live in ``assets/cadence/*.json`` (versioned, with sources):
@@ -10,9 +10,20 @@ The rules live in ``assets/cadence/*.json`` (versioned, with sources):
   household is due daily.
 
 Besides the cadence, open immediate actions (from a record's computed result) and open
-referrals make follow-ups. An immediate action is closed by a record whose payload ``closes``
-names it, by the welfare check's own ``actions_taken``, by a done referral naming no record
-made later the same day, or by a later contact that raised nothing immediate. Voided, corrected (superseded) and server-rejected events do not count.
+referrals make follow-ups. Closing is explicit, never inferred from days or row order:
+
+* a record whose payload ``closes`` names a record closes it (an immediate action or an open
+  referral); naming any record of a correction chain closes the record that stands now;
+* a welfare check's own ``actions_taken`` closes its own immediate action;
+* old records (before ``closes`` was always written): a done referral with no ``closes`` closes
+  the flagged records of its programme made by the same device at the same instant (the form
+  wrote the referral with the record's own ``device_time``) -- equal instants, so the answer
+  depends on neither the zone nor the order of rows.
+
+An immediate action older than the programme's ``open_action_window_days`` (KST days) is no
+longer listed. Voided, corrected (superseded) and server-rejected events do not count. Days are
+Asia/Seoul days (:mod:`fieldapp.programme_time`). The household-level rule every screen uses is
+:mod:`fieldapp.household_state`; this module is its cadence part.
 """
 
 from __future__ import annotations
@@ -21,16 +32,17 @@ import calendar
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from fieldapp.errors import AssetError
 from fieldapp.instruments import is_int, read_json
+from fieldapp.programme_time import PROGRAMME_ZONE, moment
 from fieldapp.resources import asset_path
 
-KST = timezone(timedelta(hours=9))
+KST = PROGRAMME_ZONE  # programme days are Asia/Seoul days
 
 # Urgency ranks of a worklist row, most pressing first.
 IMMEDIATE, OVERDUE, DUE_TODAY, UPCOMING, NOT_DUE = 0, 1, 2, 3, 4
@@ -299,7 +311,11 @@ def load_rules() -> CadenceRules:
 
 @dataclass(frozen=True)
 class Reason:
-    """Why a household is on the list: what, when due, how pressing, which form to start."""
+    """Why a household is on the list: what, when due, how pressing, which form to start.
+
+    *event_id* is the record the reason comes from (an immediate action's flagged record, an
+    open referral); *since* the KST day that record was made.
+    """
 
     code: str  # cadence | first_contact | missed_calls | immediate_action | referral | alert
     text_ko: str
@@ -309,6 +325,7 @@ class Reason:
     form_id: str = ""
     form_defaults: Mapping[str, Any] = field(default_factory=dict)
     event_id: str | None = None
+    since: date | None = None
 
 
 @dataclass(frozen=True)
@@ -331,33 +348,23 @@ class DueInfo:
         return [r.text_en for r in self.reasons]
 
 
-@dataclass(frozen=True)
-class WorkItem:
-    """One row of a worker's list."""
-
-    household_id: str
-    state: str
-    urgency_rank: int
-    next_due: date | None
-    overdue_days: int
-    reason_ko: str
-    reason_en: str
-    form_id: str
-    form_defaults: Mapping[str, Any]
-    reasons: list[Reason]
-    event_id: str | None = None  # the record whose action is still open, if any
-
-
 # --------------------------------------------------------------------------- events
 
 
 class _Ev:
     """An event reduced to what the cadence needs (a plain slotted class: built 100,000s of times)."""
 
-    __slots__ = ("amends", "at", "day", "id", "payload", "type")
+    __slots__ = ("amends", "at", "day", "device_id", "id", "names", "payload", "programme", "type")
 
     def __init__(
-        self, eid: str, etype: str, at: datetime, payload: Mapping[str, Any], amends: Any
+        self,
+        eid: str,
+        etype: str,
+        at: datetime,
+        payload: Mapping[str, Any],
+        amends: Any,
+        programme: str | None,
+        device_id: Any,
     ) -> None:
         self.id = eid
         self.type = etype
@@ -365,23 +372,46 @@ class _Ev:
         self.day = at.astimezone(KST).date()
         self.payload = payload
         self.amends = amends
+        self.programme = programme
+        self.device_id = device_id
+        self.names: tuple[str, ...] = (eid,)  # its id and the ids it corrects, newest first
 
 
-def _to_datetime(value: Any) -> datetime | None:
-    if isinstance(value, str):
-        try:
-            dt = datetime.fromisoformat(value)
-        except ValueError:
-            return None
-    elif isinstance(value, datetime):
-        dt = value
-    else:
-        return None
-    return dt.replace(tzinfo=KST) if dt.tzinfo is None else dt
+class Prepared:
+    """A household's usable events (every programme), oldest first, and what they close.
+
+    Built once per household by :func:`prepare_events`; :func:`due_from` reads it per programme.
+    """
+
+    __slots__ = ("closed", "events", "legacy")
+
+    def __init__(self, events: list[_Ev]) -> None:
+        self.events = events
+        self.closed: set[str] = set()  # record ids named by a ``closes``
+        self.legacy: set[tuple[Any, datetime, str | None]] = set()  # old done referrals
+        for e in events:
+            closes = e.payload.get("closes")
+            if closes:
+                self.closed.add(str(closes))
+            elif e.type == "referral" and e.payload.get("status") == "done":
+                self.legacy.add((e.device_id, e.at, e.programme))
+
+    def named(self, e: _Ev) -> bool:
+        """Whether a record names *e* (or a record *e* corrects) in its ``closes``."""
+        return any(name in self.closed for name in e.names)
+
+    def is_closed(self, e: _Ev) -> bool:
+        """Whether a flagged record's immediate action is closed."""
+        if self.named(e):
+            return True
+        if e.type == "welfare_check" and e.payload.get("actions_taken"):
+            return True  # what was done is recorded on the check itself
+        return bool(self.legacy) and (e.device_id, e.at, e.programme) in self.legacy
 
 
-def _prepare(events: Iterable[Mapping[str, Any]], programme: str) -> list[_Ev]:
-    """Usable events, oldest first: voided, superseded and rejected ones left out."""
+def prepare_events(events: Iterable[Mapping[str, Any]]) -> Prepared:
+    """Usable events of every programme, oldest first: voided, superseded and rejected ones
+    left out; a correction keeps the time of what it corrects and knows the ids it replaces."""
     parsed: list[_Ev] = []
     gone: set[str] = set()  # voided or superseded by a correction
     for e in events:
@@ -394,10 +424,7 @@ def _prepare(events: Iterable[Mapping[str, Any]], programme: str) -> list[_Ev]:
             continue
         if get("sync_state") == "rejected":
             continue
-        ev_programme = get("programme")
-        if ev_programme and ev_programme != programme:
-            continue
-        at = _to_datetime(get("device_time"))
+        at = moment(get("device_time"))
         if at is None:
             continue
         payload = get("payload") or {}
@@ -410,7 +437,17 @@ def _prepare(events: Iterable[Mapping[str, Any]], programme: str) -> list[_Ev]:
             payload = {}
         if amends:
             gone.add(amends)
-        parsed.append(_Ev(str(get("id")), str(etype), at, payload, amends))
+        parsed.append(
+            _Ev(
+                str(get("id")),
+                str(etype),
+                at,
+                payload,
+                amends,
+                get("programme") or None,
+                get("device_id"),
+            )
+        )
     parsed.sort(key=_at)
     if gone:
         by_id = {e.id: e for e in parsed}
@@ -418,9 +455,12 @@ def _prepare(events: Iterable[Mapping[str, Any]], programme: str) -> list[_Ev]:
             original = by_id.get(e.amends) if e.amends else None
             if original is not None:  # a correction keeps the time of what it corrects
                 e.at, e.day = original.at, original.day
+                e.names = (e.id, *original.names)
+            elif e.amends:
+                e.names = (e.id, str(e.amends))
         parsed = [e for e in parsed if e.id not in gone]
         parsed.sort(key=_at)
-    return parsed
+    return Prepared(parsed)
 
 
 def _at(e: _Ev) -> datetime:
@@ -441,14 +481,15 @@ def _reached(payload: Mapping[str, Any]) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _first_immediate(result: Any) -> Mapping[str, Any] | None:
-    """The first immediate action of a computed result, if any."""
+def immediate_actions(result: Any) -> list[Mapping[str, Any]]:
+    """The immediate actions of a computed result (``result.actions`` with urgency immediate)."""
     if not isinstance(result, Mapping):
-        return None
-    for a in result.get("actions") or ():
-        if isinstance(a, Mapping) and a.get("urgency") == "immediate":
-            return a
-    return None
+        return []
+    return [
+        a
+        for a in result.get("actions") or ()
+        if isinstance(a, Mapping) and a.get("urgency") == "immediate"
+    ]
 
 
 # --------------------------------------------------------------------------- due state
@@ -507,54 +548,50 @@ def due_state(
     payload a dict or JSON text). *alerts* are declared heat/cold alerts (or set
     ``household["alert_active"]``).
     """
-    rules = rules or load_rules()
-    alert_list = _alerts(alerts)
-    return _due(household, _prepare(events, programme), programme, today, rules, alert_list)
+    return due_from(
+        household, prepare_events(events), programme, today, rules, alerts=parse_alerts(alerts)
+    )
 
 
-def _due(
+def due_from(
     household: Mapping[str, Any],
-    evs: list[_Ev],
+    prepared: Prepared,
     programme: str,
     today: date,
-    rules: CadenceRules,
-    alerts: Sequence[Alert],
+    rules: CadenceRules | None = None,
+    *,
+    alerts: Sequence[Alert] = (),
 ) -> DueInfo:
+    """:func:`due_state` over events already read by :func:`prepare_events`."""
+    rules = rules or load_rules()
     pc = rules.programmes.get(programme)
     if pc is None:
         raise ValueError(f"no cadence rules for programme {programme!r}")
     reasons: list[Reason] = []
-    # one pass: the last contact, welfare checks, what later records close, open candidates
+    # one pass: the last contact, welfare checks, referrals, flagged records
     last_contact: _Ev | None = None
-    last_contact_index = -1
     checks: list[_Ev] = []
-    closed: set[str] = set()
-    flagged: list[tuple[int, _Ev, Mapping[str, Any]]] = []
-    done_at_scene = -1  # index of the last done referral that names no record
+    flagged: list[tuple[_Ev, Mapping[str, Any]]] = []
     referrals: list[_Ev] = []
     contact_types = pc.contact_event_types
-    for i, e in enumerate(evs):
+    for e in prepared.events:
+        if e.programme and e.programme != programme:
+            continue
         payload = e.payload
         etype = e.type
         if etype == "welfare_check":
             checks.append(e)
         elif etype == "referral":
             referrals.append(e)
-            if payload.get("status") == "done" and not payload.get("closes"):
-                done_at_scene = max(done_at_scene, i)
-        closes = payload.get("closes")
-        if closes:
-            closed.add(str(closes))
         result = payload.get("result")
-        first_immediate = _first_immediate(result) if result else None
-        if first_immediate is not None:
-            flagged.append((i, e, first_immediate))
+        if result:
+            actions = immediate_actions(result)
+            if actions:
+                flagged.append((e, actions[0]))
         if etype in contact_types and (
             etype != "welfare_check" or _reached(payload) not in pc.not_contact_reached
         ):
             last_contact = e
-            if first_immediate is None:
-                last_contact_index = i  # a later clear contact closes earlier immediate actions
     stopped = bool(checks) and _reached(checks[-1].payload) in pc.stop_reached
 
     # 1. the regular cadence
@@ -579,40 +616,40 @@ def _due(
                     f"Regular {'visit' if pc.groups else 'welfare check'} ({every_en}): last {last_contact.day.isoformat()}",
                     due,
                     form_id=pc.form,
+                    event_id=last_contact.id,
+                    since=last_contact.day,
                 )
             )
 
     # 2. missed calls in a row -> home visit
     if pc.missed_count and not stopped:
         run = 0
-        run_day: date | None = None
+        run_event: _Ev | None = None
         for e in reversed(checks):
             if e.payload.get("method") == "visit" or _reached(e.payload) not in pc.missed_reached:
                 break
             run += 1
             if run == 1:
-                run_day = e.day
-        if run >= pc.missed_count and run_day is not None:
+                run_event = e
+        if run >= pc.missed_count and run_event is not None:
             reasons.append(
                 Reason(
                     "missed_calls",
                     f"연속 {run}회 연락 안 됨: 가정방문 필요",
                     f"{run} missed calls in a row: home visit needed",
-                    run_day,
+                    run_event.day,
                     form_id=pc.missed_task_form or pc.form,
                     form_defaults=dict(pc.missed_task_defaults),
+                    event_id=run_event.id,
+                    since=run_event.day,
                 )
             )
 
-    # 3. immediate actions still open
+    # 3. immediate actions still open (closed only by a record that names them)
     window_start = today - timedelta(days=pc.open_action_window_days)
-    for i, e, action in flagged:
-        if e.day < window_start or e.id in closed or i < last_contact_index:
+    for e, action in flagged:
+        if e.day < window_start or prepared.is_closed(e):
             continue
-        if i < done_at_scene and evs[done_at_scene].day == e.day:
-            continue  # a done referral recorded later that day says what was done
-        if e.type == "welfare_check" and e.payload.get("actions_taken"):
-            continue  # what was done is recorded on the check itself
         reasons.append(
             Reason(
                 "immediate_action",
@@ -624,12 +661,13 @@ def _due(
                 immediate=True,
                 form_id=pc.form,
                 event_id=e.id,
+                since=e.day,
             )
         )
 
     # 4. open referrals
     for e in referrals:
-        if e.payload.get("status", "open") != "open" or e.id in closed:
+        if e.payload.get("status", "open") != "open" or prepared.named(e):
             continue
         urgency = e.payload.get("urgency")
         days = pc.referral_follow_up_days.get(str(urgency), pc.referral_follow_up_days["routine"])
@@ -643,6 +681,7 @@ def _due(
                 immediate=urgency == "immediate",
                 form_id=pc.form,
                 event_id=e.id,
+                since=e.day,
             )
         )
 
@@ -675,21 +714,35 @@ def _due(
                 )
             )
 
+    return rank_reasons(reasons, today, pc.upcoming_days)
+
+
+def rank_reasons(reasons: list[Reason], today: date, upcoming_days: int) -> DueInfo:
+    """The due state of *reasons*: most pressing first (rank, then due date, then record)."""
     if not reasons:
         return DueInfo(None, 0, [], NOT_DUE)
     ranked = sorted(
-        ((_rank(r, today, pc.upcoming_days), r.due, r) for r in reasons), key=lambda t: t[:2]
+        ((rank(r, today, upcoming_days), r.due, r.event_id or "", r) for r in reasons),
+        key=lambda t: t[:3],
     )
     next_due = min(r.due for r in reasons)
     return DueInfo(
         next_due=next_due,
         overdue_days=max(0, (today - next_due).days),
-        reasons=[r for _, _, r in ranked],
+        reasons=[t[-1] for t in ranked],
         urgency_rank=ranked[0][0],
     )
 
 
-def _rank(reason: Reason, today: date, upcoming_days: int) -> int:
+class _Ranked(Protocol):
+    @property
+    def immediate(self) -> bool: ...
+    @property
+    def due(self) -> date: ...
+
+
+def rank(reason: _Ranked, today: date, upcoming_days: int) -> int:
+    """The urgency rank of one reason or open item (IMMEDIATE .. NOT_DUE)."""
     if reason.immediate:
         return IMMEDIATE
     if reason.due < today:
@@ -701,7 +754,8 @@ def _rank(reason: Reason, today: date, upcoming_days: int) -> int:
     return NOT_DUE
 
 
-def _alerts(alerts: Iterable[Alert | Mapping[str, Any]] | None) -> list[Alert]:
+def parse_alerts(alerts: Iterable[Alert | Mapping[str, Any]] | None) -> list[Alert]:
+    """Declared alerts as :class:`Alert` (dicts with ISO ``start``/``end`` accepted)."""
     out: list[Alert] = []
     for a in alerts or ():
         if isinstance(a, Alert):
@@ -723,9 +777,6 @@ def _alerts(alerts: Iterable[Alert | Mapping[str, Any]] | None) -> list[Alert]:
     return out
 
 
-# --------------------------------------------------------------------------- worklist
-
-
 def worklist(
     households: Iterable[Mapping[str, Any]],
     events_by_household: Mapping[str, Iterable[Mapping[str, Any]]],
@@ -734,44 +785,18 @@ def worklist(
     rules: CadenceRules | None = None,
     *,
     alerts: Iterable[Alert | Mapping[str, Any]] | None = None,
-    due_out: dict[str, DueInfo] | None = None,
-) -> list[WorkItem]:
-    """The worker's list for *today*: immediate actions, then overdue (most overdue first),
-    due today, and upcoming (next 7 days by default). Households not due are left out.
+    due_out: dict[str, Any] | None = None,
+) -> list[Any]:
+    """Transitional: the worklist is :func:`fieldapp.household_state.worklist` (one rule);
+    this forwards to it while callers move (``due_out`` gets each household's state)."""
+    from fieldapp.household_state import worklist as rule_worklist
 
-    Pass a dict as *due_out* to also get every household's :class:`DueInfo` (for a household
-    list's due column) without computing it twice.
-    """
-    rules = rules or load_rules()
-    if programme not in rules.programmes:
-        raise ValueError(f"no cadence rules for programme {programme!r}")
-    upcoming = rules.programmes[programme].upcoming_days
-    alert_list = _alerts(alerts)
-    items: list[WorkItem] = []
-    for hh in households:
-        hid = str(hh.get("id"))
-        evs = _prepare(events_by_household.get(hid, ()), programme)
-        info = _due(hh, evs, programme, today, rules, alert_list)
-        if due_out is not None:
-            due_out[hid] = info
-        if info.urgency_rank == NOT_DUE:
-            continue
-        top = info.reasons[0]
-        more = sum(1 for r in info.reasons[1:] if _rank(r, today, upcoming) < NOT_DUE)
-        items.append(
-            WorkItem(
-                household_id=hid,
-                state=info.state,
-                urgency_rank=info.urgency_rank,
-                next_due=info.next_due,
-                overdue_days=info.overdue_days,
-                reason_ko=top.text_ko + (f" 외 {more}건" if more else ""),
-                reason_en=top.text_en + (f" (+{more} more)" if more else ""),
-                form_id=top.form_id,
-                form_defaults=dict(top.form_defaults),
-                reasons=info.reasons,
-                event_id=top.event_id,
-            )
-        )
-    items.sort(key=lambda w: (w.urgency_rank, w.reasons[0].due, w.household_id))
-    return items
+    return rule_worklist(
+        households,
+        events_by_household,
+        programme,
+        today,
+        rules=rules,
+        alerts=alerts,
+        states_out=due_out,
+    )

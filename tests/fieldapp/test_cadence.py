@@ -1,14 +1,12 @@
-"""Cadence and worklist on fixed dates: care groups, weekly checks, missed calls, overlays."""
+"""Cadence on fixed dates: care groups, weekly checks, missed calls, overlays."""
 
 from __future__ import annotations
 
 import dataclasses
 import json
-import random
 import shutil
-import time
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +19,6 @@ from fieldapp.cadence import (
     load_cadence_file,
     load_rules,
     load_rules_from,
-    worklist,
 )
 from fieldapp.errors import AssetError
 from fieldapp.resources import asset_path
@@ -237,13 +234,17 @@ def test_immediate_action_closed_by_what_was_done() -> None:
         hour=11,
     )
     assert due_state(hh(), [flagged, referral], WC, d("2026-07-11")).state != "immediate"
+    # a later contact that raised nothing is no answer to the action: it stays open
     later = due_state(hh(), [flagged, check("2026-07-11")], WC, d("2026-07-12"))
-    assert later.state != "immediate"
+    assert later.state == "immediate" and later.reasons[0].event_id == flagged["id"]
 
 
-def test_done_referral_at_the_scene_closes_the_same_days_actions() -> None:
+def test_old_done_referral_without_closes_answers_the_record_made_with_it() -> None:
+    """Records from before ``closes`` was written: the form saved its done referral with the
+    flagged record's own device time and device; that (and nothing about days) links them."""
     flagged = check("2026-07-10")
     flagged["payload"]["result"] = IMMEDIATE_RESULT
+    flagged["programme"] = WC
     done = event(
         "referral",
         "2026-07-10",
@@ -254,11 +255,47 @@ def test_done_referral_at_the_scene_closes_the_same_days_actions() -> None:
             "status": "done",
             "closes": None,
         },
-        hour=11,
+        programme=WC,
     )
-    assert due_state(hh(), [flagged, done], WC, d("2026-07-11")).state != "immediate"
-    next_day = dict(done, device_time=at("2026-07-11"))
-    assert due_state(hh(), [flagged, next_day], WC, d("2026-07-11")).state == "immediate"
+    assert done["device_time"] == flagged["device_time"]
+    for order in ([flagged, done], [done, flagged]):
+        assert due_state(hh(), order, WC, d("2026-07-11")).state != "immediate"
+    # the same instant written in another zone is the same instant
+    utc = dict(
+        done, device_time=datetime.fromisoformat(done["device_time"]).astimezone(UTC).isoformat()
+    )
+    assert due_state(hh(), [flagged, utc], WC, d("2026-07-11")).state != "immediate"
+    # later the same day, or from another device: no link, the action stays open
+    later = dict(done, device_time=at("2026-07-10", hour=11))
+    other = dict(done, device_id="other-device")
+    for ref in (later, other):
+        assert due_state(hh(), [flagged, ref], WC, d("2026-07-11")).state == "immediate"
+
+
+def test_closes_naming_the_original_closes_its_correction() -> None:
+    flagged = check("2026-07-10")
+    flagged["payload"]["result"] = IMMEDIATE_RESULT
+    corrected = check("2026-07-10")
+    corrected["payload"]["result"] = IMMEDIATE_RESULT
+    corrected["amends"] = flagged["id"]
+    closing = event(
+        "referral",
+        "2026-07-10",
+        {
+            "target": "109",
+            "reason": "r",
+            "urgency": "immediate",
+            "status": "done",
+            "closes": flagged["id"],
+        },
+        hour=12,
+    )
+    info = due_state(hh(), [flagged, corrected], WC, d("2026-07-11"))
+    assert info.state == "immediate" and info.reasons[0].event_id == corrected["id"]
+    assert due_state(hh(), [flagged, corrected, closing], WC, d("2026-07-11")).state != "immediate"
+    voided = event("void", "2026-07-10", {"reason": "wrong"}, amends=closing["id"], hour=13)
+    reopened = due_state(hh(), [flagged, corrected, closing, voided], WC, d("2026-07-11"))
+    assert reopened.state == "immediate", "voiding the answer opens the action again"
 
 
 def test_stale_immediate_action_drops_off_after_the_window() -> None:
@@ -347,94 +384,6 @@ def test_overlay_not_applied_to_visiting_health_by_default() -> None:
     house = hh(risk_level="high", care_group="regular", alert_active=True)
     info = due_state(house, [visit("2026-07-01")], VH, d("2026-07-20"))
     assert "alert" not in [r.code for r in info.reasons]
-
-
-# ------------------------------------------------------------------ worklist
-
-
-def test_worklist_order_and_reasons() -> None:
-    flagged = check("2026-07-10")
-    flagged["payload"]["result"] = IMMEDIATE_RESULT
-    today = d("2026-07-15")
-    names = ("due_today", "week_ahead", "moved", "upcoming", "over_1", "immediate", "over_5")
-    households = [hh(x) for x in names]
-    events = {
-        "immediate": [flagged],
-        "over_5": [check("2026-07-03")],
-        "over_1": [check("2026-07-07")],
-        "due_today": [check("2026-07-08")],
-        "upcoming": [check("2026-07-11")],
-        "week_ahead": [check("2026-07-05"), check("2026-07-15")],  # due 07-22, the 7th day
-        "moved": [check("2026-07-01"), check("2026-07-02", "moved")],
-    }
-    items = worklist(households, events, WC, today)
-    assert [w.household_id for w in items] == [
-        "immediate",
-        "over_5",
-        "over_1",
-        "due_today",
-        "upcoming",
-        "week_ahead",
-    ]
-    assert [w.state for w in items] == [
-        "immediate",
-        "overdue",
-        "overdue",
-        "due_today",
-        "upcoming",
-        "upcoming",
-    ]
-    assert (
-        worklist(households, events, WC, today - timedelta(days=1))[-1].household_id == "upcoming"
-    )
-    assert items[1].overdue_days == 5 and items[2].overdue_days == 1
-    assert items[0].event_id == flagged["id"] and items[0].form_id == "welfare_check"
-    assert all(w.reason_ko and w.reason_en for w in items)
-
-
-def test_worklist_counts_other_pressing_reasons() -> None:
-    events = {
-        "hh": [
-            check("2026-07-01"),
-            check("2026-07-03", "no_answer"),
-            check("2026-07-04", "no_answer"),
-        ]
-    }
-    [item] = worklist([hh()], events, WC, d("2026-07-09"))
-    assert item.reason_ko.endswith("외 1건") and item.reason_en.endswith("(+1 more)")
-    assert item.form_defaults == {"method": "visit"}
-
-
-def test_worklist_for_10000_households_is_quick() -> None:
-    """Not a timing assert (shared machines are noisy): prints the figure for the log."""
-    rnd = random.Random(7)
-    today = d("2026-07-15")
-    households, events = [], {}
-    for i in range(10_000):
-        hid = f"h{i}"
-        households.append(
-            hh(
-                hid,
-                risk_level=rnd.choice(["low", "medium", "high"]),
-                care_group="regular",
-                alert_active=i % 10 == 0,
-            )
-        )
-        events[hid] = [
-            check(
-                (today - timedelta(days=rnd.randint(0, 60))).isoformat(),
-                rnd.choice(["yes", "no_answer"]),
-            )
-            for _ in range(5)
-        ]
-    load_rules()
-    started = time.perf_counter()
-    items = worklist(households, events, WC, today)
-    elapsed = time.perf_counter() - started
-    print(f"worklist: 10,000 households, 50,000 events in {elapsed:.3f} s")
-    assert 0 < len(items) <= 10_000
-    ranks = [(w.urgency_rank, w.reasons[0].due) for w in items]
-    assert ranks == sorted(ranks)
 
 
 # ------------------------------------------------------------------ rule files
