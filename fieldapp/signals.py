@@ -945,3 +945,31 @@ def _is_iso_day(value: Any) -> bool:
     except ValueError:
         return False
     return True
+
+
+# --------------------------------------------------------------------------- many households
+
+
+def district_signals(
+    households: Iterable[Mapping[str, Any]],
+    records_by_household: Mapping[str, Iterable[Mapping[str, Any]]],
+    on: date,
+    rules: SignalRules | None = None,
+) -> list[Signal]:
+    """The signals of many households (a worker's or a district's), most severe first, then
+    the longest standing. The laptop and the server both call this, so their lists agree."""
+    rules = rules or load_signal_rules()
+    out: list[Signal] = []
+    for hh in households:
+        out += evaluate(hh, records_by_household.get(str(hh["id"]), ()), on, rules)
+    out.sort(key=lambda s: (rules.severity_rank(s.severity), s.raised_on, s.household_id, s.rule))
+    return out
+
+
+def signal_line(row: Mapping[str, Any]) -> str:
+    """One line of the commands' text output, from a :meth:`Signal.to_dict` row."""
+    state = "  (확인됨)" if row.get("acknowledged") else ""
+    return (
+        f"{row['severity']:<6} {row['kind']:<10} {row['household_id']}  {row['since']}  "
+        f"{row['text_ko']}{state}"
+    )

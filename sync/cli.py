@@ -17,11 +17,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from fieldapp.errors import FieldappError, ValidationError
-from fieldapp.profile import Profile, default_profile_dir, unlock, write_json_atomic
+from fieldapp.errors import FieldappError, StoreError, ValidationError
+from fieldapp.profile import (
+    Profile,
+    default_profile_dir,
+    store_problem,
+    unlock,
+    write_json_atomic,
+)
 from fieldapp.records import HOUSEHOLD_JSON_COLUMNS
 from fieldapp.store import Store
-from sync import protocol
+from sync import cli_signals, protocol
 
 #: Records per push request (same default as the engine's).
 DEFAULT_PUSH_LIMIT = 500
@@ -44,6 +50,7 @@ commands:
                   quarantined) to a JSON file, e.g. for the IT team
   households      the households assigned to you, as held on this laptop
   record          append events from a JSON Lines file: all lines or none
+  signals         early-warning signals of your households, with their evidence
 
 exit status: 0 ok, 1 failed (the reason on one line), 2 usage error.
 
@@ -108,6 +115,8 @@ def cmd_login(args: argparse.Namespace) -> int:
     )
     if profile.keyring_warning:
         print(f"note: {profile.keyring_warning}", file=sys.stderr)
+    for notice in profile.login_notices:
+        print(f"note: {' '.join(notice.split())}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -155,6 +164,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
         "skew_seconds": report.skew_seconds,
         "skew_flagged": report.skew_flagged,
         "rejected_items": [{"id": i, "reason": r} for i, r in report.rejected_items],
+        "set_aside": [{"id": i, "reason": r} for i, r in report.set_aside],
     }
     if args.json:
         _print_json(data)
@@ -168,6 +178,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
         )
         for item_id, reason in report.rejected_items:
             print(f"  rejected {item_id}: {reason}")
+        for item_id, reason in report.set_aside:
+            print(f"  set aside {item_id}: {reason}")
     if not report.completed:
         print("fieldapp-sync: the sync was cancelled before it completed", file=sys.stderr)
         return EXIT_FAILED
@@ -187,16 +199,18 @@ def cmd_status(args: argparse.Namespace) -> int:
             )
         raise FieldappError(f"Nobody has signed in with the profile folder {profile.path} yet.")
     status = local_status(profile)
+    problem = store_problem(profile)
     info = profile.info
     data = {
         "username": info.get("username"),
         "server_url": info.get("server_url"),
         "device_id": info.get("device_id"),
         **status.to_json(),
+        "store_problem": problem,
     }
     if args.json:
         _print_json(data)
-        return EXIT_OK
+        return EXIT_FAILED if problem else EXIT_OK
     last = status.last_success.isoformat() if status.last_success else "never"
     print(f"user:         {data['username']} on {data['server_url']}")
     print(f"online:       {_words_online(status.online)}")
@@ -218,6 +232,14 @@ def cmd_status(args: argparse.Namespace) -> int:
     )
     if status.last_error:
         print(f"last error:   {status.last_error}")
+    if problem:
+        print(f"database:     CANNOT BE USED: {' '.join(problem.split())}")
+        print(
+            "fieldapp-sync status: the local database cannot be used; the figures above are "
+            "from before",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
     return EXIT_OK
 
 
@@ -234,23 +256,73 @@ def _age_words(age: float | None) -> str:
 
 
 def cmd_export_pending(args: argparse.Namespace) -> int:
-    from fieldapp import syncstate
+    from fieldapp import salvage, syncstate
+    from fieldapp.profile import check_password
 
     profile = _profile(args)
     password = _read_password(args)
     assert password is not None
-    with unlock(profile, password) as store:
-        data = syncstate.export_pending(store)
+    database = Path(args.database) if args.database else profile.store_path
+    if not database.exists():
+        profile.ledger.check_file(database)  # says what the missing file held
+        raise FieldappError(f"There is no database at {database}. Sign in online once.")
+    key = check_password(profile, password)  # a wrong password is told apart here
+    salvaged: salvage.Salvage | None = None
+    try:
+        with Store.open(database, key) as store:
+            data = syncstate.export_pending(store)
+    except StoreError as err:  # damaged: read what is left, page by page
+        print(f"fieldapp-sync export-pending: {' '.join(str(err).split())}", file=sys.stderr)
+        salts = [bytes.fromhex(s) for s in _known_salts(profile)]
+        salvaged = salvage.salvage(database, key, salts)
+        data = salvage.export(salvaged)
     info = profile.info
     data = {"username": info.get("username"), "device_id": info.get("device_id"), **data}
     out = Path(args.file)
     write_json_atomic(out, data)  # owner-readable only: it holds personal data
+    saved = sum(1 for e in data["events"] if e["sync_state"] != "rejected") + sum(
+        1 for e in data["household_edits"] if e["sync_state"] != "rejected"
+    )
     n = len(data["events"]) + len(data["household_edits"]) + len(data["quarantine"])
     print(
         f"wrote {n} records to {out} ({len(data['events'])} events, "
         f"{len(data['household_edits'])} household edits, {len(data['quarantine'])} quarantined)"
     )
+    lost = 0
+    if salvaged is not None:
+        print(
+            f"read past the damage: {salvaged.unreadable_pages} of {salvaged.pages} pages "
+            "could not be read"
+        )
+    if database == profile.store_path:
+        counted = profile.ledger.pending_count()
+        lost = max(0, counted - saved)
+        if counted or lost:
+            print(
+                f"this laptop counted {counted} records not yet sent: {counted - lost} saved, "
+                f"{lost} could not be saved"
+            )
+    if lost or (salvaged is not None and salvaged.unreadable_pages):
+        print(
+            "fieldapp-sync export-pending: some of the database could not be read; the file "
+            "holds everything that could",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
     return EXIT_OK
+
+
+def _known_salts(profile: Profile) -> list[str]:
+    """Database salts noted by this profile's outbox ledgers (current and set aside)."""
+    found = []
+    for path in sorted(profile.path.glob("outbox_ledger*.json")):
+        try:
+            salt = json.loads(path.read_text(encoding="utf-8")).get("database_salt")
+        except (OSError, ValueError, AttributeError):
+            continue
+        if isinstance(salt, str) and len(salt) == 32:
+            found.append(salt)
+    return found
 
 
 def cmd_households(args: argparse.Namespace) -> int:
@@ -286,6 +358,12 @@ def _household_rows(store: Store) -> list[dict[str, Any]]:
 def _line_number(problem: str) -> int:
     head = problem.split(":", 1)[0]
     return int(head.removeprefix("line ")) if head.startswith("line ") else 0
+
+
+def cmd_signals(args: argparse.Namespace) -> int:
+    return cli_signals.cmd_signals(
+        args, profile=_profile, password=_read_password, print_json=_print_json
+    )
 
 
 def cmd_record(args: argparse.Namespace) -> int:
@@ -457,9 +535,17 @@ def build_parser() -> argparse.ArgumentParser:
         description="Write every record the server has not accepted (pending, unanswered, "
         "rejected with its reason, quarantined after a hand-over) to FILE as JSON. The file "
         "holds personal data: it is created readable by you only. The password is read from "
-        "standard input (or prompted for on a terminal).",
+        "standard input (or prompted for on a terminal). A damaged database is read page by "
+        "page past the damage; the command then says how many records it saved and how many "
+        "it could not, and exits 1 if some could not be read.",
     )
     p.add_argument("file", metavar="FILE", help="where to write the JSON (overwritten)")
+    p.add_argument(
+        "--database",
+        metavar="DB",
+        help="read this database file instead of the profile's (e.g. one a sign-in moved "
+        "aside as fieldapp.db.damaged-TIME); it is only read",
+    )
     password_flag(p)
     p.set_defaults(func=cmd_export_pending)
 
@@ -484,6 +570,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE.jsonl", help="UTF-8 file, one JSON event a line")
     password_flag(p)
     p.set_defaults(func=cmd_record)
+
+    cli_signals.add_parser(sub, password_flag, cmd_signals)
     return parser
 
 
@@ -505,6 +593,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILED
     except KeyboardInterrupt:
         print(f"fieldapp-sync {args.command}: interrupted", file=sys.stderr)
+        return EXIT_FAILED
+    except BrokenPipeError:
+        # The reader went away (``| head``): stop quietly, and let nothing more be written.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
         return EXIT_FAILED
 
 

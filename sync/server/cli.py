@@ -21,7 +21,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Engine, inspect, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
@@ -592,6 +592,39 @@ def cmd_access_review(ctx: Context, args: argparse.Namespace) -> int:
     return 0 if review.chain_ok else 1
 
 
+def cmd_signals(ctx: Context, args: argparse.Namespace) -> int:
+    """The district's early-warning signals (the same rules as the screens)."""
+    from fieldapp.signals import signal_line
+    from sync.server.district.signals import district_signals
+    from sync.server.models import District
+
+    with ctx.session() as session:
+        if session.get(District, args.district) is None:
+            known = ", ".join(sorted(session.scalars(select(District.code)))) or "none yet"
+            raise CommandError(f"no district {args.district!r} on this server (known: {known})")
+        found = district_signals(
+            session,
+            args.district,
+            args.date.date() if args.date else None,
+            worker=args.worker,
+            include_acknowledged=args.all,
+        )
+    if args.json:
+        print(
+            json.dumps(
+                [r.model_dump(mode="json") for r in found.signals], ensure_ascii=False, indent=2
+            )
+        )
+        return 0
+    for row in found.signals:
+        workers = ",".join(sorted(row.workers.values())) or "-"
+        print(f"{signal_line(row.model_dump())}  [{workers}]")
+    print(
+        f"{len(found.signals)} signals in {args.district} on {found.day} (rules {found.rules_version})"
+    )
+    return 0
+
+
 def cmd_purge_expired(ctx: Context, args: argparse.Namespace) -> int:
     from sync.server.audit import AuditError, purge_expired
 
@@ -865,6 +898,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cmd.add_argument("--district", metavar="CODE", help="only this district (default: all)")
     cmd.add_argument("--json", action="store_true", help="print the review as JSON")
+
+    cmd = add(
+        "signals",
+        "the district's early-warning signals, most severe first, each with its evidence "
+        "records (docs/signals.md); acknowledged ones only with --all",
+        cmd_signals,
+    )
+    cmd.add_argument("--district", required=True, metavar="CODE", help="the district's code")
+    cmd.add_argument(
+        "--date",
+        type=_parse_day,
+        metavar="YYYY-MM-DD",
+        help="evaluate as of this day, Korean time (default: today)",
+    )
+    cmd.add_argument("--worker", metavar="USERNAME", help="only the households this worker holds")
+    cmd.add_argument("--all", action="store_true", help="include acknowledged signals")
+    cmd.add_argument("--json", action="store_true", help="print as JSON (one object a signal)")
 
     cmd = add(
         "purge-expired",
