@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
 from fieldapp.vocabulary import Programme
 
@@ -28,7 +28,7 @@ class Person(Strict):
 
 
 class Consent(Strict):
-    given: bool
+    given: StrictBool
     date: str | None = None
     recorded_by: str | None = None
 
@@ -62,5 +62,5 @@ class Household(Strict):
     #: who held each programme before, newest last: {programme, username, assigned_by, at, reason}
     assignment_history: list[dict[str, Any]] = Field(default_factory=list)
     #: field name -> version; a household edit names the version it was based on
-    field_versions: dict[str, int] = Field(default_factory=dict)
-    alert_active: bool = False  # a heat/cold alert covers this household today
+    field_versions: dict[str, StrictInt] = Field(default_factory=dict)
+    alert_active: StrictBool = False  # a heat/cold alert covers this household today

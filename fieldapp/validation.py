@@ -37,6 +37,8 @@ from fieldapp.instruments import (
 from fieldapp.resources import asset_path
 from fieldapp.scoring import ScoreResult, apply_rules, rules_outcome, score
 from fieldapp.signals import ack_problems
+from fieldapp.text_rule import find_bad_text
+from fieldapp.text_rule import is_good_text as is_good_text
 from fieldapp.vitals import check_vitals, evaluate_vitals
 from fieldapp.vocabulary import PROGRAMME_EVENT_TYPES, ROLE_PROGRAMME, EventType, Programme, Role
 
@@ -96,43 +98,6 @@ BAD_TEXT_MESSAGE = (
 BAD_TEXT_MESSAGE_KO = (
     "깨진 글자(짝이 없는 서로게이트 문자)가 있습니다. 그 부분을 다시 입력하고 저장하십시오."
 )
-
-
-def is_good_text(text: str) -> bool:
-    """True when *text* is well-formed Unicode (no lone UTF-16 surrogate): what UTF-8,
-    SQLite, PostgreSQL and pydantic's ``str`` accept."""
-    if text.isascii():
-        return True
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def find_bad_text(value: Any, where: str = "") -> str | None:
-    """Where the first string in *value* (itself, any nested value or any key of a nested
-    object) that is not well-formed Unicode sits, as a dotted path (``payload.notes``,
-    ``payload.items[2]``; *where* is the prefix), or None when every string is good.
-
-    The one rule for all text: the server applies it to whole events, the forms and
-    ``fieldapp-sync record`` before saving, the client to records it pulls.
-    """
-    stack: list[tuple[str, Any]] = [(where, value)]
-    while stack:
-        path, item = stack.pop()
-        if isinstance(item, str):
-            if not is_good_text(item):
-                return path or "value"
-        elif isinstance(item, Mapping):
-            for key, sub in item.items():
-                sub_path = f"{path}.{key}" if path else str(key)
-                if isinstance(key, str) and not is_good_text(key):
-                    return f"{path}.<key>" if path else "<key>"
-                stack.append((sub_path, sub))
-        elif isinstance(item, list | tuple):
-            stack.extend((f"{path}[{i}]", sub) for i, sub in enumerate(item))
-    return None
 
 
 def text_problems(value: Any, where: str = "") -> list[FieldProblem]:

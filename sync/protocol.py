@@ -16,7 +16,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
 # The domain's vocabulary, re-exported for the wire (``X as X``: an explicit re-export).
 from fieldapp.household_shape import Consent as Consent
@@ -58,7 +58,9 @@ SKEW_LIMIT_SECONDS = 300
 
 
 class Strict(BaseModel):
-    """Base for wire models: unknown fields are an error, not silently dropped."""
+    """Base for wire models: unknown fields are an error, not silently dropped. Booleans
+    and integers are ``StrictBool``/``StrictInt``: ``"yes"``, ``"1"`` or ``1.0`` are refused,
+    not coerced."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -93,11 +95,11 @@ class Event(Strict):
     device_time: datetime
     payload: dict[str, Any]
     amends: str | None = None  # the event this one corrects (same type) or voids (type void)
-    skew_flag: bool = False  # recorded while the device clock was off by > SKEW_LIMIT_SECONDS
+    skew_flag: StrictBool = False  # recorded while the device clock was off by > SKEW_LIMIT_SECONDS
     # filled in by the server on the way out:
     server_time: datetime | None = None
-    redacted: bool = False
-    late_handover: bool = False  # arrived after the household moved to another worker
+    redacted: StrictBool = False
+    late_handover: StrictBool = False  # arrived after the household moved to another worker
 
 
 class HouseholdEdit(Strict):
@@ -107,7 +109,7 @@ class HouseholdEdit(Strict):
     household_id: str
     field: str
     value: Any
-    base_version: int = Field(ge=0)
+    base_version: StrictInt = Field(ge=0)
     created_by: str
     device_id: str
     device_time: datetime
@@ -130,7 +132,7 @@ class Conflict(Strict):
     id: str
     household_id: str
     field: str
-    base_version: int
+    base_version: StrictInt
     mine: Any
     mine_by: str
     mine_at: datetime
@@ -147,7 +149,7 @@ class Conflict(Strict):
 
 
 class LoginRequest(Strict):
-    protocol: int
+    protocol: StrictInt
     username: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=256)
     device_id: str = Field(min_length=8, max_length=64)
@@ -186,7 +188,7 @@ PushItem = Annotated[EventItem | HouseholdEditItem, Field(discriminator="kind")]
 
 
 class PushRequest(Strict):
-    protocol: int
+    protocol: StrictInt
     idempotency_key: str = Field(min_length=16, max_length=64)
     items: list[PushItem] = Field(max_length=MAX_PUSH_ITEMS)
 
@@ -204,7 +206,7 @@ class PushResponse(Strict):
 
 
 class Change(Strict):
-    seq: int
+    seq: StrictInt
     kind: ChangeKind
     household_id: str | None = None
     data: dict[str, Any]
@@ -213,7 +215,7 @@ class Change(Strict):
 class PullResponse(Strict):
     epoch: str
     cursor: str  # "<epoch>:<seq>": pass back unchanged as ?cursor=
-    has_more: bool
+    has_more: StrictBool
     changes: list[Change]
     server_time: datetime
 
@@ -253,6 +255,10 @@ def parse_cursor(cursor: str | None) -> tuple[str | None, int]:
     if not cursor:
         return None, 0
     epoch, sep, seq = cursor.rpartition(":")
-    if not sep or not epoch or not seq.isdigit():
-        raise ValueError(f"malformed cursor {cursor!r}: expected '<epoch>:<seq>'")
+    if not sep or not epoch or not (seq.isascii() and seq.isdigit()):
+        raise ValueError(
+            f"malformed cursor {cursor!r}: expected '<epoch>:<seq>' with <seq> in ASCII "
+            "digits 0-9; pass back the cursor of the last page unchanged, or none to pull "
+            "from the start"
+        )
     return epoch, int(seq)

@@ -45,7 +45,12 @@ from sqlalchemy.orm.attributes import set_committed_value
 from fieldapp.errors import ValidationError
 
 # Imported with the server, not at its first push (the rules load with the module).
-from fieldapp.validation import validate_event
+from fieldapp.validation import (
+    device_time_problem,
+    programme_problem,
+    text_problems,
+    validate_event,
+)
 from sync import protocol as p
 from sync.server import accesslog
 from sync.server.models import (
@@ -317,12 +322,10 @@ class PullPage:
 
 
 def check_cursor(session: Session, cursor: str | None) -> tuple[str, int]:
-    """Return (epoch, seq) for a pull from *cursor*; raise ResyncRequired when it is stale."""
+    """Return (epoch, seq) for a pull from *cursor*; raise ResyncRequired when it is stale,
+    ValueError (with a sentence saying what is wrong) when it is not a cursor at all."""
     epoch, current = server_state(session)
-    try:
-        cur_epoch, seq = p.parse_cursor(cursor)
-    except ValueError as exc:
-        raise ResyncRequired(str(exc)) from exc
+    cur_epoch, seq = p.parse_cursor(cursor)  # ValueError: malformed (a 422, not a resync)
     if cur_epoch is not None and cur_epoch != epoch:
         raise ResyncRequired(
             "this server was restored or re-initialised (new epoch): push what you hold, "
@@ -740,6 +743,34 @@ def _validate_event(event: dict[str, Any]) -> dict[str, Any]:
     return validate_event(event)
 
 
+def _programme_scope_problem(ctx: _PushContext, ev: p.Event) -> str | None:
+    """Why the user may not write *ev* (not a record of their role's own programme), or None."""
+    problem = programme_problem(
+        ctx.user.role, ev.type.value, ev.programme.value if ev.programme else None
+    )
+    return None if problem is None else f"{problem.field}: {problem.message}"
+
+
+def _is_skewed(ctx: _PushContext, ev: p.Event) -> bool:
+    """True when *ev* was recorded while its device's clock was off: it says so, or its
+    device time lies more than ``SKEW_LIMIT_SECONDS`` in the server's future, or before
+    the device was registered (its first sign-in; nothing can be recorded on it earlier)."""
+    limit = timedelta(seconds=p.SKEW_LIMIT_SECONDS)
+    registered = ctx.device.registered_at or ctx.now
+    return (
+        ev.skew_flag
+        or ev.device_time > ctx.now + limit
+        or ev.device_time < min(registered, ctx.now) - limit
+    )
+
+
+def _amend_scope_problem(ctx: _PushContext, target_type: str) -> str | None:
+    """Why the user may not correct or void an event of *target_type*, or None: only
+    records of a type their own programme keeps."""
+    problem = programme_problem(ctx.user.role, target_type, None)
+    return None if problem is None else f"amends a {target_type} record: {problem.message}"
+
+
 @dataclass
 class _PushContext:
     session: Session
@@ -917,11 +948,15 @@ def apply_event(ctx: _PushContext, ev: p.Event) -> dict[str, Any]:
                 status=p.ItemStatus.rejected,
                 reason=f"a correction must have the type of the event it amends ({target[1]})",
             )
+        if problem := _amend_scope_problem(ctx, target[1]):
+            return _result(id=ev.id, status=p.ItemStatus.rejected, reason=problem)
+    if problem := _programme_scope_problem(ctx, ev):
+        return _result(id=ev.id, status=p.ItemStatus.rejected, reason=problem)
     try:
         checked = _validate_event(ev.model_dump(mode="json"))
     except ValidationError as exc:
         return _result(id=ev.id, status=p.ItemStatus.rejected, reason=str(exc))
-    skew = ev.skew_flag or ev.device_time > ctx.now + timedelta(seconds=p.SKEW_LIMIT_SECONDS)
+    skew = _is_skewed(ctx, ev)
     row = event_row(ev, checked, skew_flag=skew, server_time=ctx.now, late_handover=late)
     ctx.event_rows.append(row)
     ctx.seen_ids.add(ev.id)
@@ -975,6 +1010,12 @@ def apply_household_edit(ctx: _PushContext, edit: p.HouseholdEdit) -> dict[str, 
             id=edit.id,
             status=p.ItemStatus.rejected,
             reason="device_time must carry a UTC offset, e.g. 2026-05-01T09:30:00+09:00",
+        )
+    if problem := device_time_problem(edit.device_time) or next(
+        iter(text_problems(edit.value, "value")), None
+    ):
+        return _result(
+            id=edit.id, status=p.ItemStatus.rejected, reason=f"{problem.field}: {problem.message}"
         )
     scope = _scope(ctx, edit.household_id)
     if scope is None:

@@ -100,6 +100,8 @@ def pull(
         epoch, after = syncing.check_cursor(session, cursor)
     except syncing.ResyncRequired as exc:
         raise ApiError(409, p.ERR_RESYNC, str(exc), field="cursor") from None
+    except ValueError as exc:
+        raise ApiError(422, p.ERR_INVALID, str(exc), field="cursor") from None
     page = syncing.pull_page(session, auth.user, after, limit)
     now = utcnow()
     report_due = syncing.device_report_due(auth.device, pending, oldest_pending_s, now)

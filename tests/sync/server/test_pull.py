@@ -42,7 +42,7 @@ def test_other_epoch_or_cursor_ahead_needs_resync(live, world, api) -> None:
     nurse = api(world.nurse1)
     _, cursor = nurse.pull_all()
     epoch, seq = p.parse_cursor(cursor)
-    for bad in (p.make_cursor("another-epoch", seq), p.make_cursor(epoch, seq + 1000), "junk"):
+    for bad in (p.make_cursor("another-epoch", seq), p.make_cursor(epoch, seq + 1000)):
         r = nurse.pull(bad)
         assert r.status_code == 409
         assert r.json()["code"] == p.ERR_RESYNC

@@ -1,0 +1,48 @@
+"""The one rule for every string the app stores or sends: well-formed Unicode text.
+
+A lone UTF-16 surrogate (``"\\ud800"`` in JSON) is valid JSON but not text: UTF-8, SQLite,
+PostgreSQL and pydantic's ``str`` refuse it, so a record holding one poisons every device that
+pulls it. Pure (imports nothing of the app); ``fieldapp.validation`` re-exports it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+
+def is_good_text(text: str) -> bool:
+    """True when *text* is well-formed Unicode (no lone UTF-16 surrogate): what UTF-8,
+    SQLite, PostgreSQL and pydantic's ``str`` accept."""
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def find_bad_text(value: Any, where: str = "") -> str | None:
+    """Where the first string in *value* (itself, any nested value or any key of a nested
+    object) that is not well-formed Unicode sits, as a dotted path (``payload.notes``,
+    ``payload.items[2]``; *where* is the prefix), or None when every string is good.
+
+    The one rule for all text: the server applies it to whole events, the forms and
+    ``fieldapp-sync record`` before saving, the client to records it pulls.
+    """
+    stack: list[tuple[str, Any]] = [(where, value)]
+    while stack:
+        path, item = stack.pop()
+        if isinstance(item, str):
+            if not is_good_text(item):
+                return path or "value"
+        elif isinstance(item, Mapping):
+            for key, sub in item.items():
+                sub_path = f"{path}.{key}" if path else str(key)
+                if isinstance(key, str) and not is_good_text(key):
+                    return f"{path}.<key>" if path else "<key>"
+                stack.append((sub_path, sub))
+        elif isinstance(item, list | tuple):
+            stack.extend((f"{path}[{i}]", sub) for i, sub in enumerate(item))
+    return None
