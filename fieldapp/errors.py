@@ -20,7 +20,15 @@ class StoreError(FieldappError):
 
 
 class WrongKeyError(StoreError):
-    """The file is not a database, or the key/password does not open it."""
+    """The file is not a database, or the key/password does not open it.
+
+    ``tries_left``: wrong passwords still allowed at this laptop before only an online
+    sign-in unlocks it (None when no limit applies, e.g. a wrong database key).
+    """
+
+    def __init__(self, message: str = "", *, tries_left: int | None = None) -> None:
+        super().__init__(message)
+        self.tries_left = tries_left
 
 
 class TooNewError(StoreError):
@@ -45,6 +53,22 @@ class CorruptError(StoreError):
 
 class OnlineLoginRequired(StoreError):
     """Too many wrong passwords at this laptop: only an online sign-in unlocks it now."""
+
+
+# ------------------------------------------------------------------ records
+
+
+class AlreadySavedError(FieldappError):
+    """A record with this id is saved already: the same form was saved before (never twice).
+
+    ``event_id`` is the saved record's id.
+    """
+
+    def __init__(self, event_id: str) -> None:
+        super().__init__(
+            f"This form was already saved as record {event_id}; it was not saved a second time."
+        )
+        self.event_id = event_id
 
 
 # ------------------------------------------------------------------ validation

@@ -262,7 +262,8 @@ def check_password(profile: Profile, password: str) -> bytes:
             "The password is not correct for this laptop's local data. Check the keyboard "
             "layout (한/영) and Caps Lock and try again "
             f"({MAX_UNLOCK_ATTEMPTS - count} tries left before an online sign-in is needed); "
-            "if your password was changed on the server, sign in online with the new one."
+            "if your password was changed on the server, sign in online with the new one.",
+            tries_left=MAX_UNLOCK_ATTEMPTS - count,
         ) from err
     reset_failed_unlocks(profile)
     return key

@@ -618,6 +618,39 @@ def append_event(store: Store, event: Mapping[str, Any]) -> dict[str, Any]:
     return _decode_event(rows[0])
 
 
+def save_form_record(
+    store: Store,
+    event: Mapping[str, Any],
+    answers: Iterable[Mapping[str, Any]] = (),
+    *,
+    draft_id: str | None = None,
+) -> dict[str, Any]:
+    """Save a filled-in form: its record, the records that answer it (``closes`` its id) and
+    the removal of its draft, in one transaction; return the stored record.
+
+    A form's draft has the id its record gets, so a second save of the same form finds the
+    record: :class:`~fieldapp.errors.AlreadySavedError` then, with the (stale) draft removed
+    and nothing written twice.
+    """
+    from fieldapp.errors import AlreadySavedError
+
+    with store.atomic() as db:
+        if list(db.query("SELECT 1 FROM events WHERE id = ?", [event["id"]])):
+            if draft_id is not None:
+                db.execute("DELETE FROM drafts WHERE id = ?", [draft_id])
+            already = True
+        else:
+            already = False
+            stored = append_event(store, event)
+            for answer in answers:
+                append_event(store, answer)
+            if draft_id is not None:
+                db.execute("DELETE FROM drafts WHERE id = ?", [draft_id])
+    if already:
+        raise AlreadySavedError(str(event["id"]))
+    return stored
+
+
 def _original(store: Store, event_id: str) -> dict[str, Any]:
     original = get_event(store, event_id)
     if original is None:

@@ -134,18 +134,24 @@ def load_panel() -> VitalsPanel:
 
 
 def _number(
-    panel: VitalsPanel, key: str, value: Any, where: str, problems: list[FieldProblem]
+    panel: VitalsPanel,
+    key: str,
+    value: Any,
+    where: str,
+    problems: list[FieldProblem],
+    reading: tuple[str, str] = ("", ""),
 ) -> float | None:
     rng = panel.inputs[key]
     if value is None:
         return None
     if not is_number(value) or not rng.min <= value <= rng.max:
         lo, hi = _fmt(rng.min), _fmt(rng.max)
+        en, ko = reading
         problems.append(
             FieldProblem(
                 where,
-                f"{rng.label_en} must be a number from {lo} to {hi} {rng.unit}, got {value!r}",
-                f"{rng.label_ko}은(는) {lo}-{hi} {rng.unit} 사이의 숫자여야 합니다.",
+                f"{en}{rng.label_en} must be a number from {lo} to {hi} {rng.unit}, got {value!r}",
+                f"{ko}{rng.label_ko}은(는) {lo}-{hi} {rng.unit} 사이의 숫자여야 합니다.",
             )
         )
         return None
@@ -198,6 +204,8 @@ def check_vitals(
             dia_vals: list[float] = []
             for i, r in enumerate(readings):
                 where = f"{prefix}.bp[{i}]"
+                # Each message names its reading once: "혈압 2회차: ...".
+                name = (f"BP reading {i + 1}: ", f"혈압 {i + 1}회차: ")
                 if not isinstance(r, Mapping):
                     problems.append(
                         FieldProblem(where, "a reading is {systolic, diastolic}", "혈압 형식 오류")
@@ -209,27 +217,31 @@ def check_vitals(
                         problems.append(
                             FieldProblem(
                                 f"{where}.{part}",
-                                f"{rng.label_en} is missing",
-                                f"{rng.label_ko}을(를) 입력하십시오.",
+                                f"{name[0]}{rng.label_en} is missing",
+                                f"{name[1]}{rng.label_ko}을(를) 입력하십시오.",
                             )
                         )
-                s = _number(panel, "systolic", r.get("systolic"), f"{where}.systolic", problems)
-                d = _number(panel, "diastolic", r.get("diastolic"), f"{where}.diastolic", problems)
+                s = _number(
+                    panel, "systolic", r.get("systolic"), f"{where}.systolic", problems, name
+                )
+                d = _number(
+                    panel, "diastolic", r.get("diastolic"), f"{where}.diastolic", problems, name
+                )
                 if s is not None and d is not None:
                     if d >= s:
                         problems.append(
                             FieldProblem(
                                 where,
-                                f"diastolic ({_fmt(d)}) must be below systolic ({_fmt(s)}); "
-                                "were the two swapped?",
-                                "이완기 혈압이 수축기 혈압보다 낮아야 합니다. 두 값이 바뀌지 않았는지 "
-                                "확인하십시오.",
+                                f"{name[0]}diastolic ({_fmt(d)}) must be below systolic "
+                                f"({_fmt(s)}); were the two swapped?",
+                                f"{name[1]}이완기 혈압({_fmt(d)})이 수축기 혈압({_fmt(s)})보다 "
+                                "높거나 같습니다. 두 값이 바뀌지 않았는지 확인하십시오.",
                             )
                         )
                     else:
                         sys_vals.append(s)
                         dia_vals.append(d)
-            if sys_vals and len(sys_vals) == len(readings):
+            if sys_vals:  # the valid readings (all of them on a record that passes)
                 metrics["systolic_mean"] = round(sum(sys_vals) / len(sys_vals), 1)
                 metrics["diastolic_mean"] = round(sum(dia_vals) / len(dia_vals), 1)
                 metrics["bp_readings"] = len(sys_vals)
@@ -303,19 +315,32 @@ def evaluate_vitals(vitals: Any, *, panel: VitalsPanel | None = None) -> ScoreRe
     ``band`` is the Korean BMI band when height and weight are given; ``details["metrics"]``
     holds the derived values (mean BP, BMI, ...).
     """
-    panel = panel or load_panel()
-    problems, metrics = check_vitals(vitals, panel=panel)
+    result, problems = assess_vitals(vitals, panel=panel)
     if problems:
         raise ValidationError(problems)
+    return result
+
+
+def assess_vitals(
+    vitals: Any, *, panel: VitalsPanel | None = None
+) -> tuple[ScoreResult, list[FieldProblem]]:
+    """Flags and actions from every valid measurement, with the problems of the others.
+
+    A form being filled in shows both: a glucose of 65 raises its alert even while a BP
+    reading elsewhere is still wrong (:func:`evaluate_vitals` refuses the whole record).
+    """
+    panel = panel or load_panel()
+    problems, metrics = check_vitals(vitals, panel=panel)
     band = None
     if "bmi" in metrics:
         b = panel.bmi_band(metrics["bmi"])
         band = BandResult(b.id, b.label_ko, b.label_en)
     flags, actions = apply_rules(panel.rules, {"metric": metrics})
-    return ScoreResult(
+    result = ScoreResult(
         total=None,
         band=band,
         flags=flags,
         actions=actions,
         details={"metrics": metrics, "panel_version": panel.version},
     )
+    return result, problems

@@ -133,18 +133,17 @@ def message_for(err: BaseException) -> str:
             by_class.append((client[name], text))
     for cls, text in by_class:
         if isinstance(err, cls):
-            if isinstance(err, domain.WrongKeyError) and "tries left" in str(err):
-                left = str(err).split("(", 1)[1].split(" ", 1)[0]
-                return (
-                    text
-                    + " "
-                    + QCoreApplication.translate(
-                        "errors", "(온라인 로그인이 필요해지기까지 %1번 남음)"
-                    ).replace("%1", left)
-                )
+            left = getattr(err, "tries_left", None)  # structured: never parsed from the text
+            if isinstance(err, domain.WrongKeyError) and left is not None:
+                return text + " " + tries_left_text(left)
             return text
+    if isinstance(err, domain.AlreadySavedError):
+        return QCoreApplication.translate(
+            "errors",
+            "이 양식은 이미 저장되어 있습니다. 같은 기록을 두 번 저장하지 않았습니다. 작성 중이던 임시 저장본은 지웠습니다.",
+        )
     if isinstance(err, domain.ValidationError):
-        lines = [f"• {p.message_ko or p.message}" for p in err.problems]
+        lines = list(dict.fromkeys(f"• {p.message_ko or p.message}" for p in err.problems))
         return (
             QCoreApplication.translate("errors", "입력 내용을 확인해 주세요:")
             + "\n"
@@ -160,6 +159,13 @@ def message_for(err: BaseException) -> str:
         )
     # Other StoreErrors carry a complete sentence of their own.
     return str(err)
+
+
+def tries_left_text(left: int) -> str:
+    """"(N more wrong passwords before an online sign-in is needed)" in the UI language."""
+    return QCoreApplication.translate(
+        "errors", "(온라인 로그인이 필요해지기까지 %1번 남음)"
+    ).replace("%1", str(left))
 
 
 def show_known_error(parent: QWidget | None, err: BaseException) -> None:

@@ -7,7 +7,7 @@ import platform
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -41,21 +41,6 @@ def _unlock_offline(profile: Any, password: str) -> Any:
     from fieldapp import profile as profiles
 
     return profiles.unlock(profile, password)
-
-
-def unlock_message(profile: Any, err: Exception) -> str:
-    """The message for a failed unlock, with the tries left before an online sign-in."""
-    from fieldapp import profile as profiles
-    from fieldapp.errors import WrongKeyError
-
-    message = ui_errors.message_for(err)
-    if isinstance(err, WrongKeyError) and profile.status_path.exists():
-        left = profiles.MAX_UNLOCK_ATTEMPTS - profiles.failed_unlocks(profile)
-        if left > 0:
-            message += " " + QCoreApplication.translate(
-                "login", "(온라인 로그인이 필요해지기까지 %1번 남음)"
-            ).replace("%1", str(left))
-    return message
 
 
 def _check_password(profile: Any, password: str) -> bool:

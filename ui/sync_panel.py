@@ -66,6 +66,9 @@ class SyncController(QObject):
         self._policy: Any = None
         self._engine_lock = threading.Lock()
         self.running = False
+        #: Whether a sync of this session has reached the server (the saved status may say
+        #: "online" from an earlier session: it is not believed until then).
+        self.contacted = False
         self.status: Any = None
         self._last_attempt: datetime | None = None
         self._saved_since = False
@@ -160,6 +163,7 @@ class SyncController(QObject):
 
     def _done(self, report: Any) -> None:
         self.running = False
+        self.contacted = True
         self.finished.emit(report)
         if nothing_changed(report):
             # The periodic no-op sync: no list reset, no worklist recomputed every few minutes.
@@ -255,6 +259,8 @@ class SyncStatusWidget(QWidget):
         controller.status_changed.connect(self.show_status)
 
     def _started(self) -> None:
+        if not self.controller.contacted:
+            self._show_online(None)
         self.bar.setRange(0, 0)
         self.bar.setFormat(self.tr("연결 중…"))
         self.bar.show()
@@ -273,15 +279,18 @@ class SyncStatusWidget(QWidget):
         self.bar.hide()
         self.button.setEnabled(True)
 
-    def show_status(self, status: Any) -> None:
-        online = status.online
-        if online is None:
-            text, colour = self.tr("연결 확인 전"), "#888888"
+    def _show_online(self, online: bool | None) -> None:
+        """온라인 only once this session reached the server; 확인 중 while it tries."""
+        if online is None and self.controller.running:
+            text, colour = self.tr("확인 중"), "#888888"
         elif online:
             text, colour = self.tr("온라인"), "#2e7d32"
         else:
             text, colour = self.tr("오프라인"), "#b00020"
         self.online.setText(f'<span style="color:{colour}">●</span> {text}')
+
+    def show_status(self, status: Any) -> None:
+        self._show_online(status.online if self.controller.contacted else None)
         self.last.setText(self.tr("마지막 동기화: %1").replace("%1", _ago(status.last_success)))
         self.pending.setText(self.tr("전송 대기 %1건").replace("%1", str(status.pending)))
         if status.skew_warning:

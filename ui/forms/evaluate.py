@@ -8,6 +8,7 @@ immediate action the moment it is answered, before the other items).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -129,21 +130,30 @@ def _screening(spec: FormSpec, payload: dict[str, Any]) -> LiveResult:
 
 
 def _visit(spec: FormSpec, payload: dict[str, Any], values: dict[str, Any]) -> LiveResult:
+    """Alerts from every valid measurement; the invalid ones are named as problems."""
     res = _form(spec, values)
     res.problems.update(_checked(spec.id, payload))
+    vres, problems = vitals.assess_vitals(payload.get("vitals") or {})
+    res.problems.update(_problems(ValidationError(problems)))
     res.complete = not res.problems
-    try:
-        vres = vitals.evaluate_vitals(payload.get("vitals") or {})
-    except ValidationError as err:
-        res.complete = False
-        res.problems.update(_problems(err))
-        return res
     res.actions = _merge(res.actions, list(vres.actions))
     res.flags += [f for f in vres.flags if f not in res.flags]
     res.metrics = dict(vres.details.get("metrics", {}))
     if vres.band is not None:
         res.band_id, res.band_ko, res.band_en = vres.band.id, vres.band.label_ko, vres.band.label_en
     return res
+
+
+def editor_for(field_id: str, editors: Iterable[str]) -> str | None:
+    """The form field a problem belongs under: *field_id* itself, or for a group (one BP
+    reading, ``vitals.bp.1``) its last field (``vitals.bp.1.diastolic``)."""
+    found = None
+    for fid in editors:
+        if fid == field_id:
+            return fid
+        if fid.startswith(field_id + "."):
+            found = fid
+    return found
 
 
 def _checked(form_id: str, payload: dict[str, Any]) -> dict[str, str]:

@@ -23,7 +23,7 @@ from fieldapp import records
 from fieldapp.instruments import get_instrument
 from ui.forms.banner import RiskBanner
 from ui.forms.builder import FormWidget, pick
-from ui.forms.evaluate import LiveResult, evaluate
+from ui.forms.evaluate import LiveResult, editor_for, evaluate
 from ui.forms.spec import FormSpec, flatten, instrument_form, load_form, nest
 from ui.operations import CollectionOp, OpChanges, OpRunner
 from ui.session import Session
@@ -40,9 +40,14 @@ def form_spec(form_id: str) -> FormSpec:
 
 
 def build_event(
-    spec: FormSpec, values: dict[str, Any], household_id: str, session: Session
+    spec: FormSpec,
+    values: dict[str, Any],
+    household_id: str,
+    session: Session,
+    event_id: str | None = None,
 ) -> dict[str, Any]:
-    """The event a filled-in form records (its ``result`` is computed by the domain)."""
+    """The event a filled-in form records (its ``result`` is computed by the domain); its id
+    is *event_id* (the form's draft id), or a new one."""
     payload = nest(values)
     if spec.event_type == "screening" and spec.instrument is not None:
         inst = spec.instrument
@@ -57,7 +62,7 @@ def build_event(
     if spec.event_type in ("screening", "visit"):
         programme = "visiting_health"
     return {
-        "id": records.new_id(),
+        "id": event_id or records.new_id(),
         "type": spec.event_type,
         "household_id": household_id,
         "programme": programme,
@@ -99,7 +104,11 @@ class ResultPanel(QFrame):
             layout.addWidget(w)
         layout.addStretch(1)
 
-    def show_result(self, res: LiveResult, score_form: bool) -> None:
+    def show_result(
+        self, res: LiveResult, score_form: bool, problems: list[str] | None = None
+    ) -> None:
+        """Show *res*; *problems* (messages naming their field) are the entries still to
+        check: the actions shown come from every valid answer, never "none" because of them."""
         self.progress.setVisible(bool(res.required))  # no empty line on a form with none
         if res.required:
             self.progress.setText(
@@ -133,8 +142,18 @@ class ResultPanel(QFrame):
             lines.append(self.tr("판정: %1").replace("%1", band))
         self.band.setText("\n".join(lines))
         self.band.setVisible(bool(lines))
+        check = "".join(
+            f'<p style="color:#8a5a00">{self.tr("확인 필요")} · {_escape(m)}</p>'
+            for m in problems or ()
+        )
         if not res.actions:
-            self.actions.setText(self.tr("필요한 조치 없음"))
+            if check:
+                self.actions.setText(
+                    f"<p>{self.tr('판정 전: 아래 입력을 확인하면 결과가 나옵니다.')}</p>"
+                    + check
+                )
+            else:
+                self.actions.setText(self.tr("필요한 조치 없음"))
             return
         urgency = {
             "immediate": self.tr("즉시"),
@@ -146,7 +165,7 @@ class ResultPanel(QFrame):
             f"{_escape(pick(a.text_ko, a.text_en))}</p>"
             for a in res.actions
         ]
-        self.actions.setText("".join(lines))
+        self.actions.setText("".join(lines) + check)
 
 
 def _num(x: float) -> str:
@@ -182,7 +201,10 @@ class FormPage(QWidget):
         self.form_id = form_id
         self.spec = form_spec(form_id)
         self.amends = amends
+        #: The draft's id is the id the record gets: a form is saved once, never twice.
         self.draft_id = (draft or {}).get("id") or records.new_id()
+        #: Set when saving begins: no autosave after that (it would bring the draft back).
+        self.saving = False
         self.result = LiveResult(complete=False)
         self._touched: set[str] = set()
         self._loading = True
@@ -275,13 +297,18 @@ class FormPage(QWidget):
     def _after_change(self) -> None:
         values = self.form.values()
         self.result = evaluate(self.spec, values)
-        self.panel.show_result(self.result, self.spec.event_type == "screening")
         self.banner.set_actions(self.result.immediate)
-        shown = {**self.form.local_problems(touched_only=self._touched)}
+        shown = self.form.local_problems(touched_only=self._touched)
+        named = {}  # problems of touched fields, for the result panel (each named once)
         for fid, message in self.result.problems.items():
-            if fid in self._touched and fid in self.form.editors:
-                shown.setdefault(fid, message)
+            editor = editor_for(fid, self.form.editors)
+            if editor is not None and editor in self._touched:
+                shown.setdefault(editor, message)
+                named[fid] = message
         self.form.show_problems(shown)
+        self.panel.show_result(
+            self.result, self.spec.event_type == "screening", list(named.values())
+        )
         if self.result.metrics.get("bmi") is not None and "vitals.bmi" in self.form.editors:
             self.form.editors["vitals.bmi"].show_derived(str(self.result.metrics["bmi"]))
         blocked = bool(self.result.immediate) and not self.banner.recorded
@@ -297,16 +324,23 @@ class FormPage(QWidget):
     # ------------------------------------------------------------------ drafts
 
     def draft_data(self) -> dict[str, Any]:
+        """What a draft keeps: the values, the banner's record, and ``result.actions`` (the
+        actions the answers raise so far, as in a record's ``payload.result``), so that a
+        draft carrying an immediate risk is listed as one (:mod:`fieldapp.household_state`)."""
         return {
             "values": self.form.values(),
             "steps": self.banner.steps_done(),
             "note": self.banner.note_text(),
             "amends": self.amends["id"] if self.amends else None,
+            "result": {"actions": [a.to_dict() for a in self.result.actions]},
         }
 
     def save_draft(self) -> None:
-        """Keep what is typed so far (a crash or a lock loses nothing)."""
+        """Keep what is typed so far (a crash or a lock loses nothing); never once saving
+        has begun."""
         self._draft_timer.stop()
+        if self.saving:
+            return
         data = self.draft_data()
         draft_id, hid, form_id = self.draft_id, self.household_id, self.form_id
 
@@ -324,30 +358,35 @@ class FormPage(QWidget):
 
     def save(self) -> None:
         """Validate and record the event (plus a referral for the actions taken on a risk)."""
+        if self.saving:
+            return
         self._touched |= set(self.form.editors)
         self._after_change()
         if self.needs_action_record:
             self.banner.setFocus()
             return
         problems = self.form.local_problems()
-        problems.update({k: v for k, v in self.result.problems.items() if k in self.form.editors})
+        for fid, message in self.result.problems.items():
+            editor = editor_for(fid, self.form.editors)
+            if editor is not None:
+                problems.setdefault(editor, message)
         if problems:
             self.form.show_problems(problems)
             first = next(iter(problems))
             self.form.editors[first].focus_input()
             return
-        event = build_event(self.spec, self.form.values(), self.household_id, self.session)
+        event = build_event(
+            self.spec, self.form.values(), self.household_id, self.session, self.draft_id
+        )
         if self.amends is not None:
             event["amends"] = self.amends["id"]
         referrals = self._referrals(event)
         draft_id = self.draft_id
+        self.saving = True
+        self._draft_timer.stop()
 
         def op(store: Any) -> tuple[dict[str, Any], OpChanges]:
-            with store.atomic():
-                stored = records.append_event(store, event)
-                for ref in referrals:
-                    records.append_event(store, ref)
-                records.delete_draft(store, draft_id)
+            stored = records.save_form_record(store, event, referrals, draft_id=draft_id)
             return stored, OpChanges(
                 households=frozenset({event["household_id"]}),
                 events=True,
@@ -359,7 +398,8 @@ class FormPage(QWidget):
         CollectionOp(self, op).success(self._saved).failure(self._save_failed).run(self.runner)
 
     def _referrals(self, event: dict[str, Any]) -> list[dict[str, Any]]:
-        """One referral (status done) per immediate action, recording what the worker did."""
+        """One referral (status done) per immediate action, recording what the worker did;
+        each ``closes`` the record it answers (saved with it, in one transaction)."""
         if not self.result.immediate:
             return []
         labels = {sid: ko for sid, ko, _en in RiskBanner.STEPS}
@@ -381,7 +421,7 @@ class FormPage(QWidget):
                         "reason": action.text_ko + (f" / 조치 메모: {note}" if note else ""),
                         "urgency": "immediate",
                         "status": "done",
-                        "closes": None,
+                        "closes": event["id"],
                     },
                     "amends": None,
                 }
@@ -393,22 +433,30 @@ class FormPage(QWidget):
         self.closed.emit()
 
     def _save_failed(self, err: Exception) -> None:
-        from fieldapp.errors import ValidationError
+        from fieldapp.errors import AlreadySavedError, ValidationError
         from ui import errors as ui_errors
 
+        if isinstance(err, AlreadySavedError):  # saved before: say so; the draft is gone
+            ui_errors.show_known_error(self, err)
+            self.closed.emit()
+            return
+        self.saving = False
         self.save_button.setEnabled(True)
         if isinstance(err, ValidationError):
-            problems = {}
+            problems: dict[str, str] = {}
             for p in err.problems:
                 fid = p.field.removeprefix("payload.").replace("[", ".").replace("]", "")
-                if fid in self.form.editors:
-                    problems[fid] = p.message_ko or p.message
+                editor = editor_for(fid, self.form.editors)
+                if editor is not None:
+                    problems.setdefault(editor, p.message_ko or p.message)
             if problems:
                 self.form.show_problems(problems)
                 return
         ui_errors.show_known_error(self, err)
 
     def _close(self) -> None:
+        if self.saving:
+            return
         if self._touched and self._draft_timer.isActive():
             self.save_draft()
         if self._touched:

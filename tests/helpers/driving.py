@@ -1,0 +1,74 @@
+"""Drive the real form widgets as a person does: keys into inputs, clicks on options, Ctrl+S.
+
+Every helper finds the widget by the object name the form builder gives it
+(``input:<field id>``, ``option:<field id>:<value>``, ``step:<step id>``) and sends QTest
+keyboard or mouse events to it, so the widgets' own signals run as they would for a user.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QCheckBox,
+    QLineEdit,
+    QRadioButton,
+    QWidget,
+)
+
+
+def widget(root: QWidget, cls: type[Any], name: str) -> Any:
+    """The child of *root* of class *cls* called *name* (fails the test when absent)."""
+    found = root.findChild(cls, name)
+    assert found is not None, f"no {cls.__name__} named {name!r}"
+    return found
+
+
+def type_into(page: QWidget, field_id: str, text: str) -> None:
+    """Click into a field's input, select what is there and type *text*."""
+    line = widget(page, QLineEdit, f"input:{field_id}")
+    line.setFocus(Qt.FocusReason.MouseFocusReason)
+    QTest.mouseClick(line, Qt.MouseButton.LeftButton)
+    line.selectAll()
+    QTest.keyClicks(line, text)
+
+
+def click(button: QAbstractButton) -> None:
+    """A left click in the middle of *button* (once pending layout work is done, so that
+    a banner that has just appeared has its real size)."""
+    QApplication.processEvents()
+    assert button.isVisible(), f"{button.objectName()} is not on screen"
+    pos = button.rect().center()
+    if isinstance(button, QCheckBox | QRadioButton):  # on the box: the text may end earlier
+        pos.setX(min(8, pos.x()))
+    QTest.mouseClick(button, Qt.MouseButton.LeftButton, pos=pos)
+
+
+def choose(page: QWidget, field_id: str, value: Any) -> None:
+    """Click the option *value* of a choice or multi-select field."""
+    click(widget(page, QAbstractButton, f"option:{field_id}:{value}"))
+
+
+def tick(page: QWidget, step_id: str) -> None:
+    """Click one of the risk banner's 'what was done' boxes."""
+    click(widget(page, QAbstractButton, f"step:{step_id}"))
+
+
+def press(target: QWidget, key: Qt.Key, modifier: Qt.KeyboardModifier | None = None) -> None:
+    """One key press (with *modifier*) sent to *target*'s focus widget, as a keyboard does."""
+    target.activateWindow()
+    target.setFocus()
+    focus = QApplication.focusWidget() or target
+    mods = modifier if modifier is not None else Qt.KeyboardModifier.NoModifier
+    QTest.keyClick(focus, key, mods)
+
+
+def ctrl_s(page: QWidget) -> None:
+    """Ctrl+S on a form page (its Save shortcut)."""
+    focus = QApplication.focusWidget()
+    target = focus if focus is not None and page.isAncestorOf(focus) else page
+    QTest.keyClick(target, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
