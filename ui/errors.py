@@ -162,7 +162,7 @@ def message_for(err: BaseException) -> str:
 
 
 def tries_left_text(left: int) -> str:
-    """"(N more wrong passwords before an online sign-in is needed)" in the UI language."""
+    """The count of wrong passwords left before an online sign-in, in the UI language."""
     return QCoreApplication.translate(
         "errors", "(온라인 로그인이 필요해지기까지 %1번 남음)"
     ).replace("%1", str(left))

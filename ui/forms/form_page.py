@@ -149,8 +149,7 @@ class ResultPanel(QFrame):
         if not res.actions:
             if check:
                 self.actions.setText(
-                    f"<p>{self.tr('판정 전: 아래 입력을 확인하면 결과가 나옵니다.')}</p>"
-                    + check
+                    f"<p>{self.tr('판정 전: 아래 입력을 확인하면 결과가 나옵니다.')}</p>" + check
                 )
             else:
                 self.actions.setText(self.tr("필요한 조치 없음"))
