@@ -42,7 +42,15 @@ from sync.server.syncing import FeedWriter, workers_of
 
 
 class AdminError(ValueError):
-    """An admin operation cannot be done as asked; the message says why and what to do."""
+    """An admin operation cannot be done as asked; the message says why and what to do.
+
+    ``code`` names the reason for programs: the API answers with it (``ErrorBody.code``) and
+    the app shows its own translated sentence for it (``ui/server_messages.py``).
+    """
+
+    def __init__(self, message: str, code: str = p.ERR_INVALID) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def _log_permission(

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from ui.operations import OpRunner
 from ui.supervisor.common import error_label, run_net, selected_rows, table_view
-from ui.supervisor.models import RecordTableModel, board_columns
+from ui.supervisor.models import RecordTableModel, board_columns, by_username, remember_names
 
 
 class BoardPage(QWidget):
@@ -42,7 +42,7 @@ class BoardPage(QWidget):
         layout.addWidget(self.note)
         self.error = error_label()
         layout.addWidget(self.error)
-        self.model = RecordTableModel(board_columns(), self)
+        self.model = RecordTableModel(board_columns(), self, order=by_username)
         self.view = table_view(self.model)
         layout.addWidget(self.view, 1)
         row = QHBoxLayout()
@@ -65,6 +65,7 @@ class BoardPage(QWidget):
 
     def show_board(self, board: dict[str, Any]) -> None:
         self.board = board
+        remember_names(board["workers"])
         self.model.set_rows(board["workers"])
         un = board["unassigned"]
         self.summary.setText(

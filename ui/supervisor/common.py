@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView
 
 from ui import errors as ui_errors
 from ui.operations import NetworkOp, OpRunner
+from ui.server_messages import server_message
 from ui.supervisor.models import RecordTableModel
 
 T = TypeVar("T")
@@ -29,8 +30,25 @@ def table_view(model: RecordTableModel, *, multi: bool = False) -> QTableView:
     view.setAlternatingRowColors(True)
     header = view.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setStretchLastSection(True)
+    stretch_name_columns(view)
     return view
+
+
+def stretch_name_columns(view: QTableView) -> None:
+    """The spare width goes to the columns marked ``stretch`` (names), else to the first one;
+    the others fit their contents. Call again when the model's columns change."""
+    model = view.model()
+    assert isinstance(model, RecordTableModel)
+    header = view.horizontalHeader()
+    header.setStretchLastSection(False)
+    marked = [i for i, c in enumerate(model.columns) if c.stretch] or [0]
+    for i in range(len(model.columns)):
+        mode = (
+            QHeaderView.ResizeMode.Stretch
+            if i in marked
+            else QHeaderView.ResizeMode.ResizeToContents
+        )
+        header.setSectionResizeMode(i, mode)
 
 
 def selected_rows(view: QTableView) -> list[dict[str, Any]]:
@@ -65,7 +83,8 @@ def run_net(
 
     def failed(err: Exception) -> None:
         if error is not None and ui_errors.is_known(err):
-            error.setText(str(err))
+            error.setText(server_message(err))  # translated by the server's code
+            error.setToolTip(str(err))  # the server's own words, for whoever supports the user
             error.show()
 
     op = NetworkOp(parent, work).success(ok)

@@ -20,6 +20,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
+from fieldapp.hangul import natural_key
+
 Index = QModelIndex | QPersistentModelIndex
 Row = dict[str, Any]
 
@@ -81,32 +83,75 @@ def household_text(r: Row) -> str:
     return str(r.get("label") or short_id(r.get("household_id")))
 
 
+_NAMES: dict[str, str] = {}
+
+
+def remember_names(people: Sequence[Row]) -> None:
+    """Learn the display names of the district's workers (from the board or the user list)."""
+    _NAMES.update(
+        {str(r["username"]): str(r["display_name"]) for r in people if r.get("display_name")}
+    )
+
+
+def person(username: Any) -> str:
+    """A worker as people know them: the display name once known, else the username."""
+    if not username:
+        return "—"
+    return _NAMES.get(str(username), str(username))
+
+
 def pending_label(value: Any) -> str:
     return QCoreApplication.translate("supervisor", "보고 없음") if value is None else str(value)
 
 
 @dataclass(frozen=True)
 class Column:
-    """One column: its header, the shown text, and optionally a warning test and a sort key."""
+    """One column: its header, the shown text, and optionally a warning test. *stretch*: this
+    column takes the table's spare width (names, not the last column)."""
 
     header: str
     text: Callable[[Row], Any]
     warn: Callable[[Row], bool] | None = None
     good: Callable[[Row], bool] | None = None
     numeric: bool = False
+    stretch: bool = False
+
+
+def by_username(r: Row) -> tuple[Any, ...]:
+    """Workers in natural order of their username (volunteer2 before volunteer10)."""
+    return natural_key(str(r.get("username") or ""))
+
+
+RISK_ORDER = {"high": 0, "medium": 1, "low": 2}
+
+
+def by_risk_then_place(r: Row) -> tuple[Any, ...]:
+    """Households: high risk first, then by 행정동 and the label (name and address)."""
+    return (
+        RISK_ORDER.get(r.get("risk_level") or "", 3),
+        str(r.get("dong_name") or r.get("dong_code") or ""),
+        natural_key(str(r.get("label") or "")),
+    )
 
 
 class RecordTableModel(QAbstractTableModel):
-    """Rows of JSON objects shown through a column spec (read-only)."""
+    """Rows of JSON objects shown through a column spec (read-only), in *order* if given."""
 
-    def __init__(self, columns: Sequence[Column], parent: Any = None) -> None:
+    def __init__(
+        self,
+        columns: Sequence[Column],
+        parent: Any = None,
+        *,
+        order: Callable[[Row], Any] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.columns = list(columns)
+        self.order = order
         self.rows: list[Row] = []
 
     def set_rows(self, rows: Sequence[Row]) -> None:
         self.beginResetModel()
-        self.rows = list(rows)
+        self.rows = sorted(rows, key=self.order) if self.order else list(rows)
         self.endResetModel()
 
     def row_at(self, row: int) -> Row:
@@ -161,6 +206,7 @@ def board_columns() -> list[Column]:
         Column(
             QCoreApplication.translate("supervisor", "담당자"),
             lambda r: f"{r['display_name']} ({r['username']})",
+            stretch=True,
         ),
         Column(QCoreApplication.translate("supervisor", "역할"), lambda r: role_label(r["role"])),
         Column(
@@ -206,9 +252,13 @@ def board_columns() -> list[Column]:
     ]
 
 
-def household_columns() -> list[Column]:
-    return [
-        Column(QCoreApplication.translate("supervisor", "가구"), lambda r: r["label"]),
+def household_columns(programme: str | None = None) -> list[Column]:
+    """The reassignment list: with *programme*, only that programme's worker (narrow enough
+    that no column hides behind a horizontal scroll bar)."""
+    columns = [
+        Column(
+            QCoreApplication.translate("supervisor", "가구"), lambda r: r["label"], stretch=True
+        ),
         Column(
             QCoreApplication.translate("supervisor", "행정동"),
             lambda r: r.get("dong_name") or r["dong_code"],
@@ -218,13 +268,24 @@ def household_columns() -> list[Column]:
             lambda r: risk_label(r["risk_level"]),
             warn=lambda r: r["risk_level"] == "high",
         ),
+    ]
+    if programme is not None:
+        columns.append(
+            Column(
+                QCoreApplication.translate("supervisor", "현재 담당"),
+                lambda r: person(r["assignments"].get(programme)),
+            )
+        )
+        return columns
+    return [
+        *columns,
         Column(
             QCoreApplication.translate("supervisor", "안부확인 담당"),
-            lambda r: r["assignments"].get("welfare_check", "—"),
+            lambda r: person(r["assignments"].get("welfare_check")),
         ),
         Column(
             QCoreApplication.translate("supervisor", "방문건강 담당"),
-            lambda r: r["assignments"].get("visiting_health", "—"),
+            lambda r: person(r["assignments"].get("visiting_health")),
         ),
     ]
 
@@ -235,6 +296,7 @@ def preview_columns(labels: dict[str, str] | None = None) -> list[Column]:
         Column(
             QCoreApplication.translate("supervisor", "가구"),
             lambda r: r.get("label") or names.get(r["household_id"], short_id(r["household_id"])),
+            stretch=True,
         ),
         Column(
             QCoreApplication.translate("supervisor", "행정동"),
@@ -247,7 +309,36 @@ def preview_columns(labels: dict[str, str] | None = None) -> list[Column]:
         ),
         Column(
             QCoreApplication.translate("supervisor", "현재 담당"),
-            lambda r: r["from_username"] or QCoreApplication.translate("supervisor", "미배정"),
+            lambda r: (
+                person(r["from_username"])
+                if r["from_username"]
+                else QCoreApplication.translate("supervisor", "미배정")
+            ),
+        ),
+    ]
+
+
+def moved_columns(labels: dict[str, str] | None = None) -> list[Column]:
+    """The households a reassignment moved: from whom to whom (after 적용 or 되돌리기)."""
+    names = labels or {}
+    return [
+        Column(
+            QCoreApplication.translate("supervisor", "가구"),
+            lambda r: names.get(r["household_id"], short_id(r["household_id"])),
+            stretch=True,
+        ),
+        Column(
+            QCoreApplication.translate("supervisor", "이전 담당"),
+            lambda r: (
+                person(r["from_username"])
+                if r["from_username"]
+                else QCoreApplication.translate("supervisor", "미배정")
+            ),
+        ),
+        Column(
+            QCoreApplication.translate("supervisor", "새 담당"),
+            lambda r: person(r["to_username"]),
+            good=lambda r: True,
         ),
     ]
 
@@ -257,8 +348,9 @@ def holding_device_columns() -> list[Column]:
         Column(
             QCoreApplication.translate("supervisor", "기기"),
             lambda r: r["name"] or short_id(r["device_id"]),
+            stretch=True,
         ),
-        Column(QCoreApplication.translate("supervisor", "담당자"), lambda r: r["username"]),
+        Column(QCoreApplication.translate("supervisor", "담당자"), lambda r: person(r["username"])),
         Column(
             QCoreApplication.translate("supervisor", "마지막 동기화"),
             lambda r: when(r["last_sync_at"]),
@@ -284,17 +376,17 @@ def conflict_columns() -> list[Column]:
         return "—" if v in (None, "", []) else str(v)
 
     return [
-        Column(QCoreApplication.translate("supervisor", "가구"), household_text),
+        Column(QCoreApplication.translate("supervisor", "가구"), household_text, stretch=True),
         Column(QCoreApplication.translate("supervisor", "항목"), lambda r: field_label(r["field"])),
         Column(QCoreApplication.translate("supervisor", "값 A"), lambda r: value(r["mine"])),
         Column(
             QCoreApplication.translate("supervisor", "A 입력"),
-            lambda r: f"{r['mine_by']} · {when(r['mine_at'])}",
+            lambda r: f"{person(r['mine_by'])} · {when(r['mine_at'])}",
         ),
         Column(QCoreApplication.translate("supervisor", "값 B"), lambda r: value(r["theirs"])),
         Column(
             QCoreApplication.translate("supervisor", "B 입력"),
-            lambda r: f"{r['theirs_by'] or '—'} · {when(r['theirs_at'])}",
+            lambda r: f"{person(r['theirs_by'])} · {when(r['theirs_at'])}",
         ),
         Column(
             QCoreApplication.translate("supervisor", "상태"),
@@ -326,20 +418,24 @@ def field_label(name: str) -> str:
 
 def inbox_columns() -> list[Column]:
     return [
-        Column(QCoreApplication.translate("supervisor", "가구"), household_text),
+        Column(QCoreApplication.translate("supervisor", "가구"), household_text, stretch=True),
         Column(QCoreApplication.translate("supervisor", "기록"), lambda r: r["summary"]),
         Column(
             QCoreApplication.translate("supervisor", "보낸 이(이전 담당)"),
-            lambda r: r["from_username"],
+            lambda r: person(r["from_username"]),
         ),
         Column(
             QCoreApplication.translate("supervisor", "받는 이(새 담당)"),
-            lambda r: r["to_username"] or "—",
+            lambda r: person(r["to_username"]),
         ),
         Column(QCoreApplication.translate("supervisor", "도착"), lambda r: when(r["received_at"])),
         Column(
             QCoreApplication.translate("supervisor", "확인"),
-            lambda r: r["acknowledged_by"] or QCoreApplication.translate("supervisor", "미확인"),
+            lambda r: (
+                person(r["acknowledged_by"])
+                if r["acknowledged_by"]
+                else QCoreApplication.translate("supervisor", "미확인")
+            ),
             warn=lambda r: not r["acknowledged_by"],
         ),
     ]
@@ -348,7 +444,11 @@ def inbox_columns() -> list[Column]:
 def user_columns() -> list[Column]:
     return [
         Column(QCoreApplication.translate("supervisor", "아이디"), lambda r: r["username"]),
-        Column(QCoreApplication.translate("supervisor", "이름"), lambda r: r["display_name"]),
+        Column(
+            QCoreApplication.translate("supervisor", "이름"),
+            lambda r: r["display_name"],
+            stretch=True,
+        ),
         Column(QCoreApplication.translate("supervisor", "역할"), lambda r: role_label(r["role"])),
         Column(
             QCoreApplication.translate("supervisor", "상태"),
@@ -377,9 +477,10 @@ def device_columns() -> list[Column]:
         Column(
             QCoreApplication.translate("supervisor", "기기"),
             lambda r: r["name"] or short_id(r["id"]),
+            stretch=True,
         ),
         Column(QCoreApplication.translate("supervisor", "기기 ID"), lambda r: r["id"]),
-        Column(QCoreApplication.translate("supervisor", "담당자"), lambda r: r["username"]),
+        Column(QCoreApplication.translate("supervisor", "담당자"), lambda r: person(r["username"])),
         Column(
             QCoreApplication.translate("supervisor", "상태"),
             lambda r: status.get(r["status"], r["status"]),
@@ -410,6 +511,7 @@ def alert_columns() -> list[Column]:
         Column(
             QCoreApplication.translate("supervisor", "종류"),
             lambda r: f"{kinds.get(r['kind'], r['kind'])} {levels.get(r['level'], r['level'])}",
+            stretch=True,
         ),
         Column(
             QCoreApplication.translate("supervisor", "기간"), lambda r: f"{r['start']} ~ {r['end']}"
@@ -433,15 +535,18 @@ def alert_columns() -> list[Column]:
 
 def alert_household_columns() -> list[Column]:
     return [
-        Column(QCoreApplication.translate("supervisor", "가구"), household_text),
-        Column(QCoreApplication.translate("supervisor", "행정동"), lambda r: r["dong_code"]),
+        Column(QCoreApplication.translate("supervisor", "가구"), household_text, stretch=True),
+        Column(
+            QCoreApplication.translate("supervisor", "행정동"),
+            lambda r: r.get("dong_name") or r["dong_code"],
+        ),
         Column(
             QCoreApplication.translate("supervisor", "위험도"),
             lambda r: risk_label(r["risk_level"]),
         ),
         Column(
             QCoreApplication.translate("supervisor", "담당"),
-            lambda r: ", ".join(r["workers"].values()) or "—",
+            lambda r: ", ".join(person(w) for w in r["workers"].values() if w) or "—",
         ),
         Column(
             QCoreApplication.translate("supervisor", "오늘 연락"),
@@ -462,7 +567,9 @@ def alert_household_columns() -> list[Column]:
 
 def indicator_columns() -> list[Column]:
     return [
-        Column(QCoreApplication.translate("supervisor", "지표"), lambda r: r["label_ko"]),
+        Column(
+            QCoreApplication.translate("supervisor", "지표"), lambda r: r["label_ko"], stretch=True
+        ),
         Column(QCoreApplication.translate("supervisor", "구분"), lambda r: r["breakdown"]),
         Column(QCoreApplication.translate("supervisor", "값"), lambda r: r["value"], numeric=True),
         Column(QCoreApplication.translate("supervisor", "단위"), lambda r: r["unit"]),
@@ -474,7 +581,7 @@ def incident_columns() -> list[Column]:
         Column(
             QCoreApplication.translate("supervisor", "기기"), lambda r: short_id(r["device_id"])
         ),
-        Column(QCoreApplication.translate("supervisor", "담당자"), lambda r: r["username"] or "—"),
+        Column(QCoreApplication.translate("supervisor", "담당자"), lambda r: person(r["username"])),
         Column(QCoreApplication.translate("supervisor", "분실 처리 시각"), lambda r: when(r["at"])),
         Column(
             QCoreApplication.translate("supervisor", "신고 기한 (72시간)"),
@@ -482,5 +589,9 @@ def incident_columns() -> list[Column]:
             warn=lambda r: True,
         ),
         Column(QCoreApplication.translate("supervisor", "처리자"), lambda r: r["reported_by"]),
-        Column(QCoreApplication.translate("supervisor", "메모"), lambda r: r["note"] or ""),
+        Column(
+            QCoreApplication.translate("supervisor", "메모"),
+            lambda r: r["note"] or "",
+            stretch=True,
+        ),
     ]

@@ -25,8 +25,10 @@ from ui.operations import OpRunner
 from ui.supervisor.common import error_label, run_net, selected_rows, table_view
 from ui.supervisor.models import (
     RecordTableModel,
+    by_username,
     device_columns,
     incident_columns,
+    remember_names,
     role_label,
     user_columns,
     when,
@@ -85,7 +87,7 @@ class PeoplePage(QWidget):
 
         users_box = QGroupBox(self.tr("사용자 (권한 변경은 3년간 기록됩니다)"))
         ubox = QVBoxLayout(users_box)
-        self.users_model = RecordTableModel(user_columns(), self)
+        self.users_model = RecordTableModel(user_columns(), self, order=by_username)
         self.users_view = table_view(self.users_model)
         ubox.addWidget(self.users_view)
         row = QHBoxLayout()
@@ -130,6 +132,7 @@ class PeoplePage(QWidget):
 
     def reload(self) -> None:
         def show(users: list[dict[str, Any]]) -> None:
+            remember_names(users)
             self.users_model.set_rows(users)
             self.devices_model.set_rows([d for u in users for d in u["devices"]])
 

@@ -22,14 +22,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldapp.hangul import natural_key
 from sync.client_supervisor import selection
 from sync.protocol import ROLE_PROGRAMME, Programme
 from ui.operations import OpRunner
-from ui.supervisor.common import error_label, run_net, selected_rows, table_view
+from ui.supervisor.common import (
+    error_label,
+    run_net,
+    selected_rows,
+    stretch_name_columns,
+    table_view,
+)
 from ui.supervisor.models import (
     RecordTableModel,
+    by_risk_then_place,
     holding_device_columns,
     household_columns,
+    moved_columns,
+    person,
     preview_columns,
     programme_label,
     risk_label,
@@ -88,8 +98,8 @@ class ReassignDialog(QDialog):
         form.addRow(self.tr("선택 방법"), modes)
         self.from_worker = QComboBox()
         form.addRow(self.tr("현재 담당자"), self.from_worker)
-        self.dong = QLineEdit()
-        self.dong.setPlaceholderText(self.tr("행정동 코드 (비우면 전체)"))
+        self.dong = QComboBox()  # the dongs of the listed households, by name
+        self.dong.addItem(self.tr("모든 행정동"), None)
         self.risk = QComboBox()
         self.risk.addItem(self.tr("전체"), None)
         for level in ("high", "medium", "low"):
@@ -115,13 +125,16 @@ class ReassignDialog(QDialog):
         layout.addLayout(top)
 
         split = QSplitter()
-        left = QGroupBox(self.tr("가구 목록 (여러 개 선택 가능)"))
+        left = QGroupBox(self.tr("가구 목록 (위험도 높은 순, 여러 개 선택 가능)"))
         lbox = QVBoxLayout(left)
-        self.households_model = RecordTableModel(household_columns(), self)
+        self.households_model = RecordTableModel(
+            household_columns(self.programme_id), self, order=by_risk_then_place
+        )
         self.households_view = table_view(self.households_model, multi=True)
         lbox.addWidget(self.households_view)
         split.addWidget(left)
-        right = QGroupBox(self.tr("3. 미리보기 (아직 바뀐 것은 없습니다)"))
+        right = QGroupBox(self.preview_title())
+        self.result_box = right
         rbox = QVBoxLayout(right)
         self.summary = QLabel(self.tr("미리보기를 누르면 옮겨질 가구와 영향을 보여 줍니다."))
         self.summary.setWordWrap(True)
@@ -139,7 +152,7 @@ class ReassignDialog(QDialog):
         self.devices_view = table_view(self.devices_model)
         rbox.addWidget(self.devices_view, 1)
         split.addWidget(right)
-        split.setSizes([520, 700])
+        split.setSizes([640, 600])
         layout.addWidget(split, 1)
 
         self.error = error_label()
@@ -166,7 +179,7 @@ class ReassignDialog(QDialog):
         self.mode.idClicked.connect(self._mode_changed)
         for signal in (
             self.to_worker.currentIndexChanged,
-            self.dong.textChanged,
+            self.dong.currentIndexChanged,
             self.risk.currentIndexChanged,
         ):
             signal.connect(self._invalidate)
@@ -190,17 +203,23 @@ class ReassignDialog(QDialog):
     def programme_id(self) -> str:
         return str(self.programme.currentData())
 
+    def preview_title(self) -> str:
+        return self.tr("3. 미리보기 (아직 바뀐 것은 없습니다)")
+
     def _programme_changed(self) -> None:
         role = ROLE_OF[self.programme_id]
+        workers = sorted(self.workers, key=lambda w: natural_key(w["username"]))
         for combo, with_none in ((self.from_worker, True), (self.to_worker, False)):
             combo.blockSignals(True)
             combo.clear()
             if with_none:
                 combo.addItem(self.tr("(전체)"), None)
-            for w in self.workers:
+            for w in workers:
                 if w["role"] == role and (with_none or w["active"]):
                     combo.addItem(f"{w['display_name']} ({w['username']})", w["username"])
             combo.blockSignals(False)
+        self.households_model.columns = household_columns(self.programme_id)
+        stretch_name_columns(self.households_view)
         self._reload_households()
 
     def _mode_changed(self, mode: int) -> None:
@@ -216,7 +235,7 @@ class ReassignDialog(QDialog):
         def show(rows: list[dict[str, Any]]) -> None:
             self.households_model.set_rows(rows)
             self.labels.update({r["id"]: r["label"] for r in rows})
-            self.preview_model.columns = preview_columns(self.labels)
+            self._fill_dongs(rows)
 
         run_net(
             self,
@@ -225,6 +244,19 @@ class ReassignDialog(QDialog):
             show,
             self.error,
         )
+
+    def _fill_dongs(self, rows: list[dict[str, Any]]) -> None:
+        """The 조건 choices: the 행정동 of the listed households, by name (the code is kept)."""
+        chosen = self.dong.currentData()
+        dongs = {r["dong_code"]: r.get("dong_name") or r["dong_code"] for r in rows}
+        self.dong.blockSignals(True)
+        self.dong.clear()
+        self.dong.addItem(self.tr("모든 행정동"), None)
+        for code, name in sorted(dongs.items(), key=lambda item: item[1]):
+            self.dong.addItem(name, code)
+        index = self.dong.findData(chosen)
+        self.dong.setCurrentIndex(max(index, 0))
+        self.dong.blockSignals(False)
 
     def select_households(self, household_ids: list[str]) -> None:
         """Select these rows of the list (list mode)."""
@@ -251,7 +283,7 @@ class ReassignDialog(QDialog):
         if mode == MODE_FILTER:
             return selection(
                 from_username=who,
-                dong_code=self.dong.text().strip() or None,
+                dong_code=self.dong.currentData(),
                 risk_level=self.risk.currentData(),
             )
         return selection(from_username=who)
@@ -261,10 +293,27 @@ class ReassignDialog(QDialog):
     def _invalidate(self, *_args: Any) -> None:
         if self.preview is not None:
             self.preview = None
-            self.preview_model.set_rows([])
-            self.devices_model.set_rows([])
-            self.summary.setText(self.tr("선택이 바뀌었습니다. 다시 미리보기를 누르세요."))
+            self._show_preview_rows([])
+            self.summary.setText(self.tr("선택이 바뀌었습니다. 다시 미리보기를 누르십시오."))
         self._update_buttons()
+
+    def _show_preview_rows(self, rows: list[dict[str, Any]]) -> None:
+        """The right panel as a preview (nothing changed yet)."""
+        self.result_box.setTitle(self.preview_title())
+        self.preview_model.columns = preview_columns(self.labels)
+        self.preview_model.set_rows(rows)
+        stretch_name_columns(self.preview_view)
+        self.devices_model.set_rows([])
+        self.devices_title.setVisible(False)
+
+    def _show_moved(self, title: str, result: dict[str, Any]) -> None:
+        """The right panel after 적용 or 되돌리기: what moved, from whom to whom."""
+        self.result_box.setTitle(title)
+        self.preview_model.columns = moved_columns(self.labels)
+        self.preview_model.set_rows(result["moved"])
+        stretch_name_columns(self.preview_view)
+        self.devices_model.set_rows([])
+        self.devices_title.setVisible(False)
 
     def _update_buttons(self) -> None:
         ready = bool(self.preview and self.preview["moving"]) and bool(self.reason.text().strip())
@@ -273,7 +322,7 @@ class ReassignDialog(QDialog):
     def run_preview(self) -> None:
         to = self.to_worker.currentData()
         if not to:
-            self.error.setText(self.tr("새 담당자를 고르세요."))
+            self.error.setText(self.tr("새 담당자를 고르십시오."))
             self.error.show()
             return
         chosen = self.current_selection()
@@ -287,8 +336,7 @@ class ReassignDialog(QDialog):
 
     def show_preview(self, preview: dict[str, Any]) -> None:
         self.preview = preview
-        self.preview_model.columns = preview_columns(self.labels)
-        self.preview_model.set_rows(preview["moving"])
+        self._show_preview_rows(preview["moving"])
         self.devices_model.set_rows(preview["devices_pending"])
         affected = ", ".join(
             f"{w['display_name']} −{w['losing']} +{w['gaining']}" for w in preview["workers"]
@@ -298,7 +346,7 @@ class ReassignDialog(QDialog):
                 "%1가구가 %2에게 옮겨집니다 (이미 담당: %3). 영향: %4. 받는 쪽 내려받기 약 %5 (기록 %6건)."
             )
             .replace("%1", str(len(preview["moving"])))
-            .replace("%2", preview["to_username"])
+            .replace("%2", person(preview["to_username"]))
             .replace("%3", str(len(preview["already_there"])))
             .replace("%4", affected or "—")
             .replace("%5", size_label(preview["download_bytes"]))
@@ -331,6 +379,13 @@ class ReassignDialog(QDialog):
     def _applied(self, result: dict[str, Any]) -> None:
         self.result = result
         self.preview = None
+        self._show_moved(self.tr("3. 적용됨: 아래 가구의 담당자가 바뀌었습니다"), result)
+        to = person(result["moved"][0]["to_username"]) if result["moved"] else "—"
+        self.summary.setText(
+            self.tr("%1가구를 %2 담당으로 옮겼습니다.")
+            .replace("%1", str(len(result["moved"])))
+            .replace("%2", to)
+        )
         self.outcome.setText(
             self.tr("%1가구를 옮겼습니다. 이 창에서 되돌릴 수 있습니다.").replace(
                 "%1", str(len(result["moved"]))
@@ -350,6 +405,8 @@ class ReassignDialog(QDialog):
 
     def _undone(self, result: dict[str, Any]) -> None:
         self.result = None
+        self._show_moved(self.tr("3. 되돌림: 아래 가구가 원래 담당자에게 돌아갔습니다"), result)
+        self.summary.setText(self.tr("재배정을 되돌렸습니다."))
         self.outcome.setText(
             self.tr("되돌렸습니다: %1가구가 원래 담당자에게 돌아갔습니다.").replace(
                 "%1", str(len(result["moved"]))

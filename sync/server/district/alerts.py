@@ -103,9 +103,9 @@ def declare_alert(
     (synced to the workers' devices, where the cadence makes it due daily)."""
     today = today or today_kst()
     if new.end < new.start:
-        raise AdminError("the alert ends before it starts; check the dates")
+        raise AdminError("the alert ends before it starts; check the dates", "alert_dates")
     if new.end < today:
-        raise AdminError("the alert's end date is already past")
+        raise AdminError("the alert's end date is already past", "alert_past")
     covered = [
         h.id for h in district_households(session, district) if h.risk_level in ("high", "medium")
     ]
@@ -149,7 +149,7 @@ def end_alert(
     if alert is None or alert.district_code != district:
         raise NotInDistrict(f"there is no alert {alert_id} in district {district}")
     if alert.ended_at is not None:
-        raise AdminError("this alert has already ended")
+        raise AdminError("this alert has already ended", "alert_ended")
     alert.ended_at = utcnow()
     alert.ended_by = actor
     keep = _still_alerted(session, district, today, alert.id)

@@ -72,7 +72,9 @@ def create_user(session: Session, district: str, actor: str, new: NewUser) -> Us
     known = set(dong_names(session, district))
     unknown = [d for d in new.dong_codes if d not in known]
     if unknown:
-        raise AdminError(f"dong(s) {', '.join(unknown)} are not in district {district}")
+        raise AdminError(
+            f"dong(s) {', '.join(unknown)} are not in district {district}", "unknown_dong"
+        )
     admin.create_user(
         session,
         new.username,
@@ -90,7 +92,7 @@ def deactivate_user(session: Session, district: str, actor: str, username: str) 
     """Deactivate an account (logged): its devices are told to wipe at their next contact."""
     user = user_in(session, district, username)
     if user.username == actor:
-        raise AdminError("you cannot deactivate your own account")
+        raise AdminError("you cannot deactivate your own account", "own_account")
     if user.role == p.Role.admin.value:
         raise Forbidden("a supervisor cannot deactivate an admin account")
     admin.deactivate_user(session, username, actor=actor)
@@ -105,7 +107,7 @@ def set_role(session: Session, district: str, actor: str, username: str, role: p
     if role not in ASSIGNABLE_ROLES or user.role == p.Role.admin.value:
         raise Forbidden("a supervisor cannot give or take the admin role")
     if user.username == actor:
-        raise AdminError("you cannot change your own role")
+        raise AdminError("you cannot change your own role", "own_account")
     admin.set_role(session, username, role.value, actor=actor)
     session.flush()
     return _user_row(session, district, username)
@@ -131,7 +133,7 @@ def mark_device_lost(
         raise NotInDistrict(f"there is no device {device_id}")
     user_in(session, district, device.username)
     if device.status != DEVICE_ACTIVE:
-        raise AdminError(f"device {device_id} is already {device.status}")
+        raise AdminError(f"device {device_id} is already {device.status}", "device_not_active")
     incident = admin.mark_device_lost(session, device_id, actor=actor, note=note)
     return _incident_row(incident)
 

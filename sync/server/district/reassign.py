@@ -164,13 +164,16 @@ def _select(session: Session, district: str, programme: str, sel: Selection) -> 
     ):
         raise AdminError(
             "choose households to move: a list of household ids, a filter (dong, risk, type), "
-            "or all households of one worker (from_username)"
+            "or all households of one worker (from_username)",
+            "no_selection",
         )
     if sel.from_username:
         user_in(session, district, sel.from_username)
     if sel.household_ids is not None:
         if not sel.household_ids:
-            raise AdminError("the household list is empty; choose at least one household")
+            raise AdminError(
+                "the household list is empty; choose at least one household", "empty_selection"
+            )
         chosen = [household_in(session, district, hid) for hid in dict.fromkeys(sel.household_ids)]
     else:
         chosen = district_households(session, district)
@@ -187,18 +190,23 @@ def _select(session: Session, district: str, programme: str, sel: Selection) -> 
             continue
         out.append(hh)
     if not out:
-        raise AdminError("no household matches this selection; nothing would move")
+        raise AdminError(
+            "no household matches this selection; nothing would move", "nothing_matches"
+        )
     return out
 
 
 def _check_receiver(session: Session, district: str, username: str, programme: str) -> User:
     user = user_in(session, district, username)
     if not user.active:
-        raise AdminError(f"user {username!r} is deactivated; choose an active worker")
+        raise AdminError(
+            f"user {username!r} is deactivated; choose an active worker", "worker_inactive"
+        )
     if p.ROLE_PROGRAMME.get(p.Role(user.role)) != p.Programme(programme):
         raise AdminError(
             f"user {username!r} is a {user.role} and cannot hold {programme} households; "
-            "choose a worker of that programme"
+            "choose a worker of that programme",
+            "worker_wrong_programme",
         )
     return user
 
@@ -340,7 +348,10 @@ BATCH_ACTION, UNDO_ACTION = "reassign_batch", "reassign_undo"
 def _need_reason(reason: str | None) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise AdminError("give a reason for the reassignment (it is kept in the permission log)")
+        raise AdminError(
+            "give a reason for the reassignment (it is kept in the permission log)",
+            "reason_required",
+        )
     return reason
 
 
@@ -382,7 +393,9 @@ def apply_reassignment(
     reason = _need_reason(req.reason)
     preview = preview_reassignment(session, district, req)
     if not preview.moving:
-        raise AdminError(f"every selected household is already held by {req.to_username}")
+        raise AdminError(
+            f"every selected household is already held by {req.to_username}", "already_held"
+        )
     changes = admin.assign_households(
         session,
         [m.household_id for m in preview.moving],
@@ -430,7 +443,8 @@ def undo_reassignment(
     if now - entry.at > UNDO_WINDOW:
         raise AdminError(
             "this reassignment is too old to undo; move the households back with a new "
-            "reassignment instead"
+            "reassignment instead",
+            "undo_too_old",
         )
     done = session.scalars(
         select(PermissionLog.id).where(
@@ -438,7 +452,7 @@ def undo_reassignment(
         )
     ).first()
     if done is not None:
-        raise AdminError(f"reassignment {batch_id} was already undone")
+        raise AdminError(f"reassignment {batch_id} was already undone", "undo_done")
     programme = str(entry.detail["programme"])
     moved = [MoveRow.model_validate(m) for m in entry.detail["moved"]]
     current = assignments_of(session, [m.household_id for m in moved])
@@ -450,7 +464,8 @@ def undo_reassignment(
     if changed:
         raise AdminError(
             f"{len(changed)} of these households were moved again since; undo is not possible, "
-            "make a new reassignment instead"
+            "make a new reassignment instead",
+            "undo_moved_again",
         )
     why = (reason or "").strip() or f"undo of {batch_id}: {entry.detail.get('reason')}"
     back: dict[str | None, list[str]] = defaultdict(list)

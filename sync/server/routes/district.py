@@ -70,7 +70,7 @@ def _run(session: Session, op: Callable[[], T], *, write: bool = False) -> T:
         raise ApiError(403, p.ERR_FORBIDDEN, str(exc)) from None
     except AdminError as exc:
         session.rollback()
-        raise ApiError(422, p.ERR_INVALID, str(exc)) from None
+        raise ApiError(422, exc.code, str(exc)) from None
     if write:
         session.commit()
     else:
