@@ -788,7 +788,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     who = cmd.add_mutually_exclusive_group(required=True)
     who.add_argument(
-        "--household", nargs="+", metavar="ID", help="the households to move (their ids)"
+        "--household",
+        nargs="+",
+        action="extend",
+        metavar="ID",
+        help="the households to move (their ids): --household A B C, or the flag repeated",
     )
     who.add_argument(
         "--from", dest="from_user", metavar="USERNAME", help="move all of this worker's households"
