@@ -26,13 +26,14 @@ import math
 import random
 import uuid
 from bisect import bisect
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from itertools import accumulate
 from typing import Any
 
 from fieldapp.demo_names import RELATIONS, address_detail, person_name, road_names
+from fieldapp.demo_scenarios import Scenario, apply_scenario, demo_scenarios
 from fieldapp.districts import DEMO_DISTRICT_CODE, District, get_district
 from fieldapp.phone import demo_phone
 
@@ -135,6 +136,8 @@ class DemoDistrict:
     users: list[DemoUser]
     households: list[dict[str, Any]]
     _profiles: list[_Profile] = field(repr=False, default_factory=list)
+    #: Declines injected into a few histories (:mod:`fieldapp.demo_scenarios`).
+    scenarios: list[Scenario] = field(default_factory=list)
 
     def user(self, username: str) -> DemoUser:
         """The demo user called *username* (KeyError if none)."""
@@ -157,8 +160,14 @@ class DemoDistrict:
         devices = {u.username: u.device_id for u in self.users}
         instruments = _instruments()
         finish = _Finisher() if with_result else None
+        declines = {s.household_id: s for s in self.scenarios}
         for profile in self._profiles:
-            for event in _EventMaker(self, profile, devices, instruments).events():
+            events: Iterable[dict[str, Any]] = _EventMaker(
+                self, profile, devices, instruments
+            ).events()
+            if profile.household_id in declines:
+                events = apply_scenario(declines[profile.household_id], events, self.seed)
+            for event in events:
                 yield finish(event) if finish is not None else event
 
     def events(self, *, with_result: bool = True) -> list[dict[str, Any]]:
@@ -304,6 +313,7 @@ def generate_district(
         users=users,
         households=records,
         _profiles=profiles,
+        scenarios=demo_scenarios(records, seed, today) if events_per_household is None else [],
     )
 
 

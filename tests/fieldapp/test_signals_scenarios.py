@@ -1,0 +1,118 @@
+"""Declines injected into the demo district: deterministic, valid, only what records say
+changes, and the rules see them (how well: ``bench --only signals``)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+
+import pytest
+
+from fieldapp import signals
+from fieldapp.demo import generate_district
+from fieldapp.demo_scenarios import (
+    DEMO_MIN_HOUSEHOLDS,
+    KINDS,
+    Scenario,
+    apply_scenario,
+    plan_scenarios,
+)
+from fieldapp.records import resolve_amendments
+from fieldapp.validation import validate_event
+
+TODAY = date(2026, 12, 4)
+
+
+@pytest.fixture(scope="module")
+def district():
+    demo = generate_district(120, seed=4, today=TODAY)
+    crisis = [TODAY - timedelta(days=d) for d in range(30, 200, 7)]
+    demo.scenarios = plan_scenarios(demo.households, 3, 4, crisis)
+    return demo
+
+
+def test_the_demo_has_one_decline_of_each_kind_nurse3_first() -> None:
+    demo = generate_district(DEMO_MIN_HOUSEHOLDS, seed=1, today=TODAY)
+    assert sorted(s.kind for s in demo.scenarios) == sorted(KINDS)
+    nurse3 = [
+        s
+        for s in demo.scenarios
+        for h in demo.households
+        if h["id"] == s.household_id and h["assignments"].get("visiting_health") == "nurse3"
+    ]
+    assert nurse3  # some in nurse3's caseload
+    assert all(TODAY < s.crisis_day <= TODAY + timedelta(days=5) for s in demo.scenarios)
+    assert generate_district(DEMO_MIN_HOUSEHOLDS - 1, seed=1, today=TODAY).scenarios == []
+    again = generate_district(DEMO_MIN_HOUSEHOLDS, seed=1, today=TODAY)
+    assert again.scenarios == demo.scenarios
+
+
+def test_plans_are_deterministic_distinct_and_heat_only_in_season(district) -> None:
+    plan = district.scenarios
+    crisis = [TODAY - timedelta(days=d) for d in range(30, 200, 7)]
+    assert plan == plan_scenarios(district.households, 3, 4, crisis)
+    assert len({s.household_id for s in plan}) == len(plan)
+    assert {s.kind for s in plan} == set(KINDS)
+    for s in plan:
+        assert s.onset < s.crisis_day
+        if s.kind == "heat_exposure":
+            assert s.alert == (s.onset, s.crisis_day)
+            assert s.crisis_day.month in (1, 2, 3, 5, 6, 7, 8, 9, 11, 12)
+    summer = plan_scenarios(
+        district.households, 2, 1, [date(2026, 10, 20)], kinds=["heat_exposure"]
+    )
+    assert summer == []  # no heat or cold season on that day
+
+
+def test_only_what_records_say_changes_and_every_event_stays_valid(district) -> None:
+    plain = generate_district(120, seed=4, today=TODAY)
+    plain.scenarios = []
+    before = plain.events(with_result=False)
+    after = district.events(with_result=False)
+    assert [(e["id"], e["type"], e["device_time"]) for e in before] == [
+        (e["id"], e["type"], e["device_time"]) for e in after
+    ]
+    declined = {s.household_id for s in district.scenarios}
+    changed = {a["household_id"] for a, b in zip(after, before, strict=True) if a != b}
+    assert changed and changed <= declined
+    for e in after:
+        if e["household_id"] in declined:
+            validate_event(e)
+    missed: dict[str, int] = defaultdict(int)
+    for e in after:  # the programme's rule survives: two missed calls -> a home visit
+        if e["type"] != "welfare_check":
+            continue
+        if missed[e["household_id"]] >= 2:
+            assert e["payload"]["method"] == "visit"
+        ok = e["payload"]["reached"] in ("yes", "hospitalised")
+        missed[e["household_id"]] = 0 if ok else missed[e["household_id"]] + 1
+
+
+def test_a_decline_changes_nothing_outside_its_window() -> None:
+    s = Scenario("h", "home_going_silent", date(2026, 5, 1), date(2026, 6, 1))
+    event = {
+        "id": "e",
+        "type": "welfare_check",
+        "household_id": "h",
+        "device_time": "2026-04-30T10:00:00+09:00",
+        "payload": {"method": "phone", "attempt": 1, "reached": "yes", "mood": "usual"},
+    }
+    assert apply_scenario(s, [event], 1) == [event]
+    at_crisis = {**event, "device_time": "2026-06-01T10:00:00+09:00"}
+    (silent,) = apply_scenario(s, [at_crisis], 1)
+    assert silent["payload"]["reached"] in ("no_answer", "phone_off")
+    assert "mood" not in silent["payload"] and event["payload"]["reached"] == "yes"
+
+
+def test_the_rules_see_most_declines_before_the_crisis(district) -> None:
+    by: dict[str, list[dict]] = defaultdict(list)
+    for e in district.iter_events():
+        by[e["household_id"]].append(e)
+    households = {h["id"]: h for h in district.households}
+    caught = 0
+    for s in district.scenarios:
+        records = [e for e in resolve_amendments(by[s.household_id]) if e["effective"]]
+        hh = dict(households[s.household_id], alert_active=s.alert is not None)
+        found = signals.evaluate(hh, records, s.crisis_day)
+        caught += any(s.onset.isoformat() <= f.raised_on for f in found)
+    assert caught >= len(district.scenarios) // 2, caught
