@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QLocale, Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
@@ -20,19 +20,38 @@ from PySide6.QtWidgets import (
 
 from fieldapp.errors import AssetError
 from fieldapp.resources import asset_path
+from ui.lang import pick
 
 
 @dataclass(frozen=True)
 class CrisisNumber:
+    """One line of ``assets/crisis_numbers.json``: the number, its name, when to call it."""
+
     number: str
     name_ko: str
     name_en: str
     note_ko: str = ""
     note_en: str = ""
 
+    @property
+    def name(self) -> str:
+        """The line's name in the UI language."""
+        return pick(self.name_ko, self.name_en)
+
+    @property
+    def note(self) -> str:
+        """When to call it and its hours, in the UI language."""
+        return pick(self.note_ko, self.note_en)
+
+
+def _note(entry: dict[str, Any], lang: str) -> str:
+    parts = [entry.get(f"use_{lang}", ""), entry.get(f"hours_{lang}", "")]
+    return " · ".join(p for p in parts if p)
+
 
 def load_crisis_numbers() -> list[CrisisNumber]:
-    """The numbers of ``assets/crisis_numbers.json`` in their listed order."""
+    """The numbers of ``assets/crisis_numbers.json`` in their listed order: the ONE list
+    behind the crisis-lines dialog and the risk banner's button."""
     path = asset_path("crisis_numbers.json")
     try:
         data: Any = json.loads(path.read_text(encoding="utf-8"))
@@ -41,13 +60,16 @@ def load_crisis_numbers() -> list[CrisisNumber]:
     entries = data.get("numbers", data) if isinstance(data, dict) else data
     numbers = []
     for e in entries:
+        name_ko = e.get("label_ko", "")
+        if not name_ko:
+            raise AssetError(f"{path}: the line {e.get('number')} has no label_ko (its name)")
         numbers.append(
             CrisisNumber(
                 number=str(e["number"]),
-                name_ko=e.get("name_ko", ""),
-                name_en=e.get("name_en", ""),
-                note_ko=e.get("note_ko", e.get("hours_ko", "")),
-                note_en=e.get("note_en", e.get("hours_en", "")),
+                name_ko=name_ko,
+                name_en=e.get("label_en", ""),
+                note_ko=_note(e, "ko"),
+                note_en=_note(e, "en"),
             )
         )
     if not numbers:
@@ -55,8 +77,10 @@ def load_crisis_numbers() -> list[CrisisNumber]:
     return numbers
 
 
-def _korean() -> bool:
-    return QLocale().language() == QLocale.Language.Korean
+def crisis_button_text() -> str:
+    """The label of a button opening the crisis-lines dialog: every number of the one list."""
+    numbers = " · ".join(n.number for n in load_crisis_numbers())
+    return QCoreApplication.translate("crisis", "위기 상담 전화 (%1)").replace("%1", numbers)
 
 
 class CrisisPanel(QDialog):
@@ -69,22 +93,21 @@ class CrisisPanel(QDialog):
         layout = QVBoxLayout(self)
         intro = QLabel(
             self.tr(
-                "위급하면 지금 전화하세요. 모든 번호는 무료이며 인터넷 없이도 여기에 표시됩니다."
+                "위급하면 지금 전화하십시오. 모든 번호는 무료이며 인터넷 없이도 여기에 표시됩니다."
             )
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
         grid = QGridLayout()
-        korean = _korean()
         self.numbers = load_crisis_numbers()
         for row, n in enumerate(self.numbers):
             number = QLabel(n.number)
             number.setObjectName("crisisNumber")
             number.setStyleSheet("font-size: 18pt; font-weight: bold; color: #8e0000;")
             number.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            name = QLabel(n.name_ko if korean else (n.name_en or n.name_ko))
+            name = QLabel(n.name)
             name.setStyleSheet("font-size: 11pt; font-weight: bold;")
-            note = QLabel(n.note_ko if korean else (n.note_en or n.note_ko))
+            note = QLabel(n.note)
             note.setObjectName("hint")
             note.setWordWrap(True)
             copy = QPushButton(self.tr("번호 복사"))

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldapp.instruments import Action
-from ui.crisis import CrisisPanel
+from ui.crisis import CrisisPanel, crisis_button_text
 from ui.forms.builder import pick
 
 
@@ -42,7 +42,7 @@ class RiskBanner(QFrame):
         top = QHBoxLayout()
         self.title = QLabel(self.tr("⚠ 즉시 조치가 필요합니다"))
         self.title.setObjectName("riskBannerTitle")
-        crisis = QPushButton(self.tr("위기 상담 전화 (109 · 1577-0199 · 119 · 112 · 129)"))
+        crisis = QPushButton(crisis_button_text())  # the one list of ui/crisis.py
         crisis.clicked.connect(self._show_crisis)
         top.addWidget(self.title)
         top.addStretch(1)
