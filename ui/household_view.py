@@ -31,13 +31,18 @@ from PySide6.QtWidgets import (
 )
 
 from fieldapp import records
+from fieldapp.household_state import HouseholdState, OpenItem, household_state
 from fieldapp.instruments import load_instruments
+from fieldapp.programme_time import kst_text, moment, programme_today
 from ui import data
 from ui.charts import trend_chart, vitals_series
 from ui.forms.builder import pick
-from ui.households_model import label
+from ui.households_model import form_name, label
 from ui.operations import CollectionOp, OpChanges, OpRunner, QueryOp
 from ui.session import Session
+
+#: The rule's open items shown as rows of 조치·의뢰 (open immediate actions and referrals).
+_ACTION_KINDS = ("immediate_action", "referral")
 
 EDITABLE = (
     "phone",
@@ -64,6 +69,7 @@ class HouseholdDetail:
     conflicts: list[dict[str, Any]] = field(default_factory=list)
     drafts: list[dict[str, Any]] = field(default_factory=list)
     pending_fields: set[str] = field(default_factory=set)
+    state: HouseholdState | None = None  # the household-state rule's answer for today
 
 
 def load_detail(store: Any, household_id: str) -> HouseholdDetail | None:
@@ -79,12 +85,15 @@ def load_detail(store: Any, household_id: str) -> HouseholdDetail | None:
             )
         ]
     pending = {e["field"] for e in records.pending_edits(store, household_id)}
+    events = records.household_events(store, household_id)
+    drafts = records.list_drafts(store, household_id)
     return HouseholdDetail(
         household=h,
-        events=records.household_events(store, household_id),
+        events=events,
         conflicts=conflicts,
-        drafts=records.list_drafts(store, household_id),
+        drafts=drafts,
         pending_fields=pending,
+        state=household_state(h, events, programme_today(), drafts=drafts),
     )
 
 
@@ -259,8 +268,14 @@ def _html(text: str) -> str:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def _made_at(e: dict[str, Any]) -> Any:
+    """A record's time as a comparable instant (its offset does not matter)."""
+    return moment(e.get("device_time")) or moment("0001-01-02T00:00:00+00:00")
+
+
 def _when(e: dict[str, Any]) -> str:
-    return str(e.get("device_time", ""))[:16].replace("T", " ")
+    """When a record was made, in KST (``YYYY-MM-DD HH:MM``)."""
+    return kst_text(e.get("device_time"))
 
 
 class ConflictCard(QFrame):
@@ -368,7 +383,7 @@ class HouseholdView(QWidget):
         self._build_profile_tab()
         self.timeline = _table(
             [
-                self.tr("시각"),
+                self.tr("시각 (KST)"),
                 self.tr("종류"),
                 self.tr("내용"),
                 self.tr("작성자"),
@@ -407,7 +422,27 @@ class HouseholdView(QWidget):
         self.actions_table = _table(
             [self.tr("날짜"), self.tr("긴급도"), self.tr("상태"), self.tr("내용")]
         )
-        self.tabs.addTab(self.actions_table, self.tr("조치·의뢰"))
+        self.actions_table.setObjectName("actionsTable")
+        self.actions_table.doubleClicked.connect(self.close_selected_action)
+        self.actions_table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.actions_table.customContextMenuRequested.connect(self._actions_menu)
+        self.close_action_button = QPushButton(self.tr("조치 기록 (선택한 필요 항목 닫기)"))
+        self.close_action_button.setObjectName("closeActionButton")
+        self.close_action_button.clicked.connect(self.close_selected_action)
+        self.actions_table.itemSelectionChanged.connect(self._action_selected)
+        actions_page = QWidget()
+        actions_layout = QVBoxLayout(actions_page)
+        actions_layout.addWidget(self.actions_table)
+        actions_bar = QHBoxLayout()
+        actions_hint = QLabel(
+            self.tr("필요 항목을 두 번 누르거나 골라서 조치를 기록하면 그 항목이 닫힙니다.")
+        )
+        actions_hint.setObjectName("hint")
+        actions_bar.addWidget(actions_hint, 1)
+        actions_bar.addWidget(self.close_action_button)
+        actions_layout.addLayout(actions_bar)
+        self.tabs.addTab(actions_page, self.tr("조치·의뢰"))
+        self._action_items: list[OpenItem | None] = []
         self.assignments = _table(
             [
                 self.tr("사업"),
@@ -500,7 +535,9 @@ class HouseholdView(QWidget):
         QueryOp(self, lambda store: load_detail(store, hid)).success(self._show).run(self.runner)
 
     def _on_changed(self, changes: OpChanges) -> None:
-        if changes.touches(self.household_id) or changes.conflicts:
+        # drafts: a form kept or saved for this household changes 작성 중인 양식 (and a risky
+        # draft is an open immediate item)
+        if changes.touches(self.household_id) or changes.conflicts or changes.drafts:
             self.reload()
 
     def _show(self, detail: HouseholdDetail | None) -> None:
@@ -533,7 +570,7 @@ class HouseholdView(QWidget):
         self._show_timeline(detail.events)
         self._show_charts(detail.events)
         self._show_screenings(detail.events)
-        self._show_actions(detail.events)
+        self._show_actions(detail)
         self._show_assignments(h)
 
     def _show_profile(self, detail: HouseholdDetail) -> None:
@@ -582,16 +619,25 @@ class HouseholdView(QWidget):
             item = self.drafts_layout.takeAt(0)
             if item.widget():
                 item.widget().deleteLater()
-        if not detail.drafts:
+        state = detail.state
+        drafts = {d["id"]: d for d in detail.drafts}
+        infos = state.drafts if state is not None else ()
+        if not infos:
             self.drafts_layout.addWidget(QLabel(self.tr("없음")))
-        for d in detail.drafts:
-            button = QPushButton(
+        for info in infos:
+            text = (
                 self.tr("이어서 작성: %1 (%2)")
-                .replace("%1", d["form"])
-                .replace("%2", str(d["updated_at"])[:16].replace("T", " "))
+                .replace("%1", form_name(info.form))
+                .replace("%2", kst_text(info.updated_at))
             )
+            button = QPushButton(("⚠ " if info.risk_unhandled else "") + text)
+            button.setObjectName("resumeDraft")
+            if info.risk_unhandled:
+                button.setToolTip(self.tr("즉시 조치가 아직 기록되지 않았습니다"))
             button.clicked.connect(
-                lambda _=False, draft=d: self.resume_draft.emit(self.household_id, draft)
+                lambda _=False, draft=drafts[info.id]: self.resume_draft.emit(
+                    self.household_id, draft
+                )
             )
             self.drafts_layout.addWidget(button)
 
@@ -679,46 +725,112 @@ class HouseholdView(QWidget):
             )
         _fill(self.screenings, rows)
 
-    def _show_actions(self, events: list[dict[str, Any]]) -> None:
-        rows = []
-        open_lines: list[str] = []
-        closed = {
-            (e.get("payload") or {}).get("closes") for e in events if e.get("type") == "referral"
+    def _show_actions(self, detail: HouseholdDetail) -> None:
+        """조치·의뢰: one row per record (a flagged record and its answer are one row, 필요 while
+        the rule says it is open); 개요's 진행 중인 조치 lists the rule's open items."""
+        state = detail.state
+        open_items = {
+            i.record_id: i for i in (state.items if state else ()) if i.kind in _ACTION_KINDS
         }
-        for e in events:
-            if not e.get("effective"):
-                continue
+        effective = [e for e in detail.events if e.get("effective")]
+        by_id = {e["id"]: e for e in effective}
+        answers: dict[str, dict[str, Any]] = {}  # record id -> the referral that closes it
+        for e in effective:
+            closes = (e.get("payload") or {}).get("closes")
+            if e.get("type") == "referral" and closes in by_id:
+                answers.setdefault(closes, e)
+        rows: list[list[str]] = []
+        items: list[OpenItem | None] = []
+        for e in sorted(effective, key=_made_at):
             p = e.get("payload") or {}
+            closes = p.get("closes")
+            if e.get("type") == "referral" and closes in by_id:
+                continue  # shown on the row of the record it answers
+            answer = answers.get(e["id"])
             if e.get("type") == "referral":
-                status = p.get("status", "open")
-                if e["id"] in closed:
-                    status = "done"
-                rows.append(
-                    [
-                        _when(e)[:10],
-                        label("urgency", p.get("urgency")),
-                        self.tr("완료") if status == "done" else self.tr("진행 중"),
-                        f"{p.get('target', '')}: {p.get('reason', '')}",
-                    ]
-                )
-                if status != "done":
-                    open_lines.append(
-                        f"<b>[{label('urgency', p.get('urgency'))}]</b> {_html(p.get('target', ''))}: "
-                        f"{_html(p.get('reason', ''))}"
-                    )
+                urgency = p.get("urgency")
+                what = f"{p.get('target', '')}: {p.get('reason', '')}"
             else:
-                for a in (p.get("result") or {}).get("actions", []):
-                    if a.get("urgency") in ("immediate", "urgent"):
-                        rows.append(
-                            [
-                                _when(e)[:10],
-                                label("urgency", a.get("urgency")),
-                                self.tr("필요"),
-                                pick(a.get("text_ko", ""), a.get("text_en", "")),
-                            ]
-                        )
+                flagged = [
+                    a
+                    for a in (p.get("result") or {}).get("actions", [])
+                    if a.get("urgency") in ("immediate", "urgent")
+                ]
+                if not flagged:
+                    continue
+                urgency = (
+                    "immediate" if any(a["urgency"] == "immediate" for a in flagged) else "urgent"
+                )
+                what = "; ".join(pick(a.get("text_ko", ""), a.get("text_en", "")) for a in flagged)
+            item = open_items.get(e["id"])
+            if item is not None:
+                status = self.tr("필요") if item.kind == "immediate_action" else self.tr("진행 중")
+            elif e.get("type") == "referral" or urgency == "immediate" or answer is not None:
+                status = self.tr("완료")
+            else:
+                status = self.tr("권고")
+            if answer is not None:
+                ap = answer.get("payload") or {}
+                what += (
+                    self.tr(" → 조치: %1 (%2)")
+                    .replace("%1", str(ap.get("target", "")))
+                    .replace("%2", _when(answer))
+                )
+            rows.append([_when(e)[:10], label("urgency", urgency), status, what])
+            items.append(item if item is not None and item.kind == "immediate_action" else None)
+        rows.reverse()
+        items.reverse()
         _fill(self.actions_table, rows)
-        self.open_actions.setText("<br>".join(open_lines[:6]) or self.tr("없음"))
+        self._action_items = items
+        self._action_selected()
+        self.open_actions.setText(self._open_lines(state))
+
+    def _open_lines(self, state: HouseholdState | None) -> str:
+        """진행 중인 조치: the rule's open immediate items first, then open referrals."""
+        if state is None:
+            return self.tr("없음")
+        lines = []
+        for item in state.items:
+            if item.kind not in _ACTION_KINDS and not item.immediate:
+                continue
+            since = item.since.isoformat() if item.since else ""
+            tag = label("urgency", "immediate") if item.immediate else self.tr("의뢰")
+            lines.append(
+                f"<b>[{_html(tag)}]</b> {_html(since)} {_html(pick(item.text_ko, item.text_en))}"
+            )
+        return "<br>".join(lines) or self.tr("없음")
+
+    def open_action_items(self) -> list[OpenItem]:
+        """The open immediate items 개요 lists (what Today and the board count)."""
+        state = self.detail.state if self.detail is not None else None
+        return state.immediate if state is not None else []
+
+    def _selected_action(self) -> OpenItem | None:
+        row = self.actions_table.currentRow()
+        return self._action_items[row] if 0 <= row < len(self._action_items) else None
+
+    def _action_selected(self) -> None:
+        self.close_action_button.setEnabled(self._selected_action() is not None)
+
+    def close_selected_action(self) -> None:
+        """Open 조치 기록 for the selected 필요 row (saving it closes that record's action)."""
+        item = self._selected_action()
+        if item is None:
+            return
+        from ui.action_record import record_action
+
+        self.action_dialog = record_action(self, self.runner, self.session, item)
+
+    def _actions_menu(self, pos: Any) -> None:
+        row = self.actions_table.rowAt(pos.y())
+        if row < 0:
+            return
+        self.actions_table.selectRow(row)
+        if self._selected_action() is None:
+            return
+        menu = QMenu(self.actions_table)
+        menu.addAction(self.tr("조치 기록"), self.close_selected_action)
+        menu.popup(self.actions_table.viewport().mapToGlobal(pos))
 
     def _show_assignments(self, h: dict[str, Any]) -> None:
         rows = []
@@ -730,7 +842,7 @@ class HouseholdView(QWidget):
                     label("programme", a.get("programme")),
                     a.get("username") or "—",
                     a.get("assigned_by") or "",
-                    str(a.get("at", ""))[:16].replace("T", " "),
+                    kst_text(a.get("at")),
                     a.get("reason") or "",
                 ]
             )

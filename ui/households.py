@@ -130,11 +130,11 @@ class HouseholdsPage(QWidget):
         )
 
     def set_due(self, due: dict[str, tuple[str | None, str | None]]) -> None:
-        """Due states from the worklist (Today computes them); refreshes the column."""
+        """Due states from the household-state rule (Today's computation of it hands them
+        over, so the rule runs once per change); refreshes the column."""
         self.due = due
         rows = self.model.rows()
-        for r in rows:
-            r.due_state, r.due_date = due.get(r.id, (None, None))
+        self._apply_due(rows)
         if rows:
             self.model.dataChanged.emit(
                 self.model.index(0, 0),
@@ -142,7 +142,14 @@ class HouseholdsPage(QWidget):
             )
             self.model.resort(("due",))  # sorted by due date: the order may have changed
 
+    def _apply_due(self, rows: list[Any]) -> None:
+        """Give *rows* the latest due states (rows read before those arrived would show —)."""
+        due = self.due
+        for r in rows:
+            r.due_state, r.due_date = due.get(r.id, (None, None))
+
     def _loaded(self, rows: list[Any]) -> None:
+        self._apply_due(rows)
         self.model.set_rows(rows)
         self._count()
 
@@ -166,6 +173,7 @@ class HouseholdsPage(QWidget):
         if rows is None:
             self.reload()
             return
+        self._apply_due(rows)
         for row in rows:
             self.model.update_row(row)
 

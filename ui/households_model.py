@@ -125,6 +125,24 @@ def _labels() -> dict[str, dict[str | None, str]]:
     }
 
 
+def form_name(form_id: str) -> str:
+    """A form's name for people (안부확인, 방문 기록, an instrument's name), never its id."""
+    if form_id == "welfare_check":
+        return QCoreApplication.translate("labels", "안부확인")
+    if form_id == "visit":
+        return QCoreApplication.translate("labels", "방문 기록")
+    if form_id.startswith("screening:"):
+        from fieldapp.instruments import get_instrument
+        from ui.lang import pick
+
+        try:
+            inst = get_instrument(form_id.split(":", 1)[1])
+        except KeyError:
+            return form_id
+        return pick(inst.name_ko, inst.name_en)
+    return form_id
+
+
 def clear_labels() -> None:
     """Forget cached labels (after the UI language changes)."""
     _labels.cache_clear()

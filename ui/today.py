@@ -1,4 +1,5 @@
-"""Today: the worklist from the cadence engine, most urgent first, each row saying why."""
+"""Today: the worklist from the household-state rule (:mod:`fieldapp.household_state`), most
+urgent first, each row saying why and naming the record it comes from."""
 
 from __future__ import annotations
 
@@ -22,7 +23,10 @@ from PySide6.QtWidgets import (
 )
 
 from fieldapp import records
+from fieldapp.household_state import DRAFT_RISK, IMMEDIATE_ACTION, OpenItem, draft_info
+from fieldapp.programme_time import kst_text, programme_today
 from ui import data
+from ui.households_model import form_name
 from ui.lang import pick
 from ui.operations import OpChanges, OpRunner, QueryOp
 from ui.session import Session
@@ -43,6 +47,9 @@ class TodayRow:
     form: str  # form id to start (welfare_check, visit, screening:<id>)
     due_date: str | None
     rank: int = 3
+    code: str = ""  # the rule's item kind (immediate_action, draft_risk, referral, cadence...)
+    record_id: str | None = None  # the record (or draft) the row comes from
+    item: OpenItem | None = None
 
 
 def load_drafts(store: Any) -> list[tuple[dict[str, Any], str]]:
@@ -71,62 +78,67 @@ def form_of(form_id: str) -> str:
 Due = dict[str, tuple[str | None, str | None]]  # household id -> (due state, due date)
 
 
-def row_order(row: TodayRow) -> tuple[int, str, str]:
+def row_order(row: TodayRow) -> tuple[int, str, str, str]:
     """Most urgent first, then by due date (the same order for a full and a merged list)."""
-    return row.rank, row.due_date or "9999", row.household_id
+    return row.rank, row.due_date or "9999", row.household_id, row.record_id or ""
 
 
 def load_worklist(
     store: Any, programme: str | None, today: date, only: Collection[str] | None = None
 ) -> tuple[list[TodayRow], Due]:
-    """The worklist rows and each household's due state (for the household list).
+    """The worklist rows and each household's due state (for the household list), from the
+    household-state rule over the local records and drafts.
 
+    *programme* None (supervisors): every programme each household is assigned in.
     *only*: just these households (a save touched them; see :func:`merge_worklist`).
     """
-    from fieldapp import cadence
+    from fieldapp import household_state
 
     if only is None:
         households = records.list_households(store)
     else:
         found = (records.get_household(store, hid) for hid in sorted(only))
         households = [h for h in found if h is not None]
-    if programme:
-        programmes = [programme]
-    else:
-        from sync.protocol import Programme
-
-        programmes = [p.value for p in Programme]
+    mine = [
+        h
+        for h in households
+        if (programme and (h.get("assignments") or {}).get(programme))
+        or (not programme and household_state.assigned_programmes(h))
+    ]
+    events = records.effective_events_by_household(store, [h["id"] for h in mine])
+    drafts: dict[str, list[dict[str, Any]]] = {}
+    for d in records.list_drafts(store):
+        if d.get("household_id"):
+            drafts.setdefault(d["household_id"], []).append(d)
+    states: dict[str, household_state.HouseholdState] = {}
+    items = household_state.worklist(
+        mine, events, programme, today, drafts_by_household=drafts, states_out=states
+    )
+    due: Due = {
+        hid: (st.state, st.next_due.isoformat() if st.next_due else None)
+        for hid, st in states.items()
+    }
+    by_id = {h["id"]: h for h in mine}
     rows: list[TodayRow] = []
-    due: dict[str, tuple[str | None, str | None]] = {}
-    by_id = {h["id"]: h for h in households}
-    read: dict[str, list[dict[str, Any]]] = {}  # a household in both programmes is read once
-    for prog in programmes:
-        mine = [h for h in households if (h.get("assignments") or {}).get(prog)]
-        read.update(
-            records.effective_events_by_household(
-                store, [h["id"] for h in mine if h["id"] not in read]
+    for item in items:
+        h = by_id[item.household_id]
+        top = next((r for r in item.reasons if r.record_id == item.record_id), None)
+        rows.append(
+            TodayRow(
+                household_id=item.household_id,
+                name=data.primary_name(h),
+                address=data.household_label(h).split(" · ", 1)[-1],
+                urgency=item.state,
+                reason_ko=item.reason_ko,
+                reason_en=item.reason_en,
+                form=form_of(item.form_id),
+                due_date=item.due.isoformat(),
+                rank=item.urgency_rank,
+                code=item.code,
+                record_id=item.record_id,
+                item=top if item.code in (IMMEDIATE_ACTION, DRAFT_RISK) else None,
             )
         )
-        events = {h["id"]: read[h["id"]] for h in mine}
-        infos: dict[str, cadence.DueInfo] = {}
-        items = cadence.worklist(mine, events, prog, today, due_out=infos)
-        for hid, info in infos.items():
-            due[hid] = (info.state, info.next_due.isoformat() if info.next_due else None)
-        for item in items:
-            h = by_id[item.household_id]
-            rows.append(
-                TodayRow(
-                    household_id=item.household_id,
-                    name=data.primary_name(h),
-                    address=data.household_label(h).split(" · ", 1)[-1],
-                    urgency=item.state,
-                    reason_ko=item.reason_ko,
-                    reason_en=item.reason_en,
-                    form=form_of(item.form_id),
-                    due_date=item.next_due.isoformat() if item.next_due else None,
-                    rank=item.urgency_rank,
-                )
-            )
     rows.sort(key=row_order)
     return rows, due
 
@@ -189,19 +201,7 @@ class WorklistModel(QAbstractTableModel):
         }.get(urgency, urgency)
 
     def form_text(self, form: str) -> str:
-        if form == "welfare_check":
-            return self.tr("안부확인")
-        if form == "visit":
-            return self.tr("방문 기록")
-        if form.startswith("screening:"):
-            from fieldapp.instruments import get_instrument
-
-            try:
-                inst = get_instrument(form.split(":", 1)[1])
-            except KeyError:
-                return form
-            return pick(inst.name_ko, inst.name_en)
-        return form
+        return form_name(form)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self._rows):
@@ -277,7 +277,7 @@ class TodayPage(QWidget):
             QShortcut(QKeySequence(keys), self.table, activated=self._open_selected)
         hint = QLabel(
             self.tr(
-                "행을 선택하고 Enter를 누르면 알맞은 양식이, Ctrl+Enter를 누르면 가구 화면이 열립니다."
+                "행을 선택하고 Enter를 누르면 알맞은 양식이(즉시 조치는 조치 기록이), Ctrl+Enter를 누르면 가구 화면이 열립니다."
             )
         )
         hint.setObjectName("hint")
@@ -285,13 +285,14 @@ class TodayPage(QWidget):
         self.setFocusProxy(self.table)
         self._basis: tuple[date, str] | None = None  # (day, role) of the list shown
         self._due: Due = {}
+        self._draft_risks: dict[str, set[tuple[str, str]]] | None = None
         runner.changed.connect(self._on_changed)
 
     def reload(self, today: date | None = None, households: Collection[str] | None = None) -> None:
         """Compute the worklist again: all of it, or only *households* when the list shown is
         for the same day and programme (a save touched a few: the others cannot change)."""
         session = self.session
-        day = today or date.today()
+        day = today or programme_today()
         basis = (day, session.role)
         ids = frozenset(households) if households is not None and basis == self._basis else None
 
@@ -310,8 +311,9 @@ class TodayPage(QWidget):
             item = self.drafts_layout.takeAt(0)
             if item.widget():
                 item.widget().deleteLater()
+        self._track_draft_risks([d for d, _who in drafts])
         for draft, who in drafts[:6]:
-            when = str(draft.get("updated_at", ""))[5:16].replace("T", " ")
+            when = kst_text(draft.get("updated_at"))[5:]
             button = QPushButton(
                 self.tr("%1 · %2 (%3)")
                 .replace("%1", who)
@@ -329,6 +331,22 @@ class TodayPage(QWidget):
             )
         self.drafts_layout.addStretch(1)
         self.drafts_box.setVisible(bool(drafts))
+
+    def _track_draft_risks(self, drafts: list[dict[str, Any]]) -> None:
+        """Recompute the rows of households whose drafts' unhandled risks changed (a risky
+        draft is an immediate row; an autosave that changes no risk recomputes nothing)."""
+        risks: dict[str, set[tuple[str, str]]] = {}
+        for d in drafts:
+            info = draft_info(d)
+            if info.household_id and info.risk_unhandled:
+                day = kst_text(info.updated_at)[:10]
+                risks.setdefault(info.household_id, set()).add((info.id, day))
+        before, self._draft_risks = self._draft_risks, risks
+        if before is None or self._basis is None:
+            return
+        changed = {h for h in before.keys() | risks.keys() if before.get(h) != risks.get(h)}
+        if changed:
+            self.reload(households=changed)
 
     def _loaded(
         self,
@@ -360,7 +378,7 @@ class TodayPage(QWidget):
         self.due_states.emit(due)
 
     def _on_changed(self, changes: OpChanges) -> None:
-        if self._basis is not None and self._basis[0] != date.today():
+        if self._basis is not None and self._basis[0] != programme_today():
             self.reload()  # a new day (e.g. left open overnight): everything is due anew
             return
         if changes.access_log_only:
@@ -382,4 +400,14 @@ class TodayPage(QWidget):
         if not index.isValid():
             return
         row: TodayRow = self.model.index(index.row(), 0).data(WorklistModel.RowRole)
-        self.start_form.emit(row.household_id, row.form)
+        if row.code == DRAFT_RISK and row.record_id:
+            draft_id, hid = row.record_id, row.household_id
+            QueryOp(self, lambda store: records.load_draft(store, draft_id)).success(
+                lambda d: self.resume_draft.emit(hid, d) if d else None
+            ).run(self.runner)
+        elif row.code == IMMEDIATE_ACTION and row.item is not None:
+            from ui.action_record import record_action
+
+            self.action_dialog = record_action(self, self.runner, self.session, row.item)
+        else:
+            self.start_form.emit(row.household_id, row.form)

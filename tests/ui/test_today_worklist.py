@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from fieldapp import records
+from fieldapp.programme_time import programme_today
 from ui import today as today_module
 from ui.operations import OpChanges
 from ui.today import TodayRow, merge_worklist
@@ -54,7 +55,7 @@ def test_a_save_recomputes_only_its_household(window: Any, nurse: Any, monkeypat
     records.append_event(store, event)
     nurse.runner.changed.emit(OpChanges(households=frozenset({first.household_id}), events=True))
     assert calls == [frozenset({first.household_id})], "only the saved household is read"
-    full_rows, full_due = real(store, nurse.session.programme, date.today())
+    full_rows, full_due = real(store, nurse.session.programme, programme_today())
     assert page.model.rows() == full_rows
     assert page._due == full_due
 
@@ -110,5 +111,5 @@ def test_a_new_day_recomputes_the_worklist(window: Any, monkeypatch: Any) -> Non
     )
     page._basis = (date(2000, 1, 1), page._basis[1])  # shown since "yesterday"
     window.sync._done(SyncReport(completed=True))
-    assert len(calls) == 1 and calls[0][2] == date.today()
-    assert page._basis[0] == date.today()
+    assert len(calls) == 1 and calls[0][2] == programme_today()
+    assert page._basis[0] == programme_today()
