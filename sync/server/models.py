@@ -5,8 +5,10 @@ portable column types are used: JSON columns hold lists and objects, times are s
 timezone-aware UTC datetimes, booleans are real booleans.
 
 Sync ordering never uses these tables' own ids or times: every sync-visible change gets a
-``seq`` from the single counter row in :class:`ServerMeta`, taken last in the writing
+``seq`` from its district's counter row in :class:`DistrictSeq`, taken last in the writing
 transaction (see :mod:`sync.server.syncing`), and is fanned out to its readers in :class:`Feed`.
+Every user, household and feed row belongs to one district, so districts never wait on each
+other's counter.
 """
 
 from __future__ import annotations
@@ -310,10 +312,11 @@ class PushRequestRecord(Base):
 
 
 class ServerMeta(Base):
-    """The one row: the server's epoch and the commit-order counter.
+    """The one row: the server's epoch, and where the district sequences start.
 
-    ``seq`` is updated LAST in every writing transaction (``UPDATE ... SET seq = seq + n
-    RETURNING seq``), so its row lock orders the commits.
+    ``seq`` was the one commit-order counter of every district until migration 0004; it is no
+    longer written. It is the floor every :class:`DistrictSeq` starts from, so a cursor a
+    device took from the old counter keeps its meaning (nothing seen twice, nothing lost).
     """
 
     __tablename__ = "server_meta"
@@ -322,6 +325,20 @@ class ServerMeta(Base):
     epoch: Mapped[str] = mapped_column(String(36))
     seq: Mapped[int] = mapped_column(BigInteger, default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DistrictSeq(Base):
+    """A district's commit-order counter (made at the district's first change).
+
+    ``seq`` is updated LAST in every writing transaction of the district (``UPDATE ... SET
+    seq = seq + n RETURNING seq``), so its row lock orders that district's commits, and only
+    those: a push in one district never waits for another district's counter.
+    """
+
+    __tablename__ = "district_seqs"
+
+    district_code: Mapped[str] = mapped_column(ForeignKey("districts.code"), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger)
 
 
 class Feed(Base):

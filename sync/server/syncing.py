@@ -1,10 +1,12 @@
 """Push and pull: pure functions over a Session (no HTTP here).
 
 Commit order. Every sync-visible change of a transaction is collected by a :class:`FeedWriter`
-and only at the very end gets its sequence number, from the one counter row
-(``UPDATE server_meta SET seq = seq + n RETURNING seq``). On PostgreSQL that row lock is held
-until commit, so transactions receive their numbers in the order they commit and a reader
-never sees seq N+1 before seq N. On SQLite every transaction holds the write lock anyway.
+and only at the very end gets its sequence number, from its district's counter row
+(``UPDATE district_seqs SET seq = seq + n WHERE district_code = ... RETURNING seq``). On
+PostgreSQL that row lock is held until commit, so the district's transactions receive their
+numbers in the order they commit and a reader never sees seq N+1 before seq N. A user reads
+only their own district's changes, so one counter per district is all the order a cursor needs,
+and districts never wait on each other. On SQLite every transaction holds the write lock anyway.
 Changes are fanned out on write into ``feed`` (one row per reader), so a pull is one index
 range scan on ``(username, seq)`` whatever the size of the database.
 
@@ -39,6 +41,8 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sl_insert
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -59,6 +63,7 @@ from sync.server.models import (
     AssignmentHistory,
     Conflict,
     Device,
+    DistrictSeq,
     Event,
     Feed,
     HandoverInbox,
@@ -81,14 +86,21 @@ _HOUSEHOLDS = Household.__table__
 _META = ServerMeta.__table__
 _PUSHES = PushRequestRecord.__table__
 _DEVICES = Device.__table__
+_SEQS = DistrictSeq.__table__
 
-_STATE = select(_META.c.epoch, _META.c.seq).where(_META.c.id == META_ROW_ID)
-#: Reserve n sequence numbers (Core: no ORM bulk-update bookkeeping).
+_EPOCH = select(_META.c.epoch).where(_META.c.id == META_ROW_ID)
+#: Where every district's sequence starts (the old global counter; see ServerMeta).
+_FLOOR = select(_META.c.seq).where(_META.c.id == META_ROW_ID).scalar_subquery()
+_DISTRICT_SEQ = select(_SEQS.c.seq).where(_SEQS.c.district_code == bindparam("district"))
+#: Reserve n sequence numbers of one district (Core: no ORM bulk-update bookkeeping).
 _ALLOCATE = (
-    update(_META)
-    .where(_META.c.id == META_ROW_ID)
-    .values(seq=_META.c.seq + bindparam("n"))
-    .returning(_META.c.seq)
+    update(_SEQS)
+    .where(_SEQS.c.district_code == bindparam("district"))
+    .values(seq=_SEQS.c.seq + bindparam("n"))
+    .returning(_SEQS.c.seq)
+)
+_DISTRICT_OF = select(_HOUSEHOLDS.c.id, _HOUSEHOLDS.c.district_code).where(
+    _HOUSEHOLDS.c.id.in_(bindparam("ids", expanding=True))
 )
 
 
@@ -103,15 +115,34 @@ class ResyncRequired(Exception):
 # --------------------------------------------------------------------------- commit order
 
 
-def allocate_seqs(session: Session, n: int) -> int:
-    """Reserve *n* sequence numbers; return the highest. Call LAST before commit."""
-    return int(session.execute(_ALLOCATE, {"n": n}).scalar_one())
+def allocate_seqs(session: Session, district: str, n: int) -> int:
+    """Reserve *n* sequence numbers of *district*; return the highest. Call LAST before commit.
+
+    The district's counter row is made at its first change, starting from the floor (two
+    transactions making it at once: the second's insert waits for the first and does nothing).
+    """
+    params = {"district": district, "n": n}
+    top = session.execute(_ALLOCATE, params).scalar_one_or_none()
+    if top is None:
+        dialect_insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sl_insert
+        first_row = dialect_insert(_SEQS).values(district_code=district, seq=_FLOOR)
+        session.execute(first_row.on_conflict_do_nothing())
+        top = session.execute(_ALLOCATE, params).scalar_one()
+    return int(top)
 
 
-def server_state(session: Session) -> tuple[str, int]:
-    """(epoch, highest committed seq)."""
-    epoch, seq = session.execute(_STATE).one()
-    return str(epoch), int(seq)
+def server_epoch(session: Session) -> str:
+    """The server's epoch (a new one after a restore makes every device resync)."""
+    return str(session.execute(_EPOCH).scalar_one())
+
+
+def server_state(session: Session, district: str) -> tuple[str, int]:
+    """(epoch, highest committed seq of *district*)."""
+    epoch = server_epoch(session)
+    seq = session.execute(_DISTRICT_SEQ, {"district": district}).scalar_one_or_none()
+    if seq is None:  # no change yet in this district: its sequence starts at the floor
+        seq = session.execute(select(_FLOOR)).scalar_one()
+    return epoch, int(seq)
 
 
 @dataclass
@@ -128,9 +159,15 @@ class PendingChange:
 
 @dataclass
 class FeedWriter:
-    """Collects one transaction's sync-visible changes and stamps them at the end."""
+    """Collects one transaction's sync-visible changes and stamps them at the end.
+
+    A change takes its seq from the district of its household (its readers work there).
+    *district*, when the caller knows that every change is in that one district (a push is
+    checked to be), saves looking the households' districts up.
+    """
 
     session: Session
+    district: str | None = None
     changes: list[PendingChange] = field(default_factory=list)
 
     def add(
@@ -147,28 +184,43 @@ class FeedWriter:
         self.changes.append(change)
         return change
 
+    def _by_district(self) -> dict[str, list[PendingChange]]:
+        if self.district is not None:
+            return {self.district: self.changes}
+        ids = {c.household_id for c in self.changes}
+        if None in ids:
+            raise ValueError("a feed change needs its household (its district orders it)")
+        district_of: dict[str, str] = {}
+        for chunk in _chunks(i for i in ids if i):
+            district_of.update(self.session.execute(_DISTRICT_OF, {"ids": chunk}).all())
+        out: dict[str, list[PendingChange]] = {}
+        for change in self.changes:
+            out.setdefault(district_of[str(change.household_id)], []).append(change)
+        return out
+
     def stamp(self) -> None:
-        """Give every collected change its seq (counter row last), then write the feed rows."""
+        """Give every collected change its seq (its district's counter row last, districts in
+        code order so that two writers never deadlock), then write the feed rows."""
         if not self.changes:
             return
         self.session.flush()  # pending ORM work first: the counter row is locked till commit
-        top = allocate_seqs(self.session, len(self.changes))
-        first = top - len(self.changes) + 1
         rows = []
-        for offset, change in enumerate(self.changes):
-            change.seq = first + offset
-            rows.extend(
-                {
-                    "username": user,
-                    "seq": change.seq,
-                    "kind": change.kind.value,
-                    "household_id": change.household_id,
-                    "ref_id": change.ref_id,
-                }
-                for user in sorted(change.recipients)
-            )
-            if change.on_stamp is not None:
-                change.on_stamp(change.seq)
+        for district, changes in sorted(self._by_district().items()):
+            first = allocate_seqs(self.session, district, len(changes)) - len(changes) + 1
+            for seq, change in enumerate(changes, start=first):
+                change.seq = seq
+                rows.extend(
+                    {
+                        "username": user,
+                        "seq": seq,
+                        "kind": change.kind.value,
+                        "household_id": change.household_id,
+                        "ref_id": change.ref_id,
+                    }
+                    for user in sorted(change.recipients)
+                )
+                if change.on_stamp is not None:
+                    change.on_stamp(seq)
         if rows:
             self.session.connection().execute(insert(_FEED), rows)
         self.changes = []
@@ -321,10 +373,11 @@ class PullPage:
     has_more: bool
 
 
-def check_cursor(session: Session, cursor: str | None) -> tuple[str, int]:
-    """Return (epoch, seq) for a pull from *cursor*; raise ResyncRequired when it is stale,
-    ValueError (with a sentence saying what is wrong) when it is not a cursor at all."""
-    epoch, current = server_state(session)
+def check_cursor(session: Session, cursor: str | None, district: str) -> tuple[str, int]:
+    """Return (epoch, seq) for a pull from *cursor* by a user of *district*; raise
+    ResyncRequired when it is stale. A cursor from before the per-district sequences (the one
+    global counter) needs no mapping: each district's sequence continues above it."""
+    epoch, current = server_state(session, district)
     cur_epoch, seq = p.parse_cursor(cursor)  # ValueError: malformed (a 422, not a resync)
     if cur_epoch is not None and cur_epoch != epoch:
         raise ResyncRequired(
@@ -1118,12 +1171,14 @@ def push(
 ) -> dict[str, Any]:
     """Apply one push in the caller's transaction and return the PushResponse JSON.
 
-    The caller commits. Order: items, stored response, the seqs (counter row), then the
-    events with their seqs (``received_seq``) in one insert; the counter's row lock orders
-    the commits whatever is written after it.
+    The caller commits. Order: items, stored response, the seqs (the district's counter row),
+    then the events with their seqs (``received_seq``) in one insert; the counter's row lock
+    orders the district's commits whatever is written after it.
     """
     now = now or utcnow()
-    ctx = _PushContext(session, user, device, FeedWriter(session), now, ip=ip)
+    # Every item is checked to be in the user's district (_scope): one counter row.
+    feed = FeedWriter(session, district=user.district_code)
+    ctx = _PushContext(session, user, device, feed, now, ip=ip)
     _prefetch(ctx, body)
     results: list[dict[str, Any]] = []
     for item in body.items:

@@ -15,7 +15,7 @@ from sync.server.deps import ProtocolDep, SessionDep, SettingsDep, check_protoco
 from sync.server.errors import ApiError
 from sync.server.models import DEVICE_ACTIVE, Device, PermissionLog, User, utcnow
 from sync.server.settings import Settings
-from sync.server.syncing import server_state
+from sync.server.syncing import server_epoch
 
 log = logging.getLogger("fieldapp.server.auth")
 router = APIRouter(tags=["auth"])
@@ -122,7 +122,7 @@ def login(
     device.last_seen = now
     if body.device_name:
         device.name = body.device_name
-    epoch, _seq = server_state(session)
+    epoch = server_epoch(session)
     response = p.LoginResponse(
         token=token,
         user=p.UserInfo(

@@ -14,7 +14,7 @@ from sync.server.db import begin_read
 from sync.server.deps import SessionDep
 from sync.server.errors import ApiError
 from sync.server.models import utcnow
-from sync.server.syncing import server_state
+from sync.server.syncing import server_epoch
 
 router = APIRouter(tags=["health"])
 
@@ -40,7 +40,7 @@ def health(session: SessionDep) -> Any:
     """Answer ``ok`` when the database answers; the epoch tells a restored server apart."""
     begin_read(session)
     try:
-        epoch, _seq = server_state(session)
+        epoch = server_epoch(session)
     except SQLAlchemyError:
         raise ApiError(
             503, "unavailable", "the server's database cannot be reached or is not migrated"

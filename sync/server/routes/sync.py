@@ -97,7 +97,7 @@ def pull(
     """The next page of this user's changes after *cursor*, in commit order."""
     begin_read(session)  # SQLite: the page is read without waiting for writers
     try:
-        epoch, after = syncing.check_cursor(session, cursor)
+        epoch, after = syncing.check_cursor(session, cursor, auth.user.district_code)
     except syncing.ResyncRequired as exc:
         raise ApiError(409, p.ERR_RESYNC, str(exc), field="cursor") from None
     except ValueError as exc:

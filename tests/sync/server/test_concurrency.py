@@ -1,8 +1,9 @@
-"""Commit-order cursor under concurrent writers on PostgreSQL.
+"""Commit-order cursor under concurrent writers on PostgreSQL, in several districts at once.
 
-Eight writer devices push with random delays inside their transactions while a reader pulls
-in a loop. With the server's cursor (a counter row updated last in each transaction) the reader
-sees every committed change exactly once. The same run against a deliberately naive cursor (a
+In each of three districts, writer devices push with random delays inside their transactions
+while a reader of that district pulls in a loop; all districts run at the same time. With the
+server's cursor (each district's counter row updated last in each transaction) every reader
+sees every committed change of its district exactly once. The same run against a deliberately naive cursor (a
 plain sequence value taken when the change is recorded, before the rest of the transaction)
 misses changes: a later transaction commits first, the reader's cursor passes the earlier
 number, and the earlier transaction's change becomes visible below the cursor. The naive
@@ -21,16 +22,52 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import insert, text
 
-from sync.server import syncing
+from sync.server import admin, syncing
 from sync.server.models import Feed
 from tests.helpers.live_server import LiveServer, serving
-from tests.helpers.world import Api, World, build_world
+from tests.helpers.world import PASSWORD, Api, build_world, household_wire
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
-WRITERS = 8
+#: Writers per district (all districts push at once).
+WRITERS = 4
 PUSHES_PER_WRITER = 8
 MAX_DELAY_S = 0.015
+#: The test world's district and two more (서대문구, 강남구), each with a nurse and households.
+OTHER_DISTRICTS = ("1141000000", "1168000000")
+
+
+@dataclass(frozen=True)
+class Lane:
+    """One district's part of the exchange: its nurse (writers and reader) and households."""
+
+    nurse: str
+    households: tuple[str, str]
+
+
+def build_lanes(server: LiveServer) -> list[Lane]:
+    """The test world's district plus :data:`OTHER_DISTRICTS`, one nurse and two households
+    each (the nurse holds both)."""
+    world = build_world(server)
+    lanes = [Lane(world.nurse1, (world.hh[0], world.hh[1]))]
+    for code in OTHER_DISTRICTS:
+        dong, nurse, vol = f"{code[:5]}55500", f"nurse-{code[:5]}", f"vol-{code[:5]}"
+        with server.session() as s:
+            admin.create_district(s, code, f"가상구 {code[:5]}")
+            admin.create_dong(s, dong, code, "가상동")
+            admin.create_user(s, nurse, role="nurse", district_code=code, password=PASSWORD)
+            admin.create_user(s, vol, role="volunteer", district_code=code, password=PASSWORD)
+        ids = []
+        for _ in range(2):
+            wire = household_wire(
+                district_code=code,
+                dong_code=dong,
+                assignments={"welfare_check": vol, "visiting_health": nurse},
+            )
+            with server.session() as s:
+                ids.append(admin.create_household(s, wire, actor="admin").id)
+        lanes.append(Lane(nurse, (ids[0], ids[1])))
+    return lanes
 
 
 @dataclass
@@ -62,23 +99,21 @@ def _device(server: LiveServer, username: str) -> Api:
     return client
 
 
-def run_exchange(server: LiveServer, world: World) -> Outcome:
-    """Writers push (one event each time) while the reader pulls; returns what happened."""
-    writers = [_device(server, world.nurse1) for _ in range(WRITERS)]
-    reader = _device(server, world.nurse1)
-    _, cursor = reader.pull_all()
+def run_exchange(server: LiveServer, lanes: list[Lane]) -> Outcome:
+    """In every lane at once, writers push (one event each time) while the lane's reader
+    pulls; returns what happened, over all lanes (each reader sees only its own district)."""
     committed: list[str] = []
+    seen: list[str] = []
     lock = threading.Lock()
-    start = threading.Barrier(WRITERS + 1)
-    writers_done = threading.Event()
+    start = threading.Barrier(len(lanes) * (WRITERS + 1))
     errors: list[BaseException] = []
 
-    def write(client: Api) -> None:
+    def write(client: Api, lane: Lane) -> None:
         try:
             start.wait()
             for i in range(PUSHES_PER_WRITER):
                 item = client.event(
-                    world.hh[i % 2], "note", {"text": f"동시 {i}"}, "visiting_health"
+                    lane.households[i % 2], "note", {"text": f"동시 {i}"}, "visiting_health"
                 )
                 r = client.push([item])
                 r.raise_for_status()
@@ -88,25 +123,44 @@ def run_exchange(server: LiveServer, world: World) -> Outcome:
         except BaseException as exc:  # reported by the main thread
             errors.append(exc)
 
-    threads = [threading.Thread(target=write, args=(w,)) for w in writers]
+    def read(reader: Api, cursor: str, writers: list[threading.Thread]) -> None:
+        got: list[str] = []
+        try:
+            start.wait()
+            writers_done = False
+            while not writers_done:
+                # After the last commit, one more full pass below.
+                writers_done = all(not t.is_alive() for t in writers)
+                body = reader.pull(cursor).json()
+                got += [c["data"]["id"] for c in body["changes"] if c["kind"] == "event"]
+                cursor = body["cursor"]
+            changes, _ = reader.pull_all(cursor)
+            got += [c["data"]["id"] for c in changes if c["kind"] == "event"]
+        except BaseException as exc:
+            errors.append(exc)
+        with lock:
+            seen.extend(got)
+
+    clients: list[Api] = []
+    threads: list[threading.Thread] = []
+    for lane in lanes:
+        writers = [_device(server, lane.nurse) for _ in range(WRITERS)]
+        reader = _device(server, lane.nurse)
+        _, cursor = reader.pull_all()
+        clients += [*writers, reader]
+        lane_writers = [threading.Thread(target=write, args=(w, lane)) for w in writers]
+        threads += [
+            *lane_writers,
+            threading.Thread(target=read, args=(reader, cursor, lane_writers)),
+        ]
     for t in threads:
         t.start()
-    seen: list[str] = []
-    start.wait()
-    while not writers_done.is_set():
-        if all(not t.is_alive() for t in threads):
-            writers_done.set()  # one more full pass below after the last commit
-        body = reader.pull(cursor).json()
-        seen += [c["data"]["id"] for c in body["changes"] if c["kind"] == "event"]
-        cursor = body["cursor"]
-    changes, _ = reader.pull_all(cursor)
-    seen += [c["data"]["id"] for c in changes if c["kind"] == "event"]
     for t in threads:
         t.join()
-    for client in [*writers, reader]:
+    for client in clients:
         client.close()
     assert not errors, errors
-    assert len(committed) == WRITERS * PUSHES_PER_WRITER
+    assert len(committed) == len(lanes) * WRITERS * PUSHES_PER_WRITER
     return Outcome(committed, seen)
 
 
@@ -115,17 +169,17 @@ def _jitter() -> None:
 
 
 def test_every_committed_change_is_seen_exactly_once(pg_live, monkeypatch) -> None:
-    world = build_world(pg_live)
+    lanes = build_lanes(pg_live)
     real = syncing.allocate_seqs
 
-    def slow_allocate(session, n: int) -> int:
+    def slow_allocate(session, district: str, n: int) -> int:
         _jitter()  # other transactions overtake this one here ...
-        top = real(session, n)
+        top = real(session, district, n)
         _jitter()  # ... and here, while it holds the counter row until commit
         return top
 
     monkeypatch.setattr(syncing, "allocate_seqs", slow_allocate)
-    outcome = run_exchange(pg_live, world)
+    outcome = run_exchange(pg_live, lanes)
     assert outcome.missed == []
     assert outcome.duplicated == []
     assert len(outcome.seen) == len(outcome.committed)
@@ -134,7 +188,7 @@ def test_every_committed_change_is_seen_exactly_once(pg_live, monkeypatch) -> No
 def install_naive_cursor(monkeypatch: pytest.MonkeyPatch, server: LiveServer) -> None:
     """Stamp each change from a plain sequence when it is recorded (the classic bug)."""
     with server.session() as s:
-        _, current = syncing.server_state(s)
+        current = s.execute(text("SELECT max(seq) FROM district_seqs")).scalar_one()
         s.execute(text(f"CREATE SEQUENCE naive_feed_seq START {current + 1}"))
     real_add: Callable[..., syncing.PendingChange] = syncing.FeedWriter.add
 
@@ -161,9 +215,7 @@ def install_naive_cursor(monkeypatch: pytest.MonkeyPatch, server: LiveServer) ->
         if rows:
             self.session.execute(insert(Feed), rows)
         top = max(int(c.seq or 0) for c in self.changes)
-        self.session.execute(
-            text("UPDATE server_meta SET seq = GREATEST(seq, :s) WHERE id = 1"), {"s": top}
-        )
+        self.session.execute(text("UPDATE district_seqs SET seq = GREATEST(seq, :s)"), {"s": top})
         for c in self.changes:
             if c.on_stamp is not None and c.seq is not None:
                 c.on_stamp(c.seq)
@@ -174,13 +226,13 @@ def install_naive_cursor(monkeypatch: pytest.MonkeyPatch, server: LiveServer) ->
 
 
 def test_the_same_test_catches_a_naive_sequence_cursor(pg_live, monkeypatch) -> None:
-    world = build_world(pg_live)
+    lanes = build_lanes(pg_live)
     install_naive_cursor(monkeypatch, pg_live)
     missed: list[str] = []
     # A race: it nearly always shows on the first run; on a loaded machine the reader can miss
     # the window, so give it more chances (the loop stops at the first loss).
     for _attempt in range(10):
-        outcome = run_exchange(pg_live, world)
+        outcome = run_exchange(pg_live, lanes)
         assert outcome.duplicated == []
         missed = outcome.missed
         if missed:

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sync import protocol as p
 from sync.server import db
 from sync.server.embedded import EmbeddedServer, start_embedded
-from sync.server.models import Assignment, Event, Feed, PermissionLog, ServerMeta
+from sync.server.models import Assignment, DistrictSeq, Event, Feed, PermissionLog
 from sync.server.seeding import SeedError, seed_demo
 
 HOUSEHOLDS = 12
@@ -78,7 +78,7 @@ def test_seeded_district_pulls_like_real_use(seeded) -> None:
 
     engine = db.make_engine(server.database_url)
     with db.make_sessionmaker(engine)() as session:
-        meta_seq = session.scalar(select(ServerMeta.seq))
+        meta_seq = session.scalar(select(func.max(DistrictSeq.seq)))
         assert meta_seq == session.scalar(select(func.max(Feed.seq)))
         assert session.scalar(select(func.count()).select_from(Event)) == summary["events"]
         assert (
