@@ -31,7 +31,7 @@ from __future__ import annotations
 import hashlib
 import statistics
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from functools import cache
@@ -453,59 +453,118 @@ def signal_id(rule_id: str, household_id: str, first_record_id: str) -> str:
 # --------------------------------------------------------------------------- records
 
 
-@dataclass(frozen=True)
 class _Rec:
-    """A record prepared once per evaluation: type, instant, KST day and condition facts."""
+    """A record prepared once per evaluation: type, instant, KST day; its condition facts
+    are built the first time a rule asks."""
 
-    id: str
-    type: str
-    at: datetime
-    day: date
-    facts: Mapping[str, Any]
-    payload: Mapping[str, Any]
-    created_by: str | None
+    __slots__ = ("_day", "_facts", "at", "created_by", "id", "payload", "type")
+
+    def __init__(self, r: Mapping[str, Any], at: datetime) -> None:
+        payload = r.get("payload")
+        self.id: str = r["id"]
+        self.type: str = r["type"]
+        self.at = at
+        self.payload: Mapping[str, Any] = payload if payload.__class__ is dict else {}
+        self.created_by: str | None = r.get("created_by")
+        self._facts: dict[str, Any] | None = None
+        self._day: date | None = None
+
+    @property
+    def day(self) -> date:
+        """The record's programme day (Asia/Seoul)."""
+        if self._day is None:
+            self._day = self.at.astimezone(KST).date()
+        return self._day
+
+    @property
+    def facts(self) -> Mapping[str, Any]:
+        """What conditions read: ``field`` (payload), ``metric`` (computed vitals),
+        ``total`` and ``band`` (computed score)."""
+        if self._facts is None:
+            payload = self.payload
+            result = payload.get("result")
+            if not isinstance(result, dict):
+                result = {}
+            self._facts = {
+                "field": payload,
+                "metric": result.get("metrics") or {},
+                "total": result.get("total", payload.get("total")),
+                "band": result.get("band"),
+            }
+        return self._facts
+
+
+#: Record types no rule reads (skipped when preparing).
+_UNREAD = frozenset({"note", "access_log", "void"})
 
 
 def _instant(value: Any) -> datetime:
-    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    moment = datetime.fromisoformat(value) if value.__class__ is str else value
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _facts(payload: Mapping[str, Any]) -> dict[str, Any]:
-    result = payload.get("result") if isinstance(payload.get("result"), dict) else {}
-    return {
-        "field": payload,
-        "metric": result.get("metrics") or {},
-        "total": result.get("total", payload.get("total")),
-        "band": result.get("band"),
-    }
-
-
 def prepare_records(records: Iterable[Mapping[str, Any]]) -> list[_Rec]:
-    """Effective records as evaluation reads them, oldest first (ties by id)."""
-    out = []
-    for r in records:
-        payload = r.get("payload")
-        if not isinstance(payload, dict):
-            payload = {}
-        at = _instant(r.get("original_device_time") or r["device_time"])
-        out.append(
-            _Rec(
-                str(r["id"]),
-                str(r["type"]),
-                at,
-                at.astimezone(KST).date(),
-                _facts(payload),
-                payload,
-                r.get("created_by"),
-            )
-        )
-    out.sort(key=lambda x: (x.at, x.id))
+    """Effective records as evaluation reads them, oldest first (ties by id); notes and
+    other records no rule reads are left out."""
+    out = [
+        _Rec(r, _instant(r.get("original_device_time") or r["device_time"]))
+        for r in records
+        if r["type"] not in _UNREAD
+    ]
+    out.sort(key=_order)
     return out
 
 
-def _select(recs: Sequence[_Rec], selectors: Sequence[Selector]) -> list[_Rec]:
-    return [r for r in recs if any(s.takes(r) for s in selectors)]
+def _order(rec: _Rec) -> tuple[datetime, str]:
+    return rec.at, rec.id
+
+
+class History:
+    """A household's records prepared once (:func:`prepare_records`), for evaluating on one
+    day or replaying many: records by type, merged pools cached, days for slicing by date."""
+
+    def __init__(self, records: Iterable[Mapping[str, Any]]) -> None:
+        self.records = prepare_records(records)
+        self._by_type: dict[str, list[_Rec]] = {}
+        for rec in self.records:
+            self._by_type.setdefault(rec.type, []).append(rec)
+        self._pools: dict[frozenset[str], list[_Rec]] = {}
+
+    def pool(self, types: frozenset[str]) -> list[_Rec]:
+        """The records of *types*, oldest first."""
+        got = self._pools.get(types)
+        if got is None:
+            if len(types) == 1:
+                got = self._by_type.get(next(iter(types)), [])
+            else:
+                got = sorted((r for t in types for r in self._by_type.get(t, ())), key=_order)
+            self._pools[types] = got
+        return got
+
+    @staticmethod
+    def _upto(recs: list[_Rec], on: date) -> int:
+        """How many of *recs* were made by the end of *on*."""
+        if not recs or recs[-1].day <= on:
+            return len(recs)
+        return bisect_right(recs, on, key=_day_of)
+
+    def newest_first(self, selectors: Sequence[Selector], on: date) -> Iterator[_Rec]:
+        """The records *selectors* take, made by the end of *on*, newest first."""
+        recs = self.pool(frozenset(s.type for s in selectors))
+        for i in range(self._upto(recs, on) - 1, -1, -1):
+            rec = recs[i]
+            for sel in selectors:
+                if sel.takes(rec):
+                    yield rec
+                    break
+
+    def of_type(self, etype: str, on: date) -> list[_Rec]:
+        recs = self.pool(frozenset((etype,)))
+        return recs[: self._upto(recs, on)]
+
+
+def _day_of(rec: _Rec) -> date:
+    return rec.day
 
 
 # --------------------------------------------------------------------------- detectors
@@ -513,12 +572,12 @@ def _select(recs: Sequence[_Rec], selectors: Sequence[Selector]) -> list[_Rec]:
 
 @dataclass
 class _Hit:
-    """What a detector found: the evidence, the day it first held, sentence values."""
+    """What a detector found: the evidence (oldest first), the day it first held, and the
+    values its sentences use."""
 
     evidence: list[_Rec]
     raised_on: date
     values: dict[str, Any]
-    shown: dict[str, Any] = field(default_factory=dict)  # record id -> value shown
 
 
 def _shown(rule: SignalRule, rec: _Rec) -> Any:
@@ -549,10 +608,13 @@ def _values_text(rules: SignalRules, rule: SignalRule, recs: Sequence[_Rec], lan
     return ", ".join(_label(rules, name, _shown(rule, r), lang) for r in recs)
 
 
-def _run(rule: SignalRule, recs: list[_Rec], on: date) -> _Hit | None:
+Newest = Iterator[_Rec]
+
+
+def _run(rule: SignalRule, newest: Newest, h: History, on: date) -> _Hit | None:
     assert rule.match is not None
     run: list[_Rec] = []
-    for rec in reversed(recs):
+    for rec in newest:
         if not rule.match(rec.facts):
             break
         run.append(rec)
@@ -563,46 +625,49 @@ def _run(rule: SignalRule, recs: list[_Rec], on: date) -> _Hit | None:
     return _Hit(run, run[count - 1].day, {"count": len(run)})
 
 
-def _count_within(rule: SignalRule, recs: list[_Rec], on: date) -> _Hit | None:
+def _count_within(rule: SignalRule, newest: Newest, h: History, on: date) -> _Hit | None:
     assert rule.match is not None
-    matching = [r for r in recs if rule.match(r.facts)]
-    if not matching:
-        return None
-    last = matching[-1]
-    start = last.day - timedelta(days=int(rule.thresholds["window_days"]) - 1)
-    inside = [r for r in matching if r.day >= start]
+    window = int(rule.thresholds["window_days"])
+    inside: list[_Rec] = []
+    start: date | None = None
+    stale = on - timedelta(days=rule.active_days)
+    for rec in newest:
+        if start is not None and rec.day < start:
+            break
+        if start is None and rec.day < stale:
+            break  # nothing recent enough to be active
+        if rule.match(rec.facts):
+            if start is None:
+                start = rec.day - timedelta(days=window - 1)
+            inside.append(rec)
     count = int(rule.thresholds["count"])
     if len(inside) < count:
         return None
-    # the day it first held: the earliest record completing `count` within the window
-    raised = last.day
+    inside.reverse()
+    raised = inside[-1].day  # the first record completing `count` within the window
     for i in range(count - 1, len(inside)):
-        if (inside[i].day - inside[i - count + 1].day).days < rule.thresholds["window_days"]:
+        if (inside[i].day - inside[i - count + 1].day).days < window:
             raised = inside[i].day
             break
     return _Hit(inside, raised, {"count": len(inside)})
 
 
-def _same_sign_run(rule: SignalRule, recs: list[_Rec], on: date) -> _Hit | None:
-    if not recs:
-        return None
+def _same_sign_run(rule: SignalRule, newest: Newest, h: History, on: date) -> _Hit | None:
     name = rule.list_field or ""
-    latest = recs[-1].facts["field"].get(name) or []
+    run: list[_Rec] = []
+    alive: set[str] | None = None  # the signs every record so far shows
     best: tuple[int, str] | None = None
-    for sign in rule.signs:
-        if sign not in latest:
-            continue
-        n = 0
-        for rec in reversed(recs):
-            if sign not in (rec.facts["field"].get(name) or []):
-                break
-            n += 1
-        if best is None or n > best[0]:
-            best = (n, sign)
+    for rec in newest:
+        signs = set(rec.facts["field"].get(name) or ()) & set(rule.signs)
+        alive = signs if alive is None else alive & signs
+        if not alive:
+            break
+        run.append(rec)
+        best = (len(run), min(alive, key=rule.signs.index))
     count = int(rule.thresholds["count"])
     if best is None or best[0] < count:
         return None
-    run = recs[-best[0] :]
+    run.reverse()
     return _Hit(run, run[count - 1].day, {"count": best[0], "sign": best[1]})
 
 
@@ -623,23 +688,29 @@ def _ro(word: str) -> str:
     return f"{word}{'으로' if final not in (0, 8) else '로'}"
 
 
-def _score_change(rule: SignalRule, recs: list[_Rec], on: date) -> _Hit | None:
-    scored = [r for r in recs if is_number(r.facts["total"])]
-    if len(scored) < 2:
+def _latest_two(newest: Newest, value: Callable[[_Rec], Any]) -> list[tuple[_Rec, Any]]:
+    out: list[tuple[_Rec, Any]] = []
+    for rec in newest:
+        v = value(rec)
+        if v is not None:
+            out.append((rec, v))
+            if len(out) == 2:
+                break
+    out.reverse()
+    return out
+
+
+def _score_change(rule: SignalRule, newest: Newest, h: History, on: date) -> _Hit | None:
+    pair = _latest_two(newest, lambda r: r.facts["total"] if is_number(r.facts["total"]) else None)
+    if len(pair) < 2:
         return None
-    before, after = scored[-2], scored[-1]
-    b, a = before.facts["total"], after.facts["total"]
+    (before, b), (after, a) = pair
     t = rule.thresholds
-    fired = False
-    if "rise" in t and a - b >= t["rise"]:
-        fired = True
-    if "cross_at" in t and b < t["cross_at"] <= a:
-        fired = True
+    fired = ("rise" in t and a - b >= t["rise"]) or ("cross_at" in t and b < t["cross_at"] <= a)
     iid = str(after.payload.get("instrument_id", ""))
     if "band_rise" in t:
         rb, ra = _band_rank(iid, before.facts["band"]), _band_rank(iid, after.facts["band"])
-        if rb is not None and ra is not None and ra - rb >= t["band_rise"]:
-            fired = True
+        fired = fired or (rb is not None and ra is not None and ra - rb >= t["band_rise"])
     if not fired:
         return None
     res_a = after.payload.get("result") or {}
@@ -664,19 +735,30 @@ def _metric(rec: _Rec, name: str) -> float | None:
     return float(value) if is_number(value) else None
 
 
-def _decline(rule: SignalRule, recs: list[_Rec], on: date) -> _Hit | None:
+def _decline(rule: SignalRule, newest: Newest, h: History, on: date) -> _Hit | None:
     name = rule.metric or ""
-    measured = [(r, v) for r in recs if (v := _metric(r, name)) is not None]
-    if len(measured) < 2:
-        return None
-    latest, value = measured[-1]
     t = rule.thresholds
-    lo = latest.day - timedelta(days=int(t["window_days"]))
-    hi = latest.day - timedelta(days=int(t["min_gap_days"]))
-    base = [(r, v) for r, v in measured[:-1] if lo <= r.day <= hi]
-    if not base:
+    latest: tuple[_Rec, float] | None = None
+    base: list[tuple[_Rec, float]] = []
+    lo = hi = on
+    for rec in newest:
+        v = _metric(rec, name)
+        if v is None:
+            continue
+        if latest is None:
+            latest = (rec, v)
+            lo = rec.day - timedelta(days=int(t["window_days"]))
+            hi = rec.day - timedelta(days=int(t["min_gap_days"]))
+            continue
+        if rec.day < lo:
+            break
+        if rec.day <= hi:
+            base.append((rec, v))
+    if latest is None or not base:
         return None
+    base.reverse()
     baseline = statistics.median(v for _, v in base)
+    last, value = latest
     if baseline <= 0:
         return None
     percent = (baseline - value) / baseline * 100
@@ -687,55 +769,57 @@ def _decline(rule: SignalRule, recs: list[_Rec], on: date) -> _Hit | None:
         "latest": f"{value:g}",
         "percent": f"{percent:.1f}",
         "baseline_date": base[0][0].day.isoformat(),
-        "latest_date": latest.day.isoformat(),
+        "latest_date": last.day.isoformat(),
     }
-    return _Hit([r for r, _ in base] + [latest], latest.day, values)
+    return _Hit([r for r, _ in base] + [last], last.day, values)
 
 
-def _crossing(rule: SignalRule, recs: list[_Rec], on: date) -> _Hit | None:
-    name = rule.metric or ""
-    measured = [(r, v) for r in recs if (v := _metric(r, name)) is not None]
-    if len(measured) < 2:
+def _crossing(rule: SignalRule, newest: Newest, h: History, on: date) -> _Hit | None:
+    pair = _latest_two(newest, lambda r: _metric(r, rule.metric or ""))
+    if len(pair) < 2:
         return None
-    (before, b), (after, a) = measured[-2], measured[-1]
-    below = rule.thresholds["below"]
-    if not (a < below <= b):
+    (before, b), (after, a) = pair
+    if not (a < rule.thresholds["below"] <= b):
         return None
     return _Hit([before, after], after.day, {"before": f"{b:g}", "after": f"{a:g}"})
 
 
-def _no_contact(
-    rule: SignalRule, contacts: list[_Rec], attempts: list[_Rec], on: date
-) -> _Hit | None:
-    if not contacts:
+def _no_contact(rule: SignalRule, newest: Newest, h: History, on: date) -> _Hit | None:
+    last = next(newest, None)
+    if last is None:
         return None
-    last = contacts[-1]
     days = (on - last.day).days
     max_days = int(rule.thresholds["max_days"])
     if days <= max_days:
         return None
-    tried = [r for r in attempts if r.at > last.at]
+    tried: list[_Rec] = []
+    for rec in h.newest_first(rule.attempts, on):
+        if rec.at <= last.at:
+            break
+        tried.append(rec)
+    tried.reverse()
     values = {"days": days, "last_date": last.day.isoformat(), "attempts": len(tried)}
     return _Hit([last, *tried], last.day + timedelta(days=max_days + 1), values)
 
 
-_DETECTORS: dict[str, Callable[[SignalRule, list[_Rec], date], _Hit | None]] = {
+_DETECTORS: dict[str, Callable[[SignalRule, Newest, History, date], _Hit | None]] = {
     "run": _run,
     "count_within": _count_within,
     "same_sign_run": _same_sign_run,
     "score_change": _score_change,
     "decline": _decline,
     "crossing": _crossing,
+    "no_contact": _no_contact,
 }
 
 
 # --------------------------------------------------------------------------- evaluation
 
 
-def _evidence(rules: SignalRules, rule: SignalRule, rec: _Rec) -> Evidence:
+def _evidence(rule: SignalRule, rec: _Rec) -> Evidence:
     f, m = rec.facts["field"], rec.facts["metric"]
     values: dict[str, Any]
-    if rule.detector in ("score_change",):
+    if rule.detector == "score_change":
         values = {"total": rec.facts["total"], "band": rec.facts["band"]}
         if f.get("instrument_id"):
             values["instrument_id"] = f["instrument_id"]
@@ -745,12 +829,11 @@ def _evidence(rules: SignalRules, rule: SignalRule, rec: _Rec) -> Evidence:
         values = {rule.list_field or "": list(f.get(rule.list_field or "") or [])}
     elif rule.detector == "no_contact":
         values = {k: f[k] for k in ("method", "reached") if k in f}
+    elif rule.show == "metric.bp":
+        values = {k: m.get(k) for k in ("systolic_mean", "diastolic_mean")}
     else:
-        shown = _shown(rule, rec)
         name = (rule.show or "value").partition(".")[2] or "value"
-        values = {name: shown}
-        if rule.show == "metric.bp":
-            values = {k: m.get(k) for k in ("systolic_mean", "diastolic_mean")}
+        values = {name: _shown(rule, rec)}
     return Evidence(rec.id, rec.type, rec.day.isoformat(), values)
 
 
@@ -774,57 +857,46 @@ def _sentence_values(rules: SignalRules, rule: SignalRule, hit: _Hit, lang: int)
 def _acks(recs: Iterable[_Rec]) -> dict[str, list[_Rec]]:
     out: dict[str, list[_Rec]] = {}
     for rec in recs:
-        if rec.type == SIGNAL_ACK:
-            sid = rec.payload.get("signal_id")
-            if isinstance(sid, str):
-                out.setdefault(sid, []).append(rec)
+        sid = rec.payload.get("signal_id")
+        if isinstance(sid, str):
+            out.setdefault(sid, []).append(rec)
     return out
 
 
-def evaluate_prepared(
-    household: Mapping[str, Any],
-    recs: Sequence[_Rec],
-    on: date,
-    rules: SignalRules | None = None,
-) -> list[Signal]:
-    """:func:`evaluate` over records already prepared (:func:`prepare_records`)."""
-    rules = rules or load_signal_rules()
-    hid = str(household.get("id"))
-    # records made after the end of *on* (KST) do not exist yet
-    upto = bisect_right([r.day for r in recs], on)
-    recs = recs[:upto]
-    by_type: dict[str, list[_Rec]] = {}
-    for rec in recs:
-        by_type.setdefault(rec.type, []).append(rec)
-    acks = _acks(by_type.get(SIGNAL_ACK, ()))
+def hits(
+    household: Mapping[str, Any], history: History, on: date, rules: SignalRules
+) -> Iterator[tuple[SignalRule, _Hit]]:
+    """Each rule that holds for the household on *on*, with what it found (no sentences,
+    no acknowledgements: the cheap part of :func:`signals_of`, for replays)."""
     hh_facts = {"field": household}
-    out: list[Signal] = []
     for rule in rules.rules:
         if rule.household is not None and not rule.household(hh_facts):
             continue
-        types = {s.type for s in rule.records}
-        pool = (
-            sorted((r for t in types for r in by_type.get(t, ())), key=lambda r: (r.at, r.id))
-            if len(types) > 1
-            else by_type.get(next(iter(types)), [])
-        )
-        selected = _select(pool, rule.records)
-        if rule.detector == "no_contact":
-            att_types = {s.type for s in rule.attempts}
-            attempts = _select([r for t in att_types for r in by_type.get(t, ())], rule.attempts)
-            hit = _no_contact(rule, selected, attempts, on)
-        else:
-            hit = _DETECTORS[rule.detector](rule, selected, on)
+        hit = _DETECTORS[rule.detector](rule, history.newest_first(rule.records, on), history, on)
         if hit is None or not hit.evidence:
             continue
-        last = hit.evidence[-1]
-        if rule.detector != "no_contact" and (on - last.day).days > rule.active_days:
+        if rule.detector != "no_contact" and (on - hit.evidence[-1].day).days > rule.active_days:
             continue
-        if rule.cleared_by and any(
-            r.day >= hit.evidence[0].day for t in rule.cleared_by for r in by_type.get(t, ())
-        ):
+        first = hit.evidence[0].day
+        if any(r.day >= first for t in rule.cleared_by for r in history.of_type(t, on)):
             continue
-        out.append(_signal(rules, rule, hid, hit, acks))
+        yield rule, hit
+
+
+def signals_of(
+    household: Mapping[str, Any],
+    history: History,
+    on: date,
+    rules: SignalRules | None = None,
+) -> list[Signal]:
+    """:func:`evaluate` over a prepared :class:`History`."""
+    rules = rules or load_signal_rules()
+    hid = str(household.get("id"))
+    found = list(hits(household, history, on, rules))
+    if not found:
+        return []
+    acks = _acks(history.of_type(SIGNAL_ACK, on))
+    out = [_signal(rules, rule, hid, hit, acks) for rule, hit in found]
     out.sort(key=lambda s: (rules.severity_rank(s.severity), s.raised_on, s.rule))
     return out
 
@@ -855,7 +927,7 @@ def _signal(
         severity=rule.severity,
         since=first.day.isoformat(),
         raised_on=hit.raised_on.isoformat(),
-        evidence=tuple(_evidence(rules, rule, r) for r in hit.evidence),
+        evidence=tuple(_evidence(rule, r) for r in hit.evidence),
         text_ko=rule.text_ko.format_map(_sentence_values(rules, rule, hit, 0)),
         text_en=rule.text_en.format_map(_sentence_values(rules, rule, hit, 1)),
         source=rule.source,
@@ -873,7 +945,7 @@ def evaluate(
     """Every signal of *household* on day *on* (KST), most severe first, acknowledged ones
     included (see :attr:`Signal.active`). *records* are its effective records in any order;
     those made after *on* are ignored."""
-    return evaluate_prepared(household, prepare_records(records), on, rules)
+    return signals_of(household, History(records), on, rules)
 
 
 def active_signals(
