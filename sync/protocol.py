@@ -240,6 +240,7 @@ ERR_NOT_FOUND = "not_found"  # 404
 ERR_TOO_LARGE = "too_large"  # 413
 ERR_INVALID = "invalid"  # 422
 ERR_IDEMPOTENCY = "idempotency_mismatch"  # 422: same key, different body
+ERR_UNAVAILABLE = "unavailable"  # 503 (with Retry-After): the database cannot be reached now
 
 
 def make_cursor(epoch: str, seq: int) -> str:

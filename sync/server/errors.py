@@ -8,12 +8,20 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sync import protocol as p
 
 log = logging.getLogger("fieldapp.server.errors")
+
+#: Seconds a client is asked to wait (Retry-After) when the database cannot be reached.
+RETRY_AFTER_S = 5
+UNAVAILABLE_DETAIL = (
+    "the server cannot reach its database just now; send the same request again in a few "
+    "seconds (a push is safe to repeat: its items are stored once)"
+)
 
 _STATUS_CODES = {
     400: p.ERR_INVALID,
@@ -80,6 +88,22 @@ def validation_detail(errors: list[dict[str, Any]]) -> tuple[str, str | None]:
         msg = "is required"
     more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
     return f"{name or 'request'}: {msg}{more}", name
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """True when *exc* says the database could not be used just now (retryable): a lost or
+    refused connection (SQLAlchemy marks the connection invalidated and replaces the pool's
+    connections), an operational failure (PostgreSQL terminated the backend, a lock or
+    serialization failure, SQLite busy), or no pooled connection free in time. The
+    middleware's catch-all answers these 503 ``unavailable`` with Retry-After (no traceback);
+    everything else is a bug: 500 ``internal``, logged with its traceback."""
+    if isinstance(exc, sa_exc.TimeoutError):  # pool exhausted
+        return True
+    if isinstance(exc, sa_exc.DBAPIError):
+        return exc.connection_invalidated or isinstance(
+            exc, sa_exc.OperationalError | sa_exc.InterfaceError
+        )
+    return False
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -1,5 +1,6 @@
 """Pure ASGI middleware that runs before any route: server time, protocol check, body limit,
-gzip request bodies, the catch-all 500 and one structured log line per request.
+gzip request bodies, the catch-all (503 ``unavailable`` with Retry-After when the database
+cannot be reached, 500 for anything else) and one structured log line per request.
 
 Order of checks for a request: protocol header (426), declared size (413), body read with a
 cap, gzip decoding with a cap (413). Nothing reaches a route (or the database) before these
@@ -18,6 +19,7 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sync import protocol as p
+from sync.server.errors import RETRY_AFTER_S, UNAVAILABLE_DETAIL, database_unavailable
 
 log = logging.getLogger("fieldapp.server.http")
 
@@ -96,7 +98,24 @@ class HardeningMiddleware:
             await self.app(scope, receive, send_with_time)
         except _Reject as rej:
             await _send_error(send_with_time, rej.status, rej.code, rej.detail)
-        except Exception:
+        except Exception as exc:
+            if database_unavailable(exc):
+                first_line = (str(exc).splitlines() or [type(exc).__name__])[0]
+                log.warning(
+                    "database unavailable on %s %s: %s",
+                    scope.get("method"),
+                    scope.get("path"),
+                    first_line,
+                )
+                if not state["started"]:
+                    await _send_error(
+                        send_with_time,
+                        503,
+                        p.ERR_UNAVAILABLE,
+                        UNAVAILABLE_DETAIL,
+                        headers=[(b"retry-after", str(RETRY_AFTER_S).encode())],
+                    )
+                return
             log.exception("unhandled error on %s %s", scope.get("method"), scope.get("path"))
             if not state["started"]:
                 await _send_error(
@@ -184,7 +203,13 @@ def _replay(body: bytes, original: Receive) -> Receive:
     return receive
 
 
-async def _send_error(send: Send, status: int, code: str, detail: str) -> None:
+async def _send_error(
+    send: Send,
+    status: int,
+    code: str,
+    detail: str,
+    headers: list[tuple[bytes, bytes]] | None = None,
+) -> None:
     body = json.dumps(p.ErrorBody(detail=detail, code=code).model_dump()).encode()
     await send(
         {
@@ -193,6 +218,7 @@ async def _send_error(send: Send, status: int, code: str, detail: str) -> None:
             "headers": [
                 (b"content-type", b"application/json"),
                 (b"content-length", str(len(body)).encode()),
+                *(headers or []),
             ],
         }
     )
