@@ -376,6 +376,7 @@ class WorkItem:
     record_id: str | None  # the record (or draft) the row comes from
     since: date | None
     reasons: tuple[OpenItem, ...]  # every item of the household (in this programme)
+    item: OpenItem | None = None  # the row's own item
 
     def as_json(self) -> dict[str, Any]:
         """The row as the headless ``worklist --json`` prints it."""
@@ -424,6 +425,7 @@ def _rows_of(state: HouseholdState, programme: str | None) -> list[WorkItem]:
                 record_id=item.record_id,
                 since=item.since,
                 reasons=items,
+                item=item,
             )
         )
     return rows

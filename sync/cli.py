@@ -27,7 +27,7 @@ from fieldapp.profile import (
 )
 from fieldapp.records import HOUSEHOLD_JSON_COLUMNS
 from fieldapp.store import Store
-from sync import cli_signals, protocol
+from sync import cli_signals, cli_worklist, protocol
 
 #: Records per push request (same default as the engine's).
 DEFAULT_PUSH_LIMIT = 500
@@ -366,6 +366,12 @@ def cmd_signals(args: argparse.Namespace) -> int:
     )
 
 
+def cmd_worklist(args: argparse.Namespace) -> int:
+    return cli_worklist.cmd_worklist(
+        args, profile=_profile, password=_read_password, print_json=_print_json
+    )
+
+
 def cmd_record(args: argparse.Namespace) -> int:
     from fieldapp import records, syncstate, validation
     from sync.client import refresh_status_file
@@ -572,6 +578,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_record)
 
     cli_signals.add_parser(sub, password_flag, cmd_signals)
+    cli_worklist.add_parser(sub, password_flag, cmd_worklist)
     return parser
 
 

@@ -92,37 +92,16 @@ def load_worklist(
     *programme* None (supervisors): every programme each household is assigned in.
     *only*: just these households (a save touched them; see :func:`merge_worklist`).
     """
-    from fieldapp import household_state
+    from fieldapp.worklist import read_worklist
 
-    if only is None:
-        households = records.list_households(store)
-    else:
-        found = (records.get_household(store, hid) for hid in sorted(only))
-        households = [h for h in found if h is not None]
-    mine = [
-        h
-        for h in households
-        if (programme and (h.get("assignments") or {}).get(programme))
-        or (not programme and household_state.assigned_programmes(h))
-    ]
-    events = records.effective_events_by_household(store, [h["id"] for h in mine])
-    drafts: dict[str, list[dict[str, Any]]] = {}
-    for d in records.list_drafts(store):
-        if d.get("household_id"):
-            drafts.setdefault(d["household_id"], []).append(d)
-    states: dict[str, household_state.HouseholdState] = {}
-    items = household_state.worklist(
-        mine, events, programme, today, drafts_by_household=drafts, states_out=states
-    )
+    items, states, by_id = read_worklist(store, programme, today, only)
     due: Due = {
         hid: (st.state, st.next_due.isoformat() if st.next_due else None)
         for hid, st in states.items()
     }
-    by_id = {h["id"]: h for h in mine}
     rows: list[TodayRow] = []
     for item in items:
         h = by_id[item.household_id]
-        top = next((r for r in item.reasons if r.record_id == item.record_id), None)
         rows.append(
             TodayRow(
                 household_id=item.household_id,
@@ -136,7 +115,7 @@ def load_worklist(
                 rank=item.urgency_rank,
                 code=item.code,
                 record_id=item.record_id,
-                item=top if item.code in (IMMEDIATE_ACTION, DRAFT_RISK) else None,
+                item=item.item if item.code in (IMMEDIATE_ACTION, DRAFT_RISK) else None,
             )
         )
     rows.sort(key=row_order)

@@ -625,6 +625,44 @@ def cmd_signals(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_board(ctx: Context, args: argparse.Namespace) -> int:
+    """The supervisor board: per worker caseload, overdue, immediate actions open, last sync
+    (the household-state rule over the district's acknowledged records, as the screens)."""
+    from sync.server.district.board import board
+    from sync.server.models import District
+
+    with ctx.session() as session:
+        if session.get(District, args.district) is None:
+            known = ", ".join(sorted(session.scalars(select(District.code)))) or "none yet"
+            raise CommandError(f"no district {args.district!r} on this server (known: {known})")
+        found = board(session, args.district, args.date.date() if args.date else None)
+    rows = [
+        {
+            "username": w.username,
+            "programme": w.programme,
+            "caseload": w.caseload,
+            "overdue": w.overdue,
+            "due_today": w.due_today,
+            "immediate_open": w.immediate_open,
+            "high_risk": w.high_risk,
+            "last_sync_at": w.last_sync_at.isoformat() if w.last_sync_at else None,
+        }
+        for w in found.workers
+    ]
+    if args.json:
+        out = {"district_code": found.district_code, "today": found.today.isoformat()}
+        print(json.dumps({**out, "workers": rows}, ensure_ascii=False, indent=2))
+        return 0
+    print(f"{'worker':<14} {'programme':<16} caseload overdue today immediate  last sync")
+    for r in rows:
+        print(
+            f"{r['username']:<14} {r['programme'] or '-':<16} {r['caseload']:>8} {r['overdue']:>7} "
+            f"{r['due_today']:>5} {r['immediate_open']:>9}  {r['last_sync_at'] or 'never'}"
+        )
+    print(f"district {found.district_code} on {found.today} (Asia/Seoul)")
+    return 0
+
+
 def cmd_purge_expired(ctx: Context, args: argparse.Namespace) -> int:
     from sync.server.audit import AuditError, purge_expired
 
@@ -919,6 +957,21 @@ def build_parser() -> argparse.ArgumentParser:
     cmd.add_argument("--worker", metavar="USERNAME", help="only the households this worker holds")
     cmd.add_argument("--all", action="store_true", help="include acknowledged signals")
     cmd.add_argument("--json", action="store_true", help="print as JSON (one object a signal)")
+
+    cmd = add(
+        "board",
+        "the supervisor board: per worker and programme the caseload, overdue and due-today "
+        "households, open immediate actions (the worker's Today immediate rows) and last sync",
+        cmd_board,
+    )
+    cmd.add_argument("--district", required=True, metavar="CODE", help="the district's code")
+    cmd.add_argument(
+        "--date",
+        type=_parse_day,
+        metavar="YYYY-MM-DD",
+        help="as of this day, Korean time (default: today)",
+    )
+    cmd.add_argument("--json", action="store_true", help="print as JSON")
 
     cmd = add(
         "purge-expired",

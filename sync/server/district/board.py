@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fieldapp import cadence
+from fieldapp import cadence, household_state
 from sync import protocol as p
 from sync.server.district.alerts import alerts
 from sync.server.district.common import (
@@ -82,10 +82,11 @@ def events_by_household(
         Event.programme,
         Event.device_time,
         Event.amends,
+        Event.device_id,
         *parts,
     ).where(Event.type != p.EventType.access_log.value)
     for chunk in chunks(household_ids):
-        for eid, hid, etype, programme, at, amends, *values in session.execute(
+        for eid, hid, etype, programme, at, amends, device, *values in session.execute(
             stmt.where(Event.household_id.in_(chunk))
         ):
             out[hid].append(
@@ -96,6 +97,7 @@ def events_by_household(
                     "device_time": at,
                     "payload": (values[0] or {}) if full else _reduced_payload(values),
                     "amends": amends,
+                    "device_id": device,  # old done referrals close by device + instant
                 }
             )
     return out
@@ -130,9 +132,10 @@ class Board(BaseModel):
 
 
 def board(session: Session, district: str, today: date | None = None) -> Board:
-    """Caseload per worker and programme, overdue and due counts (the cadence engine over the
-    acknowledged events), high-risk households, open immediate actions, and each device's
-    last successful sync with its reported pending count."""
+    """Caseload per worker and programme, overdue and due counts and open immediate actions
+    (the household-state rule's worklist over the acknowledged events: the immediate count is
+    the worker's Today immediate rows), high-risk households, and each device's last
+    successful sync with its reported pending count."""
     today = today or today_kst()
     households = district_households(session, district)
     assigned = assignments_of(session, [h.id for h in households])
@@ -168,7 +171,11 @@ def board(session: Session, district: str, today: date | None = None) -> Board:
         synced = [d.last_sync_at for d in devs if d.last_sync_at is not None]
         for prog in progs:
             held = by_worker.get((user.username, prog.value), [])
-            items = cadence.worklist(held, events, prog.value, today, rules) if held else []
+            items = (
+                household_state.worklist(held, events, prog.value, today, rules=rules)
+                if held
+                else []
+            )
             workers.append(
                 WorkerRow(
                     username=user.username,
@@ -180,7 +187,8 @@ def board(session: Session, district: str, today: date | None = None) -> Board:
                     overdue=sum(1 for i in items if i.urgency_rank == cadence.OVERDUE),
                     due_today=sum(1 for i in items if i.urgency_rank == cadence.DUE_TODAY),
                     high_risk=sum(1 for h in held if h["risk_level"] == "high"),
-                    immediate_open=sum(1 for i in items if i.urgency_rank == cadence.IMMEDIATE),
+                    # the worker's Today immediate rows: the same rule over the same records
+                    immediate_open=household_state.immediate_count(items),
                     devices=devs,
                     pending_reported=sum(
                         d.reported_pending or 0 for d in devs if d.status == DEVICE_ACTIVE
