@@ -12,6 +12,10 @@ default is the platform's user data folder. Files in a profile folder:
 ``sync_times.json`` the last sync attempt and success, overwritten in place at every sync
                   without fsync (a crash may lose or garble the latest times; readers then
                   use status.json's).
+``outbox_ledger.json`` how many records the database holds not yet sent, its identity
+                  (:mod:`fieldapp.outbox_ledger`); written durably, checked at every open.
+``fieldapp.db.damaged-<time>`` a database that could not be used, moved aside by an online
+                  sign-in (kept, never deleted; ``export-pending --database`` reads it).
 ``drafts/``, ``logs/``, ``exports/``  files that may hold personal data; removed by a wipe.
 ``wiped.json``    left by :func:`wipe`: when, and which files were removed.
 
@@ -31,8 +35,15 @@ from typing import Any
 
 import platformdirs
 
-from fieldapp.errors import FieldappError, OnlineLoginRequired, StoreError, WrongKeyError
-from fieldapp.store import Store
+from fieldapp.errors import (
+    CorruptError,
+    FieldappError,
+    OnlineLoginRequired,
+    StoreError,
+    WrongKeyError,
+)
+from fieldapp.outbox_ledger import LEDGER_FILE, LostRecordsError, OutboxLedger, file_salt
+from fieldapp.store import DamagedDatabaseError, Store, refuse_empty
 
 APP_NAME = "fieldapp"
 #: Service name under which the device token is kept in the OS keyring.
@@ -56,6 +67,10 @@ MAX_UNLOCK_ATTEMPTS = 5
 FAILED_UNLOCKS = "failed_unlocks"
 #: Suffixes SQLite adds next to a database file.
 SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")
+#: ``status.json`` key: why the database could not be opened last time (None: it could).
+STORE_PROBLEM = "store_problem"
+#: A database moved aside is renamed ``fieldapp.db`` + this + a UTC time.
+DAMAGED_SUFFIX = ".damaged-"
 
 
 def default_profile_dir() -> Path:
@@ -73,7 +88,9 @@ def write_json_atomic(path: Path, data: Any, *, durable: bool = True) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        # A lone surrogate (in a record the server holds that this laptop set aside) is
+        # written as its JSON escape, which reads back as the same text.
+        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace") as fh:
             json.dump(data, fh, ensure_ascii=False, indent=2, default=str)
             if durable:
                 fh.flush()
@@ -108,6 +125,9 @@ class Profile:
         self.memory_token: str | None = None
         #: Set when the token could not be saved in a keyring (a sentence to show).
         self.keyring_warning: str | None = None
+        #: What the last online sign-in found and did about the local database (sentences
+        #: to show: a damaged file moved aside, records counted but missing).
+        self.login_notices: list[str] = []
 
     # ------------------------------------------------------------------ paths
 
@@ -134,6 +154,11 @@ class Profile:
     @property
     def wiped_path(self) -> Path:
         return self.path / WIPED_FILE
+
+    @property
+    def ledger(self) -> OutboxLedger:
+        """The outbox ledger of this profile (:mod:`fieldapp.outbox_ledger`)."""
+        return OutboxLedger(self.path)
 
     # ------------------------------------------------------------------ contents
 
@@ -276,12 +301,113 @@ def unlock(profile: Profile, password: str) -> Store:
     :class:`OnlineLoginRequired` after too many wrong passwords (:func:`check_password`), and
     :class:`StoreError` when there is nothing to unlock yet (no online login).
     """
+    profile.ledger.check_file(profile.store_path)
     if not profile.key_path.exists() or not profile.store_path.exists():
         raise StoreError(
             f"There is no local data in {profile.path} yet. Sign in online once to download "
             "your households; after that you can unlock offline with your password."
         )
-    return Store.open(profile.store_path, check_password(profile, password))
+    return open_store(profile, check_password(profile, password))
+
+
+def open_store(profile: Profile, key: bytes) -> Store:
+    """Open the profile's database with *key* (the one its key file holds) and check it
+    against the outbox ledger, which then follows its commits.
+
+    Raises :class:`~fieldapp.outbox_ledger.LostRecordsError` when records the ledger counted
+    are missing, and :class:`DamagedDatabaseError` (never a wrong-key error: the key file
+    already said the password is right) when the file is empty, cut short or unreadable.
+    Either way the file is left as it is, and ``status.json`` notes the problem.
+    """
+    ledger = profile.ledger
+    try:
+        ledger.check_file(profile.store_path)
+        try:
+            store = Store.open(profile.store_path, key)
+        except (WrongKeyError, CorruptError) as err:
+            raise damaged_error(profile, err) from err
+        try:
+            ledger.attach(store)
+        except BaseException:
+            store.close()
+            raise
+    except StoreError as err:
+        _note_store_problem(profile, str(err))
+        raise
+    _note_store_problem(profile, None)
+    return store
+
+
+def _note_store_problem(profile: Profile, problem: str | None) -> None:
+    """Keep (or clear) in ``status.json`` why the database could not be opened."""
+    with contextlib.suppress(FieldappError, OSError):
+        if profile.status_path.exists() and profile.read_status().get(STORE_PROBLEM) != problem:
+            profile.update_status(**{STORE_PROBLEM: " ".join((problem or "").split()) or None})
+
+
+def damaged_error(profile: Profile, err: StoreError) -> DamagedDatabaseError:
+    """What is wrong with a database the right key does not open, and what to do."""
+    path = profile.store_path
+    ledger = profile.ledger
+    if isinstance(err, DamagedDatabaseError):
+        what = str(err)
+    elif isinstance(err, WrongKeyError):
+        known = ledger.read().get("database_salt")
+        if known and known != file_salt(path):
+            what = (
+                f"The local database {path} is damaged: its first page (the file's header) "
+                "is not what it was when it was last opened."
+            )
+        else:
+            what = (
+                f"The local database {path} cannot be read with this profile's key although "
+                "your password opened the key file: the file is damaged (its first page) or "
+                "is not this profile's database."
+            )
+    else:
+        cause = err.__cause__ or err
+        what = f"The local database {path} is damaged: some of its pages cannot be read ({cause})."
+    count = ledger.pending_count()
+    held = (
+        f"This laptop counted {ledger.missing_words()} in it."
+        if count
+        else "This laptop counted no record in it waiting to be sent."
+    )
+    return DamagedDatabaseError(
+        f"{what} {held} Nothing was changed. Save what can still be read with `fieldapp-sync "
+        "export-pending FILE` (it reads past the damage), then sign in online: the damaged "
+        "file is moved aside (kept, never deleted) and your households are fetched again."
+    )
+
+
+def store_problem(profile: Profile) -> str | None:
+    """Why the profile's database cannot be used, as far as can be told without the key
+    (missing with records counted, empty, cut short, header changed), or as found when it
+    was last opened; None when nothing is known to be wrong."""
+    path = profile.store_path
+    try:
+        profile.ledger.check_file(path)
+        if path.exists():
+            refuse_empty(path)
+            known = profile.ledger.read().get("database_salt")
+            if known and known != file_salt(path):
+                return damaged_error(profile, WrongKeyError(str(path))).args[0]
+    except DamagedDatabaseError as err:
+        return damaged_error(profile, err).args[0]
+    except LostRecordsError as err:
+        return str(err)
+    return profile.read_status().get(STORE_PROBLEM)
+
+
+def move_aside(path: Path) -> Path:
+    """Rename a database file that cannot be used (and its side files) to
+    ``<name>.damaged-<UTC time>``; kept, never deleted. Returns the new path."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    target = path.with_name(f"{path.name}{DAMAGED_SUFFIX}{stamp}")
+    for suffix in ("", *SQLITE_SIDE_FILES):
+        with contextlib.suppress(FileNotFoundError):
+            os.replace(path.with_name(path.name + suffix), target.with_name(target.name + suffix))
+    return target
 
 
 def _remove(path: Path) -> bool:
@@ -308,7 +434,11 @@ def wipe(profile: Profile) -> list[str]:
     candidates = [profile.store_path]
     candidates += [profile.path / (STORE_FILE + s) for s in SQLITE_SIDE_FILES]
     candidates += [profile.key_path, profile.status_path, profile.times_path, profile.info_path]
+    candidates += [profile.path / LEDGER_FILE]
     candidates += [profile.path / d for d in PERSONAL_DIRS]
+    if profile.path.is_dir():  # databases moved aside, and the ledgers of earlier ones
+        candidates += sorted(profile.path.glob(STORE_FILE + DAMAGED_SUFFIX + "*"))
+        candidates += sorted(profile.path.glob("outbox_ledger.*.json"))
     for path in candidates:
         name = path.name + "/" if path.is_dir() else path.name
         if _remove(path):

@@ -11,6 +11,12 @@ reading ``sqlite_master`` before anything is written, refuses a database written
 app, switches on WAL with ``synchronous=FULL``, and applies every pending schema step of
 :mod:`fieldapp.schema` in one transaction. SQLite's known conditions become the
 :class:`~fieldapp.errors.StoreError` family through :func:`translate_errors`.
+
+A database file is created readable by its owner only (SQLite gives its ``-wal`` and ``-shm``
+the same mode), gets a random identity (meta ``store.database_id``) when it is created, and an
+existing empty (0-byte) file is refused, never initialised: its contents were lost, and
+initialising it would hide that. :attr:`Store.commit_hooks` let the outbox ledger
+(:mod:`fieldapp.outbox_ledger`) follow every write transaction.
 """
 
 from __future__ import annotations
@@ -18,10 +24,11 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import os
 import secrets
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +56,19 @@ DEFAULT_BUSY_TIMEOUT_MS = 5000
 #: taken as pages are read.
 CACHE_KIB = 64 * 1024
 MIGRATIONS_TABLE = "_sqlite_migrations"
+#: meta key of the random identity a database gets when it is created
+META_DATABASE_ID = "store.database_id"
+#: SQLCipher's page size (its default): a sound file is a whole number of these.
+PAGE_BYTES = 4096
+
+#: A commit hook runs inside every outermost write transaction just before its COMMIT (an
+#: exception rolls the transaction back) and may return a callable to run after the COMMIT.
+CommitHook = Callable[["Store"], Callable[[], None] | None]
+
+
+class DamagedDatabaseError(CorruptError):
+    """The database file exists but is empty, cut short or unreadable with the right key."""
+
 
 # Primary SQLite result codes (https://sqlite.org/rescode.html).
 _SQLITE_BUSY = 5
@@ -127,6 +147,31 @@ def translate_errors(path: Path | None = None) -> Iterator[None]:
         raise known from err
 
 
+def refuse_empty(path: Path) -> None:
+    """Raise :class:`DamagedDatabaseError` when the file at *path* is empty (0 bytes) or not
+    a whole number of pages: such a file lost its contents and is never initialised."""
+    size = path.stat().st_size
+    if size == 0:
+        raise DamagedDatabaseError(
+            f"The local database {path} is empty (0 bytes): its contents were lost. It was "
+            "left as it is (an empty file is never set up again as a new database)."
+        )
+    if size % PAGE_BYTES:
+        raise DamagedDatabaseError(
+            f"The local database {path} is cut short ({size} bytes, not a whole number of "
+            f"{PAGE_BYTES}-byte pages): part of it was lost. It was left as it is."
+        )
+
+
+def _owner_only(path: Path) -> None:
+    """Make the database and its side files readable by their owner only."""
+    for name in (path.name, path.name + "-wal", path.name + "-shm"):
+        with contextlib.suppress(OSError):
+            side = path.with_name(name)
+            if side.stat().st_mode & 0o077:
+                os.chmod(side, 0o600)
+
+
 def _key_pragma(key: bytes) -> str:
     if not isinstance(key, bytes | bytearray) or len(key) != KEY_BYTES:
         raise ValueError(f"a database key is exactly {KEY_BYTES} bytes")
@@ -141,6 +186,8 @@ class Store:
         self._conn: sqlcipher3.Connection | None = conn
         self._lock = threading.RLock()
         self.db = Database(conn, execute_plugins=False)
+        #: See :data:`CommitHook`.
+        self.commit_hooks: list[CommitHook] = []
 
     # ------------------------------------------------------------------ opening
 
@@ -167,12 +214,18 @@ class Store:
         """
         path = Path(path)
         pragma = _key_pragma(key)
-        if not create and not path.exists():
+        existed = path.exists()
+        if not create and not existed:
             raise StoreError(
                 f"There is no local database at {path}. Sign in online once to create it."
             )
-        if create:
+        if existed:
+            refuse_empty(path)
+        elif create:
             path.parent.mkdir(parents=True, exist_ok=True)
+            # Owner-only from the first byte; SQLite gives -wal and -shm the same mode.
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        _owner_only(path)
         mode = "rwc" if create else "rw"
         uri = f"{path.resolve().as_uri()}?mode={mode}"
         with translate_errors(path):
@@ -193,6 +246,8 @@ class Store:
                 conn.execute("PRAGMA journal_mode = WAL").fetchone()
                 conn.execute("PRAGMA synchronous = FULL")
             store._migrate()
+            if not existed:
+                store.set_meta(META_DATABASE_ID, secrets.token_hex(16))
         except BaseException:
             conn.close()
             raise
@@ -289,11 +344,15 @@ class Store:
                         conn.execute("ROLLBACK")
                     raise
                 try:
+                    after = [hook(self) for hook in self.commit_hooks]
                     conn.execute("COMMIT")
                 except BaseException:
                     if conn.in_transaction:
                         conn.execute("ROLLBACK")
                     raise
+                for run in after:
+                    if run is not None:
+                        run()
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[Database]:
@@ -323,6 +382,21 @@ class Store:
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 [key, encoded],
             )
+
+    @property
+    def database_id(self) -> str | None:
+        """The random identity given to this database when it was created (None for a
+        database made before identities existed; :meth:`ensure_database_id` gives one)."""
+        value = self.get_meta(META_DATABASE_ID)
+        return str(value) if value else None
+
+    def ensure_database_id(self) -> str:
+        """This database's identity, given one now if it has none."""
+        current = self.database_id
+        if current is None:
+            current = secrets.token_hex(16)
+            self.set_meta(META_DATABASE_ID, current)
+        return current
 
     def integrity_check(self) -> list[str]:
         """Run ``PRAGMA integrity_check``; ``["ok"]`` means the file is sound."""

@@ -342,6 +342,8 @@ class PullOutcome:
     revoked: list[str] = field(default_factory=list)
     tombstones: int = 0
     conflicts: int = 0
+    #: (id, reason) of records the server holds that this laptop cannot store: quarantined
+    set_aside: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _page_dict(page: Any) -> dict[str, Any]:
@@ -374,7 +376,12 @@ def apply_pull_page(store: Store, page: Any) -> PullOutcome:
             if households:
                 from fieldapp import records  # records imports validation: load it on use
 
-                records.upsert_households(store, list(households))
+                try:
+                    records.upsert_households(store, list(households))
+                except UnicodeEncodeError:
+                    households[:] = _store_one_by_one(
+                        store, "household", households, records.upsert_households, out
+                    )
                 store.conn.executemany(
                     "DELETE FROM handovers WHERE household_id = ?", [(h["id"],) for h in households]
                 )
@@ -383,7 +390,10 @@ def apply_pull_page(store: Store, page: Any) -> PullOutcome:
             if events:
                 if order is None:
                     order = _next_local_order(store)
-                store.conn.executemany(_PULLED_EVENT_SQL, _pulled_event_rows(events, order))
+                try:
+                    store.conn.executemany(_PULLED_EVENT_SQL, _pulled_event_rows(events, order))
+                except UnicodeEncodeError:
+                    _store_one_by_one(store, "event", events, _insert_pulled_events, out)
                 order += len(events)
                 out.events += len(events)
                 events.clear()
@@ -391,46 +401,53 @@ def apply_pull_page(store: Store, page: Any) -> PullOutcome:
         for change in data["changes"]:
             kind = change["kind"]
             body = change["data"]
+            if kind not in ("household", "event"):
+                flush()
+                try:  # a bad text fails at its first write: nothing of it is written
+                    _apply_other_change(db, kind, body, out)
+                except UnicodeEncodeError:
+                    _set_aside(db, kind, body, out)
+                continue
             if kind == "household":
                 if events:
                     flush()
                 households.append(body)
                 continue
-            if kind == "event":
-                if households:
-                    flush()
-                events.append(body)
-                continue
-            flush()
-            if kind == "revoke":
-                _start_handover(db, body)
-                out.revoked.append(body["household_id"])
-            elif kind == "tombstone":
-                _apply_tombstone(db, body)
-                out.tombstones += 1
-            elif kind == "conflict":
-                db.execute(
-                    "INSERT INTO conflicts (id, household_id, field, status, data) "
-                    "VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
-                    "status = excluded.status, data = excluded.data",
-                    [
-                        body["id"],
-                        body["household_id"],
-                        body["field"],
-                        body.get("status", "open"),
-                        json.dumps(body, ensure_ascii=False),
-                    ],
-                )
-                db.execute(
-                    "DELETE FROM conflicts WHERE id LIKE 'pending-%' AND household_id = ? "
-                    "AND field = ?",
-                    [body["household_id"], body["field"]],
-                )
-                out.conflicts += 1
+            if households:
+                flush()
+            events.append(body)
         flush()
         _set_meta(db, META_CURSOR, data["cursor"])
         _set_meta(db, META_EPOCH, data["epoch"])
     return out
+
+
+def _apply_other_change(db: Any, kind: str, body: Mapping[str, Any], out: PullOutcome) -> None:
+    """Apply one revoke, tombstone or conflict change of a pull page."""
+    if kind == "revoke":
+        _start_handover(db, body)
+        out.revoked.append(body["household_id"])
+    elif kind == "tombstone":
+        _apply_tombstone(db, body)
+        out.tombstones += 1
+    elif kind == "conflict":
+        db.execute(
+            "INSERT INTO conflicts (id, household_id, field, status, data) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+            "status = excluded.status, data = excluded.data",
+            [
+                body["id"],
+                body["household_id"],
+                body["field"],
+                body.get("status", "open"),
+                json.dumps(body, ensure_ascii=False),
+            ],
+        )
+        db.execute(
+            "DELETE FROM conflicts WHERE id LIKE 'pending-%' AND household_id = ? AND field = ?",
+            [body["household_id"], body["field"]],
+        )
+        out.conflicts += 1
 
 
 def _saved_position(store: Store) -> tuple[Any, Any]:
@@ -508,6 +525,49 @@ def _pulled_event_rows(events: Sequence[Mapping[str, Any]], order: int) -> list[
         )
         order += 1
     return rows
+
+
+def _insert_pulled_events(store: Store, events: Sequence[Mapping[str, Any]]) -> None:
+    store.conn.executemany(_PULLED_EVENT_SQL, _pulled_event_rows(events, _next_local_order(store)))
+
+
+#: Why a pulled record is set aside (the server already refuses such text; older ones stay).
+UNSTORABLE_REASON = (
+    "the server holds this {kind}, but this laptop cannot store it: a text in it holds a "
+    "broken character (a lone UTF-16 surrogate). It is kept in quarantine (fieldapp-sync "
+    "status counts it, export-pending writes it out); tell your district's IT team"
+)
+
+
+def _store_one_by_one(
+    store: Store,
+    kind: str,
+    bodies: Sequence[Mapping[str, Any]],
+    write: Any,
+    out: PullOutcome,
+) -> list[Mapping[str, Any]]:
+    """Write *bodies* one at a time with ``write(store, [body])``, each in a savepoint; a
+    body this laptop cannot store is set aside (quarantined) instead. Returns []."""
+    for body in bodies:
+        try:
+            with store.atomic():
+                write(store, [body])
+        except UnicodeEncodeError:
+            _set_aside(store.db, kind, body, out)
+    return []
+
+
+def _set_aside(db: Any, kind: str, body: Mapping[str, Any], out: PullOutcome) -> None:
+    """Quarantine a pulled record that cannot be stored as it is (kept as escaped JSON)."""
+    item_id = str(body.get("id") or body.get("household_id") or uuid.uuid4())
+    hid = str(body.get("household_id") or body.get("id") or "")
+    reason = UNSTORABLE_REASON.format(kind=kind.replace("_", " "))
+    db.execute(
+        "INSERT INTO quarantine (id, household_id, kind, data, reason, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
+        [item_id, hid, kind, json.dumps(body, default=str), reason, _now()],
+    )
+    out.set_aside.append((item_id, reason))
 
 
 def _start_handover(db: Any, revoke: Mapping[str, Any]) -> None:

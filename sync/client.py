@@ -38,8 +38,16 @@ import requests
 from pydantic import ValidationError as PydanticValidationError
 
 from fieldapp import keys, logs, syncstate
-from fieldapp.errors import FieldappError, StoreError, WrongKeyError
-from fieldapp.profile import KEYRING_SERVICE, Profile, forget_token, wipe
+from fieldapp.errors import CorruptError, FieldappError, StoreError, WrongKeyError
+from fieldapp.outbox_ledger import LostRecordsError
+from fieldapp.profile import (
+    KEYRING_SERVICE,
+    Profile,
+    damaged_error,
+    forget_token,
+    move_aside,
+    wipe,
+)
 from fieldapp.store import Store
 from sync import protocol
 from sync.client_errors import (
@@ -199,6 +207,8 @@ def _open_with_saved_key(profile: Profile, password: str, db_key: bytes) -> Stor
             old_key = keys.unwrap_key(keys.load_wrapped(profile.key_path), password)
         except WrongKeyError:
             old_key = None
+    if old_key == db_key:  # the same key: the file, not the registration, is at fault
+        raise WrongKeyError(f"{profile.store_path} is not readable with its own key")
     if old_key is None:
         raise StoreError(
             f"The local database in {profile.path} was made for another device registration, "
@@ -258,10 +268,7 @@ def login(
         raise ServerError("The server sent a database key that is not base64.") from err
     if len(db_key) != keys.KEY_BYTES:
         raise ServerError("The server sent a database key of the wrong length.")
-    try:
-        store = Store.open(profile.store_path, db_key, create=True)
-    except WrongKeyError:
-        store = _open_with_saved_key(profile, password, db_key)
+    store = _open_for_sign_in(profile, password, db_key)
     try:
         keys.save_wrapped(
             profile.key_path, keys.wrap_key(db_key, password, kdf=kdf or keys.DEFAULT_KDF)
@@ -292,11 +299,59 @@ def login(
                 [user["username"], user["display_name"], user["role"], user["district_code"]],
             )
         # A good online sign-in lifts the offline unlock limit (fieldapp.profile.check_password).
-        refresh_status_file(profile, store, skew=transport.last_skew, failed_unlocks=0)
+        refresh_status_file(
+            profile, store, skew=transport.last_skew, failed_unlocks=0, store_problem=None
+        )
     except BaseException:
         store.close()
         raise
     log.info("signed in; device registered")
+    return store
+
+
+def _open_for_sign_in(profile: Profile, password: str, db_key: bytes) -> Store:
+    """Open (or create) the profile's database at an online sign-in, the way out of a
+    damaged or short one: a file that cannot be used is moved aside (kept) and a fresh one
+    made; records the outbox ledger counted but the file lacks are accepted as lost. Each
+    such step is said in ``profile.login_notices``; the ledger then counts afresh."""
+    profile.login_notices = []
+    ledger = profile.ledger
+    path = profile.store_path
+    if not path.exists() and ledger.pending_count():
+        profile.login_notices.append(
+            f"The local database {path} was missing; it held {ledger.missing_words()}. A new "
+            "one was made (put the old file back from a backup to get them)."
+        )
+    try:
+        try:
+            store = Store.open(path, db_key, create=True)
+        except WrongKeyError:
+            store = _open_with_saved_key(profile, password, db_key)
+    except (WrongKeyError, CorruptError) as err:
+        reason = damaged_error(profile, err)
+        moved = move_aside(path)
+        log.warning("a local database that could not be used was moved aside")
+        profile.login_notices.append(
+            f"{str(reason).split(' Nothing was changed.')[0]} It was moved to {moved} (kept, "
+            "not deleted) and a fresh database was made. To save what can still be read from "
+            f"it: fieldapp-sync export-pending --database {moved} FILE"
+        )
+        store = Store.open(path, db_key, create=True)
+    try:
+        if profile.login_notices:
+            ledger.adopt(store)
+            return store
+        try:
+            ledger.attach(store)
+        except LostRecordsError as err:
+            profile.login_notices.append(
+                f"{str(err).split(' Nothing was synced.')[0]} Signing in accepted this: the "
+                "count starts afresh from the records this database holds."
+            )
+            ledger.adopt(store)
+    except BaseException:
+        store.close()
+        raise
     return store
 
 
@@ -320,6 +375,8 @@ class SyncReport:
     resynced: bool = False
     skew_flagged: int = 0
     rejected_items: list[tuple[str, str]] = field(default_factory=list)
+    #: (id, reason) of pulled records this laptop could not store, kept in quarantine
+    set_aside: list[tuple[str, str]] = field(default_factory=list)
     bytes_sent: int = 0
     bytes_received: int = 0
 
@@ -675,6 +732,7 @@ class SyncEngine:
 
     def _cycle(self, report: SyncReport) -> None:
         counts = syncstate.local_counts(self.store)
+        self._check_outbox(counts)
         if counts.pending:
             # Measure the clock before anything is batched, so records made while it is
             # off carry the flag on their way out.
@@ -700,6 +758,13 @@ class SyncEngine:
             self._let_go_of_unlisted(seen)
         self._finish_handovers(report)
         self._note_skew(report)
+
+    def _check_outbox(self, counts: syncstate.LocalCounts) -> None:
+        """Stop before syncing when the database holds fewer records not yet sent than the
+        outbox ledger counted (see :mod:`fieldapp.outbox_ledger`)."""
+        ledger = self.profile.ledger
+        if counts.pending < ledger.pending_count():
+            ledger.check_store(self.store)  # raises LostRecordsError, saying what is missing
 
     def _note_skew(self, report: SyncReport) -> None:
         skew = self.transport.last_skew
@@ -875,7 +940,8 @@ class SyncEngine:
                         sent = self._send_ahead(pool, params)
                     n = len(page["changes"])
                     self._emit("pull", report.pulled + n, None)
-                    syncstate.apply_pull_page(self.store, page)
+                    outcome = syncstate.apply_pull_page(self.store, page)
+                    report.set_aside += outcome.set_aside
                     cursor = page["cursor"]
                     report.pulled += n
                     rows += n
