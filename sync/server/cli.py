@@ -558,21 +558,77 @@ def cmd_export_access_log(ctx: Context, args: argparse.Namespace) -> int:
         session.commit()
     if args.file != "-":
         print(f"wrote {count} access-log entries to {args.file}")
+    # the head line goes to stderr when the CSV itself went to stdout
+    return _check_and_record_after(ctx, "export-access-log", to_stderr=args.file == "-")
+
+
+def _check_and_record_after(ctx: Context, source: str, *, to_stderr: bool = False) -> int:
+    """Verify the chain against the recorded head after *source* and record the new head;
+    1 (and nothing recorded) when the chain is not intact."""
+    from sync.server.audit import check_chain
+
+    expect, against = _expected_head(ctx)
+    with ctx.session() as session:
+        report = check_chain(session, expect_hash=expect)
+    if report.problems:
+        print(
+            f"the access log is NOT intact (checked against {against}): {report.problems[0]}; "
+            "its head was not recorded. Run `fieldapp-server verify-access-log` for every "
+            "problem.",
+            file=sys.stderr,
+        )
+        return 1
+    line = _record_head(ctx, report.head_hash, report.entries, source)
+    print(line, file=sys.stderr if to_stderr else sys.stdout)
     return 0
+
+
+def _expected_head(ctx: Context, given: str | None = None) -> tuple[str | None, str]:
+    """The head the chain must still hold (*given*, else the last one recorded outside the
+    database) and a phrase saying where it came from."""
+    from sync.server.chain_heads import heads_file, last_recorded
+
+    path = heads_file(ctx.settings)
+    if given:
+        return given, "the head given with --expect-head"
+    last = last_recorded(path)
+    if last is None:
+        return None, f"no head recorded yet in {path}"
+    return last.head_hash, f"the head recorded {last.at} by {last.source} in {path}"
+
+
+def _record_head(ctx: Context, head_hash: str, entries: int, source: str) -> str:
+    """Record an intact chain's head outside the database; return a line saying so."""
+    from sync.server.chain_heads import heads_file, record_head
+
+    path = heads_file(ctx.settings)
+    try:
+        record_head(path, head_hash, entries, source)
+    except OSError as exc:
+        raise CommandError(
+            f"the access log's head could not be recorded in {path}: {exc.strerror}; set "
+            "FIELDAPP_AUDIT_DIR to a folder this account can write"
+        ) from None
+    return f"head {head_hash} recorded in {path}"
 
 
 def cmd_verify_access_log(ctx: Context, args: argparse.Namespace) -> int:
     from sync.server.audit import check_chain
 
+    expect, against = _expected_head(ctx, args.expect_head)
     with ctx.session() as session:
-        report = check_chain(session, expect_hash=args.expect_head)
+        report = check_chain(session, expect_hash=expect)
     if report.problems:
         for problem in report.problems[1:]:
             print(problem, file=sys.stderr)
         raise CommandError(
-            f"the access log is NOT intact ({len(report.problems)} problem(s)); first: "
-            f"{report.problems[0]}"
+            f"the access log is NOT intact ({len(report.problems)} problem(s); checked "
+            f"against {against}); first: {report.problems[0]}"
         )
+    print(
+        f"checked against {against}; "
+        + _record_head(ctx, report.head_hash, report.entries, "verify-access-log")
+    )
     print(f"access log intact: {report.entries} entries, head hash {report.head_hash}")
     return 0
 
@@ -580,15 +636,20 @@ def cmd_verify_access_log(ctx: Context, args: argparse.Namespace) -> int:
 def cmd_access_review(ctx: Context, args: argparse.Namespace) -> int:
     from sync.server.review import ReviewError, access_review, render_text
 
+    expect, against = _expected_head(ctx)
     with ctx.session() as session:
         try:
-            review = access_review(session, args.month, args.district)
+            review = access_review(session, args.month, args.district, expect_head=expect)
         except ReviewError as exc:
             raise CommandError(str(exc)) from None
+    recorded = None
+    if review.chain_ok:
+        recorded = _record_head(ctx, review.chain_head, review.chain_entries, "access-review")
     if args.json:
         print(json.dumps(review.to_json(), ensure_ascii=False, indent=2))
     else:
         print(render_text(review), end="")
+        print(f"chain checked against {against}; " + (recorded or "head not recorded"))
     return 0 if review.chain_ok else 1
 
 
@@ -925,7 +986,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--expect-head",
         metavar="HASH",
         help="a head hash printed by an earlier check (keep it with the monthly review): the "
-        "log must still contain that entry, which catches entries cut off the end",
+        "log must still contain that entry, which catches entries cut off the end (default: "
+        "the last head recorded outside the database by a verification, export or review)",
     )
 
     cmd = add(

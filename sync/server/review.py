@@ -289,9 +289,11 @@ def access_review(
     volume_factor: float = VOLUME_FACTOR,
     min_volume: int = MIN_UNUSUAL_VOLUME,
     daily_peak: int = DAILY_PEAK,
+    expect_head: str | None = None,
 ) -> AccessReview:
     """Review the access log of *month* (``YYYY-MM``, Korean calendar month), optionally of
-    one *district* (its code). Reads only."""
+    one *district* (its code). Reads only. *expect_head*: a head recorded at an earlier check
+    that the chain must still hold (see :func:`sync.server.audit.check_chain`)."""
     start, end = month_bounds(month)
     if district is not None and session.get(District, district) is None:
         raise ReviewError(
@@ -313,7 +315,7 @@ def access_review(
         for e in entries
         if e.action in OUTBOUND
     ]
-    chain = check_chain(session)
+    chain = check_chain(session, expect_hash=expect_head)
     return AccessReview(
         month=month.strip(),
         district=district,

@@ -49,6 +49,9 @@ class Settings:
     #: Stored push responses are kept this long for idempotent retries.
     idempotency_retention_days: int = 30
     log_level: str = "INFO"
+    #: Folder for the access log's recorded heads (kept outside the database; see
+    #: sync.server.chain_heads). Empty: beside a SQLite database, else the user data folder.
+    audit_dir: str = ""
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
