@@ -37,6 +37,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
 
+from fieldapp.amendments import resolve_amendments
 from fieldapp.errors import AssetError
 from fieldapp.instruments import is_int, read_json
 from fieldapp.programme_time import PROGRAMME_ZONE, moment
@@ -410,21 +411,34 @@ class Prepared:
 
 
 def prepare_events(events: Iterable[Mapping[str, Any]]) -> Prepared:
-    """Usable events of every programme, oldest first: voided, superseded and rejected ones
-    left out; a correction keeps the time of what it corrects and knows the ids it replaces."""
+    """Usable events of every programme, oldest first (ties by id): voided, superseded and
+    rejected ones left out; a correction keeps the time of what it corrects and knows the ids
+    it replaces.
+
+    Which records count is decided once, by :func:`fieldapp.amendments.resolve_amendments`
+    (the laptop's store annotates its events with it; raw events are resolved here), so the
+    screens, the board and the rule never disagree about corrections and voids.
+    """
+    rows = list(events)
+    annotated = bool(rows) and all("effective" in e for e in rows)
+    if not annotated:
+        rows = [e for e in rows if e.get("sync_state") != "rejected"]
+        if any(e.get("amends") for e in rows):
+            rows = resolve_amendments(rows)
+            annotated = True
     parsed: list[_Ev] = []
-    gone: set[str] = set()  # voided or superseded by a correction
-    for e in events:
+    for e in rows:
         get = e.get
         etype = get("type")
-        amends = get("amends")
-        if etype == "void":
-            if amends:
-                gone.add(amends)
-            continue
-        if get("sync_state") == "rejected":
-            continue
-        at = moment(get("device_time"))
+        eid = str(get("id"))
+        if annotated:
+            if not get("effective") or get("sync_state") == "rejected":
+                continue
+            at = moment(get("original_device_time") or get("device_time"))
+        else:
+            if etype == "void":
+                continue
+            at = moment(get("device_time"))
         if at is None:
             continue
         payload = get("payload") or {}
@@ -435,36 +449,17 @@ def prepare_events(events: Iterable[Mapping[str, Any]]) -> Prepared:
                 payload = {}
         if not isinstance(payload, Mapping):
             payload = {}
-        if amends:
-            gone.add(amends)
-        parsed.append(
-            _Ev(
-                str(get("id")),
-                str(etype),
-                at,
-                payload,
-                amends,
-                get("programme") or None,
-                get("device_id"),
-            )
-        )
-    parsed.sort(key=_at)
-    if gone:
-        by_id = {e.id: e for e in parsed}
-        for e in parsed:  # oldest first, so a correction of a correction follows the chain
-            original = by_id.get(e.amends) if e.amends else None
-            if original is not None:  # a correction keeps the time of what it corrects
-                e.at, e.day = original.at, original.day
-                e.names = (e.id, *original.names)
-            elif e.amends:
-                e.names = (e.id, str(e.amends))
-        parsed = [e for e in parsed if e.id not in gone]
-        parsed.sort(key=_at)
+        amends = get("amends")
+        ev = _Ev(eid, str(etype), at, payload, amends, get("programme") or None, get("device_id"))
+        if annotated and (amends or get("original_id") not in (None, eid)):
+            ev.names = tuple(dict.fromkeys(str(x) for x in (eid, amends, get("original_id")) if x))
+        parsed.append(ev)
+    parsed.sort(key=_order)
     return Prepared(parsed)
 
 
-def _at(e: _Ev) -> datetime:
-    return e.at
+def _order(e: _Ev) -> tuple[datetime, str]:
+    return e.at, e.id
 
 
 def _first_clause(text: str) -> str:

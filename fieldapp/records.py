@@ -17,13 +17,15 @@ import gc
 import json
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 import orjson
 
+from fieldapp.amendments import annotate
+from fieldapp.amendments import resolve_amendments as resolve_amendments  # re-exported
 from fieldapp.errors import FieldProblem, ValidationError
 from fieldapp.phone import format_phone, normalize_phone
 from fieldapp.schema import ACCEPTED, PENDING, REJECTED, SENT, SYNC_STATES
@@ -732,105 +734,12 @@ def void_event(
     )
 
 
-def _moment(value: Any) -> datetime:
-    """A device time (ISO text or datetime) as an aware datetime (naive means UTC)."""
-    moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def _when(event: Mapping[str, Any]) -> datetime:
-    return _moment(event["device_time"])
-
-
-def _annotate(evs: dict[str, dict[str, Any]], moment_of: Callable[[str], datetime]) -> None:
-    """Add the amendment fields of :func:`resolve_amendments` to *evs* (id -> event) in place.
-
-    *moment_of* gives an event's device time by id (asked only for competing corrections).
-    """
-    voids: dict[str, list[str]] = defaultdict(list)
-    children: dict[str, list[str]] = defaultdict(list)
-    for e in evs.values():
-        target = e.get("amends")
-        if target and target in evs:
-            (voids if e["type"] == "void" else children)[target].append(e["id"])
-    if not voids and not children:  # nothing corrected or voided: every non-void counts
-        for e in evs.values():
-            e["voided_by"] = None
-            e["superseded_by"] = None
-            e["effective"] = e["type"] != "void"
-            e["original_id"] = e["id"]
-            e["original_device_time"] = e["device_time"]
-        return
-
-    memo: dict[str, str | None] = {}
-
-    def voided_by(eid: str, depth: int = 0) -> str | None:
-        # a void that is itself voided no longer cancels anything
-        if eid not in memo:
-            memo[eid] = None
-            if depth < 64:
-                for v in sorted(voids.get(eid, [])):
-                    if voided_by(v, depth + 1) is None:
-                        memo[eid] = v
-                        break
-        return memo[eid]
-
-    for e in evs.values():
-        e["voided_by"] = voided_by(e["id"])
-        e["superseded_by"] = None
-        e["effective"] = False
-        e["original_id"] = e["id"]
-        e["original_device_time"] = e["device_time"]
-
-    def later(eid: str) -> tuple[datetime, str]:
-        return moment_of(eid), eid
-
-    roots = [
-        e
-        for e in evs.values()
-        if e["type"] != "void" and not (e.get("amends") and e["amends"] in evs)
-    ]
-    for root in roots:
-        current = root
-        seen = {root["id"]}
-        while True:
-            alive = [c for c in children.get(current["id"], []) if evs[c]["voided_by"] is None]
-            if current["voided_by"] is not None or not alive:
-                break
-            nxt = evs[max(alive, key=later)]
-            if nxt["id"] in seen:  # a cycle can only come from damaged data
-                break
-            current["superseded_by"] = nxt["id"]
-            seen.add(nxt["id"])
-            current = nxt
-        for eid in seen:
-            evs[eid]["original_id"] = root["id"]
-            evs[eid]["original_device_time"] = root["device_time"]
-        if root["voided_by"] is None and current["voided_by"] is None:
-            current["effective"] = True
-
-
-def resolve_amendments(events: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Annotate events with how corrections and voids apply to them (pure function).
-
-    Each returned event gets ``voided_by`` (the void that cancels it, or None),
-    ``superseded_by`` (the correction that replaces it, or None), ``effective`` (shown as
-    current), and ``original_id`` / ``original_device_time`` (the event a correction chain
-    started from). A void cancels its target and every correction built on it; of two
-    corrections of the same event the later device time wins (ties by id), so every device
-    resolves alike. Void events themselves are never effective.
-    """
-    evs = {e["id"]: dict(e) for e in events}
-    _annotate(evs, lambda eid: _when(evs[eid]))
-    return list(evs.values())
-
-
 #: Every byte to a space but ASCII digits (to "0"): a run of 19 zeros after translating
 #: marks an integer orjson would read as a float (it keeps 64 bits, the stdlib all).
 _DIGIT_MASK = bytes(48 if 48 <= i <= 57 else 32 for i in range(256))
 _LONG_NUMBER = b"0" * 19
 _BOOL_COLUMNS = frozenset(_EVENT_BOOLS)
-#: What :func:`_annotate` adds to each event, in this order.
+#: What :func:`fieldapp.amendments.annotate` adds to each event, in this order.
 _ANNOTATIONS = ("voided_by", "superseded_by", "effective", "original_id", "original_device_time")
 
 
@@ -883,14 +792,14 @@ def _household_timeline(
         for i in bools:
             values[i] = bool(values[i])
         eid, device_time = values[i_id], values[i_time]
-        # the annotations of an event nothing corrects or voids (see _annotate)
+        # the annotations of an event nothing corrects or voids (see amendments.annotate)
         values += (None, None, values[i_type] != "void", eid, device_time)
         linked = linked or bool(values[i_amends])
         evs[eid] = dict(zip(keys, values, strict=True))
         moment = fromisoformat(device_time)
         when[eid] = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     if linked:
-        _annotate(evs, when.__getitem__)
+        annotate(evs, when.__getitem__)
     return list(evs.values()), when
 
 
