@@ -4,7 +4,7 @@ For each size a fresh server (uvicorn process, SQLite) gives one nurse *n* house
 fixed history each (so rows grow with households), a fresh laptop pulls everything through
 ``SyncEngine.sync_once()``, and the worklist is computed the way the Today screen does it
 (``records.list_households``, ``records.effective_events`` per household,
-``cadence.worklist``; median of 3). Figure: time per step, and the growth factor per 10x households
+``household_state.worklist``; median of 3). Figure: time per step, and the growth factor per 10x households
 (10 = linear; less is better than linear). The worklist note also gives its median CPU time
 (``time.process_time``): on a shared machine it is steadier than the wall time.
 """
@@ -34,7 +34,7 @@ PER_HOUSEHOLD = 20
 def worklist_seconds(store: Any, programme: str, runs: int = 3) -> tuple[float, float, int]:
     """Median wall and CPU seconds of *runs* computations of the worklist from the local store
     (a single run of a few milliseconds at the smallest size is mostly noise), and its length."""
-    from fieldapp import cadence, records
+    from fieldapp import household_state, records
 
     times: list[float] = []
     cpu: list[float] = []
@@ -44,7 +44,7 @@ def worklist_seconds(store: Any, programme: str, runs: int = 3) -> tuple[float, 
             households = records.list_households(store)
             mine = [h for h in households if (h.get("assignments") or {}).get(programme)]
             events = records.effective_events_by_household(store, [h["id"] for h in mine])
-            items = cadence.worklist(mine, events, programme, TODAY)
+            items = household_state.worklist(mine, events, programme, TODAY)
         cpu.append(time.process_time() - cpu_start)
         times.append(t[0])
     return median(times), median(cpu), len(items)

@@ -770,28 +770,3 @@ def parse_alerts(alerts: Iterable[Alert | Mapping[str, Any]] | None) -> list[Ale
             )
         )
     return out
-
-
-def worklist(
-    households: Iterable[Mapping[str, Any]],
-    events_by_household: Mapping[str, Iterable[Mapping[str, Any]]],
-    programme: str,
-    today: date,
-    rules: CadenceRules | None = None,
-    *,
-    alerts: Iterable[Alert | Mapping[str, Any]] | None = None,
-    due_out: dict[str, Any] | None = None,
-) -> list[Any]:
-    """Transitional: the worklist is :func:`fieldapp.household_state.worklist` (one rule);
-    this forwards to it while callers move (``due_out`` gets each household's state)."""
-    from fieldapp.household_state import worklist as rule_worklist
-
-    return rule_worklist(
-        households,
-        events_by_household,
-        programme,
-        today,
-        rules=rules,
-        alerts=alerts,
-        states_out=due_out,
-    )

@@ -31,7 +31,7 @@ from sync.server.models import DEVICE_ACTIVE, Event, User
 
 #: The payload parts :mod:`fieldapp.cadence` reads (of ``result`` only its ``actions``). Only
 #: these are read from the database, which keeps the board fast on a district's full history;
-#: a test checks that the board's worklists equal the cadence run over the full payloads.
+#: a test checks that the board's worklists equal the rule run over the full payloads.
 CADENCE_PATHS: tuple[tuple[str, ...], ...] = (
     ("status",),
     ("closes",),

@@ -1,5 +1,5 @@
-"""The board reads only the payload parts the cadence uses: its worklists must equal the
-cadence run over the full payloads (on the synthetic district's two years of history)."""
+"""The board reads only the payload parts the household-state rule uses: its worklists must
+equal the rule run over the full payloads (on the synthetic district's two years of history)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fieldapp import cadence
+from fieldapp import household_state
 from sync import protocol as p
 from sync.server import db, district
 from sync.server.district.board import events_by_household
@@ -19,7 +19,7 @@ from sync.server.seeding import seed_demo
 TODAY = date(2026, 11, 20)
 
 
-def _summary(items: list[cadence.WorkItem]) -> list[tuple[str, str, int, str]]:
+def _summary(items: list[household_state.WorkItem]) -> list[tuple[str, str, int, str]]:
     return sorted((i.household_id, i.state, i.overdue_days, i.reason_en) for i in items)
 
 
@@ -49,10 +49,10 @@ def test_reduced_payloads_give_the_same_worklists(db_url: str) -> None:
                         )
                     )
                 ]
-                a = cadence.worklist(held, reduced, prog.value, TODAY)
-                b = cadence.worklist(held, full, prog.value, TODAY)
+                a = household_state.worklist(held, reduced, prog.value, TODAY)
+                b = household_state.worklist(held, full, prog.value, TODAY)
                 assert _summary(a) == _summary(b)
-                immediate += sum(1 for i in b if i.urgency_rank == cadence.IMMEDIATE)
+                immediate += household_state.immediate_count(b)
             board = district.board(s, code, TODAY)
             assert sum(w.immediate_open for w in board.workers) == immediate
             assert sum(w.caseload for w in board.workers) == sum(
