@@ -32,6 +32,7 @@ BENCHMARKS: dict[str, str] = {
     "wire_bytes": "bench.bench_wire",
     "desktop": "bench.bench_desktop",
     "scale": "bench.bench_scale",
+    "signals": "bench.bench_signals",
 }
 
 

@@ -868,7 +868,11 @@ def hits(
 ) -> Iterator[tuple[SignalRule, _Hit]]:
     """Each rule that holds for the household on *on*, with what it found (no sentences,
     no acknowledgements: the cheap part of :func:`signals_of`, for replays)."""
-    hh_facts = {"field": household}
+    assigned = household.get("assignments") or {}
+    hh_facts = {
+        "field": household,
+        "context": {"programmes": [p for p, who in assigned.items() if who]},
+    }
     for rule in rules.rules:
         if rule.household is not None and not rule.household(hh_facts):
             continue

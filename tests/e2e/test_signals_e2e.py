@@ -93,7 +93,7 @@ def test_signal_reported_alike_and_an_ack_syncs_to_another_device(
     assert out.returncode == 0, out.stderr
     local = json.loads(out.stdout)
     assert [(r["household_id"], r["rule"], r["kind"], r["severity"]) for r in local] == [
-        (hid, "contact_missed_run", "contact", "high")
+        (hid, "contact_missed", "contact", "high")
     ]
     assert local[0]["evidence_record_ids"] == made and local[0]["since"] == "2026-11-11"
     district = server_cli(live, capsys, monkeypatch)
@@ -111,7 +111,7 @@ def test_signal_reported_alike_and_an_ack_syncs_to_another_device(
         "device_time": f"{DAY.isoformat()}T18:00:00+09:00",
         "payload": {
             "signal_id": local[0]["id"],
-            "rule": "contact_missed_run",
+            "rule": "contact_missed",
             "note": "동 주민센터와 방문 약속",
             "follow_up": "2026-11-27",
         },

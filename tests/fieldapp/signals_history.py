@@ -36,7 +36,12 @@ class History:
     """One household's records, added day by day (KST), validated by the real validator."""
 
     def __init__(self, **household: Any) -> None:
-        self.household = {"id": str(uuid.uuid4()), "risk_level": "medium", **household}
+        self.household = {
+            "id": str(uuid.uuid4()),
+            "risk_level": "medium",
+            "assignments": {"welfare_check": "volunteer1", "visiting_health": "nurse1"},
+            **household,
+        }
         self.events: list[dict[str, Any]] = []
 
     @property

@@ -63,8 +63,8 @@ def _rule(data: dict[str, Any], rid: str) -> dict[str, Any]:
             "rule 'weight_loss': threshold 'percent' must be a number",
         ),
         (
-            lambda d: _rule(d, "contact_missed_run").update(text_ko="{n}회 {count}"),
-            "rule 'contact_missed_run': text_ko uses 'n'",
+            lambda d: _rule(d, "contact_missed").update(text_ko="{n}회 {count}"),
+            "rule 'contact_missed': text_ko uses 'n'",
         ),
         (
             lambda d: _rule(d, "mood_low_run")["match"].update(op="~"),
@@ -93,29 +93,38 @@ def test_an_unreadable_rule_file_is_named(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- contact
 
 
-@pytest.mark.parametrize(("misses", "expected"), [(2, 0), (3, 1), (4, 1)])
-def test_contact_missed_run_at_three(misses: int, expected: int) -> None:
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        ("y-n-n", 0),  # two in a row
+        ("y-n-n-n", 1),  # three in a row
+        ("n-n-n-n-n", 1),
+        ("n-y-n-n", 0),  # an answered call ends the run
+        ("n-n-n-y", 0),  # the latest reached the person
+    ],
+)
+def test_contact_missed_three_in_a_row(pattern: str, expected: int) -> None:
     h = History()
-    h.check(0)
-    for i in range(misses):
-        h.check(7 * (i + 1), reached="no_answer" if i % 2 else "not_home")
-    assert len(fired(h, 7 * misses, "contact_missed_run")) == expected
+    marks = pattern.split("-")
+    for i, mark in enumerate(marks):
+        h.check(7 * i, reached="yes" if mark == "y" else ("no_answer" if i % 2 else "phone_off"))
+    assert len(fired(h, 7 * (len(marks) - 1), "contact_missed")) == expected
 
 
-def test_contact_missed_run_sentence_evidence_and_stable_id() -> None:
+def test_contact_missed_sentence_evidence_and_stable_id() -> None:
     h = History()
     first = h.check(1, reached="no_answer")
     h.check(8, reached="phone_off")
     h.check(15, reached="not_home")
-    s = one(h, 15, "contact_missed_run")
+    s = one(h, 15, "contact_missed")
     assert s.text_ko == "연속 3회 연락 안 됨 (2026-09-02 → 2026-09-16): 받지 않음, 전화 꺼짐, 부재"
     assert s.since == "2026-09-02" and s.raised_on == "2026-09-16"
     assert s.evidence_ids[0] == first and s.severity == "high" and s.kind == "contact"
-    assert s.id == signals.signal_id("contact_missed_run", h.hid, first)
+    assert s.id == signals.signal_id("contact_missed", h.hid, first)
     h.check(22, reached="no_answer")  # a fourth: same signal, one more piece of evidence
-    assert one(h, 22, "contact_missed_run").id == s.id
+    assert one(h, 22, "contact_missed").id == s.id
     h.visit(23)  # the nurse saw the person: the run is broken
-    assert fired(h, 23, "contact_missed_run") == []
+    assert fired(h, 23, "contact_missed") == []
 
 
 def test_a_voided_miss_does_not_count_and_an_amended_one_does() -> None:
@@ -124,14 +133,14 @@ def test_a_voided_miss_does_not_count_and_an_amended_one_does() -> None:
     h.check(8, reached="no_answer")
     h.check(15, reached="no_answer")
     h.void(a, 16)
-    assert fired(h, 16, "contact_missed_run") == []
+    assert fired(h, 16, "contact_missed") == []
     h2 = History()
     b = h2.check(1, reached="yes")
     h2.check(8, reached="no_answer")
     h2.check(15, reached="no_answer")
-    assert fired(h2, 15, "contact_missed_run") == []
+    assert fired(h2, 15, "contact_missed") == []
     fix = h2.amend(b, 16, {"method": "phone", "attempt": 1, "reached": "no_answer"})
-    s = one(h2, 16, "contact_missed_run")
+    s = one(h2, 16, "contact_missed")
     assert s.evidence_ids[0] == fix and s.since == "2026-09-02"  # the original's day
 
 
@@ -150,12 +159,21 @@ def test_contact_gap_high_risk_after_fourteen_days(days: int, expected: int) -> 
         assert found[0].raised_on == "2026-09-16"
 
 
-def test_contact_gap_only_for_high_risk_or_isolation() -> None:
+def test_contact_gap_only_for_high_risk_or_isolation_in_the_welfare_programme() -> None:
     h = History(risk_level="medium", isolation_band="medium")
     h.check(0)
     assert fired(h, 40, "contact_gap_high_risk") == []
     h.household["isolation_band"] = "high"
     assert len(fired(h, 40, "contact_gap_high_risk")) == 1
+    h.household["assignments"] = {"welfare_check": None, "visiting_health": "nurse1"}
+    assert fired(h, 40, "contact_gap_high_risk") == []  # the visit cadence is months
+
+
+def test_a_check_learning_of_a_hospital_stay_is_a_contact() -> None:
+    h = History(risk_level="high")
+    h.check(0)
+    h.check(10, reached="hospitalised")
+    assert fired(h, 20, "contact_gap_high_risk") == []
 
 
 @pytest.mark.parametrize(("days", "alert", "expected"), [(1, True, 0), (2, True, 1), (2, False, 0)])
@@ -328,13 +346,19 @@ def test_meals_one_or_fewer_on_two_checks(meals: tuple[int, int], expected: int)
 
 @pytest.mark.parametrize(
     ("answers", "expected"),
-    [(("missed", "taken"), 0), (("missed", "no_supply"), 1), (("no_supply", "no_supply"), 1)],
+    [
+        (("missed", "no_supply"), 0),
+        (("taken", "missed", "no_supply"), 0),
+        (("missed", "taken", "no_supply"), 0),
+        (("missed", "no_supply", "missed"), 1),
+        (("no_supply",) * 4, 1),
+    ],
 )
-def test_medication_twice_running(answers: tuple[str, str], expected: int) -> None:
+def test_medication_three_times_running(answers: tuple[str, ...], expected: int) -> None:
     h = History()
-    h.check(0, medication=answers[0])
-    h.check(7, medication=answers[1])
-    assert len(fired(h, 7, "medication_gap_run")) == expected
+    for i, answer in enumerate(answers):
+        h.check(7 * i, medication=answer)
+    assert len(fired(h, 7 * (len(answers) - 1), "medication_gap_run")) == expected
 
 
 @pytest.mark.parametrize(("lows", "expected"), [(2, 0), (3, 1), (4, 1)])
@@ -366,14 +390,24 @@ def test_a_run_ends_when_its_last_evidence_is_too_old() -> None:
         ((["alcohol"], ["alcohol"]), 0),  # not a sign of absence or neglect
     ],
 )
-def test_the_same_sign_on_two_checks(signs: tuple[list[str], list[str]], expected: int) -> None:
+def test_the_same_sign_on_two_home_visits(
+    signs: tuple[list[str], list[str]], expected: int
+) -> None:
     h = History()
-    h.check(0, reached="not_home", risk_signs=signs[0])
-    h.check(7, reached="not_home", risk_signs=signs[1])
+    h.check(0, reached="not_home", method="visit", risk_signs=signs[0])
+    h.check(3, reached="no_answer")  # a call in between cannot see the door
+    h.check(7, reached="not_home", method="visit", risk_signs=signs[1])
     found = fired(h, 7, "home_sign_repeat")
     assert len(found) == expected
     if expected:
         assert found[0].text_ko.endswith("): 우편물·전단지 쌓임")
+
+
+def test_signs_reported_by_phone_do_not_count_as_seen_at_the_door() -> None:
+    h = History()
+    h.check(0, risk_signs=["unpaid_bills"])
+    h.check(7, risk_signs=["unpaid_bills"])
+    assert fired(h, 7, "home_sign_repeat") == []
 
 
 def test_utilities_cut_at_any_check_and_voided() -> None:
@@ -394,8 +428,8 @@ def test_records_after_the_date_do_not_exist_yet() -> None:
     h = History()
     for day in (0, 7, 14):
         h.check(day, reached="no_answer")
-    assert fired(h, 13, "contact_missed_run") == []
-    assert len(fired(h, 14, "contact_missed_run")) == 1
+    assert fired(h, 13, "contact_missed") == []
+    assert len(fired(h, 14, "contact_missed")) == 1
 
 
 def test_a_record_at_2359_kst_counts_on_its_kst_day() -> None:
@@ -408,7 +442,7 @@ def test_a_record_at_2359_kst_counts_on_its_kst_day() -> None:
         {"method": "visit", "attempt": 3, "reached": "not_home"},
         time="23:59:00",
     )
-    assert len(fired(h, 14, "contact_missed_run")) == 1
+    assert len(fired(h, 14, "contact_missed")) == 1
 
 
 def _ack(h: History, s: signals.Signal, day: int, note: str = "확인함") -> str:
@@ -443,21 +477,21 @@ def test_an_acknowledged_run_returns_when_the_run_grows() -> None:
     h = History()
     for day in (0, 7, 14):
         h.check(day, reached="no_answer")
-    s = one(h, 14, "contact_missed_run")
+    s = one(h, 14, "contact_missed")
     ack = _ack(h, s, 14)
-    assert not one(h, 20, "contact_missed_run").active
+    assert not one(h, 20, "contact_missed").active
     h.check(21, reached="no_answer")
-    again = one(h, 21, "contact_missed_run")
+    again = one(h, 21, "contact_missed")
     assert again.id == s.id and again.active  # evidence newer than the ack
     h.void(ack, 22)  # a voided acknowledgement acknowledges nothing
-    assert one(h, 22, "contact_missed_run").active
+    assert one(h, 22, "contact_missed").active
 
 
 def test_json_row_holds_what_the_commands_print() -> None:
     h = History()
     for day in (0, 7, 14):
         h.check(day, reached="no_answer")
-    row = one(h, 14, "contact_missed_run").to_dict()
+    row = one(h, 14, "contact_missed").to_dict()
     assert {"household_id", "kind", "severity", "since", "evidence_record_ids"} <= set(row)
     json.dumps(row, ensure_ascii=False)
 
