@@ -1,69 +1,88 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="en_US" sourcelanguage="ko_KR">
+<context>
+    <name>ActionRecordDialog</name>
+    <message>
+        <location filename="../../ui/action_record.py" line="71"/>
+        <source>조치 기록</source>
+        <translation>Record the action</translation>
+    </message>
+    <message>
+        <location filename="../../ui/action_record.py" line="77"/>
+        <source>한 일을 모두 고르고 필요하면 메모를 남기세요.</source>
+        <translation>Tick everything that was done and add a note if needed.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/action_record.py" line="89"/>
+        <source>조치 내용 메모 (예: 보호자에게 연락, 병원 동행)</source>
+        <translation>Note on the action (e.g. called the family, went to the clinic together)</translation>
+    </message>
+</context>
 <context>
     <name>AlertsPage</name>
     <message>
-        <location filename="../../ui/supervisor/alerts.py" line="37" />
+        <location filename="../../ui/supervisor/alerts.py" line="37"/>
         <source>폭염·한파 집중관리</source>
         <translation>Heat and cold campaign</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/alerts.py" line="41" />
+        <location filename="../../ui/supervisor/alerts.py" line="41"/>
         <source>특보 선포: 고위험·중위험 가구는 특보 기간 동안 매일 연락 대상이 됩니다</source>
         <translation>Declare an alert: high- and medium-risk households are contacted daily while it lasts</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/alerts.py" line="45" />
+        <location filename="../../ui/supervisor/alerts.py" line="45"/>
         <source>폭염</source>
         <translation>Heat</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/alerts.py" line="46" />
+        <location filename="../../ui/supervisor/alerts.py" line="46"/>
         <source>한파</source>
         <translation>Cold</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/alerts.py" line="48" />
+        <location filename="../../ui/supervisor/alerts.py" line="48"/>
         <source>주의보</source>
         <translation>Advisory</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/alerts.py" line="49" />
+        <location filename="../../ui/supervisor/alerts.py" line="49"/>
         <source>경보</source>
         <translation>Warning</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/alerts.py" line="55" />
+        <location filename="../../ui/supervisor/alerts.py" line="55"/>
         <source>선포</source>
         <translation>Declare</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/alerts.py" line="57" />
+        <location filename="../../ui/supervisor/alerts.py" line="57"/>
         <source>시작</source>
         <translation>Start</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/alerts.py" line="58" />
+        <location filename="../../ui/supervisor/alerts.py" line="58"/>
         <source>끝</source>
         <translation>End</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/alerts.py" line="69" />
+        <location filename="../../ui/supervisor/alerts.py" line="69"/>
         <source>선택한 특보 종료</source>
         <translation>End the selected alert</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/alerts.py" line="70" />
+        <location filename="../../ui/supervisor/alerts.py" line="70"/>
         <source>새로 고침</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/alerts.py" line="75" />
+        <location filename="../../ui/supervisor/alerts.py" line="75"/>
         <source>특보를 고르면 오늘 연락 현황을 보여 줍니다.</source>
-        <translation>Choose an alert to see today's contacts.</translation>
+        <translation>Choose an alert to see today&apos;s contacts.</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/alerts.py" line="121" />
+        <location filename="../../ui/supervisor/alerts.py" line="121"/>
         <source>오늘(%1) 연락 완료 %2가구 / 남은 가구 %3</source>
         <translation>Today (%1): %2 households contacted / %3 to go</translation>
     </message>
@@ -71,32 +90,32 @@
 <context>
     <name>BoardPage</name>
     <message>
-        <location filename="../../ui/supervisor/board.py" line="28" />
+        <location filename="../../ui/supervisor/board.py" line="28"/>
         <source>담당자별 현황판</source>
         <translation>Board by worker</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/board.py" line="36" />
-        <source>건수는 서버가 받은 기록 기준입니다. 기기에 남은 미전송 기록은 '미전송(기기 보고)' 열에 따로 표시합니다 (마지막 동기화 때 보고된 값).</source>
-        <translation>Counts use what the server received. Unsent records still on devices are shown apart in 'Unsent (device report)' (as reported at their last sync).</translation>
+        <location filename="../../ui/supervisor/board.py" line="36"/>
+        <source>건수는 서버가 받은 기록 기준입니다. 기기에 남은 미전송 기록은 &apos;미전송(기기 보고)&apos; 열에 따로 표시합니다 (마지막 동기화 때 보고된 값).</source>
+        <translation>Counts use what the server received. Unsent records still on devices are shown apart in &apos;Unsent (device report)&apos; (as reported at their last sync).</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/board.py" line="49" />
+        <location filename="../../ui/supervisor/board.py" line="49"/>
         <source>새로 고침</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/board.py" line="51" />
+        <location filename="../../ui/supervisor/board.py" line="51"/>
         <source>가구 재배정…</source>
         <translation>Reassign households…</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/board.py" line="54" />
+        <location filename="../../ui/supervisor/board.py" line="54"/>
         <source>마지막 재배정 되돌리기</source>
         <translation>Undo the last reassignment</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/board.py" line="72" />
+        <location filename="../../ui/supervisor/board.py" line="73"/>
         <source>가구 %1 · 미배정 (안부확인 %2, 방문건강 %3) · 미해결 충돌 %4 · 미확인 인계 기록 %5 · 진행 중 폭염·한파 %6</source>
         <translation>Households %1 · unassigned (welfare check %2, visiting health %3) · open conflicts %4 · unacknowledged hand-over records %5 · active heat/cold alerts %6</translation>
     </message>
@@ -104,22 +123,22 @@
 <context>
     <name>ConflictCard</name>
     <message>
-        <location filename="../../ui/household_view.py" line="278" />
+        <location filename="../../ui/household_view.py" line="295"/>
         <source>충돌: %1 — 두 값 중 하나를 고르세요</source>
         <translation>Conflict: %1 — choose one of the two values</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="285" />
+        <location filename="../../ui/household_view.py" line="302"/>
         <source>내 값</source>
         <translation>Mine</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="291" />
+        <location filename="../../ui/household_view.py" line="308"/>
         <source>다른 값</source>
         <translation>Theirs</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="303" />
+        <location filename="../../ui/household_view.py" line="320"/>
         <source>이 값 선택</source>
         <translation>Choose this value</translation>
     </message>
@@ -127,58 +146,58 @@
 <context>
     <name>ConflictsPage</name>
     <message>
-        <location filename="../../ui/supervisor/conflicts.py" line="47" />
+        <location filename="../../ui/supervisor/conflicts.py" line="47"/>
         <source>충돌 검토</source>
         <translation>Review conflicts</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/conflicts.py" line="52" />
+        <location filename="../../ui/supervisor/conflicts.py" line="52"/>
         <source>두 기기에서 같은 항목을 동시에 고친 경우입니다. 어느 값도 자동으로 버리지 않았습니다. 값을 고르거나 직접 고쳐 저장하면 그 가구를 가진 모든 담당자에게 전달됩니다.</source>
         <translation>Two devices changed the same field at the same time. Neither value was dropped. Choose a value or edit one and save; it goes to every worker who holds the household.</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/conflicts.py" line="65" />
+        <location filename="../../ui/supervisor/conflicts.py" line="65"/>
         <source>선택한 충돌</source>
         <translation>Selected conflict</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/conflicts.py" line="67" />
-        <location filename="../../ui/supervisor/conflicts.py" line="109" />
+        <location filename="../../ui/supervisor/conflicts.py" line="67"/>
+        <location filename="../../ui/supervisor/conflicts.py" line="109"/>
         <source>목록에서 충돌을 고르세요.</source>
         <translation>Choose a conflict in the list.</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/conflicts.py" line="71" />
+        <location filename="../../ui/supervisor/conflicts.py" line="71"/>
         <source>직접 고칠 값</source>
         <translation>Value to set</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/conflicts.py" line="75" />
+        <location filename="../../ui/supervisor/conflicts.py" line="75"/>
         <source>값 A로 결정</source>
         <translation>Decide for value A</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/conflicts.py" line="76" />
+        <location filename="../../ui/supervisor/conflicts.py" line="76"/>
         <source>값 B로 결정</source>
         <translation>Decide for value B</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/conflicts.py" line="77" />
+        <location filename="../../ui/supervisor/conflicts.py" line="77"/>
         <source>고친 값으로 결정</source>
         <translation>Decide for the edited value</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/conflicts.py" line="83" />
+        <location filename="../../ui/supervisor/conflicts.py" line="83"/>
         <source>새로 고침</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/conflicts.py" line="112" />
+        <location filename="../../ui/supervisor/conflicts.py" line="112"/>
         <source>%1 — A: %2 (%3, %4) / B: %5 (%6, %7)</source>
         <translation>%1 — A: %2 (%3, %4) / B: %5 (%6, %7)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/conflicts.py" line="132" />
+        <location filename="../../ui/supervisor/conflicts.py" line="132"/>
         <source>고친 값의 형식이 맞지 않습니다 (목록은 JSON으로).</source>
         <translation>The edited value is not in the right form (lists as JSON).</translation>
     </message>
@@ -186,89 +205,159 @@
 <context>
     <name>CrisisPanel</name>
     <message>
-        <location filename="../../ui/crisis.py" line="68" />
+        <location filename="../../ui/crisis.py" line="92"/>
         <source>위기 상담 전화</source>
         <translation>Crisis lines</translation>
     </message>
     <message>
-        <location filename="../../ui/crisis.py" line="72" />
-        <source>위급하면 지금 전화하세요. 모든 번호는 무료이며 인터넷 없이도 여기에 표시됩니다.</source>
-        <translation>If it is urgent, call now. Every number is free and shown here even without internet.</translation>
+        <location filename="../../ui/crisis.py" line="96"/>
+        <source>위급하면 지금 전화하십시오. 모든 번호는 무료이며 인터넷 없이도 여기에 표시됩니다.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/crisis.py" line="90" />
+        <location filename="../../ui/crisis.py" line="113"/>
         <source>번호 복사</source>
         <translation>Copy number</translation>
     </message>
     <message>
-        <location filename="../../ui/crisis.py" line="91" />
+        <location filename="../../ui/crisis.py" line="114"/>
         <source>%1 번호 복사</source>
         <translation>Copy the number %1</translation>
     </message>
 </context>
 <context>
+    <name>DemoStartWindow</name>
+    <message>
+        <location filename="../../ui/demo_window.py" line="57"/>
+        <source>돌봄노트 데모 준비</source>
+        <extracomment>Where each phase starts and ends on the overall bar (percent).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/demo_window.py" line="60"/>
+        <source>데모를 준비하고 있습니다</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/demo_window.py" line="63"/>
+        <source>시작하는 중…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/demo_window.py" line="72"/>
+        <source>처음 실행할 때만 합성 데이터(실존 인물 없음)로 데모 지역을 만듭니다. 준비되면 {user} 계정으로 로그인한 창이 열립니다.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/demo_window.py" line="79"/>
+        <source>닫기</source>
+        <translation type="unfinished">Close</translation>
+    </message>
+    <message>
+        <location filename="../../ui/demo_window.py" line="88"/>
+        <source>데모 지역 서버를 시작하는 중…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/demo_window.py" line="90"/>
+        <source>데모 계정을 만드는 중…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/demo_window.py" line="92"/>
+        <source>가구를 등록하는 중… ({done}/{total}가구)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/demo_window.py" line="96"/>
+        <source>2년간의 방문·안부확인 기록을 넣는 중… ({done}/{total}가구)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/demo_window.py" line="100"/>
+        <source>로그인하고 담당 가구를 내려받는 중…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/demo_window.py" line="101"/>
+        <source>준비하는 중…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/demo_window.py" line="112"/>
+        <source>데모를 시작하지 못했습니다: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/demo_window.py" line="115"/>
+        <source>터미널에서 fieldapp --demo --debug 로 실행하면 자세한 기록이 나옵니다.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>FieldEditor</name>
     <message>
-        <location filename="../../ui/forms/builder.py" line="113" />
+        <location filename="../../ui/forms/builder.py" line="114"/>
         <source>— 선택 —</source>
         <extracomment>Above this many options a choice becomes a combo box instead of radio buttons. Field kinds laid out side by side, and how many to a row.</extracomment>
         <translation>— choose —</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/builder.py" line="172" />
+        <location filename="../../ui/forms/builder.py" line="173"/>
         <source>예</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/builder.py" line="246" />
-        <source>입력이 필요합니다.</source>
-        <translation>Required.</translation>
+        <location filename="../../ui/forms/builder.py" line="253"/>
+        <source>%1: 값을 입력하십시오.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/forms/builder.py" line="249" />
-        <source>숫자를 입력하세요.</source>
-        <translation>Enter a number.</translation>
+        <location filename="../../ui/forms/builder.py" line="259"/>
+        <source>%1: 숫자로 입력하십시오.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/forms/builder.py" line="254" />
-        <source>%1–%2 사이의 값을 입력하세요.</source>
-        <translation>Enter a value from %1 to %2.</translation>
+        <location filename="../../ui/forms/builder.py" line="266"/>
+        <source>%1: %2–%3 사이로 입력하십시오.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>FormPage</name>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="200" />
+        <location filename="../../ui/forms/form_page.py" line="223"/>
         <source>정정 기록: 원래 기록은 그대로 남고 새 기록이 덧붙습니다.</source>
+        <extracomment>The draft&apos;s id is the id the record gets: a form is saved once, never twice. Set when saving begins: no autosave after that (it would bring the draft back).</extracomment>
         <translation>Correction: the original record stays; this new record is added.</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="232" />
+        <location filename="../../ui/forms/form_page.py" line="255"/>
         <source>닫기</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="234" />
+        <location filename="../../ui/forms/form_page.py" line="257"/>
         <source>저장 (Ctrl+S)</source>
         <translation>Save (Ctrl+S)</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="288" />
+        <location filename="../../ui/forms/form_page.py" line="316"/>
         <source>위험 배너에 한 일을 먼저 기록하세요.</source>
         <translation>First record in the risk banner what you did.</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="317" />
+        <location filename="../../ui/forms/form_page.py" line="357"/>
         <source>임시 저장됨 %1</source>
         <translation>Draft saved %1</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="415" />
+        <location filename="../../ui/forms/form_page.py" line="469"/>
         <source>양식 닫기</source>
         <translation>Close the form</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="417" />
+        <location filename="../../ui/forms/form_page.py" line="471"/>
         <source>작성 중인 내용은 임시 저장되어 있습니다. 나중에 가구 화면에서 이어서 작성할 수 있습니다. 닫을까요?</source>
         <translation>What you typed is kept as a draft; you can continue it later from the household. Close?</translation>
     </message>
@@ -276,42 +365,42 @@
 <context>
     <name>HouseholdTableModel</name>
     <message>
-        <location filename="../../ui/households_model.py" line="193" />
+        <location filename="../../ui/households_model.py" line="252"/>
         <source>이름</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/households_model.py" line="194" />
+        <location filename="../../ui/households_model.py" line="253"/>
         <source>주소</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/households_model.py" line="195" />
+        <location filename="../../ui/households_model.py" line="254"/>
         <source>행정동</source>
         <translation>Dong</translation>
     </message>
     <message>
-        <location filename="../../ui/households_model.py" line="196" />
+        <location filename="../../ui/households_model.py" line="255"/>
         <source>전화</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/households_model.py" line="197" />
+        <location filename="../../ui/households_model.py" line="256"/>
         <source>가구 유형</source>
         <translation>Household type</translation>
     </message>
     <message>
-        <location filename="../../ui/households_model.py" line="198" />
+        <location filename="../../ui/households_model.py" line="257"/>
         <source>위험도</source>
         <translation>Risk</translation>
     </message>
     <message>
-        <location filename="../../ui/households_model.py" line="199" />
+        <location filename="../../ui/households_model.py" line="258"/>
         <source>관리군</source>
         <translation>Care group</translation>
     </message>
     <message>
-        <location filename="../../ui/households_model.py" line="200" />
+        <location filename="../../ui/households_model.py" line="259"/>
         <source>다음 방문</source>
         <translation>Next visit</translation>
     </message>
@@ -319,302 +408,342 @@
 <context>
     <name>HouseholdView</name>
     <message>
-        <location filename="../../ui/household_view.py" line="328" />
+        <location filename="../../ui/household_view.py" line="345"/>
         <source>← 목록</source>
         <translation>← List</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="340" />
+        <location filename="../../ui/household_view.py" line="357"/>
         <source>안부확인 기록</source>
         <translation>Record welfare check</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="344" />
+        <location filename="../../ui/household_view.py" line="361"/>
         <source>방문 기록</source>
         <translation>Record visit</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="346" />
+        <location filename="../../ui/household_view.py" line="363"/>
         <source>선별검사</source>
         <translation>Screening</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="369" />
-        <location filename="../../ui/household_view.py" line="414" />
+        <location filename="../../ui/household_view.py" line="451"/>
         <source>시각</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="370" />
+        <location filename="../../ui/household_view.py" line="387"/>
         <source>종류</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="371" />
-        <location filename="../../ui/household_view.py" line="406" />
+        <location filename="../../ui/household_view.py" line="386"/>
+        <source>시각 (KST)</source>
+        <translation>Time (KST)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="388"/>
+        <location filename="../../ui/household_view.py" line="423"/>
         <source>내용</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="372" />
+        <location filename="../../ui/household_view.py" line="389"/>
         <source>작성자</source>
         <translation>By</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="373" />
+        <location filename="../../ui/household_view.py" line="390"/>
         <source>동기화</source>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="385" />
+        <location filename="../../ui/household_view.py" line="402"/>
         <source>기록을 두 번 누르면 정정 기록을 작성합니다 (원래 기록은 그대로 남습니다).</source>
         <translation>Double-click a record to write a correction (the original stays).</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="389" />
+        <location filename="../../ui/household_view.py" line="406"/>
         <source>타임라인</source>
         <translation>Timeline</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="392" />
+        <location filename="../../ui/household_view.py" line="409"/>
         <source>건강 추이</source>
         <translation>Health trends</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="395" />
-        <location filename="../../ui/household_view.py" line="406" />
+        <location filename="../../ui/household_view.py" line="412"/>
+        <location filename="../../ui/household_view.py" line="423"/>
         <source>날짜</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="396" />
+        <location filename="../../ui/household_view.py" line="413"/>
         <source>검사</source>
         <translation>Instrument</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="397" />
+        <location filename="../../ui/household_view.py" line="414"/>
         <source>총점</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="398" />
+        <location filename="../../ui/household_view.py" line="415"/>
         <source>판정</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="399" />
+        <location filename="../../ui/household_view.py" line="416"/>
         <source>필요 조치</source>
         <translation>Actions needed</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="404" />
+        <location filename="../../ui/household_view.py" line="421"/>
         <source>선별검사 이력</source>
         <translation>Screening history</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="406" />
+        <location filename="../../ui/household_view.py" line="423"/>
         <source>긴급도</source>
         <translation>Urgency</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="406" />
+        <location filename="../../ui/household_view.py" line="423"/>
         <source>상태</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="408" />
+        <location filename="../../ui/household_view.py" line="429"/>
+        <source>조치 기록 (선택한 필요 항목 닫기)</source>
+        <translation>Record the action (closes the selected open item)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="438"/>
+        <source>필요 항목을 두 번 누르거나 골라서 조치를 기록하면 그 항목이 닫힙니다.</source>
+        <translation>Double-click an open (필요) item, or select it, to record the action; that closes it.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="444"/>
         <source>조치·의뢰</source>
         <translation>Actions and referrals</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="411" />
+        <location filename="../../ui/household_view.py" line="448"/>
         <source>사업</source>
         <translation>Programme</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="412" />
+        <location filename="../../ui/household_view.py" line="449"/>
         <source>담당자</source>
         <translation>Worker</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="413" />
+        <location filename="../../ui/household_view.py" line="450"/>
         <source>배정한 사람</source>
         <translation>Assigned by</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="415" />
+        <location filename="../../ui/household_view.py" line="452"/>
         <source>사유</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="418" />
+        <location filename="../../ui/household_view.py" line="455"/>
         <source>담당 이력</source>
         <translation>Assignment history</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="427" />
+        <location filename="../../ui/household_view.py" line="464"/>
         <source>기본 정보 (수정하면 서버와 필드별로 병합됩니다)</source>
         <translation>Profile (edits merge with the server field by field)</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="444" />
+        <location filename="../../ui/household_view.py" line="481"/>
         <source>변경 저장</source>
         <translation>Save changes</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="449" />
+        <location filename="../../ui/household_view.py" line="486"/>
         <source>최근 기록</source>
         <translation>Recent records</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="458" />
+        <location filename="../../ui/household_view.py" line="495"/>
         <source>가구원 · 비상 연락처</source>
         <translation>Members · emergency contacts</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="463" />
+        <location filename="../../ui/household_view.py" line="500"/>
         <source>동의</source>
         <translation>Consent</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="467" />
+        <location filename="../../ui/household_view.py" line="504"/>
         <source>진행 중인 조치</source>
         <translation>Open actions</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="472" />
+        <location filename="../../ui/household_view.py" line="509"/>
         <source>작성 중인 양식</source>
         <translation>Forms in progress</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="485" />
+        <location filename="../../ui/household_view.py" line="522"/>
         <source>개요</source>
         <translation>Overview</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="506" />
+        <location filename="../../ui/household_view.py" line="545"/>
         <source>이 가구는 더 이상 이 기기에 없습니다</source>
         <translation>This household is no longer on this laptop</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="508" />
+        <location filename="../../ui/household_view.py" line="547"/>
         <source>담당이 바뀌었을 수 있습니다. 동기화 화면의 인계 기록을 확인하세요.</source>
         <translation>It may have been handed over to another worker. See the hand-overs in the Sync screen.</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="514" />
+        <location filename="../../ui/household_view.py" line="553"/>
         <source>(이름 없음)</source>
         <translation>(no name)</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="523" />
+        <location filename="../../ui/household_view.py" line="562"/>
         <source>위험도 %1</source>
         <translation>Risk %1</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="548" />
+        <location filename="../../ui/household_view.py" line="587"/>
         <source>전송 대기 중인 수정: %1</source>
         <translation>Edits waiting to be sent: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="566" />
+        <location filename="../../ui/household_view.py" line="605"/>
         <source>비상 연락처: %1</source>
         <translation>Emergency contact: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="575" />
+        <location filename="../../ui/household_view.py" line="614"/>
         <source>동의함</source>
         <translation>Given</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="575" />
+        <location filename="../../ui/household_view.py" line="614"/>
         <source>동의 없음</source>
         <translation>Not given</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="584" />
-        <location filename="../../ui/household_view.py" line="719" />
+        <location filename="../../ui/household_view.py" line="626"/>
+        <location filename="../../ui/household_view.py" line="791"/>
+        <location filename="../../ui/household_view.py" line="801"/>
         <source>없음</source>
         <translation>None</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="587" />
+        <location filename="../../ui/household_view.py" line="629"/>
         <source>이어서 작성: %1 (%2)</source>
         <translation>Continue: %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="604" />
+        <location filename="../../ui/household_view.py" line="636"/>
+        <source>즉시 조치가 아직 기록되지 않았습니다</source>
+        <translation>The immediate action has not been recorded yet</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="652"/>
         <source>기록 없음</source>
         <translation>No records</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="614" />
+        <location filename="../../ui/household_view.py" line="662"/>
         <source>[취소됨] </source>
         <translation>[voided] </translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="616" />
+        <location filename="../../ui/household_view.py" line="664"/>
         <source>[정정됨] </source>
         <translation>[corrected] </translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="618" />
+        <location filename="../../ui/household_view.py" line="666"/>
         <source>[정정] </source>
         <translation>[correction] </translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="632" />
+        <location filename="../../ui/household_view.py" line="680"/>
         <source>혈압 (두 번 측정 평균)</source>
         <translation>Blood pressure (mean of two readings)</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="634" />
+        <location filename="../../ui/household_view.py" line="682"/>
         <source>수축기</source>
         <translation>Systolic</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="635" />
+        <location filename="../../ui/household_view.py" line="683"/>
         <source>이완기</source>
         <translation>Diastolic</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="637" />
+        <location filename="../../ui/household_view.py" line="685"/>
         <source>140/90 기준</source>
         <translation>140/90 line</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="641" />
-        <location filename="../../ui/household_view.py" line="642" />
+        <location filename="../../ui/household_view.py" line="689"/>
+        <location filename="../../ui/household_view.py" line="690"/>
         <source>혈당</source>
         <translation>Glucose</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="643" />
+        <location filename="../../ui/household_view.py" line="691"/>
         <source>저혈당 70</source>
         <translation>Hypoglycaemia 70</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="647" />
+        <location filename="../../ui/household_view.py" line="695"/>
         <source>체중</source>
         <translation>Weight</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="698" />
+        <location filename="../../ui/household_view.py" line="769"/>
         <source>완료</source>
         <translation>Done</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="698" />
+        <location filename="../../ui/household_view.py" line="767"/>
         <source>진행 중</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="714" />
+        <location filename="../../ui/household_view.py" line="767"/>
         <source>필요</source>
         <translation>Needed</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="724" />
+        <location filename="../../ui/household_view.py" line="771"/>
+        <source>권고</source>
+        <translation>Advised</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="775"/>
+        <source> → 조치: %1 (%2)</source>
+        <translation> → action: %1 (%2)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="797"/>
+        <source>의뢰</source>
+        <translation>Referral</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="832"/>
+        <source>조치 기록</source>
+        <translation>Record the action</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="838"/>
         <source>현재</source>
         <translation>Current</translation>
     </message>
@@ -622,37 +751,37 @@
 <context>
     <name>HouseholdsPage</name>
     <message>
-        <location filename="../../ui/households.py" line="48" />
+        <location filename="../../ui/households.py" line="48"/>
         <source>가구 목록</source>
         <translation>Households</translation>
     </message>
     <message>
-        <location filename="../../ui/households.py" line="54" />
+        <location filename="../../ui/households.py" line="54"/>
         <source>이름, 주소, 전화번호, 행정동으로 찾기 (Ctrl+F)</source>
         <translation>Find by name, address, phone or dong (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../ui/households.py" line="60" />
+        <location filename="../../ui/households.py" line="60"/>
         <source>모든 사업</source>
         <translation>All programmes</translation>
     </message>
     <message>
-        <location filename="../../ui/households.py" line="67" />
+        <location filename="../../ui/households.py" line="67"/>
         <source>모든 위험도</source>
         <translation>All risk levels</translation>
     </message>
     <message>
-        <location filename="../../ui/households.py" line="70" />
+        <location filename="../../ui/households.py" line="70"/>
         <source>모든 관리군</source>
         <translation>All care groups</translation>
     </message>
     <message>
-        <location filename="../../ui/households.py" line="74" />
+        <location filename="../../ui/households.py" line="74"/>
         <source>모든 방문 상태</source>
         <translation>All visit states</translation>
     </message>
     <message>
-        <location filename="../../ui/households.py" line="181" />
+        <location filename="../../ui/households.py" line="196"/>
         <source>%1 / %2 가구</source>
         <translation>%1 / %2 households</translation>
     </message>
@@ -660,22 +789,22 @@
 <context>
     <name>InboxPage</name>
     <message>
-        <location filename="../../ui/supervisor/inbox.py" line="25" />
+        <location filename="../../ui/supervisor/inbox.py" line="25"/>
         <source>인계함: 가구를 옮긴 뒤 늦게 도착한 기록</source>
         <translation>Hand-over inbox: records that arrived after the household moved</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/inbox.py" line="31" />
+        <location filename="../../ui/supervisor/inbox.py" line="31"/>
         <source>새로 맡은 가구에 이전 담당자가 늦게 보낸 기록입니다. 가구 기록에도 들어가 있습니다. 읽은 뒤 확인 처리하세요.</source>
-        <translation>Records the previous worker sent late for households that are now yours. They are in the household's history too. Read them, then acknowledge.</translation>
+        <translation>Records the previous worker sent late for households that are now yours. They are in the household&apos;s history too. Read them, then acknowledge.</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/inbox.py" line="44" />
+        <location filename="../../ui/supervisor/inbox.py" line="44"/>
         <source>선택한 기록 확인 처리</source>
         <translation>Acknowledge the selected records</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/inbox.py" line="46" />
+        <location filename="../../ui/supervisor/inbox.py" line="46"/>
         <source>새로 고침</source>
         <translation>Refresh</translation>
     </message>
@@ -683,57 +812,57 @@
 <context>
     <name>IndicatorsPage</name>
     <message>
-        <location filename="../../ui/supervisor/indicators.py" line="34" />
+        <location filename="../../ui/supervisor/indicators.py" line="34"/>
         <source>사업 지표 (비식별 집계)</source>
         <translation>Programme indicators (de-identified totals)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/indicators.py" line="44" />
+        <location filename="../../ui/supervisor/indicators.py" line="44"/>
         <source>조회</source>
         <translation>Show</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/indicators.py" line="45" />
+        <location filename="../../ui/supervisor/indicators.py" line="45"/>
         <source>CSV로 내보내기…</source>
         <translation>Export to CSV…</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/indicators.py" line="46" />
+        <location filename="../../ui/supervisor/indicators.py" line="46"/>
         <source>엑셀(XLSX)로 내보내기…</source>
         <translation>Export to Excel (XLSX)…</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/indicators.py" line="47" />
+        <location filename="../../ui/supervisor/indicators.py" line="47"/>
         <source>기간</source>
         <translation>Period</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/indicators.py" line="55" />
-        <source>이름·전화번호·주소는 들어가지 않습니다. 1~4명(건)은 '&lt;5'로 가립니다. 내보내기는 사유를 묻고 접근 기록에 남깁니다.</source>
-        <translation>No names, phone numbers or addresses are included. Counts of 1-4 are shown as '&lt;5'. Every export asks for a reason and is written to the access log.</translation>
+        <location filename="../../ui/supervisor/indicators.py" line="55"/>
+        <source>이름·전화번호·주소는 들어가지 않습니다. 1~4명(건)은 &apos;&lt;5&apos;로 가립니다. 내보내기는 사유를 묻고 접근 기록에 남깁니다.</source>
+        <translation>No names, phone numbers or addresses are included. Counts of 1-4 are shown as &apos;&lt;5&apos;. Every export asks for a reason and is written to the access log.</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/indicators.py" line="91" />
+        <location filename="../../ui/supervisor/indicators.py" line="91"/>
         <source>내보내기 사유</source>
         <translation>Reason for the export</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/indicators.py" line="92" />
+        <location filename="../../ui/supervisor/indicators.py" line="92"/>
         <source>내보내는 이유를 적어 주세요 (접근 기록에 남습니다):</source>
         <translation>Why are you exporting? (written to the access log):</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/indicators.py" line="97" />
+        <location filename="../../ui/supervisor/indicators.py" line="97"/>
         <source>사유를 적어야 내보낼 수 있습니다.</source>
         <translation>Give a reason to export.</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/indicators.py" line="104" />
+        <location filename="../../ui/supervisor/indicators.py" line="104"/>
         <source>저장할 곳</source>
         <translation>Save to</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/indicators.py" line="125" />
+        <location filename="../../ui/supervisor/indicators.py" line="125"/>
         <source>저장했습니다: %1</source>
         <translation>Saved: %1</translation>
     </message>
@@ -741,32 +870,32 @@
 <context>
     <name>LockScreen</name>
     <message>
-        <location filename="../../ui/login.py" line="208" />
+        <location filename="../../ui/login.py" line="193"/>
         <source>잠겨 있습니다</source>
         <translation>Locked</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="211" />
+        <location filename="../../ui/login.py" line="196"/>
         <source>%1 님의 화면이 잠겼습니다. 비밀번호를 입력하세요.</source>
         <translation>%1, your screen is locked. Enter your password.</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="218" />
+        <location filename="../../ui/login.py" line="203"/>
         <source>비밀번호</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="223" />
+        <location filename="../../ui/login.py" line="208"/>
         <source>☎ 위기 상담 전화 (109 · 1577-0199 · 119 · 112 · 129)</source>
         <translation>☎ Crisis lines (109 · 1577-0199 · 119 · 112 · 129)</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="228" />
+        <location filename="../../ui/login.py" line="213"/>
         <source>로그아웃</source>
         <translation>Sign out</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="230" />
+        <location filename="../../ui/login.py" line="215"/>
         <source>잠금 해제</source>
         <translation>Unlock</translation>
     </message>
@@ -774,72 +903,72 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../ui/login.py" line="80" />
+        <location filename="../../ui/login.py" line="65"/>
         <source>돌봄노트 로그인</source>
         <translation>돌봄노트 sign-in</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="83" />
+        <location filename="../../ui/login.py" line="68"/>
         <source>돌봄노트</source>
         <translation>돌봄노트</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="95" />
+        <location filename="../../ui/login.py" line="80"/>
         <source>서버 주소</source>
         <translation>Server address</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="96" />
+        <location filename="../../ui/login.py" line="81"/>
         <source>아이디</source>
         <translation>Username</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="97" />
+        <location filename="../../ui/login.py" line="82"/>
         <source>비밀번호</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="104" />
+        <location filename="../../ui/login.py" line="89"/>
         <source>다른 계정으로 온라인 로그인</source>
         <translation>Sign in online with another account</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="122" />
+        <location filename="../../ui/login.py" line="107"/>
         <source>이 기기의 로컬 데이터는 %1에 삭제되었습니다. 다시 로그인하세요.</source>
-        <translation>This laptop's local data was deleted on %1. Sign in again.</translation>
+        <translation>This laptop&apos;s local data was deleted on %1. Sign in again.</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="136" />
+        <location filename="../../ui/login.py" line="121"/>
         <source>처음 한 번은 인터넷에 연결해 로그인해야 합니다. 담당 가구가 이 기기에 암호화되어 저장됩니다.</source>
         <translation>The first time, sign in online. Your households are then kept on this laptop, encrypted.</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="139" />
+        <location filename="../../ui/login.py" line="124"/>
         <source>로그인</source>
         <translation>Sign in</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="144" />
+        <location filename="../../ui/login.py" line="129"/>
         <source>%1 님, 비밀번호를 입력해 잠금을 해제하세요. 인터넷 연결이 없어도 됩니다.</source>
         <translation>%1, enter your password to unlock. No internet connection is needed.</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="147" />
+        <location filename="../../ui/login.py" line="132"/>
         <source>잠금 해제</source>
         <translation>Unlock</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="153" />
+        <location filename="../../ui/login.py" line="138"/>
         <source>비밀번호를 입력하세요.</source>
         <translation>Enter your password.</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="156" />
+        <location filename="../../ui/login.py" line="141"/>
         <source>서버 주소와 아이디를 입력하세요.</source>
         <translation>Enter the server address and your username.</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="159" />
+        <location filename="../../ui/login.py" line="144"/>
         <source>확인하는 중…</source>
         <translation>Checking…</translation>
     </message>
@@ -847,104 +976,104 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/mainwindow.py" line="56" />
+        <location filename="../../ui/mainwindow.py" line="59"/>
         <source>돌봄노트 — %1</source>
         <extracomment>The fourth page: the supervisor workspace, or for workers their hand-over inbox.</extracomment>
         <translation>돌봄노트 — %1</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="70" />
+        <location filename="../../ui/mainwindow.py" line="73"/>
         <source>오늘 할 일</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="70" />
+        <location filename="../../ui/mainwindow.py" line="73"/>
         <source>가구 목록</source>
         <translation>Households</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="70" />
+        <location filename="../../ui/mainwindow.py" line="73"/>
         <source>동기화</source>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="97" />
+        <location filename="../../ui/mainwindow.py" line="100"/>
         <source>관리자 화면</source>
         <translation>Supervisor workspace</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="101" />
+        <location filename="../../ui/mainwindow.py" line="104"/>
         <source>인계함</source>
         <translation>Hand-over inbox</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="131" />
+        <location filename="../../ui/mainwindow.py" line="135"/>
         <source>우리동네돌봄단</source>
         <translation>Volunteer (우리동네돌봄단)</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="132" />
+        <location filename="../../ui/mainwindow.py" line="136"/>
         <source>방문간호사</source>
         <translation>Visiting nurse</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="133" />
+        <location filename="../../ui/mainwindow.py" line="137"/>
         <source>관리자</source>
         <translation>Supervisor</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="134" />
+        <location filename="../../ui/mainwindow.py" line="138"/>
         <source>시스템 관리자</source>
         <translation>Administrator</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="138" />
+        <location filename="../../ui/mainwindow.py" line="142"/>
         <source>도구</source>
         <translation>Tools</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="144" />
+        <location filename="../../ui/mainwindow.py" line="148"/>
         <source>☎ 위기 상담 전화 (F1)</source>
         <translation>☎ Crisis lines (F1)</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="146" />
+        <location filename="../../ui/mainwindow.py" line="150"/>
         <source>109 · 1577-0199 · 119 · 112 · 129</source>
         <translation>109 · 1577-0199 · 119 · 112 · 129</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="160" />
+        <location filename="../../ui/mainwindow.py" line="164"/>
         <source>오늘 할 일 (Ctrl+1)</source>
         <translation>Today (Ctrl+1)</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="163" />
+        <location filename="../../ui/mainwindow.py" line="167"/>
         <source>가구 목록 (Ctrl+2)</source>
         <translation>Households (Ctrl+2)</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="169" />
+        <location filename="../../ui/mainwindow.py" line="173"/>
         <source>동기화 (F5)</source>
         <translation>Sync (F5)</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="171" />
+        <location filename="../../ui/mainwindow.py" line="175"/>
         <source>잠금 (Ctrl+L)</source>
         <translation>Lock (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="172" />
-        <location filename="../../ui/mainwindow.py" line="327" />
+        <location filename="../../ui/mainwindow.py" line="176"/>
+        <location filename="../../ui/mainwindow.py" line="342"/>
         <source>로그아웃</source>
         <translation>Sign out</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="260" />
+        <location filename="../../ui/mainwindow.py" line="274"/>
         <source>저장했습니다.</source>
         <translation>Saved.</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="327" />
+        <location filename="../../ui/mainwindow.py" line="342"/>
         <source>동기화 중입니다. 취소하고 로그아웃할까요?</source>
         <translation>A sync is running. Cancel it and sign out?</translation>
     </message>
@@ -952,32 +1081,32 @@
 <context>
     <name>NewUserDialog</name>
     <message>
-        <location filename="../../ui/supervisor/people.py" line="41" />
+        <location filename="../../ui/supervisor/people.py" line="43"/>
         <source>사용자 추가</source>
         <translation>Add user</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/people.py" line="50" />
+        <location filename="../../ui/supervisor/people.py" line="52"/>
         <source>10자 이상, 2종류 이상의 문자</source>
         <translation>10+ characters, 2+ kinds of character</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/people.py" line="51" />
+        <location filename="../../ui/supervisor/people.py" line="53"/>
         <source>아이디</source>
         <translation>Username</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/people.py" line="52" />
+        <location filename="../../ui/supervisor/people.py" line="54"/>
         <source>이름</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/people.py" line="53" />
+        <location filename="../../ui/supervisor/people.py" line="55"/>
         <source>역할</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/people.py" line="54" />
+        <location filename="../../ui/supervisor/people.py" line="56"/>
         <source>처음 비밀번호</source>
         <translation>First password</translation>
     </message>
@@ -985,88 +1114,88 @@
 <context>
     <name>PeoplePage</name>
     <message>
-        <location filename="../../ui/supervisor/people.py" line="77" />
+        <location filename="../../ui/supervisor/people.py" line="79"/>
         <source>사용자와 기기</source>
         <translation>Users and devices</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/people.py" line="86" />
+        <location filename="../../ui/supervisor/people.py" line="88"/>
         <source>사용자 (권한 변경은 3년간 기록됩니다)</source>
         <translation>Users (role changes are kept for 3 years)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/people.py" line="92" />
+        <location filename="../../ui/supervisor/people.py" line="94"/>
         <source>사용자 추가…</source>
         <translation>Add user…</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/people.py" line="93" />
+        <location filename="../../ui/supervisor/people.py" line="95"/>
         <source>역할 변경…</source>
         <translation>Change role…</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/people.py" line="94" />
-        <location filename="../../ui/supervisor/people.py" line="196" />
+        <location filename="../../ui/supervisor/people.py" line="96"/>
+        <location filename="../../ui/supervisor/people.py" line="201"/>
         <source>비활성화</source>
         <translation>Deactivate</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/people.py" line="101" />
+        <location filename="../../ui/supervisor/people.py" line="103"/>
         <source>기기</source>
         <translation>Devices</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/people.py" line="107" />
+        <location filename="../../ui/supervisor/people.py" line="109"/>
         <source>분실·도난 처리…</source>
         <translation>Report lost or stolen…</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/people.py" line="111" />
+        <location filename="../../ui/supervisor/people.py" line="113"/>
         <source>새로 고침</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/people.py" line="117" />
+        <location filename="../../ui/supervisor/people.py" line="119"/>
         <source>분실·도난 사고 (개인정보 유출 신고 기한 72시간)</source>
         <translation>Lost or stolen devices (data-breach report due within 72 hours)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/people.py" line="158" />
+        <location filename="../../ui/supervisor/people.py" line="163"/>
         <source>사용자 %1을(를) 추가했습니다.</source>
         <translation>Added user %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/people.py" line="174" />
+        <location filename="../../ui/supervisor/people.py" line="179"/>
         <source>역할 변경</source>
         <translation>Change role</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/people.py" line="184" />
+        <location filename="../../ui/supervisor/people.py" line="189"/>
         <source>%1의 역할을 바꿨습니다.</source>
         <translation>Changed the role of %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/people.py" line="198" />
+        <location filename="../../ui/supervisor/people.py" line="203"/>
         <source>%1 계정을 비활성화할까요? 그 기기들은 다음 연결 때 자료를 지웁니다.</source>
         <translation>Deactivate the account %1? Its devices delete their data at their next contact.</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/people.py" line="207" />
+        <location filename="../../ui/supervisor/people.py" line="212"/>
         <source>%1 계정을 비활성화했습니다.</source>
         <translation>Deactivated %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/people.py" line="219" />
+        <location filename="../../ui/supervisor/people.py" line="224"/>
         <source>분실·도난 처리</source>
         <translation>Lost or stolen</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/people.py" line="220" />
+        <location filename="../../ui/supervisor/people.py" line="225"/>
         <source>무슨 일이 있었는지 적어 주세요 (사고 기록에 남습니다):</source>
         <translation>Describe what happened (kept in the incident record):</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/people.py" line="230" />
+        <location filename="../../ui/supervisor/people.py" line="235"/>
         <source>기기를 분실 처리했습니다. 다음 연결 때 자료를 지웁니다. 신고 기한(72시간): %1</source>
         <translation>The device is marked lost and deletes its data at its next contact. Report deadline (72 h): %1</translation>
     </message>
@@ -1074,152 +1203,174 @@
 <context>
     <name>ReassignDialog</name>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="58" />
+        <location filename="../../ui/supervisor/reassign.py" line="70"/>
         <source>가구 재배정</source>
+        <extracomment>programme -&gt; the role of the workers who hold it</extracomment>
         <translation>Reassign households</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="69" />
+        <location filename="../../ui/supervisor/reassign.py" line="81"/>
         <source>1. 옮길 가구</source>
         <translation>1. Households to move</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="74" />
+        <location filename="../../ui/supervisor/reassign.py" line="86"/>
         <source>사업</source>
         <translation>Programme</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="78" />
+        <location filename="../../ui/supervisor/reassign.py" line="90"/>
         <source>목록에서 선택</source>
         <translation>Pick from the list</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="79" />
+        <location filename="../../ui/supervisor/reassign.py" line="91"/>
         <source>조건으로</source>
         <translation>By filter</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="80" />
+        <location filename="../../ui/supervisor/reassign.py" line="92"/>
         <source>담당자의 가구 전체</source>
-        <translation>All of one worker's households</translation>
+        <translation>All of one worker&apos;s households</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="86" />
+        <location filename="../../ui/supervisor/reassign.py" line="98"/>
         <source>선택 방법</source>
         <translation>How to choose</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="88" />
+        <location filename="../../ui/supervisor/reassign.py" line="100"/>
         <source>현재 담당자</source>
         <translation>Current worker</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="90" />
-        <source>행정동 코드 (비우면 전체)</source>
-        <translation>Dong code (empty for all)</translation>
+        <location filename="../../ui/supervisor/reassign.py" line="297"/>
+        <source>선택이 바뀌었습니다. 다시 미리보기를 누르십시오.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="92" />
+        <location filename="../../ui/supervisor/reassign.py" line="325"/>
+        <source>새 담당자를 고르십시오.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/reassign.py" line="104"/>
         <source>전체</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="98" />
+        <location filename="../../ui/supervisor/reassign.py" line="110"/>
         <source>조건</source>
         <translation>Filter</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="101" />
+        <location filename="../../ui/supervisor/reassign.py" line="113"/>
         <source>2. 새 담당자와 사유</source>
         <translation>2. New worker and reason</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="104" />
+        <location filename="../../ui/supervisor/reassign.py" line="116"/>
         <source>새 담당자</source>
         <translation>New worker</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="107" />
+        <location filename="../../ui/supervisor/reassign.py" line="119"/>
         <source>예: 퇴사, 담당 지역 조정 (권한 변경 기록에 남습니다)</source>
         <translation>e.g. left the job, area change (kept in the permission log)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="109" />
+        <location filename="../../ui/supervisor/reassign.py" line="121"/>
         <source>사유</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="110" />
+        <location filename="../../ui/supervisor/reassign.py" line="122"/>
         <source>미리보기</source>
         <translation>Preview</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="116" />
-        <source>가구 목록 (여러 개 선택 가능)</source>
-        <translation>Households (select several)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/reassign.py" line="122" />
+        <location filename="../../ui/supervisor/reassign.py" line="207"/>
         <source>3. 미리보기 (아직 바뀐 것은 없습니다)</source>
         <translation>3. Preview (nothing has changed yet)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="124" />
+        <location filename="../../ui/supervisor/reassign.py" line="139"/>
         <source>미리보기를 누르면 옮겨질 가구와 영향을 보여 줍니다.</source>
         <translation>Press Preview to see which households move and what is affected.</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="131" />
+        <location filename="../../ui/supervisor/reassign.py" line="102"/>
+        <location filename="../../ui/supervisor/reassign.py" line="254"/>
+        <source>모든 행정동</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/reassign.py" line="128"/>
+        <source>가구 목록 (위험도 높은 순, 여러 개 선택 가능)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/reassign.py" line="146"/>
         <source>미전송 기록이 남아 있을 수 있는 기기 (다음 동기화 때 먼저 올린 뒤 삭제됨)</source>
         <translation>Devices that may still hold unsent records (they upload them at the next sync, then delete)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="149" />
+        <location filename="../../ui/supervisor/reassign.py" line="164"/>
         <source>되돌리기</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="151" />
+        <location filename="../../ui/supervisor/reassign.py" line="166"/>
         <source>적용</source>
         <translation>Apply</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="154" />
+        <location filename="../../ui/supervisor/reassign.py" line="169"/>
         <source>닫기</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="197" />
+        <location filename="../../ui/supervisor/reassign.py" line="216"/>
         <source>(전체)</source>
         <translation>(all)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="264" />
-        <source>선택이 바뀌었습니다. 다시 미리보기를 누르세요.</source>
-        <translation>The selection changed. Press Preview again.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/reassign.py" line="274" />
-        <source>새 담당자를 고르세요.</source>
-        <translation>Choose the new worker.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/reassign.py" line="296" />
+        <location filename="../../ui/supervisor/reassign.py" line="346"/>
         <source>%1가구가 %2에게 옮겨집니다 (이미 담당: %3). 영향: %4. 받는 쪽 내려받기 약 %5 (기록 %6건).</source>
         <translation>%1 households move to %2 (already theirs: %3). Affected: %4. The receiver downloads about %5 (%6 records).</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="307" />
+        <location filename="../../ui/supervisor/reassign.py" line="357"/>
         <source>이전 담당자의 기기 %1대에 미전송 기록이 있을 수 있습니다: 기록은 버려지지 않고 다음 동기화 때 서버와 새 담당자의 인계함으로 갑니다.</source>
-        <translation>%1 devices of the previous worker may hold unsent records: nothing is dropped; at their next sync the records reach the server and the new worker's hand-over inbox.</translation>
+        <translation>%1 devices of the previous worker may hold unsent records: nothing is dropped; at their next sync the records reach the server and the new worker&apos;s hand-over inbox.</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="333" />
+        <location filename="../../ui/supervisor/reassign.py" line="382"/>
+        <source>3. 적용됨: 아래 가구의 담당자가 바뀌었습니다</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/reassign.py" line="385"/>
+        <source>%1가구를 %2 담당으로 옮겼습니다.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/reassign.py" line="390"/>
         <source>%1가구를 옮겼습니다. 이 창에서 되돌릴 수 있습니다.</source>
         <translation>Moved %1 households. You can undo this from this window.</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="352" />
+        <location filename="../../ui/supervisor/reassign.py" line="408"/>
+        <source>3. 되돌림: 아래 가구가 원래 담당자에게 돌아갔습니다</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/reassign.py" line="409"/>
+        <source>재배정을 되돌렸습니다.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/reassign.py" line="411"/>
         <source>되돌렸습니다: %1가구가 원래 담당자에게 돌아갔습니다.</source>
         <translation>Undone: %1 households went back to their previous worker.</translation>
     </message>
@@ -1227,72 +1378,72 @@
 <context>
     <name>ResultPanel</name>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="82" />
+        <location filename="../../ui/forms/form_page.py" line="87"/>
         <source>결과</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="105" />
+        <location filename="../../ui/forms/form_page.py" line="115"/>
         <source>필수 항목 %1 / %2 입력</source>
         <translation>Required answered: %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="112" />
+        <location filename="../../ui/forms/form_page.py" line="122"/>
         <source>총점 %1</source>
         <translation>Total %1</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="113" />
+        <location filename="../../ui/forms/form_page.py" line="123"/>
         <source> (작성 중)</source>
         <translation> (in progress)</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="117" />
+        <location filename="../../ui/forms/form_page.py" line="127"/>
         <source>작성 완료</source>
         <translation>Complete</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="117" />
+        <location filename="../../ui/forms/form_page.py" line="127"/>
         <source>작성 중</source>
         <translation>In progress</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="123" />
+        <location filename="../../ui/forms/form_page.py" line="133"/>
         <source>평균 혈압 %1/%2 mmHg</source>
         <translation>Mean BP %1/%2 mmHg</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="128" />
+        <location filename="../../ui/forms/form_page.py" line="138"/>
         <source>혈당 %1 mg/dL</source>
         <translation>Glucose %1 mg/dL</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="130" />
+        <location filename="../../ui/forms/form_page.py" line="140"/>
         <source>BMI %1 (%2)</source>
         <translation>BMI %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="132" />
+        <location filename="../../ui/forms/form_page.py" line="142"/>
         <source>판정: %1</source>
         <translation>Result: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="135" />
+        <location filename="../../ui/forms/form_page.py" line="155"/>
         <source>필요한 조치 없음</source>
         <translation>No action needed</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="138" />
+        <location filename="../../ui/forms/form_page.py" line="158"/>
         <source>즉시</source>
         <translation>Immediate</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="139" />
+        <location filename="../../ui/forms/form_page.py" line="159"/>
         <source>긴급</source>
         <translation>Urgent</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="140" />
+        <location filename="../../ui/forms/form_page.py" line="160"/>
         <source>일반</source>
         <translation>Routine</translation>
     </message>
@@ -1300,23 +1451,18 @@
 <context>
     <name>RiskBanner</name>
     <message>
-        <location filename="../../ui/forms/banner.py" line="43" />
+        <location filename="../../ui/forms/banner.py" line="43"/>
         <source>⚠ 즉시 조치가 필요합니다</source>
         <extracomment>What a worker can record having done (ids are stored in the referral event).</extracomment>
         <translation>⚠ Immediate action needed</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/banner.py" line="45" />
-        <source>위기 상담 전화 (109 · 1577-0199 · 119 · 112 · 129)</source>
-        <translation>Crisis lines (109 · 1577-0199 · 119 · 112 · 129)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/forms/banner.py" line="54" />
+        <location filename="../../ui/forms/banner.py" line="54"/>
         <source>한 일을 기록해야 저장할 수 있습니다:</source>
         <translation>Record what you did before saving:</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/banner.py" line="68" />
+        <location filename="../../ui/forms/banner.py" line="68"/>
         <source>조치 내용 메모 (예: 109 상담사와 통화 연결, 딸에게 연락)</source>
         <translation>Note on what was done (e.g. connected to a 109 counsellor, called the daughter)</translation>
     </message>
@@ -1324,32 +1470,32 @@
 <context>
     <name>SupervisorWorkspace</name>
     <message>
-        <location filename="../../ui/supervisor/__init__.py" line="47" />
+        <location filename="../../ui/supervisor/workspace.py" line="38"/>
         <source>현황판</source>
         <translation>Board</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/__init__.py" line="48" />
+        <location filename="../../ui/supervisor/workspace.py" line="39"/>
         <source>충돌 검토</source>
         <translation>Review conflicts</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/__init__.py" line="49" />
+        <location filename="../../ui/supervisor/workspace.py" line="40"/>
         <source>인계함</source>
         <translation>Hand-over inbox</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/__init__.py" line="50" />
+        <location filename="../../ui/supervisor/workspace.py" line="41"/>
         <source>사용자·기기</source>
         <translation>Users and devices</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/__init__.py" line="51" />
+        <location filename="../../ui/supervisor/workspace.py" line="42"/>
         <source>폭염·한파</source>
         <translation>Heat and cold</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/__init__.py" line="52" />
+        <location filename="../../ui/supervisor/workspace.py" line="43"/>
         <source>지표·내보내기</source>
         <translation>Indicators and export</translation>
     </message>
@@ -1357,133 +1503,133 @@
 <context>
     <name>SyncPanel</name>
     <message>
-        <location filename="../../ui/sync_panel.py" line="287" />
+        <location filename="../../ui/sync_panel.py" line="343"/>
         <source>동기화</source>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="290" />
+        <location filename="../../ui/sync_panel.py" line="346"/>
         <source>상태</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="305" />
+        <location filename="../../ui/sync_panel.py" line="361"/>
         <source>지금 동기화 (F5)</source>
         <translation>Sync now (F5)</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="308" />
+        <location filename="../../ui/sync_panel.py" line="364"/>
         <source>취소</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="319" />
+        <location filename="../../ui/sync_panel.py" line="375"/>
         <source>서버가 거부한 기록 (대기열을 막지 않고 따로 보관됨)</source>
         <translation>Records the server refused (set aside; they do not block the queue)</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="320" />
-        <location filename="../../ui/sync_panel.py" line="325" />
+        <location filename="../../ui/sync_panel.py" line="376"/>
+        <location filename="../../ui/sync_panel.py" line="381"/>
         <source>종류</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="320" />
-        <location filename="../../ui/sync_panel.py" line="325" />
-        <location filename="../../ui/sync_panel.py" line="331" />
+        <location filename="../../ui/sync_panel.py" line="376"/>
+        <location filename="../../ui/sync_panel.py" line="381"/>
+        <location filename="../../ui/sync_panel.py" line="387"/>
         <source>가구</source>
         <translation>Household</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="320" />
+        <location filename="../../ui/sync_panel.py" line="376"/>
         <source>기록 시각</source>
         <translation>Recorded at</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="320" />
-        <location filename="../../ui/sync_panel.py" line="325" />
-        <location filename="../../ui/sync_panel.py" line="335" />
+        <location filename="../../ui/sync_panel.py" line="376"/>
+        <location filename="../../ui/sync_panel.py" line="381"/>
+        <location filename="../../ui/sync_panel.py" line="391"/>
         <source>사유</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="324" />
+        <location filename="../../ui/sync_panel.py" line="380"/>
         <source>격리된 기록 (인계 중 서버가 받지 않은 기록)</source>
         <translation>Quarantined records (not accepted during a hand-over)</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="325" />
-        <location filename="../../ui/sync_panel.py" line="334" />
+        <location filename="../../ui/sync_panel.py" line="381"/>
+        <location filename="../../ui/sync_panel.py" line="390"/>
         <source>시각</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="329" />
+        <location filename="../../ui/sync_panel.py" line="385"/>
         <source>다른 담당자에게 인계된 가구</source>
         <translation>Households handed over to another worker</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="332" />
+        <location filename="../../ui/sync_panel.py" line="388"/>
         <source>사업</source>
         <translation>Programme</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="333" />
+        <location filename="../../ui/sync_panel.py" line="389"/>
         <source>새 담당자</source>
         <translation>New worker</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="429" />
+        <location filename="../../ui/sync_panel.py" line="485"/>
         <source>동기화를 취소했습니다. 지금까지 보낸 기록은 반영되었습니다.</source>
         <translation>Sync cancelled. What was sent so far has been applied.</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="444" />
+        <location filename="../../ui/sync_panel.py" line="500"/>
         <source>연결 확인 전</source>
         <translation>Not checked yet</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="445" />
+        <location filename="../../ui/sync_panel.py" line="501"/>
         <source>온라인</source>
         <translation>Online</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="446" />
+        <location filename="../../ui/sync_panel.py" line="502"/>
         <source>오프라인</source>
         <translation>Offline</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="450" />
+        <location filename="../../ui/sync_panel.py" line="506"/>
         <source> (가장 오래된 것 %1분 전)</source>
         <translation> (oldest %1 min ago)</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="454" />
+        <location filename="../../ui/sync_panel.py" line="510"/>
         <source>연결: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation>Connection: &lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="455" />
+        <location filename="../../ui/sync_panel.py" line="511"/>
         <source>마지막 동기화: %1</source>
         <translation>Last sync: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="456" />
+        <location filename="../../ui/sync_panel.py" line="512"/>
         <source>전송 대기: &lt;b&gt;%1건&lt;/b&gt;</source>
         <translation>Waiting to send: &lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="457" />
+        <location filename="../../ui/sync_panel.py" line="513"/>
         <source>거부됨: %1건 · 격리: %2건 · 미해결 충돌: %3건</source>
         <translation>Rejected: %1 · quarantined: %2 · open conflicts: %3</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="466" />
+        <location filename="../../ui/sync_panel.py" line="522"/>
         <source>⚠ 이 기기의 시계가 서버와 %1분 다릅니다. 그동안 만든 기록에는 표시가 붙습니다. 컴퓨터의 날짜와 시간을 맞춰 주세요.</source>
-        <translation>⚠ This laptop's clock differs from the server's by %1 min. Records made meanwhile are flagged. Please set the computer's date and time.</translation>
+        <translation>⚠ This laptop&apos;s clock differs from the server&apos;s by %1 min. Records made meanwhile are flagged. Please set the computer&apos;s date and time.</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="473" />
+        <location filename="../../ui/sync_panel.py" line="529"/>
         <source>마지막 오류: %1</source>
         <translation>Last error: %1</translation>
     </message>
@@ -1491,42 +1637,42 @@
 <context>
     <name>SyncStatusWidget</name>
     <message>
-        <location filename="../../ui/sync_panel.py" line="200" />
+        <location filename="../../ui/sync_panel.py" line="251"/>
         <source>지금 동기화 (F5)</source>
         <translation>Sync now (F5)</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="212" />
+        <location filename="../../ui/sync_panel.py" line="265"/>
         <source>연결 중…</source>
         <translation>Connecting…</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="232" />
-        <source>연결 확인 전</source>
-        <translation>Not checked yet</translation>
+        <location filename="../../ui/sync_panel.py" line="285"/>
+        <source>확인 중</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="234" />
+        <location filename="../../ui/sync_panel.py" line="287"/>
         <source>온라인</source>
         <translation>Online</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="236" />
+        <location filename="../../ui/sync_panel.py" line="289"/>
         <source>오프라인</source>
         <translation>Offline</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="238" />
+        <location filename="../../ui/sync_panel.py" line="294"/>
         <source>마지막 동기화: %1</source>
         <translation>Last sync: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="239" />
+        <location filename="../../ui/sync_panel.py" line="295"/>
         <source>전송 대기 %1건</source>
         <translation>%1 waiting to send</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="242" />
+        <location filename="../../ui/sync_panel.py" line="298"/>
         <source>⚠ 기기 시계가 %1분 어긋남</source>
         <translation>⚠ Clock off by %1 min</translation>
     </message>
@@ -1534,32 +1680,32 @@
 <context>
     <name>TodayPage</name>
     <message>
-        <location filename="../../ui/today.py" line="211" />
+        <location filename="../../ui/today.py" line="228"/>
         <source>오늘 할 일</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="218" />
+        <location filename="../../ui/today.py" line="235"/>
         <source>작성 중인 양식</source>
         <translation>Forms in progress</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="242" />
-        <source>행을 선택하고 Enter를 누르면 알맞은 양식이, Ctrl+Enter를 누르면 가구 화면이 열립니다.</source>
-        <translation>Select a row: Enter opens the right form, Ctrl+Enter opens the household.</translation>
+        <location filename="../../ui/today.py" line="259"/>
+        <source>행을 선택하고 Enter를 누르면 알맞은 양식이(즉시 조치는 조치 기록이), Ctrl+Enter를 누르면 가구 화면이 열립니다.</source>
+        <translation>Select a row and press Enter to open its form (for an immediate action, Record the action); Ctrl+Enter opens the household.</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="266" />
+        <location filename="../../ui/today.py" line="297"/>
         <source>%1 · %2 (%3)</source>
         <translation>%1 · %2 (%3)</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="278" />
+        <location filename="../../ui/today.py" line="309"/>
         <source>외 %1건</source>
         <translation>%1 more</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="291" />
+        <location filename="../../ui/today.py" line="349"/>
         <source>즉시 조치 %1 · 기한 지남 %2 · 오늘 %3 · 예정 %4</source>
         <translation>Immediate %1 · overdue %2 · today %3 · upcoming %4</translation>
     </message>
@@ -1567,70 +1713,60 @@
 <context>
     <name>WorklistModel</name>
     <message>
-        <location filename="../../ui/today.py" line="136" />
+        <location filename="../../ui/today.py" line="165"/>
         <source>긴급도</source>
         <translation>Urgency</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="137" />
+        <location filename="../../ui/today.py" line="166"/>
         <source>이름</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="138" />
+        <location filename="../../ui/today.py" line="167"/>
         <source>주소</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="139" />
+        <location filename="../../ui/today.py" line="168"/>
         <source>이유</source>
         <translation>Why</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="140" />
+        <location filename="../../ui/today.py" line="169"/>
         <source>할 일</source>
         <translation>To do</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="141" />
+        <location filename="../../ui/today.py" line="170"/>
         <source>기한</source>
         <translation>Due</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="147" />
+        <location filename="../../ui/today.py" line="176"/>
         <source>즉시 조치</source>
         <translation>Immediate action</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="148" />
+        <location filename="../../ui/today.py" line="177"/>
         <source>기한 지남</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="149" />
+        <location filename="../../ui/today.py" line="178"/>
         <source>오늘</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="150" />
+        <location filename="../../ui/today.py" line="179"/>
         <source>예정</source>
         <translation>Upcoming</translation>
-    </message>
-    <message>
-        <location filename="../../ui/today.py" line="155" />
-        <source>안부확인</source>
-        <translation>Welfare check</translation>
-    </message>
-    <message>
-        <location filename="../../ui/today.py" line="157" />
-        <source>방문 기록</source>
-        <translation>Record visit</translation>
     </message>
 </context>
 <context>
     <name>charts</name>
     <message>
-        <location filename="../../ui/charts.py" line="114" />
+        <location filename="../../ui/charts.py" line="115"/>
         <source>기록 없음</source>
         <translation>No records</translation>
     </message>
@@ -1638,7 +1774,7 @@
 <context>
     <name>crash</name>
     <message>
-        <location filename="../../ui/crash.py" line="156" />
+        <location filename="../../ui/crash.py" line="156"/>
         <source>예상하지 못한 오류로 작업을 끝내지 못했습니다. 이미 저장된 기록은 안전합니다.
 오류 보고서(개인정보 없음)를 저장했습니다:
 {path}
@@ -1646,10 +1782,10 @@
         <translation>An unexpected error stopped the task. Records already saved are safe.
 An error report (without personal data) was saved:
 {path}
-If this keeps happening, send this file to your district's IT team.</translation>
+If this keeps happening, send this file to your district&apos;s IT team.</translation>
     </message>
     <message>
-        <location filename="../../ui/crash.py" line="320" />
+        <location filename="../../ui/crash.py" line="320"/>
         <source>지난번에 돌봄노트가 예상하지 못한 오류로 종료되었습니다. 저장된 기록은 안전합니다.
 오류 보고서(개인정보 없음):
 {reports}
@@ -1657,110 +1793,123 @@ If this keeps happening, send this file to your district's IT team.</translation
         <translation>돌봄노트 closed after an unexpected error last time. Saved records are safe.
 Error reports (without personal data):
 {reports}
-If this happens again, send these files to your district's IT team.</translation>
+If this happens again, send these files to your district&apos;s IT team.</translation>
+    </message>
+</context>
+<context>
+    <name>crisis</name>
+    <message>
+        <location filename="../../ui/crisis.py" line="83"/>
+        <source>위기 상담 전화 (%1)</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>errors</name>
     <message>
-        <location filename="../../ui/errors.py" line="41" />
+        <location filename="../../ui/errors.py" line="41"/>
         <source>비밀번호가 연속으로 여러 번 틀려 이 기기에서는 더 이상 오프라인으로 잠금을 해제할 수 없습니다. 인터넷에 연결해 로그아웃한 뒤 아이디와 비밀번호로 온라인 로그인하세요. 기록은 이 기기에 그대로 있습니다.</source>
         <translation>The password was wrong too many times in a row, so this laptop can no longer be unlocked offline. Connect to the internet, sign out, and sign in online with your username and password. Your records stay on this laptop.</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="48" />
+        <location filename="../../ui/errors.py" line="48"/>
         <source>비밀번호가 맞지 않습니다. 다시 입력해 주세요. (Caps Lock이 켜져 있지 않은지 확인하세요.)</source>
         <translation>The password is not correct. Try again (check that Caps Lock is off).</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="55" />
+        <location filename="../../ui/errors.py" line="55"/>
         <source>이 데이터는 더 새로운 버전의 앱에서 만들어졌습니다. 앱을 업데이트해 주세요.</source>
         <translation>This data was written by a newer version of the app. Please update the app.</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="62" />
+        <location filename="../../ui/errors.py" line="62"/>
         <source>디스크 공간이 부족해 저장하지 못했습니다. 공간을 확보한 뒤 다시 저장하세요. 이전에 저장한 내용은 그대로 있습니다.</source>
         <translation>The disk is full, so it could not be saved. Free some space and save again; what was saved before is kept.</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="69" />
+        <location filename="../../ui/errors.py" line="69"/>
         <source>다른 프로그램(또는 다른 돌봄노트 창)이 데이터를 사용 중입니다. 그 프로그램을 닫고 다시 시도하세요.</source>
         <translation>Another program (or another 돌봄노트 window) is using the data. Close it and try again.</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="76" />
+        <location filename="../../ui/errors.py" line="76"/>
         <source>로컬 데이터 파일이 손상되었습니다. 파일을 지우지 말고 온라인으로 로그인해 새로 받으세요.</source>
         <translation>The local data file is damaged. Do not delete it: sign in online to download a fresh copy.</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="85" />
+        <location filename="../../ui/errors.py" line="85"/>
         <source>이 기기는 분실 또는 사용 중지로 등록되어 로컬 데이터가 삭제되었습니다. 담당 관리자에게 문의하세요.</source>
         <translation>This laptop was reported lost or taken out of use, so its local data was deleted. Ask your supervisor.</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="92" />
+        <location filename="../../ui/errors.py" line="92"/>
         <source>이 컴퓨터에는 안전한 비밀번호 저장소(키링)가 없습니다. 동기화할 때마다 비밀번호를 입력해 주세요.</source>
         <translation>This computer has no secure password store (keyring). Enter your password each time you sync.</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="99" />
+        <location filename="../../ui/errors.py" line="99"/>
         <source>서버에 연결할 수 없습니다. 인터넷 연결을 확인하세요. 기록은 이 기기에 저장되어 있고 나중에 동기화됩니다.</source>
         <translation>The server cannot be reached. Check the internet connection. Your records are kept on this laptop and will sync later.</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="106" />
+        <location filename="../../ui/errors.py" line="106"/>
         <source>보안되지 않은 주소(http://)입니다. https:// 로 시작하는 서버 주소를 입력하세요.</source>
         <translation>That address is not secure (http://). Enter a server address starting with https://.</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="113" />
+        <location filename="../../ui/errors.py" line="113"/>
         <source>동기화를 취소했습니다. 지금까지 보낸 기록은 그대로 반영되어 있습니다.</source>
         <translation>Sync cancelled. What was sent so far has been applied.</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="119" />
+        <location filename="../../ui/errors.py" line="119"/>
         <source>서버가 더 새로운 버전의 앱을 요구합니다. 앱을 업데이트해 주세요. 기록은 이 기기에 안전하게 남아 있습니다.</source>
         <translation>The server needs a newer version of the app. Please update it; your records are safe on this laptop.</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="126" />
+        <location filename="../../ui/errors.py" line="126"/>
         <source>로그인하지 못했습니다. 아이디나 비밀번호가 틀렸거나, 실패가 반복되어 계정이 잠겼거나, 로그인이 만료되었습니다. 확인한 뒤 다시 로그인하세요.</source>
         <translation>Could not sign in: the username or password is wrong, the account is locked after repeated failures, or the sign-in expired. Check and sign in again.</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="141" />
+        <location filename="../../ui/errors.py" line="141"/>
+        <source>이 양식은 이미 저장되어 있습니다. 같은 기록을 두 번 저장하지 않았습니다. 작성 중이던 임시 저장본은 지웠습니다.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="166"/>
         <source>(온라인 로그인이 필요해지기까지 %1번 남음)</source>
         <translation>(%1 tries left before an online sign-in is needed)</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="149" />
+        <location filename="../../ui/errors.py" line="148"/>
         <source>입력 내용을 확인해 주세요:</source>
         <translation>Please check what you entered:</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="155" />
+        <location filename="../../ui/errors.py" line="154"/>
         <source>서버가 요청을 처리하지 못했습니다. 잠시 후 다시 시도하세요. 기록은 이 기기에 남아 있습니다.</source>
         <translation>The server could not handle the request. Try again later; your records stay on this laptop.</translation>
     </message>
     <message>
-        <location filename="../../ui/crash.py" line="348" />
-        <location filename="../../ui/errors.py" line="167" />
+        <location filename="../../ui/crash.py" line="348"/>
+        <location filename="../../ui/errors.py" line="173"/>
         <source>돌봄노트</source>
         <translation>돌봄노트</translation>
     </message>
     <message>
-        <location filename="../../ui/crash.py" line="170" />
-        <location filename="../../ui/errors.py" line="178" />
+        <location filename="../../ui/crash.py" line="170"/>
+        <location filename="../../ui/errors.py" line="184"/>
         <source>돌봄노트 오류</source>
         <translation>돌봄노트 error</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="180" />
+        <location filename="../../ui/errors.py" line="186"/>
         <source>예상하지 못한 오류가 발생했습니다. 저장된 기록은 안전합니다. 오류 내용이 로그에 기록되었습니다.</source>
         <translation>Something unexpected went wrong. Saved records are safe. The details were written to the log.</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="188" />
+        <location filename="../../ui/errors.py" line="194"/>
         <source>오류 보고서: {path}</source>
         <translation>Error report: {path}</translation>
     </message>
@@ -1768,155 +1917,156 @@ If this happens again, send these files to your district's IT team.</translation
 <context>
     <name>household</name>
     <message>
-        <location filename="../../ui/household_view.py" line="103" />
+        <location filename="../../ui/household_view.py" line="114"/>
         <source>전화</source>
+        <extracomment>The rule&apos;s open items shown as rows of 조치·의뢰 (open immediate actions and referrals).</extracomment>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="104" />
+        <location filename="../../ui/household_view.py" line="115"/>
         <source>도로명주소</source>
         <translation>Road address</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="105" />
+        <location filename="../../ui/household_view.py" line="116"/>
         <source>상세주소</source>
         <translation>Address detail</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="106" />
+        <location filename="../../ui/household_view.py" line="117"/>
         <source>가구 유형</source>
         <translation>Household type</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="107" />
+        <location filename="../../ui/household_view.py" line="118"/>
         <source>위험도</source>
         <translation>Risk</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="108" />
+        <location filename="../../ui/household_view.py" line="119"/>
         <source>관리군</source>
         <translation>Care group</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="109" />
+        <location filename="../../ui/household_view.py" line="120"/>
         <source>고립 위험</source>
         <translation>Isolation risk</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="110" />
-        <location filename="../../ui/household_view.py" line="227" />
+        <location filename="../../ui/household_view.py" line="121"/>
+        <location filename="../../ui/household_view.py" line="238"/>
         <source>메모</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="111" />
+        <location filename="../../ui/household_view.py" line="122"/>
         <source>비상 연락처</source>
         <translation>Emergency contacts</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="112" />
+        <location filename="../../ui/household_view.py" line="123"/>
         <source>개인정보 동의</source>
         <translation>Consent (personal data)</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="113" />
+        <location filename="../../ui/household_view.py" line="124"/>
         <source>민감정보(건강) 동의</source>
         <translation>Consent (health data)</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="135" />
+        <location filename="../../ui/household_view.py" line="146"/>
         <source>(임상 기록: 볼 권한 없음)</source>
         <translation>(clinical record: not visible to you)</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="146" />
+        <location filename="../../ui/household_view.py" line="157"/>
         <source>%1점</source>
         <translation>%1 points</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="154" />
+        <location filename="../../ui/household_view.py" line="165"/>
         <source>혈압 %1</source>
         <translation>BP %1</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="157" />
+        <location filename="../../ui/household_view.py" line="168"/>
         <source>혈당 %1</source>
         <translation>Glucose %1</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="163" />
+        <location filename="../../ui/household_view.py" line="174"/>
         <source>체중 %1kg</source>
         <translation>Weight %1 kg</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="167" />
-        <location filename="../../ui/household_view.py" line="223" />
+        <location filename="../../ui/household_view.py" line="178"/>
+        <location filename="../../ui/household_view.py" line="234"/>
         <source>방문</source>
         <translation>Visit</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="171" />
+        <location filename="../../ui/household_view.py" line="182"/>
         <source>단계 %1</source>
         <translation>level %1</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="180" />
+        <location filename="../../ui/household_view.py" line="191"/>
         <source>완료</source>
         <translation>Done</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="182" />
+        <location filename="../../ui/household_view.py" line="193"/>
         <source>진행 중</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="190" />
+        <location filename="../../ui/household_view.py" line="201"/>
         <source>수정</source>
         <translation>Edit</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="191" />
+        <location filename="../../ui/household_view.py" line="202"/>
         <source>인쇄</source>
         <translation>Print</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="192" />
+        <location filename="../../ui/household_view.py" line="203"/>
         <source>내보내기</source>
         <translation>Export</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="196" />
+        <location filename="../../ui/household_view.py" line="207"/>
         <source>접근 기록: %1</source>
         <translation>Access log: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="199" />
+        <location filename="../../ui/household_view.py" line="210"/>
         <source>취소: %1</source>
         <translation>Void: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="224" />
+        <location filename="../../ui/household_view.py" line="235"/>
         <source>선별검사</source>
         <translation>Screening</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="225" />
+        <location filename="../../ui/household_view.py" line="236"/>
         <source>안부확인</source>
         <translation>Welfare check</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="226" />
+        <location filename="../../ui/household_view.py" line="237"/>
         <source>조치·의뢰</source>
         <translation>Actions and referrals</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="189" />
-        <location filename="../../ui/household_view.py" line="228" />
+        <location filename="../../ui/household_view.py" line="200"/>
+        <location filename="../../ui/household_view.py" line="239"/>
         <source>열람</source>
         <translation>Access</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="229" />
+        <location filename="../../ui/household_view.py" line="240"/>
         <source>취소</source>
         <translation>Cancel</translation>
     </message>
@@ -1924,595 +2074,606 @@ If this happens again, send these files to your district's IT team.</translation
 <context>
     <name>labels</name>
     <message>
-        <location filename="../../ui/households_model.py" line="63" />
+        <location filename="../../ui/households_model.py" line="84"/>
         <source>높음</source>
         <translation>High</translation>
     </message>
     <message>
-        <location filename="../../ui/households_model.py" line="64" />
+        <location filename="../../ui/households_model.py" line="85"/>
         <source>중간</source>
         <translation>Medium</translation>
     </message>
     <message>
-        <location filename="../../ui/households_model.py" line="65" />
+        <location filename="../../ui/households_model.py" line="86"/>
         <source>낮음</source>
         <translation>Low</translation>
     </message>
     <message>
-        <location filename="../../ui/households_model.py" line="69" />
+        <location filename="../../ui/households_model.py" line="90"/>
         <source>집중관리군</source>
         <translation>Intensive</translation>
     </message>
     <message>
-        <location filename="../../ui/households_model.py" line="70" />
+        <location filename="../../ui/households_model.py" line="91"/>
         <source>정기관리군</source>
         <translation>Regular</translation>
     </message>
     <message>
-        <location filename="../../ui/households_model.py" line="71" />
+        <location filename="../../ui/households_model.py" line="92"/>
         <source>자기역량지원군</source>
         <translation>Self-support</translation>
     </message>
     <message>
-        <location filename="../../ui/households_model.py" line="75" />
+        <location filename="../../ui/households_model.py" line="96"/>
         <source>기한 지남</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../ui/households_model.py" line="76" />
+        <location filename="../../ui/households_model.py" line="97"/>
         <source>오늘</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../../ui/households_model.py" line="77" />
+        <location filename="../../ui/households_model.py" line="98"/>
         <source>즉시 조치</source>
         <translation>Immediate action</translation>
     </message>
     <message>
-        <location filename="../../ui/households_model.py" line="78" />
+        <location filename="../../ui/households_model.py" line="99"/>
         <source>예정</source>
         <translation>Upcoming</translation>
     </message>
     <message>
-        <location filename="../../ui/households_model.py" line="79" />
+        <location filename="../../ui/households_model.py" line="100"/>
         <source>여유</source>
         <translation>Not due</translation>
     </message>
     <message>
-        <location filename="../../ui/households_model.py" line="83" />
+        <location filename="../../ui/households_model.py" line="104"/>
         <source>독거어르신</source>
         <translation>Older person living alone</translation>
     </message>
     <message>
-        <location filename="../../ui/households_model.py" line="84" />
+        <location filename="../../ui/households_model.py" line="105"/>
         <source>중장년 1인가구</source>
         <translation>Middle-aged, living alone</translation>
     </message>
     <message>
-        <location filename="../../ui/households_model.py" line="85" />
+        <location filename="../../ui/households_model.py" line="106"/>
         <source>청년 1인가구</source>
         <translation>Young, living alone</translation>
     </message>
     <message>
-        <location filename="../../ui/households_model.py" line="86" />
+        <location filename="../../ui/households_model.py" line="107"/>
         <source>쪽방</source>
         <translation>Jjokbang (single room)</translation>
     </message>
     <message>
-        <location filename="../../ui/households_model.py" line="87" />
+        <location filename="../../ui/households_model.py" line="108"/>
         <source>기타</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../ui/households_model.py" line="90" />
+        <location filename="../../ui/households_model.py" line="111"/>
+        <location filename="../../ui/households_model.py" line="131"/>
         <source>안부확인</source>
         <translation>Welfare check</translation>
     </message>
     <message>
-        <location filename="../../ui/households_model.py" line="91" />
+        <location filename="../../ui/households_model.py" line="112"/>
         <source>방문건강</source>
         <translation>Visiting health</translation>
     </message>
     <message>
-        <location filename="../../ui/households_model.py" line="94" />
+        <location filename="../../ui/households_model.py" line="115"/>
         <source>즉시</source>
         <translation>Immediate</translation>
     </message>
     <message>
-        <location filename="../../ui/households_model.py" line="95" />
+        <location filename="../../ui/households_model.py" line="116"/>
         <source>긴급</source>
         <translation>Urgent</translation>
     </message>
     <message>
-        <location filename="../../ui/households_model.py" line="96" />
+        <location filename="../../ui/households_model.py" line="117"/>
         <source>일반</source>
         <translation>Routine</translation>
     </message>
     <message>
-        <location filename="../../ui/households_model.py" line="99" />
+        <location filename="../../ui/households_model.py" line="120"/>
         <source>전송 대기</source>
         <translation>Pending</translation>
     </message>
     <message>
-        <location filename="../../ui/households_model.py" line="100" />
+        <location filename="../../ui/households_model.py" line="121"/>
         <source>전송됨</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../ui/households_model.py" line="101" />
+        <location filename="../../ui/households_model.py" line="122"/>
         <source>서버 반영</source>
         <translation>Accepted</translation>
     </message>
     <message>
-        <location filename="../../ui/households_model.py" line="102" />
+        <location filename="../../ui/households_model.py" line="123"/>
         <source>거부됨</source>
         <translation>Rejected</translation>
     </message>
-</context>
-<context>
-    <name>login</name>
     <message>
-        <location filename="../../ui/login.py" line="55" />
-        <source>(온라인 로그인이 필요해지기까지 %1번 남음)</source>
-        <translation>(%1 tries left before an online sign-in is needed)</translation>
+        <location filename="../../ui/households_model.py" line="133"/>
+        <source>방문 기록</source>
+        <translation>Home visit</translation>
     </message>
 </context>
 <context>
     <name>supervisor</name>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="45" />
+        <location filename="../../ui/supervisor/models.py" line="47"/>
         <source>높음</source>
         <translation>High</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="46" />
+        <location filename="../../ui/supervisor/models.py" line="48"/>
         <source>중간</source>
         <translation>Medium</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="47" />
+        <location filename="../../ui/supervisor/models.py" line="49"/>
         <source>낮음</source>
         <translation>Low</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="53" />
+        <location filename="../../ui/supervisor/models.py" line="55"/>
         <source>돌봄단</source>
         <translation>Volunteer</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="54" />
+        <location filename="../../ui/supervisor/models.py" line="56"/>
         <source>방문간호사</source>
         <translation>Visiting nurse</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="55" />
+        <location filename="../../ui/supervisor/models.py" line="57"/>
         <source>관리자</source>
         <translation>Supervisor</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="56" />
+        <location filename="../../ui/supervisor/models.py" line="58"/>
         <source>시스템 관리자</source>
         <translation>Administrator</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="62" />
+        <location filename="../../ui/supervisor/models.py" line="64"/>
         <source>안부확인</source>
         <translation>Welfare check</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="63" />
+        <location filename="../../ui/supervisor/models.py" line="65"/>
         <source>방문건강관리</source>
         <translation>Visiting health</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="85" />
+        <location filename="../../ui/supervisor/models.py" line="104"/>
         <source>보고 없음</source>
         <translation>No report</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="162" />
-        <location filename="../../ui/supervisor/models.py" line="258" />
-        <location filename="../../ui/supervisor/models.py" line="379" />
-        <location filename="../../ui/supervisor/models.py" line="474" />
+        <location filename="../../ui/supervisor/models.py" line="207"/>
+        <location filename="../../ui/supervisor/models.py" line="353"/>
+        <location filename="../../ui/supervisor/models.py" line="483"/>
+        <location filename="../../ui/supervisor/models.py" line="584"/>
         <source>담당자</source>
         <translation>Worker</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="165" />
-        <location filename="../../ui/supervisor/models.py" line="349" />
+        <location filename="../../ui/supervisor/models.py" line="211"/>
+        <location filename="../../ui/supervisor/models.py" line="452"/>
         <source>역할</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="167" />
+        <location filename="../../ui/supervisor/models.py" line="213"/>
         <source>사업</source>
         <translation>Programme</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="171" />
+        <location filename="../../ui/supervisor/models.py" line="217"/>
         <source>담당 가구</source>
         <translation>Households</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="176" />
+        <location filename="../../ui/supervisor/models.py" line="222"/>
         <source>기한 지남</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="182" />
+        <location filename="../../ui/supervisor/models.py" line="228"/>
         <source>오늘</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="185" />
+        <location filename="../../ui/supervisor/models.py" line="231"/>
         <source>고위험</source>
         <translation>High risk</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="190" />
+        <location filename="../../ui/supervisor/models.py" line="236"/>
         <source>즉시 조치</source>
         <translation>Immediate actions</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="196" />
-        <location filename="../../ui/supervisor/models.py" line="260" />
-        <location filename="../../ui/supervisor/models.py" line="386" />
+        <location filename="../../ui/supervisor/models.py" line="242"/>
+        <location filename="../../ui/supervisor/models.py" line="355"/>
+        <location filename="../../ui/supervisor/models.py" line="490"/>
         <source>마지막 동기화</source>
         <translation>Last sync</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="200" />
+        <location filename="../../ui/supervisor/models.py" line="246"/>
         <source>미전송(기기 보고)</source>
         <translation>Unsent (device report)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="205" />
-        <location filename="../../ui/supervisor/models.py" line="255" />
-        <location filename="../../ui/supervisor/models.py" line="375" />
-        <location filename="../../ui/supervisor/models.py" line="472" />
+        <location filename="../../ui/supervisor/models.py" line="251"/>
+        <location filename="../../ui/supervisor/models.py" line="349"/>
+        <location filename="../../ui/supervisor/models.py" line="478"/>
+        <location filename="../../ui/supervisor/models.py" line="582"/>
         <source>기기</source>
         <translation>Devices</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="211" />
-        <location filename="../../ui/supervisor/models.py" line="236" />
-        <location filename="../../ui/supervisor/models.py" line="284" />
-        <location filename="../../ui/supervisor/models.py" line="326" />
-        <location filename="../../ui/supervisor/models.py" line="433" />
+        <location filename="../../ui/supervisor/models.py" line="260"/>
+        <location filename="../../ui/supervisor/models.py" line="297"/>
+        <location filename="../../ui/supervisor/models.py" line="326"/>
+        <location filename="../../ui/supervisor/models.py" line="379"/>
+        <location filename="../../ui/supervisor/models.py" line="421"/>
+        <location filename="../../ui/supervisor/models.py" line="538"/>
         <source>가구</source>
         <translation>Household</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="213" />
-        <location filename="../../ui/supervisor/models.py" line="239" />
-        <location filename="../../ui/supervisor/models.py" line="434" />
+        <location filename="../../ui/supervisor/models.py" line="263"/>
+        <location filename="../../ui/supervisor/models.py" line="302"/>
+        <location filename="../../ui/supervisor/models.py" line="540"/>
         <source>행정동</source>
         <translation>Dong</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="217" />
-        <location filename="../../ui/supervisor/models.py" line="241" />
-        <location filename="../../ui/supervisor/models.py" line="314" />
-        <location filename="../../ui/supervisor/models.py" line="436" />
+        <location filename="../../ui/supervisor/models.py" line="267"/>
+        <location filename="../../ui/supervisor/models.py" line="306"/>
+        <location filename="../../ui/supervisor/models.py" line="409"/>
+        <location filename="../../ui/supervisor/models.py" line="544"/>
         <source>위험도</source>
         <translation>Risk</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="222" />
+        <location filename="../../ui/supervisor/models.py" line="283"/>
         <source>안부확인 담당</source>
         <translation>Welfare-check worker</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="226" />
+        <location filename="../../ui/supervisor/models.py" line="287"/>
         <source>방문건강 담당</source>
         <translation>Visiting-health worker</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="246" />
+        <location filename="../../ui/supervisor/models.py" line="275"/>
+        <location filename="../../ui/supervisor/models.py" line="311"/>
         <source>현재 담당</source>
         <translation>Current worker</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="247" />
+        <location filename="../../ui/supervisor/models.py" line="315"/>
+        <location filename="../../ui/supervisor/models.py" line="335"/>
         <source>미배정</source>
         <translation>Unassigned</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="264" />
+        <location filename="../../ui/supervisor/models.py" line="331"/>
+        <source>이전 담당</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="339"/>
+        <source>새 담당</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="359"/>
         <source>미전송 기록</source>
         <translation>Unsent records</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="269" />
+        <location filename="../../ui/supervisor/models.py" line="364"/>
         <source>판단</source>
         <translation>Assessment</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="271" />
+        <location filename="../../ui/supervisor/models.py" line="366"/>
         <source>미전송 있음</source>
         <translation>Unsent records</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="273" />
+        <location filename="../../ui/supervisor/models.py" line="368"/>
         <source>최근 보고 없음 (오프라인 기록 가능)</source>
         <translation>No recent report (may hold offline records)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="285" />
+        <location filename="../../ui/supervisor/models.py" line="380"/>
         <source>항목</source>
         <translation>Field</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="286" />
+        <location filename="../../ui/supervisor/models.py" line="381"/>
         <source>값 A</source>
         <translation>Value A</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="288" />
+        <location filename="../../ui/supervisor/models.py" line="383"/>
         <source>A 입력</source>
         <translation>A entered</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="291" />
+        <location filename="../../ui/supervisor/models.py" line="386"/>
         <source>값 B</source>
         <translation>Value B</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="293" />
+        <location filename="../../ui/supervisor/models.py" line="388"/>
         <source>B 입력</source>
         <translation>B entered</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="297" />
-        <location filename="../../ui/supervisor/models.py" line="351" />
-        <location filename="../../ui/supervisor/models.py" line="381" />
-        <location filename="../../ui/supervisor/models.py" line="420" />
+        <location filename="../../ui/supervisor/models.py" line="392"/>
+        <location filename="../../ui/supervisor/models.py" line="454"/>
+        <location filename="../../ui/supervisor/models.py" line="485"/>
+        <location filename="../../ui/supervisor/models.py" line="525"/>
         <source>상태</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="299" />
+        <location filename="../../ui/supervisor/models.py" line="394"/>
         <source>해결됨</source>
         <translation>Resolved</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="301" />
+        <location filename="../../ui/supervisor/models.py" line="396"/>
         <source>미해결</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="310" />
+        <location filename="../../ui/supervisor/models.py" line="405"/>
         <source>전화번호</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="311" />
+        <location filename="../../ui/supervisor/models.py" line="406"/>
         <source>도로명주소</source>
         <translation>Road address</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="312" />
+        <location filename="../../ui/supervisor/models.py" line="407"/>
         <source>상세주소</source>
         <translation>Address detail</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="313" />
+        <location filename="../../ui/supervisor/models.py" line="408"/>
         <source>가구 유형</source>
         <translation>Household type</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="315" />
+        <location filename="../../ui/supervisor/models.py" line="410"/>
         <source>관리군</source>
         <translation>Care group</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="316" />
+        <location filename="../../ui/supervisor/models.py" line="411"/>
         <source>고립 위험</source>
         <translation>Isolation risk</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="317" />
-        <location filename="../../ui/supervisor/models.py" line="482" />
+        <location filename="../../ui/supervisor/models.py" line="412"/>
+        <location filename="../../ui/supervisor/models.py" line="593"/>
         <source>메모</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="318" />
+        <location filename="../../ui/supervisor/models.py" line="413"/>
         <source>비상연락처</source>
         <translation>Emergency contacts</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="319" />
+        <location filename="../../ui/supervisor/models.py" line="414"/>
         <source>일반 동의</source>
         <translation>General consent</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="320" />
+        <location filename="../../ui/supervisor/models.py" line="415"/>
         <source>민감정보 동의</source>
         <translation>Health-data consent</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="327" />
+        <location filename="../../ui/supervisor/models.py" line="422"/>
         <source>기록</source>
         <translation>Record</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="329" />
+        <location filename="../../ui/supervisor/models.py" line="424"/>
         <source>보낸 이(이전 담당)</source>
         <translation>From (previous worker)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="333" />
+        <location filename="../../ui/supervisor/models.py" line="428"/>
         <source>받는 이(새 담당)</source>
         <translation>To (new worker)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="336" />
+        <location filename="../../ui/supervisor/models.py" line="431"/>
         <source>도착</source>
         <translation>Arrived</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="338" />
+        <location filename="../../ui/supervisor/models.py" line="433"/>
         <source>확인</source>
         <translation>Acknowledged</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="339" />
+        <location filename="../../ui/supervisor/models.py" line="437"/>
         <source>미확인</source>
         <translation>Not acknowledged</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="347" />
+        <location filename="../../ui/supervisor/models.py" line="446"/>
         <source>아이디</source>
         <translation>Username</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="348" />
+        <location filename="../../ui/supervisor/models.py" line="448"/>
         <source>이름</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="353" />
+        <location filename="../../ui/supervisor/models.py" line="456"/>
         <source>사용</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="355" />
+        <location filename="../../ui/supervisor/models.py" line="458"/>
         <source>비활성</source>
         <translation>Inactive</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="360" />
+        <location filename="../../ui/supervisor/models.py" line="463"/>
         <source>기기 수</source>
         <translation>Devices</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="369" />
+        <location filename="../../ui/supervisor/models.py" line="472"/>
         <source>사용 중</source>
         <translation>In use</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="370" />
+        <location filename="../../ui/supervisor/models.py" line="473"/>
         <source>회수됨</source>
         <translation>Revoked</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="371" />
+        <location filename="../../ui/supervisor/models.py" line="474"/>
         <source>분실</source>
         <translation>Lost</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="378" />
+        <location filename="../../ui/supervisor/models.py" line="482"/>
         <source>기기 ID</source>
         <translation>Device ID</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="390" />
+        <location filename="../../ui/supervisor/models.py" line="494"/>
         <source>미전송(보고)</source>
         <translation>Unsent (reported)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="399" />
+        <location filename="../../ui/supervisor/models.py" line="503"/>
         <source>폭염</source>
         <translation>Heat</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="400" />
+        <location filename="../../ui/supervisor/models.py" line="504"/>
         <source>한파</source>
         <translation>Cold</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="403" />
+        <location filename="../../ui/supervisor/models.py" line="507"/>
         <source>주의보</source>
         <translation>Advisory</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="404" />
+        <location filename="../../ui/supervisor/models.py" line="508"/>
         <source>경보</source>
         <translation>Warning</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="408" />
+        <location filename="../../ui/supervisor/models.py" line="512"/>
         <source>종류</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="412" />
+        <location filename="../../ui/supervisor/models.py" line="517"/>
         <source>기간</source>
         <translation>Period</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="415" />
+        <location filename="../../ui/supervisor/models.py" line="520"/>
         <source>대상 가구</source>
         <translation>Households covered</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="422" />
+        <location filename="../../ui/supervisor/models.py" line="527"/>
         <source>진행 중</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="424" />
+        <location filename="../../ui/supervisor/models.py" line="529"/>
         <source>종료/대기</source>
         <translation>Ended/waiting</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="440" />
+        <location filename="../../ui/supervisor/models.py" line="548"/>
         <source>담당</source>
         <translation>Worker</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="444" />
+        <location filename="../../ui/supervisor/models.py" line="552"/>
         <source>오늘 연락</source>
         <translation>Contacted today</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="446" />
+        <location filename="../../ui/supervisor/models.py" line="554"/>
         <source>완료</source>
         <translation>Done</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="448" />
+        <location filename="../../ui/supervisor/models.py" line="556"/>
         <source>미완료</source>
         <translation>Not done</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="454" />
+        <location filename="../../ui/supervisor/models.py" line="562"/>
         <source>마지막 연락</source>
         <translation>Last contact</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="462" />
+        <location filename="../../ui/supervisor/models.py" line="571"/>
         <source>지표</source>
         <translation>Indicator</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="463" />
+        <location filename="../../ui/supervisor/models.py" line="573"/>
         <source>구분</source>
         <translation>Group</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="464" />
+        <location filename="../../ui/supervisor/models.py" line="574"/>
         <source>값</source>
         <translation>Value</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="465" />
+        <location filename="../../ui/supervisor/models.py" line="575"/>
         <source>단위</source>
         <translation>Unit</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="475" />
+        <location filename="../../ui/supervisor/models.py" line="585"/>
         <source>분실 처리 시각</source>
         <translation>Marked lost at</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="477" />
+        <location filename="../../ui/supervisor/models.py" line="587"/>
         <source>신고 기한 (72시간)</source>
         <translation>Report due (72 h)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="481" />
+        <location filename="../../ui/supervisor/models.py" line="591"/>
         <source>처리자</source>
         <translation>Reported by</translation>
     </message>
@@ -2520,38 +2681,39 @@ If this happens again, send these files to your district's IT team.</translation
 <context>
     <name>sync</name>
     <message>
-        <location filename="../../ui/sync_panel.py" line="33" />
+        <location filename="../../ui/sync_panel.py" line="33"/>
         <source>보내는 중</source>
         <extracomment>How often the controller asks the policy whether a sync is due.</extracomment>
         <translation>Sending</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="34" />
+        <location filename="../../ui/sync_panel.py" line="34"/>
         <source>받는 중</source>
         <translation>Receiving</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="35" />
+        <location filename="../../ui/sync_panel.py" line="35"/>
         <source>저장하는 중</source>
         <translation>Saving</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="36" />
+        <location filename="../../ui/sync_panel.py" line="36"/>
         <source>인계 정리 중</source>
         <translation>Finishing hand-overs</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="170" />
+        <location filename="../../ui/sync_panel.py" line="221"/>
         <source>없음</source>
+        <extracomment>Whether a sync of this session has reached the server (the saved status may say &quot;online&quot; from an earlier session: it is not believed until then).</extracomment>
         <translation>None</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="173" />
+        <location filename="../../ui/sync_panel.py" line="224"/>
         <source>방금</source>
         <translation>Just now</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="175" />
+        <location filename="../../ui/sync_panel.py" line="226"/>
         <source>%1분 전</source>
         <translation>%1 min ago</translation>
     </message>
