@@ -91,7 +91,6 @@ def test_a_lost_database_stops_the_sync_and_says_what_is_missing(
     prof = _signed_in(live, folder)
     _record(prof, world, 5, tmp_path)
     db = Profile(folder).store_path
-    assert db.stat().st_mode & 0o077 == 0  # owner-only, like every profile file
     before = db.read_bytes()
     _damage(db, how)
     damaged = db.read_bytes() if db.exists() else None
@@ -143,6 +142,21 @@ def test_a_lost_database_stops_the_sync_and_says_what_is_missing(
     out = run("--profile", prof, "sync", "--password-stdin", "--quiet")
     assert out.returncode == 0, out.stderr
     assert run("--profile", prof, "status", password=None).returncode == 0
+
+
+def test_the_database_and_its_side_files_are_owner_only(
+    live: LiveServer, world: World, tmp_path: Path
+) -> None:
+    from fieldapp.profile import unlock
+
+    folder = tmp_path / "vol1"
+    _signed_in(live, folder)
+    profile = Profile(folder)
+    with unlock(profile, PASSWORD) as store:
+        store.set_meta("probe", 1)  # the -wal exists while the store is open
+        for suffix in ("", "-wal", "-shm"):
+            mode = Path(str(profile.store_path) + suffix).stat().st_mode
+            assert mode & 0o077 == 0, (suffix, oct(mode))
 
 
 def test_a_lost_wal_stops_the_sync_and_names_the_missing_records(
