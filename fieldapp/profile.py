@@ -341,8 +341,9 @@ def open_store(profile: Profile, key: bytes) -> Store:
 def _note_store_problem(profile: Profile, problem: str | None) -> None:
     """Keep (or clear) in ``status.json`` why the database could not be opened."""
     with contextlib.suppress(FieldappError, OSError):
-        if profile.status_path.exists() and profile.read_status().get(STORE_PROBLEM) != problem:
-            profile.update_status(**{STORE_PROBLEM: " ".join((problem or "").split()) or None})
+        problem = " ".join((problem or "").split()) or None
+        if profile.read_status().get(STORE_PROBLEM) != problem:
+            profile.update_status(**{STORE_PROBLEM: problem})
 
 
 def damaged_error(profile: Profile, err: StoreError) -> DamagedDatabaseError:

@@ -9,6 +9,7 @@ import json
 import os
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ import pytest
 from fieldapp.profile import Profile
 from tests.helpers.live_server import LiveServer
 from tests.helpers.world import PASSWORD, World
-from tests.sync.client.conftest import server_event_ids
+from tests.sync.client.conftest import Device, server_event_ids
 from tests.sync.client.test_kill import fieldapp_sync
 
 
@@ -252,3 +253,20 @@ def test_households_json_into_head_ends_quietly(live: LiveServer, tmp_path: Path
     )
     assert pipe.stdout == "[\n"
     assert "Traceback" not in pipe.stderr and "BrokenPipe" not in pipe.stderr, pipe.stderr
+
+
+def test_the_engine_checks_the_ledger_before_each_sync(
+    live: LiveServer, world: World, make_device: Callable[..., Device]
+) -> None:
+    """The app keeps its store open for hours: each sync checks the count again."""
+    from fieldapp.outbox_ledger import LostRecordsError
+
+    vol = make_device("vol1")
+    vol.sync()
+    vol.note(world.hh[0])
+    ledger = vol.profile.ledger
+    ledger.write({**ledger.read(), "unacknowledged": 3})  # as if two had gone meanwhile
+    with pytest.raises(LostRecordsError, match="2 records are missing"):
+        vol.sync()
+    assert server_event_ids(live) == []
+    assert "2 records are missing" in (vol.profile.read_status()["last_error"] or "")
