@@ -6,6 +6,9 @@ Set but unreachable: skipped, or failed when ``FIELDAPP_REQUIRE_POSTGRES=1`` (CI
 ``db_url`` runs a test twice: on a temporary SQLite file and on such a PostgreSQL database.
 ``migrated_db_url`` is the same, already migrated to the latest schema (copied from a template
 migrated once per session, which saves the DDL in every test).
+With ``FIELDAPP_TEST_POSTGRES_POOLER=pgbouncer`` the tests reach those databases through a
+PgBouncer in transaction mode started for the session (databases are still made and dropped
+directly); CI runs the sync suite's PostgreSQL tests once more this way.
 """
 
 from __future__ import annotations
@@ -26,13 +29,16 @@ if TYPE_CHECKING:
 
 PG_ENV = "FIELDAPP_TEST_POSTGRES_URL"
 REQUIRE_ENV = "FIELDAPP_REQUIRE_POSTGRES"
+POOLER_ENV = "FIELDAPP_TEST_POSTGRES_POOLER"
 
 
 def _conninfo(url: str) -> str:
-    """A libpq URL for a SQLAlchemy *url* (drops the ``+psycopg`` driver suffix)."""
+    """A libpq URL for a SQLAlchemy *url* (drops the ``+psycopg`` driver suffix and the
+    server's own ``pooler`` option)."""
     from sqlalchemy.engine import make_url
 
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    plain = make_url(url).difference_update_query(["pooler"])
+    return plain.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 def _with_database(url: str, name: str) -> str:
@@ -45,6 +51,8 @@ def _with_database(url: str, name: str) -> str:
 class _PgServer:
     base_url: str
     admin: Any  # psycopg.Connection in autocommit mode
+    #: Where tests connect: the server itself, or a pooler in front of it.
+    test_url: str = ""
 
     def create(self, template: str | None = None) -> str:
         name = f"fieldapp_test_{uuid.uuid4().hex[:16]}"
@@ -74,7 +82,21 @@ def _pg_server() -> Iterator[_PgServer]:
             pytest.fail(message)
         pytest.skip(message)
     try:
-        yield _PgServer(base, admin)
+        pooler = os.environ.get(POOLER_ENV, "").strip()
+        if not pooler:
+            yield _PgServer(base, admin, base)
+            return
+        if pooler != "pgbouncer":
+            pytest.fail(f"{POOLER_ENV}={pooler!r}: the only pooler known here is pgbouncer")
+        from sqlalchemy.engine import make_url
+
+        from tests.helpers.pg_processes import pgbouncer
+
+        target = make_url(base)
+        with pgbouncer(
+            str(target.username), target_port=target.port or 5432, host=target.host or "127.0.0.1"
+        ) as bouncer:
+            yield _PgServer(base, admin, bouncer.url(base))
     finally:
         admin.close()
 
@@ -84,7 +106,7 @@ def pg_url(_pg_server: _PgServer) -> Iterator[str]:
     """The SQLAlchemy URL of a fresh, empty, uniquely named PostgreSQL database."""
     name = _pg_server.create()
     try:
-        yield _with_database(_pg_server.base_url, name)
+        yield _with_database(_pg_server.test_url, name)
     finally:
         _pg_server.drop(name)
 
@@ -107,7 +129,7 @@ def migrated_pg_url(_pg_server: _PgServer, _pg_template: str) -> Iterator[str]:
     """A fresh PostgreSQL database at the latest schema (a copy of the template)."""
     name = _pg_server.create(template=_pg_template)
     try:
-        yield _with_database(_pg_server.base_url, name)
+        yield _with_database(_pg_server.test_url, name)
     finally:
         _pg_server.drop(name)
 

@@ -3,8 +3,15 @@
 SQLite: WAL, ``synchronous=FULL``, a busy timeout, foreign keys on, and every transaction
 opened with ``BEGIN IMMEDIATE`` so that two writers never deadlock on a lock upgrade
 (datasette's one-writer rule, enforced by SQLite itself); a read-only transaction may begin
-DEFERRED instead (:func:`begin_read`) and then never waits for the writer. PostgreSQL: READ COMMITTED; the
-commit order of sync changes comes from the counter row in ``server_meta`` (see syncing.py).
+DEFERRED instead (:func:`begin_read`) and then never waits for the writer. PostgreSQL: READ
+COMMITTED; the commit order of sync changes comes from each district's counter row in
+``district_seqs`` (see syncing.py).
+
+Behind a pooler in transaction mode (PgBouncer ``pool_mode = transaction``), mark the URL with
+``?pooler=transaction``: consecutive transactions of one connection may then run on different
+server connections, so psycopg's automatic prepared statements are switched off
+(``prepare_threshold=None``); everything else the server does is transaction-scoped already
+(``SET LOCAL``, ``pg_advisory_xact_lock``).
 
 Writers also queue on a lock of their own per database file, held from ``BEGIN IMMEDIATE``
 to the end of the transaction: a Python lock between the threads of a process and, on POSIX,
@@ -232,6 +239,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         event.listen(engine, "connect", on_connect)
         event.listen(engine, "begin", _sqlite_on_begin)
         return engine
+    url, connect_args = _pooler_options(url)
+    if connect_args:
+        kwargs["connect_args"] = {**kwargs.get("connect_args", {}), **connect_args}
     ping_idle = "pool_pre_ping" not in kwargs
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
@@ -239,6 +249,30 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if ping_idle:
         _ping_when_idle(engine, PING_AFTER_IDLE_S)
     return engine
+
+
+#: The URL option naming the pooler in front of PostgreSQL (see the module docstring).
+POOLER_OPTION = "pooler"
+
+
+def _pooler_options(url: str) -> tuple[str, dict[str, Any]]:
+    """*url* without :data:`POOLER_OPTION`, and the psycopg connect options it asks for."""
+    parsed = make_url(url)
+    pooler = parsed.query.get(POOLER_OPTION)
+    if pooler is None:
+        return url, {}
+    if pooler != "transaction":
+        raise ValueError(
+            f"unknown {POOLER_OPTION}={pooler!r} in the database URL; use "
+            f"?{POOLER_OPTION}=transaction behind PgBouncer in transaction mode, or leave it out"
+        )
+    plain = parsed.difference_update_query([POOLER_OPTION])
+    return plain.render_as_string(hide_password=False), {"prepare_threshold": None}
+
+
+def is_pooled(url: str) -> bool:
+    """True when *url* goes through a pooler in transaction mode (``?pooler=transaction``)."""
+    return make_url(normalize_url(url)).query.get(POOLER_OPTION) == "transaction"
 
 
 #: A pooled PostgreSQL connection idle longer than this is pinged before it is handed out.
