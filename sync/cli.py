@@ -405,7 +405,8 @@ def cmd_record(args: argparse.Namespace) -> int:
         event.setdefault("device_id", info.get("device_id"))
         event.setdefault("device_time", now)
         try:
-            events.append((number, validation.validate_event(event)))
+            # the writer's role: only records of their own programme (as the server checks)
+            events.append((number, validation.validate_event(event, role=info.get("role"))))
         except ValidationError as err:
             problems.append(f"line {number}: {err}")
     if not events and not problems:
