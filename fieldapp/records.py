@@ -16,9 +16,7 @@ import contextlib
 import gc
 import json
 import uuid
-from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,61 +24,28 @@ import orjson
 
 from fieldapp.amendments import annotate
 from fieldapp.amendments import resolve_amendments as resolve_amendments  # re-exported
+from fieldapp.clock import clock_is_off
 from fieldapp.errors import FieldProblem, ValidationError
-from fieldapp.phone import format_phone, normalize_phone
-from fieldapp.schema import ACCEPTED, PENDING, REJECTED, SENT, SYNC_STATES
-from fieldapp.store import Store
 
-#: Household columns holding JSON (lists / objects); the rest are scalars.
-HOUSEHOLD_JSON_COLUMNS = (
-    "emergency_contacts",
-    "consent_general",
-    "consent_health",
-    "persons",
-    "assignments",
-    "assignment_history",
-    "field_versions",
+# The households table lives in fieldapp.household_rows; HOUSEHOLD_JSON_COLUMNS,
+# settle_household_edits and upsert_households are re-exported from here.
+from fieldapp.household_rows import (  # noqa: F401
+    HOUSEHOLD_FIELDS,
+    HOUSEHOLD_JSON_COLUMNS,
+    JSON_DEFAULTS,
+    UNSETTLED,
+    Changed,
+    compact_json,
+    decode_household,
+    loads,
+    problem,
+    search_text_for,
+    settle_household_edits,
+    upsert_households,
 )
-_JSON_DEFAULTS: dict[str, Any] = {
-    "emergency_contacts": [],
-    "consent_general": None,
-    "consent_health": None,
-    "persons": [],
-    "assignments": {},
-    "assignment_history": [],
-    "field_versions": {},
-}
-_REQUIRED = ("id", "district_code", "dong_code", "household_type", "address_road")
-#: Household fields as they travel on the wire, in column order.
-HOUSEHOLD_FIELDS = (
-    "id",
-    "district_code",
-    "dong_code",
-    "household_type",
-    "address_road",
-    "address_detail",
-    "phone",
-    "risk_level",
-    "care_group",
-    "isolation_band",
-    "notes",
-    "emergency_contacts",
-    "consent_general",
-    "consent_health",
-    "persons",
-    "assignments",
-    "assignment_history",
-    "field_versions",
-    "alert_active",
-)
-_HOUSEHOLD_COLUMNS = (*HOUSEHOLD_FIELDS, "search_text", "server_values")
-_UPSERT_SQL = (
-    f"INSERT INTO households ({', '.join(_HOUSEHOLD_COLUMNS)}) "
-    f"VALUES ({', '.join('?' * len(_HOUSEHOLD_COLUMNS))}) ON CONFLICT(id) DO UPDATE SET "
-    + ", ".join(f"{c} = excluded.{c}" for c in _HOUSEHOLD_COLUMNS if c != "id")
-)
-_UNSETTLED = (PENDING, SENT)
-_UPSERT_CHUNK = 2000
+from fieldapp.phone import normalize_phone
+from fieldapp.schema import ACCEPTED, PENDING, SENT, SYNC_STATES
+from fieldapp.store import Store
 
 _EVENT_BOOLS = ("skew_flag", "redacted", "late_handover")
 #: Event types that cannot be corrected or voided (they are records of the app itself).
@@ -101,42 +66,6 @@ def utc_now() -> str:
     return datetime.now(UTC).isoformat()
 
 
-@dataclass
-class Changed:
-    """What a domain operation changed, by kind, as sets of ids."""
-
-    households: set[str] = field(default_factory=set)
-    events: set[str] = field(default_factory=set)
-    edits: set[str] = field(default_factory=set)
-    drafts: set[str] = field(default_factory=set)
-
-    def __bool__(self) -> bool:
-        return bool(self.households or self.events or self.edits or self.drafts)
-
-    def __or__(self, other: Changed) -> Changed:
-        return Changed(
-            self.households | other.households,
-            self.events | other.events,
-            self.edits | other.edits,
-            self.drafts | other.drafts,
-        )
-
-
-def _problem(field_name: str, message: str, message_ko: str = "") -> ValidationError:
-    return ValidationError([FieldProblem(field_name, message, message_ko)])
-
-
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-_loads = json.JSONDecoder().decode
-
-
-def _dumps(value: Any) -> str:
-    """Compact JSON (one shared encoder: ``json.dumps`` with options builds one per call)."""
-    if not value and isinstance(value, list | dict):
-        return "[]" if isinstance(value, list) else "{}"
-    return _ENCODER.encode(value)
-
-
 def _time_text(value: Any) -> Any:
     return value.isoformat() if isinstance(value, datetime) else value
 
@@ -144,120 +73,16 @@ def _time_text(value: Any) -> Any:
 # ---------------------------------------------------------------------- households
 
 
-def _phone_forms(e164: str | None) -> list[str]:
-    """A phone number as people search for it: 010-1234-5678, 01012345678, 821012345678."""
-    if not e164:
-        return []
-    digits = "".join(ch for ch in e164 if ch.isdigit())
-    forms = [digits]
-    if digits.startswith("82"):
-        forms.append("0" + digits[2:])
-    with contextlib.suppress(ValueError):
-        forms.append(format_phone(e164))
-    return forms
-
-
-def search_text_for(household: Mapping[str, Any]) -> str:
-    """The lower-case haystack the household list searches: names, address, phones, dong."""
-    parts: list[str] = [p.get("name") or "" for p in household.get("persons") or []]
-    parts += [
-        household.get("address_road") or "",
-        household.get("address_detail") or "",
-        household.get("dong_code") or "",
-    ]
-    parts += _phone_forms(household.get("phone"))
-    for person in household.get("persons") or []:
-        parts += _phone_forms(person.get("phone"))
-    return " ".join(p for p in parts if p).lower()
-
-
-def _unsettled_edits(store: Store) -> dict[str, list[tuple[str, Any]]]:
-    """household id -> [(field, value)] of edits not yet answered, oldest first."""
-    out: dict[str, list[tuple[str, Any]]] = defaultdict(list)
-    rows = store.db.query(
-        "SELECT household_id, field, value FROM household_edits "
-        "WHERE sync_state IN (?, ?) ORDER BY local_order",
-        list(_UNSETTLED),
-    )
-    for r in rows:
-        value = json.loads(r["value"]) if r["value"] is not None else None
-        out[r["household_id"]].append((r["field"], value))
-    return out
-
-
-def _household_row(wire: Mapping[str, Any], edits: list[tuple[str, Any]]) -> tuple[Any, ...]:
-    """The column values of *wire* with *edits* applied on top (server values kept aside)."""
-    for col in _REQUIRED:
-        if not wire.get(col):
-            raise _problem(col, f"household {wire.get('id')!r} from the server has no {col}")
-    merged: Mapping[str, Any] = wire
-    server_values: dict[str, Any] = {}
-    if edits:
-        merged = dict(wire)
-        for name, value in edits:
-            if name not in server_values:
-                server_values[name] = merged.get(name, _JSON_DEFAULTS.get(name))
-            merged[name] = value
-    get = merged.get
-    values: list[Any] = []
-    for col in HOUSEHOLD_FIELDS:
-        if col in _JSON_DEFAULTS:
-            v = get(col, _JSON_DEFAULTS[col])
-            values.append(None if v is None else _dumps(v))
-        elif col == "alert_active":
-            values.append(1 if get(col) else 0)
-        else:
-            values.append(get(col))
-    values.append(search_text_for(merged))
-    values.append(_dumps(server_values))
-    return tuple(values)
-
-
-def upsert_households(store: Store, households: Iterable[Mapping[str, Any]]) -> Changed:
-    """Store households as the server sent them, then this device's unanswered edits on top.
-
-    *households* are wire dicts (``Household.model_dump(mode="json")``). Fast for large
-    batches: one transaction, ``executemany`` in chunks. Returns the ids written.
-    """
-    changed = Changed()
-    with store.atomic():
-        edits = _unsettled_edits(store)
-        chunk: list[tuple[Any, ...]] = []
-        for wire in households:
-            hid = wire.get("id")
-            chunk.append(_household_row(wire, edits.get(hid, []) if hid else []))
-            changed.households.add(str(hid))
-            if len(chunk) >= _UPSERT_CHUNK:
-                store.conn.executemany(_UPSERT_SQL, chunk)
-                chunk.clear()
-        if chunk:
-            store.conn.executemany(_UPSERT_SQL, chunk)
-    return changed
-
-
-def _decode_household(row: Mapping[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for col in HOUSEHOLD_FIELDS:
-        v = row[col]
-        if col in _JSON_DEFAULTS:
-            out[col] = _loads(v) if v is not None else None
-        elif col == "alert_active":
-            out[col] = bool(v)
-        else:
-            out[col] = v
-    return out
-
-
 def get_household(store: Store, household_id: str) -> dict[str, Any] | None:
     """The household as shown here (server state + local edits), wire-shaped, or None."""
     with store.reading() as db:
         rows = list(db.query("SELECT * FROM households WHERE id = ?", [household_id]))
-    return _decode_household(rows[0]) if rows else None
+    return decode_household(rows[0]) if rows else None
 
 
 _SELECT_FIELDS = f"SELECT {', '.join(HOUSEHOLD_FIELDS)} FROM households"
 _DECODERS = tuple(
-    (col, 1 if col in _JSON_DEFAULTS else 2 if col == "alert_active" else 0)
+    (col, 1 if col in JSON_DEFAULTS else 2 if col == "alert_active" else 0)
     for col in HOUSEHOLD_FIELDS
 )
 
@@ -267,7 +92,7 @@ def _decode_tuple(row: tuple[Any, ...]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for (col, kind), v in zip(_DECODERS, row, strict=True):
         if kind == 1:
-            out[col] = _loads(v) if v is not None else None
+            out[col] = loads(v) if v is not None else None
         elif kind == 2:
             out[col] = bool(v)
         else:
@@ -311,7 +136,7 @@ def _normalize_edit_value(name: str, value: Any) -> Any:
         try:
             return normalize_phone(value)
         except ValueError as err:
-            raise _problem("phone", str(err), "전화번호 형식이 올바르지 않습니다.") from err
+            raise problem("phone", str(err), "전화번호 형식이 올바르지 않습니다.") from err
     if name == "emergency_contacts" and isinstance(value, list):
         contacts = []
         for i, contact in enumerate(value):
@@ -320,7 +145,7 @@ def _normalize_edit_value(name: str, value: Any) -> Any:
                 try:
                     contact["phone"] = normalize_phone(contact["phone"])
                 except ValueError as err:
-                    raise _problem(
+                    raise problem(
                         f"emergency_contacts[{i}].phone",
                         str(err),
                         "비상연락처 전화번호 형식이 올바르지 않습니다.",
@@ -370,7 +195,7 @@ def edit_household_field(
     from fieldapp.vocabulary import EDITABLE_HOUSEHOLD_FIELDS
 
     if field_name not in EDITABLE_HOUSEHOLD_FIELDS:
-        raise _problem(
+        raise problem(
             field_name,
             f"{field_name!r} cannot be edited on a device; editable fields are "
             + ", ".join(EDITABLE_HOUSEHOLD_FIELDS),
@@ -380,12 +205,12 @@ def edit_household_field(
     with store.atomic() as db:
         rows = list(db.query("SELECT * FROM households WHERE id = ?", [household_id]))
         if not rows:
-            raise _problem(
+            raise problem(
                 "household_id",
                 f"household {household_id} is not on this device",
                 "이 기기에 없는 가구입니다.",
             )
-        current = _decode_household(rows[0])
+        current = decode_household(rows[0])
         value = _checked_value(current, field_name, value)
         if current[field_name] == value:
             return None
@@ -412,7 +237,7 @@ def edit_household_field(
                 edit["id"],
                 household_id,
                 field_name,
-                _dumps(value),
+                compact_json(value),
                 edit["base_version"],
                 user,
                 device_id,
@@ -422,11 +247,13 @@ def edit_household_field(
             ],
         )
         current[field_name] = value
-        encoded = _dumps(value) if field_name in _JSON_DEFAULTS and value is not None else value
+        encoded = (
+            compact_json(value) if field_name in JSON_DEFAULTS and value is not None else value
+        )
         db.execute(
             f"UPDATE households SET {field_name} = ?, search_text = ?, server_values = ? "
             "WHERE id = ?",
-            [encoded, search_text_for(current), _dumps(server_values), household_id],
+            [encoded, search_text_for(current), compact_json(server_values), household_id],
         )
     return edit
 
@@ -447,52 +274,6 @@ def pending_edits(store: Store, household_id: str) -> list[dict[str, Any]]:
         return out
 
 
-def settle_household_edits(store: Store, household_ids: Iterable[str] | None = None) -> Changed:
-    """Show the server's value again where a local edit was refused or lost a conflict.
-
-    Call after push results are applied. For each edited field with no edit still waiting
-    for an answer: if its latest edit was accepted, the local value is the server's now;
-    if it was rejected or turned into a conflict record, the server's value comes back.
-    """
-    changed = Changed()
-    with store.atomic() as db:
-        if household_ids is None:
-            rows = list(db.query("SELECT * FROM households WHERE server_values != '{}'"))
-        else:
-            rows = []
-            for hid in household_ids:
-                rows += db.query(
-                    "SELECT * FROM households WHERE id = ? AND server_values != '{}'", [hid]
-                )
-        for row in rows:
-            server_values = json.loads(row["server_values"])
-            household = _decode_household(row)
-            touched = False
-            for name in list(server_values):
-                edits = list(
-                    db.query(
-                        "SELECT sync_state, reject_reason FROM household_edits WHERE "
-                        "household_id = ? AND field = ? ORDER BY local_order DESC",
-                        [row["id"], name],
-                    )
-                )
-                if any(e["sync_state"] in _UNSETTLED for e in edits):
-                    continue
-                latest = edits[0] if edits else None
-                lost = latest is None or latest["sync_state"] == REJECTED
-                lost = lost or (latest["reject_reason"] or "").startswith("conflict")
-                if lost:
-                    household[name] = server_values[name]
-                del server_values[name]
-                touched = True
-            if touched:
-                values = list(_household_row(household, []))
-                values[-1] = _dumps(server_values)
-                store.conn.execute(_UPSERT_SQL, values)
-                changed.households.add(row["id"])
-    return changed
-
-
 # ---------------------------------------------------------------------- events
 
 
@@ -511,52 +292,44 @@ def get_event(store: Store, event_id: str) -> dict[str, Any] | None:
     return _decode_event(rows[0]) if rows else None
 
 
-def _clock_is_off(store: Store) -> bool:
-    try:
-        from fieldapp.syncstate import clock_is_off
-    except ImportError:  # pragma: no cover - syncstate ships with the app
-        return False
-    return bool(clock_is_off(store))
-
-
 def _check_amends(db: Any, event: Mapping[str, Any]) -> None:
     """Refuse an amendment of an event that is unknown, of another kind, or already void."""
     target_id = event.get("amends")
     if not target_id:
         if event["type"] == "void":
-            raise _problem(
+            raise problem(
                 "amends", "a void must name the event it cancels", "취소할 기록이 없습니다."
             )
         return
     rows = list(db.query("SELECT * FROM events WHERE id = ?", [target_id]))
     if not rows:
-        raise _problem(
+        raise problem(
             "amends",
             f"event {target_id} is not on this device, so it cannot be corrected or voided",
             "수정하거나 취소할 원래 기록을 찾을 수 없습니다.",
         )
     target = rows[0]
     if target["type"] in _NOT_AMENDABLE:
-        raise _problem(
+        raise problem(
             "amends",
             f"a {target['type']} event cannot be corrected or voided",
             "이 기록은 수정하거나 취소할 수 없습니다.",
         )
     if target["household_id"] != event["household_id"]:
-        raise _problem(
+        raise problem(
             "household_id",
             "a correction or void must belong to the same household as the original",
             "원래 기록과 같은 가구여야 합니다.",
         )
     if event["type"] != "void" and event["type"] != target["type"]:
-        raise _problem(
+        raise problem(
             "type",
             f"a correction of a {target['type']} event must also be a {target['type']} event",
             "수정 기록은 원래 기록과 같은 종류여야 합니다.",
         )
     voided = list(db.query("SELECT id FROM events WHERE type = 'void' AND amends = ?", [target_id]))
     if voided:
-        raise _problem(
+        raise problem(
             "amends",
             f"event {target_id} was already voided; it cannot be corrected or voided again",
             "이미 취소된 기록입니다.",
@@ -582,13 +355,13 @@ def append_event(store: Store, event: Mapping[str, Any]) -> dict[str, Any]:
     ev = validate_event(draft)
     with store.atomic() as db:
         if not list(db.query("SELECT 1 FROM households WHERE id = ?", [ev["household_id"]])):
-            raise _problem(
+            raise problem(
                 "household_id",
                 f"household {ev['household_id']} is not on this device",
                 "이 기기에 없는 가구입니다.",
             )
         if list(db.query("SELECT 1 FROM events WHERE id = ?", [ev["id"]])):
-            raise _problem(
+            raise problem(
                 "id",
                 f"an event with id {ev['id']} already exists; events are never changed, "
                 "record a correction instead",
@@ -596,7 +369,7 @@ def append_event(store: Store, event: Mapping[str, Any]) -> dict[str, Any]:
             )
         _check_amends(db, ev)
         order = db.execute("SELECT coalesce(max(local_order), 0) + 1 FROM events").fetchone()[0]
-        skew = bool(ev.get("skew_flag")) or _clock_is_off(store)
+        skew = bool(ev.get("skew_flag")) or clock_is_off(store)
         db.execute(
             "INSERT INTO events (id, type, household_id, programme, created_by, device_id, "
             "device_time, payload, amends, skew_flag, sync_state, local_order) "
@@ -609,7 +382,7 @@ def append_event(store: Store, event: Mapping[str, Any]) -> dict[str, Any]:
                 ev["created_by"],
                 ev["device_id"],
                 _time_text(ev["device_time"]),
-                _dumps(ev["payload"]),
+                compact_json(ev["payload"]),
                 ev.get("amends"),
                 int(skew),
                 PENDING,
@@ -656,7 +429,7 @@ def save_form_record(
 def _original(store: Store, event_id: str) -> dict[str, Any]:
     original = get_event(store, event_id)
     if original is None:
-        raise _problem(
+        raise problem(
             "amends",
             f"event {event_id} is not on this device, so it cannot be corrected or voided",
             "수정하거나 취소할 원래 기록을 찾을 수 없습니다.",
@@ -874,7 +647,7 @@ def log_access(
 ) -> dict[str, Any]:
     """Append an access-log event: *user* on *device_id* did *action* to the household's record."""
     if action not in ACCESS_ACTIONS:
-        raise _problem(
+        raise problem(
             "action",
             f"access action {action!r} is not one of {', '.join(ACCESS_ACTIONS)}",
         )
@@ -909,7 +682,7 @@ def save_draft(
             "INSERT INTO drafts (id, household_id, form, data, updated_at) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT(id) DO UPDATE SET household_id = excluded.household_id, "
             "form = excluded.form, data = excluded.data, updated_at = excluded.updated_at",
-            [draft_id, household_id, form, _dumps(dict(data)), utc_now()],
+            [draft_id, household_id, form, compact_json(dict(data)), utc_now()],
         )
     return Changed(drafts={draft_id})
 
@@ -1016,7 +789,7 @@ def pending_counts(store: Store) -> dict[str, Any]:
                 "SELECT min(t) AS t FROM (SELECT min(device_time) AS t FROM events "
                 "WHERE sync_state IN (?, ?) UNION ALL SELECT min(device_time) FROM "
                 "household_edits WHERE sync_state IN (?, ?))",
-                [*_UNSETTLED, *_UNSETTLED],
+                [*UNSETTLED, *UNSETTLED],
             )
         )["t"]
     out["unsent"] = sum(out[k][PENDING] + out[k][SENT] for k in ("events", "edits"))

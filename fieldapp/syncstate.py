@@ -26,17 +26,17 @@ from typing import Any
 
 import orjson
 
+from fieldapp import household_rows
+from fieldapp.clock import META_SKEW, SKEW_LIMIT_SECONDS
+from fieldapp.clock import clock_is_off as clock_is_off  # re-exported
 from fieldapp.schema import ACCEPTED, PENDING, REJECTED, SENT
 from fieldapp.store import Store
 
 #: meta keys written by this module
 META_CURSOR = "sync.cursor"
 META_EPOCH = "sync.epoch"
-META_SKEW = "sync.skew_seconds"
 META_CLOCK_OK_ORDER = "sync.clock_ok_local_order"
 META_LAST_SUCCESS = "sync.last_success"
-#: Clock skew above which records are flagged (seconds); same as sync.protocol.
-SKEW_LIMIT_SECONDS = 300
 
 _EVENT_WIRE_FIELDS = (
     "id",
@@ -303,10 +303,8 @@ def apply_push_results(
         db.execute("DELETE FROM outbox_batches WHERE idempotency_key = ?", [batch.idempotency_key])
         edited = {i["edit"]["household_id"] for i in batch.items if i["kind"] == "household_edit"}
         if edited:
-            from fieldapp import records
-
             # A refused or conflicting edit shows the server's value again.
-            records.settle_household_edits(store, sorted(edited))
+            household_rows.settle_household_edits(store, sorted(edited))
     return outcome
 
 
@@ -374,13 +372,11 @@ def apply_pull_page(store: Store, page: Any) -> PullOutcome:
         def flush() -> None:
             nonlocal order
             if households:
-                from fieldapp import records  # records imports validation: load it on use
-
                 try:
-                    records.upsert_households(store, list(households))
+                    household_rows.upsert_households(store, list(households))
                 except UnicodeEncodeError:
                     households[:] = _store_one_by_one(
-                        store, "household", households, records.upsert_households, out
+                        store, "household", households, household_rows.upsert_households, out
                     )
                 store.conn.executemany(
                     "DELETE FROM handovers WHERE household_id = ?", [(h["id"],) for h in households]
@@ -864,12 +860,6 @@ def mark_skew(store: Store, skew: float) -> int:
             [PENDING, last_ok],
         )
         return int(cur.rowcount or 0)
-
-
-def clock_is_off(store: Store) -> bool:
-    """True when the last measured skew is over the limit (new records should be flagged)."""
-    skew = store.get_meta(META_SKEW)
-    return skew is not None and abs(float(skew)) > SKEW_LIMIT_SECONDS
 
 
 # ---------------------------------------------------------------------- counts

@@ -51,6 +51,7 @@ commands:
   households      the households assigned to you, as held on this laptop
   record          append events from a JSON Lines file: all lines or none
   signals         early-warning signals of your households, with their evidence
+  worklist        your Today list: open immediate actions (with their record), overdue, due
 
 exit status: 0 ok, 1 failed (the reason on one line), 2 usage error.
 
