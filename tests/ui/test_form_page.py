@@ -202,3 +202,60 @@ def test_a_refused_record_names_each_problem_once() -> None:
     lines = message_for(info.value).splitlines()[1:]
     assert len(lines) == len(set(lines)) == 2
     assert "혈압 1회차" in lines[0] and "혈압 2회차" in lines[1]
+
+
+def answer_dialog(qtbot: Any, choose_button: Any) -> list[Any]:
+    """When the next modal dialog opens, hand it to *choose_button(box)*; returns the boxes."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    seen: list[Any] = []
+
+    def answer() -> None:
+        box = QApplication.activeModalWidget()
+        if box is None:
+            QTimer.singleShot(20, answer)
+            return
+        try:
+            default = box.defaultButton()
+            seen.append((box.text(), default.text() if default is not None else ""))
+            choose_button(box)
+        finally:
+            if box.isVisible():  # never leave a test waiting on a dialog
+                box.reject()
+
+    QTimer.singleShot(0, answer)
+    return seen
+
+
+def test_a_risk_cannot_be_parked_silently(window: Any, nurse: Any, qtbot: Any) -> None:
+    """Issue 14, seen 3: PHQ-9 item 9 = 1, then 닫기. The question names the risk and its
+    default is to record the action now; kept as a draft, the draft carries the risk."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from tests.helpers.driving import click
+
+    hid = households(nurse)[4]["id"]
+    page = open_form(window, qtbot, hid, "screening:phq9")
+    choose(page, "answers.q9", 1)
+    assert page.banner.isVisible()
+    seen = answer_dialog(qtbot, lambda box: QTest.keyClick(box, Qt.Key.Key_Return))
+    click(page.cancel_button)
+    assert seen, "closing asked"
+    text, default = seen[0]
+    assert "자살" in text, "the question names the risk"
+    assert default == "지금 조치 기록"
+    assert window.form_page is page and page.isVisible(), "Enter keeps the form open"
+
+    def park(box: Any) -> None:
+        click(next(b for b in box.buttons() if b.text() == "임시 저장하고 닫기"))
+
+    answer_dialog(qtbot, park)
+    with qtbot.waitSignal(page.closed):
+        click(page.cancel_button)
+    drafts = records.list_drafts(nurse.runner.store, hid)
+    assert [d["id"] for d in drafts] == [page.draft_id]
+    data = drafts[0]["data"]
+    assert data["result"]["immediate"], "the draft carries the risk"
+    assert data["action_recorded"] is False

@@ -323,15 +323,20 @@ class FormPage(QWidget):
     # ------------------------------------------------------------------ drafts
 
     def draft_data(self) -> dict[str, Any]:
-        """What a draft keeps: the values, the banner's record, and ``result.actions`` (the
-        actions the answers raise so far, as in a record's ``payload.result``), so that a
-        draft carrying an immediate risk is listed as one (:mod:`fieldapp.household_state`)."""
+        """What a draft keeps: the values, the banner's record, ``result`` (``actions`` the
+        answers raise so far as in a record's ``payload.result``, and the ``immediate`` ones)
+        and ``action_recorded``: a draft carrying an unhandled immediate risk is listed as one
+        (the draft fields of :mod:`fieldapp.household_state`)."""
         return {
             "values": self.form.values(),
             "steps": self.banner.steps_done(),
             "note": self.banner.note_text(),
             "amends": self.amends["id"] if self.amends else None,
-            "result": {"actions": [a.to_dict() for a in self.result.actions]},
+            "result": {
+                "actions": [a.to_dict() for a in self.result.actions],
+                "immediate": [a.to_dict() for a in self.result.immediate],
+            },
+            "action_recorded": self.banner.recorded,
         }
 
     def save_draft(self) -> None:
@@ -456,6 +461,13 @@ class FormPage(QWidget):
     def _close(self) -> None:
         if self.saving:
             return
+        if self.needs_action_record:  # a risk is never parked silently
+            if not self._park_risk():
+                self.banner.setFocus()
+                return
+            self.save_draft()
+            self.closed.emit()
+            return
         if self._touched and self._draft_timer.isActive():
             self.save_draft()
         if self._touched:
@@ -469,6 +481,27 @@ class FormPage(QWidget):
             if answer != QMessageBox.StandardButton.Yes:
                 return
         self.closed.emit()
+
+    def _park_risk(self) -> bool:
+        """Ask before closing with an immediate action not recorded; True to keep it as a
+        draft (then listed first on Today), False (the default) to record the action now."""
+        box = QMessageBox(self)
+        box.setObjectName("parkRiskDialog")
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("즉시 조치 미기록"))
+        risks = "\n".join(f"• {pick(a.text_ko, a.text_en)}" for a in self.result.immediate)
+        box.setText(self.tr("이 답에는 즉시 조치가 필요합니다:") + "\n" + risks)
+        box.setInformativeText(
+            self.tr(
+                "한 일을 기록하지 않고 닫으면 임시 저장되고, 오늘 할 일 맨 위에 즉시 조치로 남습니다."
+            )
+        )
+        record = box.addButton(self.tr("지금 조치 기록"), QMessageBox.ButtonRole.AcceptRole)
+        park = box.addButton(self.tr("임시 저장하고 닫기"), QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(record)
+        box.setEscapeButton(record)
+        box.exec()
+        return box.clickedButton() is park
 
 
 def _values_of_event(spec: FormSpec, event: dict[str, Any]) -> dict[str, Any]:
