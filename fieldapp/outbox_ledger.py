@@ -160,7 +160,7 @@ class OutboxLedger:
         if data.get("oldest_time"):
             details.append(f"the oldest made at {data['oldest_time']}")
         if data.get("newest_time"):
-            details.append(f"the newest at {data['newest_time']} (id {data.get('newest_id')})")
+            details.append(f"the newest at {data['newest_time']}, id {data.get('newest_id')}")
         return words + (f" ({', '.join(details)})" if details else "")
 
     def pending_count(self) -> int:

@@ -425,8 +425,9 @@ def _remove(path: Path) -> bool:
 def wipe(profile: Profile) -> list[str]:
     """Delete every file with personal data from *profile*, and its keyring token.
 
-    Removes the database (and its ``-wal``/``-shm``), the wrapped key, drafts, logs and
-    exports in the profile folder, ``profile.json`` and ``status.json``; leaves
+    Removes the database (and its ``-wal``/``-shm``, and databases moved aside), the wrapped
+    key, drafts, logs and exports in the profile folder, ``profile.json``, ``status.json`` and
+    the outbox ledgers; leaves
     ``wiped.json`` saying when and what. Returns the removed names (relative to the
     folder), plus ``"keyring:<service>/<device id>"`` when a saved token was deleted.
     """

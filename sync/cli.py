@@ -45,9 +45,10 @@ commands:
   login           sign in online (registers this device, saves the wrapped database key)
   sync            one full push-then-pull cycle; exit 0 only if it completed
   status          pending count, last sync, last error, cursor, clock skew, quarantined
-                  (no password needed)
+                  (no password needed); exit 1 when the local database cannot be used
   export-pending  write every record the server has not accepted (pending, rejected,
-                  quarantined) to a JSON file, e.g. for the IT team
+                  quarantined) to a JSON file, e.g. for the IT team; reads a damaged
+                  database page by page and says how many records it could not save
   households      the households assigned to you, as held on this laptop
   record          append events from a JSON Lines file: all lines or none
   signals         early-warning signals of your households, with their evidence
@@ -532,7 +533,9 @@ def build_parser() -> argparse.ArgumentParser:
         "status",
         help="what is waiting and when the last sync was (no password needed)",
         description="Pending count and age, last successful sync, last error, cursor, clock "
-        "skew, rejected and quarantined counts, as saved after the last sync or record.",
+        "skew, rejected and quarantined counts, as saved after the last sync or record. Exit "
+        "1, saying why, when the local database cannot be used (missing, empty, cut short, "
+        "damaged, or holding fewer records not yet sent than this laptop counted).",
     )
     p.add_argument("--json", action="store_true", help="print as JSON")
     p.set_defaults(func=cmd_status)
