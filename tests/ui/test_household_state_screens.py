@@ -220,3 +220,26 @@ def test_drafts_show_by_form_name_and_refresh_the_open_view(window: Any, nurse: 
     nurse.runner.changed.emit(OpChanges(drafts=True))
     assert draft_buttons(view) == []
     assert not [r for r in today_rows_for(window, h["id"]) if r.code == "draft_risk"]
+
+
+def test_enter_on_a_risky_draft_row_resumes_that_draft(window: Any, nurse: Any, qtbot: Any) -> None:
+    h = nurse_household(nurse)
+    risk = {"text_ko": "자살 위험: 109 연결", "text_en": "Suicide risk"}
+    records.save_draft(
+        nurse.runner.store,
+        "draft-risky",
+        "screening:phq9",
+        h["id"],
+        {"values": {}, "result": {"immediate": [risk]}, "action_recorded": False},
+    )
+    nurse.runner.changed.emit(OpChanges(drafts=True))
+    page = window.today
+    first = page.model.rows()[0]
+    assert (first.code, first.record_id, first.urgency) == (
+        "draft_risk",
+        "draft-risky",
+        "immediate",
+    )
+    with qtbot.waitSignal(page.resume_draft) as resumed:
+        page.table.activated.emit(page.model.index(0, 0))
+    assert resumed.args[0] == h["id"] and resumed.args[1]["id"] == "draft-risky"
