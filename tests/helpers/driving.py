@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
     QCheckBox,
+    QComboBox,
     QLineEdit,
     QRadioButton,
     QWidget,
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import (
 
 def widget(root: QWidget, cls: type[Any], name: str) -> Any:
     """The child of *root* of class *cls* called *name* (fails the test when absent)."""
-    found = root.findChild(cls, name)
+    found = root.findChild(cls, name) if name else root.findChild(cls)
     assert found is not None, f"no {cls.__name__} named {name!r}"
     return found
 
@@ -49,8 +50,19 @@ def click(button: QAbstractButton) -> None:
 
 
 def choose(page: QWidget, field_id: str, value: Any) -> None:
-    """Click the option *value* of a choice or multi-select field."""
-    click(widget(page, QAbstractButton, f"option:{field_id}:{value}"))
+    """Choose *value* in a choice or multi-select field: a click on its option, or for a
+    long list (a combo box) the arrow keys until it is selected."""
+    button = page.findChild(QAbstractButton, f"option:{field_id}:{value}")
+    if button is not None:
+        click(button)
+        return
+    combo = widget(widget(page, QWidget, f"field:{field_id}"), QComboBox, "")
+    target = combo.findData(value)
+    assert target >= 0, f"{field_id} has no option {value!r}"
+    combo.setFocus(Qt.FocusReason.TabFocusReason)
+    while combo.currentIndex() != target:
+        key = Qt.Key.Key_Down if combo.currentIndex() < target else Qt.Key.Key_Up
+        QTest.keyClick(combo, key)
 
 
 def tick(page: QWidget, step_id: str) -> None:

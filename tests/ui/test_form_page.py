@@ -259,3 +259,50 @@ def test_a_risk_cannot_be_parked_silently(window: Any, nurse: Any, qtbot: Any) -
     data = drafts[0]["data"]
     assert data["result"]["immediate"], "the draft carries the risk"
     assert data["action_recorded"] is False
+
+
+def offered_steps(page: Any) -> list[str]:
+    steps = list(page.banner.offered)
+    assert all(page.banner.checks[s].isVisible() for s in steps)
+    return steps
+
+
+def test_each_banner_offers_its_own_steps(window: Any, nurse: Any, qtbot: Any) -> None:
+    """Issue 15, item 11: the hypoglycaemia banner offers the sugar-and-re-measure step
+    first, not only the mental-health lines; PHQ-9 item 9 keeps those lines."""
+    hid = households(nurse)[0]["id"]
+    page = open_form(window, qtbot, hid, "visit")
+    type_into(page, "vitals.glucose.value", "62")
+    choose(page, "vitals.glucose.timing", "random")
+    steps = offered_steps(page)
+    assert steps[0] == "gave_sugar"
+    assert "15분 뒤 재측정" in page.banner.checks["gave_sugar"].text()
+    assert "called_109" not in steps
+    assert "당분" in page.banner.rule.text()
+    tick(page, "gave_sugar")
+    with qtbot.waitSignal(page.saved) as saved:
+        ctrl_s(page)
+    answer = next(e for e in events_of(nurse, hid, "referral") if e["payload"]["closes"])
+    assert answer["payload"]["closes"] == saved.args[0]["id"]
+    assert "당분" in answer["payload"]["target"]
+
+    page = open_form(window, qtbot, hid, "screening:phq9")
+    choose(page, "answers.q9", 2)
+    assert {"called_109", "called_1577_0199", "stayed_safe"} <= set(offered_steps(page))
+    assert not page.banner.rule.isVisible()
+
+
+def test_no_answer_at_the_door_says_the_rule_and_the_first_step(
+    window: Any, nurse: Any, qtbot: Any
+) -> None:
+    """Issue 15, item 12: one '부재' at the door raises the banner; it says why, in one line,
+    and the first step offered is to tell the 동 주민센터."""
+    hid = households(nurse)[1]["id"]
+    page = open_form(window, qtbot, hid, "welfare_check")
+    choose(page, "method", "visit")
+    choose(page, "reached", "not_home")
+    assert page.banner.isVisible()
+    rule = page.banner.rule.text()
+    assert "\n" not in rule and "원칙" in rule and "먼저 동 주민센터" in rule
+    assert offered_steps(page)[0] == "informed_supervisor"
+    assert "동 주민센터" in page.banner.checks["informed_supervisor"].text()
