@@ -476,15 +476,14 @@ def _reached(payload: Mapping[str, Any]) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def immediate_actions(result: Any) -> list[Mapping[str, Any]]:
-    """The immediate actions of a computed result (``result.actions`` with urgency immediate)."""
+def _first_immediate(result: Any) -> Mapping[str, Any] | None:
+    """The first immediate action of a computed result, if any (no list built: hot path)."""
     if not isinstance(result, Mapping):
-        return []
-    return [
-        a
-        for a in result.get("actions") or ()
-        if isinstance(a, Mapping) and a.get("urgency") == "immediate"
-    ]
+        return None
+    for a in result.get("actions") or ():
+        if isinstance(a, Mapping) and a.get("urgency") == "immediate":
+            return a
+    return None
 
 
 # --------------------------------------------------------------------------- due state
@@ -580,9 +579,9 @@ def due_from(
             referrals.append(e)
         result = payload.get("result")
         if result:
-            actions = immediate_actions(result)
-            if actions:
-                flagged.append((e, actions[0]))
+            action = _first_immediate(result)
+            if action is not None:
+                flagged.append((e, action))
         if etype in contact_types and (
             etype != "welfare_check" or _reached(payload) not in pc.not_contact_reached
         ):
