@@ -122,9 +122,14 @@ def test_households_list_shows_the_rules_next_visit_and_filters_by_it(
     for hid, state in states.items():
         assert shown[hid] == f"{label('due_state', state.state)} · {state.next_due}", hid
     assert shown and all(text != "—" for hid, text in shown.items() if hid in states)
+    # a household's most urgent Today row is its 방문 상태 (a household may have several rows)
+    top: dict[str, Any] = {}
+    for r in window.today.model.rows():
+        if r.household_id not in top or r.rank < top[r.household_id].rank:
+            top[r.household_id] = r
     seen = 0
     for state in ("overdue", "due_today", "upcoming"):
-        on_today = [r for r in window.today.model.rows() if r.urgency == state]
+        on_today = [r for r in top.values() if r.urgency == state]
         page.due_state.setCurrentIndex(page.due_state.findData(state))
         assert page.proxy.rowCount() == len(on_today), state
         assert page.count.text().startswith(f"{len(on_today)} / ")
