@@ -123,7 +123,9 @@ OpenItemProvider = Callable[
 
 def default_providers() -> tuple[OpenItemProvider, ...]:
     """The open-item providers every screen uses besides the cadence (signals go here)."""
-    return ()
+    from fieldapp.signals import signal_items  # imports this module's OpenItem
+
+    return (signal_items,)
 
 
 @dataclass(frozen=True)
@@ -402,10 +404,14 @@ def _rows_of(state: HouseholdState, programme: str | None) -> list[WorkItem]:
     if not pressing:
         return []
     immediate = [i for i in pressing if i.immediate]
-    heads = immediate or pressing[:1]
-    rest = len(pressing) - len(heads)
+    # each signal is a row of its own (acknowledging one is its own act); the other reasons
+    # give the household one row, its most pressing
+    flagged = [i for i in pressing if i.kind == SIGNAL and not i.immediate]
+    others = [i for i in pressing if i.kind != SIGNAL or i.immediate]
+    heads = immediate or others[:1]
+    rest = len(others) - len(heads)
     rows = []
-    for n, item in enumerate(heads):
+    for n, item in enumerate([*heads, *flagged]):
         more = rest if n == 0 else 0
         rank = _rank(item, today, upcoming)
         rows.append(

@@ -1049,3 +1049,52 @@ def signal_line(row: Mapping[str, Any]) -> str:
         f"{row['severity']:<6} {row['kind']:<10} {row['household_id']}  {row['since']}  "
         f"{row['text_ko']}{state}"
     )
+
+
+# --------------------------------------------------------------------------- open items
+
+
+def effective_only(events: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The records that count among *events*: the laptop's annotated rows (``effective``) as
+    they are, raw rows (the server's) resolved by :func:`fieldapp.amendments.resolve_amendments`;
+    rejected ones left out either way."""
+    from fieldapp.amendments import resolve_amendments
+
+    rows = [e for e in events if e.get("sync_state") != "rejected"]
+    if rows and not all("effective" in e for e in rows):
+        rows = resolve_amendments(rows)
+    return [e for e in rows if e["effective"]]
+
+
+def signal_items(
+    household: Mapping[str, Any], events: Sequence[Mapping[str, Any]], today: date
+) -> list[Any]:
+    """The household's active signals as open items of the one household-state rule
+    (:mod:`fieldapp.household_state`, kind ``signal``): every screen and the board show them
+    alike. Due today (a signal asks for a look now); acting on one is acknowledging it
+    (``form_id`` ``signal_ack`` with the signal's id and rule as defaults)."""
+    from fieldapp.household_state import SIGNAL, OpenItem
+
+    rules = load_signal_rules()
+    out = []
+    for s in signals_of(household, History(effective_only(events)), today, rules):
+        if not s.active:
+            continue
+        kind = rules.kinds[s.kind]
+        out.append(
+            OpenItem(
+                kind=SIGNAL,
+                household_id=s.household_id,
+                programme=None,
+                record_id=s.evidence[-1].record_id,
+                text_ko=f"신호 · {kind['label_ko']}: {s.text_ko}",
+                text_en=f"Signal · {kind['label_en']}: {s.text_en}",
+                since=date.fromisoformat(s.since),
+                due=today,
+                form_id=SIGNAL_ACK,
+                form_defaults={"signal_id": s.id, "rule": s.rule},
+                severity=s.severity,
+                evidence=tuple(s.evidence_ids),
+            )
+        )
+    return out

@@ -75,6 +75,10 @@ class SupervisorClient:
     def board(self) -> dict[str, Any]:
         return self._get(f"{DISTRICT}/board")
 
+    def signals(self, worker: str | None = None, day: date | None = None) -> dict[str, Any]:
+        """The district's active early-warning signals (``fieldapp-server signals``)."""
+        return self._get(f"{DISTRICT}/signals", worker=worker, day=day.isoformat() if day else None)
+
     def households(
         self,
         *,

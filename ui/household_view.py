@@ -210,6 +210,15 @@ def event_summary(e: dict[str, Any]) -> str:
         return QCoreApplication.translate("household", "취소: %1").replace(
             "%1", str(p.get("reason", ""))
         )
+    if t == "signal_ack":
+        follow = p.get("follow_up")
+        return QCoreApplication.translate("household", "신호 확인 (%1): %2").replace(
+            "%1", str(p.get("rule", ""))
+        ).replace("%2", str(p.get("note") or "-")) + (
+            QCoreApplication.translate("household", " · 후속 확인일 %1").replace("%1", follow)
+            if follow
+            else ""
+        )
     return ""
 
 
@@ -238,6 +247,7 @@ def type_text(t: str) -> str:
         "note": QCoreApplication.translate("household", "메모"),
         "access_log": QCoreApplication.translate("household", "열람"),
         "void": QCoreApplication.translate("household", "취소"),
+        "signal_ack": QCoreApplication.translate("household", "신호 확인"),
     }.get(t, t)
 
 
@@ -443,6 +453,11 @@ class HouseholdView(QWidget):
         actions_layout.addLayout(actions_bar)
         self.tabs.addTab(actions_page, self.tr("조치·의뢰"))
         self._action_items: list[OpenItem | None] = []
+        from ui.signals_panel import SignalsPanel
+
+        self.signals_panel = SignalsPanel(runner, session)
+        self.signals_panel.open_record.connect(self.show_record)
+        self.tabs.addTab(self.signals_panel, self.tr("신호"))
         self.assignments = _table(
             [
                 self.tr("사업"),
@@ -571,6 +586,7 @@ class HouseholdView(QWidget):
         self._show_charts(detail.events)
         self._show_screenings(detail.events)
         self._show_actions(detail)
+        self._show_signals(detail)
         self._show_assignments(h)
 
     def _show_profile(self, detail: HouseholdDetail) -> None:
@@ -831,6 +847,23 @@ class HouseholdView(QWidget):
         menu = QMenu(self.actions_table)
         menu.addAction(self.tr("조치 기록"), self.close_selected_action)
         menu.popup(self.actions_table.viewport().mapToGlobal(pos))
+
+    def _show_signals(self, detail: HouseholdDetail) -> None:
+        self.signals_panel.show_signals(detail.household, detail.events)
+        active = sum(1 for s in self.signals_panel.signals if s.active)
+        index = self.tabs.indexOf(self.signals_panel)
+        title = self.tr("신호") + (f" ({active})" if active else "")
+        self.tabs.setTabText(index, title)
+
+    def show_record(self, record_id: str) -> None:
+        """Show one record in the timeline (a signal's evidence is one click away)."""
+        for row in range(self.timeline.rowCount()):
+            item = self.timeline.item(row, 0)
+            if item is not None and item.data(Qt.ItemDataRole.UserRole) == record_id:
+                self.tabs.setCurrentIndex(self.tabs.indexOf(self.timeline.parentWidget()))
+                self.timeline.selectRow(row)
+                self.timeline.scrollToItem(item)
+                return
 
     def _show_assignments(self, h: dict[str, Any]) -> None:
         rows = []

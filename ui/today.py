@@ -23,13 +23,15 @@ from PySide6.QtWidgets import (
 )
 
 from fieldapp import records
-from fieldapp.household_state import DRAFT_RISK, IMMEDIATE_ACTION, OpenItem, draft_info
+from fieldapp.household_state import DRAFT_RISK, IMMEDIATE_ACTION, SIGNAL, OpenItem, draft_info
 from fieldapp.programme_time import kst_text, programme_today
+from fieldapp.signals import SIGNAL_ACK
 from ui import data
 from ui.households_model import form_name
 from ui.lang import pick
 from ui.operations import OpChanges, OpRunner, QueryOp
 from ui.session import Session
+from ui.signals_panel import severity_text
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -110,12 +112,12 @@ def load_worklist(
                 urgency=item.state,
                 reason_ko=item.reason_ko,
                 reason_en=item.reason_en,
-                form=form_of(item.form_id),
+                form=item.form_id if item.code == SIGNAL else form_of(item.form_id),
                 due_date=item.due.isoformat(),
                 rank=item.urgency_rank,
                 code=item.code,
                 record_id=item.record_id,
-                item=item.item if item.code in (IMMEDIATE_ACTION, DRAFT_RISK) else None,
+                item=item.item if item.code in (IMMEDIATE_ACTION, DRAFT_RISK, SIGNAL) else None,
             )
         )
     rows.sort(key=row_order)
@@ -180,6 +182,8 @@ class WorklistModel(QAbstractTableModel):
         }.get(urgency, urgency)
 
     def form_text(self, form: str) -> str:
+        if form == SIGNAL_ACK:
+            return self.tr("신호 확인")
         return form_name(form)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -188,6 +192,8 @@ class WorklistModel(QAbstractTableModel):
         row = self._rows[index.row()]
         col = self.COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
+            if col == "urgency" and row.code == SIGNAL and row.item is not None:
+                return self.tr("신호 · %1").replace("%1", severity_text(row.item.severity or ""))
             return {
                 "urgency": self.urgency_text(row.urgency),
                 "name": row.name,
@@ -388,5 +394,7 @@ class TodayPage(QWidget):
             from ui.action_record import record_action
 
             self.action_dialog = record_action(self, self.runner, self.session, row.item)
+        elif row.code == SIGNAL:  # its evidence and 확인 are in the household's 신호 tab
+            self.open_household.emit(row.household_id)
         else:
             self.start_form.emit(row.household_id, row.form)

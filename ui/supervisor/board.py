@@ -8,6 +8,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ui.operations import OpRunner
+from ui.supervisor.board_signals import BoardSignals
 from ui.supervisor.common import error_label, run_net, selected_rows, table_view
 from ui.supervisor.models import RecordTableModel, board_columns, by_username, remember_names
 
@@ -45,6 +46,8 @@ class BoardPage(QWidget):
         self.model = RecordTableModel(board_columns(), self, order=by_username)
         self.view = table_view(self.model)
         layout.addWidget(self.view, 1)
+        self.signals = BoardSignals(runner, client)  # the district's households with signals
+        layout.addWidget(self.signals, 1)
         row = QHBoxLayout()
         self.refresh_button = QPushButton(self.tr("새로 고침"))
         self.refresh_button.clicked.connect(self.reload)
@@ -62,6 +65,7 @@ class BoardPage(QWidget):
 
     def reload(self) -> None:
         run_net(self, self.runner, self.client.board, self.show_board, self.error)
+        self.signals.reload()
 
     def show_board(self, board: dict[str, Any]) -> None:
         self.board = board

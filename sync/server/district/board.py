@@ -172,7 +172,9 @@ def board(session: Session, district: str, today: date | None = None) -> Board:
         for prog in progs:
             held = by_worker.get((user.username, prog.value), [])
             items = (
-                household_state.worklist(held, events, prog.value, today, rules=rules)
+                # providers=(): signals read whole payloads (these are reduced); the board's
+                # signal list comes from sync.server.district.signals
+                household_state.worklist(held, events, prog.value, today, rules=rules, providers=())
                 if held
                 else []
             )

@@ -21,6 +21,7 @@ from sync.server import district as d
 from sync.server import indicators
 from sync.server.admin import AdminError
 from sync.server.deps import CurrentAuth, ProtocolDep, SessionDep
+from sync.server.district import signals as district_signals
 from sync.server.errors import ApiError
 
 T = TypeVar("T")
@@ -86,6 +87,20 @@ def get_board(sup: Supervisor, session: SessionDep) -> Any:
     """Caseloads, overdue counts, high risk, open immediate actions, device sync state."""
     _run(session, lambda: d.refresh_alerts(session, sup.district), write=True)
     return _run(session, lambda: d.board(session, sup.district))
+
+
+@router.get("/signals", response_model=district_signals.DistrictSignals)
+def get_signals(
+    sup: Supervisor,
+    session: SessionDep,
+    worker: Annotated[str | None, Query(description="only this worker's households")] = None,
+    day: Annotated[date | None, Query(description="evaluate as of this day (KST)")] = None,
+) -> Any:
+    """The district's active early-warning signals, most severe first (docs/signals.md)."""
+    return _run(
+        session,
+        lambda: district_signals.district_signals(session, sup.district, day, worker=worker),
+    )
 
 
 @router.get("/households", response_model=list[d.HouseholdRow])

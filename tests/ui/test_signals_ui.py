@@ -1,0 +1,187 @@
+"""Signals on the screens: a reason row on Today, the household's 신호 tab (evidence one click
+away, 확인 with a note and a follow-up day), the board's signal list filterable by worker."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fieldapp import records, signals
+from fieldapp.household_state import SIGNAL
+from fieldapp.programme_time import programme_day, programme_today
+from sync.client_supervisor import SupervisorClient
+from sync.transport import Transport
+from tests.helpers.cheap import cheapen_server_hashing
+from tests.helpers.live_server import LiveServer, serving
+from tests.helpers.world import Api, World
+
+
+def _event(store: Any) -> Any:
+    return lambda eid: records.get_event(store, eid)
+
+
+@pytest.fixture(autouse=True)
+def korean_ui() -> Iterator[None]:
+    """The app runs in Korean (ui.appsetup installs the locale); so do these tests."""
+    from PySide6.QtCore import QLocale
+
+    before = QLocale()
+    QLocale.setDefault(QLocale(QLocale.Language.Korean, QLocale.Country.SouthKorea))
+    yield
+    QLocale.setDefault(before)
+
+
+def missed_checks(store: Any, hid: str, session: Any) -> list[str]:
+    """Three unanswered calls in the last half hour: after anything the history holds (its
+    records end on the seeding day, in working hours)."""
+    now = datetime.now(UTC)
+    made = []
+    for minutes in (30, 20, 10):
+        ev = records.append_event(
+            store,
+            {
+                "type": "welfare_check",
+                "household_id": hid,
+                "programme": "welfare_check",
+                "created_by": session.username,
+                "device_id": session.device_id,
+                "device_time": (now - timedelta(minutes=minutes)).isoformat(),
+                "payload": {"method": "phone", "attempt": 1, "reached": "no_answer"},
+            },
+        )
+        made.append(ev["id"])
+    return made
+
+
+def test_today_row_household_tab_evidence_and_acknowledgement(volunteer: Any, qtbot: Any) -> None:
+    from ui.household_view import HouseholdView
+    from ui.today import TodayPage
+
+    store, session = volunteer.runner.store, volunteer.session
+    hid = records.list_households(store)[0]["id"]
+    made = missed_checks(store, hid, session)
+
+    today = TodayPage(volunteer.runner, session)
+    qtbot.addWidget(today)
+    today.reload()
+    rows = today.model.rows()
+    (row,) = [r for r in rows if r.household_id == hid and r.code == SIGNAL]
+    i = rows.index(row)
+    cell = lambda c: today.model.index(i, c).data()  # noqa: E731
+    assert cell(0) == "신호 · 높음"
+    assert cell(4) == "신호 확인"
+    assert "연속 3회 연락 안 됨" in cell(3) and cell(3).startswith("신호 · 연락 두절: ")
+    with qtbot.waitSignal(today.open_household) as opened:
+        today._activate(today.model.index(i, 0))
+    assert opened.args == [hid]
+
+    view = HouseholdView(volunteer.runner, session, hid)
+    qtbot.addWidget(view)
+    view.open()
+    panel = view.signals_panel
+    ours = [s for s in panel.signals if s.rule == "contact_missed"]
+    assert len(ours) == 1 and ours[0].active
+    active = sum(1 for s in panel.signals if s.active)
+    assert view.tabs.tabText(view.tabs.indexOf(panel)) == f"신호 ({active})"
+    panel.table.selectRow(panel.signals.index(ours[0]))
+    assert panel.table.item(panel.table.currentRow(), 4).text() == "확인 필요"
+    days = {programme_day(e["device_time"]).isoformat() for e in map(_event(store), made)}
+    assert [panel.evidence.item(r, 0).text() for r in range(3)] == [
+        programme_day(_event(store)(m)["device_time"]).isoformat() for m in made
+    ]
+    assert days <= {programme_today().isoformat(), (programme_today() - timedelta(1)).isoformat()}
+    assert panel.ack_button.isEnabled()
+
+    # each evidence record is one click away: double-click shows it in the timeline
+    with qtbot.waitSignal(panel.open_record) as shown:
+        panel._open_evidence(panel.evidence.model().index(1, 0))
+    assert shown.args == [made[1]]
+    assert view.tabs.currentWidget() is view.timeline.parentWidget()
+    picked = view.timeline.item(view.timeline.currentRow(), 0)
+    assert picked.data(256) == made[1]  # Qt.UserRole
+
+    view.tabs.setCurrentWidget(panel)
+    dialog = panel.acknowledge_selected()
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    dialog.note.setText("동 주민센터와 방문 약속")
+    dialog.follow.setChecked(True)
+    dialog.save()  # synchronous runner: the record is stored and the view reloads
+    acks = [e for e in records.household_events(store, hid) if e["type"] == signals.SIGNAL_ACK]
+    assert len(acks) == 1 and acks[0]["payload"]["signal_id"] == ours[0].id
+    assert acks[0]["payload"]["follow_up"] == (programme_today() + timedelta(days=7)).isoformat()
+    (seen,) = [s for s in panel.signals if s.rule == "contact_missed"]
+    assert not seen.active and seen.acknowledged is not None
+    assert seen.acknowledged.by == session.username
+    assert seen.acknowledged.note == "동 주민센터와 방문 약속"
+    row_text = panel.table.item(panel.signals.index(seen), 4).text()
+    assert row_text.startswith(session.username)
+    assert "신호 확인 (contact_missed): 동 주민센터와 방문 약속" in view.timeline.item(0, 2).text()
+    today.reload()
+    assert not [r for r in today.model.rows() if r.household_id == hid and r.code == SIGNAL]
+
+
+@pytest.fixture
+def live(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[LiveServer]:
+    cheapen_server_hashing(monkeypatch, memory_cost_kib=1024)
+    with serving(f"sqlite:///{tmp_path / 'server.sqlite3'}") as server:
+        yield server
+
+
+def test_board_lists_the_districts_signals_by_worker(
+    live: LiveServer, world: World, ui_app: Any, qtbot: Any
+) -> None:
+    from ui.operations import OpRunner
+    from ui.supervisor.board import BoardPage
+    from ui.taskman import TaskManager
+
+    vol1, sup = Api(live.base_url), Api(live.base_url)
+    try:
+        assert vol1.login(world.vol1).status_code == 200
+        assert sup.login(world.supervisor).status_code == 200
+        day = programme_today()
+        items = [
+            vol1.event(
+                world.hh[0],
+                "welfare_check",
+                {"method": "phone", "attempt": 1, "reached": "no_answer"},
+                programme="welfare_check",
+                device_time=f"{(day - timedelta(days=d)).isoformat()}T10:00:00+09:00",
+            )
+            for d in (15, 8, 1)
+        ]
+        assert all(r["status"] == "applied" for r in vol1.push(items).json()["results"])
+        client = SupervisorClient.for_token(Transport(live.base_url, max_attempts=1), sup.token)
+        page = BoardPage(OpRunner(TaskManager(synchronous=True)), client)
+        qtbot.addWidget(page)
+        page.reload()
+        board = page.signals
+        rows = board.visible_rows()
+        assert [(r["household_id"], r["rule"]) for r in rows] == [(world.hh[0], "contact_missed")]
+        assert board.table.rowCount() == 1
+        assert board.table.item(0, 0).text() == "높음"
+        assert world.vol1 in board.table.item(0, 2).text()
+        assert "연속 3회 연락 안 됨" in board.table.item(0, 5).text()
+        assert "가구 1 · 신호 1 (높음 1)" in board.summary.text()
+        board.worker.setCurrentIndex(board.worker.findData(world.nurse1))
+        assert board.table.rowCount() == 1  # nurse1 holds the household too
+        board.worker.setCurrentIndex(board.worker.findData(None))
+        assert board.worker.findData(world.vol2) == -1  # only workers with signals are offered
+
+        signal_id = rows[0]["id"]
+        ack = vol1.event(
+            world.hh[0],
+            signals.SIGNAL_ACK,
+            {"signal_id": signal_id, "rule": "contact_missed", "note": "", "follow_up": None},
+            programme="welfare_check",
+        )
+        assert vol1.push([ack]).json()["results"][0]["status"] == "applied"
+        page.reload()
+        assert page.signals.visible_rows() == [] and page.signals.table.rowCount() == 0
+    finally:
+        vol1.close()
+        sup.close()
