@@ -17,7 +17,7 @@ from sync.client_supervisor import SupervisorClient
 from sync.transport import Transport
 from tests.helpers.cheap import cheapen_server_hashing
 from tests.helpers.live_server import LiveServer, serving
-from tests.helpers.world import Api, World
+from tests.helpers.world import DISTRICT, Api, World
 
 
 def _event(store: Any) -> Any:
@@ -79,10 +79,21 @@ def test_today_row_household_tab_evidence_and_acknowledgement(volunteer: Any, qt
         today._activate(today.model.index(i, 0))
     assert opened.args == [hid]
 
+    # the headless command reads the same: its rows are Today's signal rows
+    from sync.cli_signals import store_signals
+
+    headless = store_signals(store, programme_today())
+    assert sorted((s.household_id, s.evidence_ids[-1]) for s in headless) == sorted(
+        (r.household_id, r.record_id) for r in rows if r.code == SIGNAL
+    )
+
     view = HouseholdView(volunteer.runner, session, hid)
     qtbot.addWidget(view)
     view.open()
     panel = view.signals_panel
+    assert {s.id for s in panel.signals if s.active} == {
+        s.id for s in headless if s.household_id == hid
+    }
     ours = [s for s in panel.signals if s.rule == "contact_missed"]
     assert len(ours) == 1 and ours[0].active
     active = sum(1 for s in panel.signals if s.active)
@@ -167,6 +178,20 @@ def test_board_lists_the_districts_signals_by_worker(
         assert world.vol1 in board.table.item(0, 2).text()
         assert "연속 3회 연락 안 됨" in board.table.item(0, 5).text()
         assert "가구 1 · 신호 1 (높음 1)" in board.summary.text()
+        # fieldapp-server signals --json prints the same rows
+        import io
+        import json
+        import sys
+
+        from sync.server.cli import main as server_main
+
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(sys, "stdin", io.StringIO(""))
+            out = io.StringIO()
+            mp.setattr(sys, "stdout", out)
+            args = ["--database-url", live.database_url, "signals", "--district", DISTRICT]
+            assert server_main([*args, "--json"]) == 0
+        assert json.loads(out.getvalue()) == rows
         board.worker.setCurrentIndex(board.worker.findData(world.nurse1))
         assert board.table.rowCount() == 1  # nurse1 holds the household too
         board.worker.setCurrentIndex(board.worker.findData(None))
