@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import logging
 import os
 import sys
 import uuid
@@ -589,6 +590,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``fieldapp-sync``; return the exit status."""
+    # The reason is the one line main() prints: the library's warnings (a driver's
+    # "file is not a database" under a damaged-file message) would only blur it.
+    for name in ("fieldapp", "sync"):
+        logging.getLogger(name).addHandler(logging.NullHandler())
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

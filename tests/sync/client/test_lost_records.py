@@ -228,6 +228,7 @@ def test_a_wrong_password_is_told_apart_from_a_damaged_file(
     assert out.returncode == 1 and "password is not correct" in out.stderr
     out = run("--profile", prof, "households", "--password-stdin")
     assert out.returncode == 1 and "is damaged" in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1, out.stderr  # the reason, on one line
     assert "password is not correct" not in out.stderr and "key does not match" not in out.stderr
 
 
