@@ -18,6 +18,7 @@ from sync import protocol as p
 from sync.server.db import make_engine, make_sessionmaker
 from sync.server.errors import install_error_handlers
 from sync.server.middleware import HardeningMiddleware
+from sync.server.replica import ReadRouter
 from sync.server.routes import auth, district, health
 from sync.server.routes import sync as sync_routes
 from sync.server.settings import Settings
@@ -33,12 +34,15 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     settings.check()
     own_engine = engine is None
     engine = engine or make_engine(settings.database_url)
+    read_engine = make_engine(settings.read_database_url) if settings.read_database_url else None
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
         if own_engine:
             engine.dispose()
+        if read_engine is not None:
+            read_engine.dispose()
 
     app = FastAPI(
         title="돌봄노트 district sync server",
@@ -49,6 +53,11 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.read_router = ReadRouter(
+        app.state.sessionmaker,
+        make_sessionmaker(read_engine) if read_engine is not None else None,
+        max_lag_s=settings.read_max_lag_ms / 1000,
+    )
     install_error_handlers(app)
     for router in (
         health.router,

@@ -158,6 +158,28 @@ class Context:
         with _database_errors(self.url), maker() as session:
             yield session
 
+    @contextmanager
+    def read_session(self) -> Iterator[Session]:
+        """A session for a report that only reads: on the read replica
+        (``FIELDAPP_READ_DATABASE_URL``) while it is fresh enough, else as :meth:`session`."""
+        if not self.settings.read_database_url:
+            with self.session() as session:
+                yield session
+            return
+        from sync.server.replica import ReadRouter
+
+        read_engine = db.make_engine(self.settings.read_database_url)
+        router = ReadRouter(
+            db.make_sessionmaker(self.engine()),
+            db.make_sessionmaker(read_engine),
+            max_lag_s=self.settings.read_max_lag_ms / 1000,
+        )
+        try:
+            with _database_errors(self.url), router.session() as session:
+                yield session
+        finally:
+            read_engine.dispose()
+
     def close(self) -> None:
         if self._engine is not None:
             self._engine.dispose()
@@ -637,7 +659,7 @@ def cmd_access_review(ctx: Context, args: argparse.Namespace) -> int:
     from sync.server.review import ReviewError, access_review, render_text
 
     expect, against = _expected_head(ctx)
-    with ctx.session() as session:
+    with ctx.read_session() as session:
         try:
             review = access_review(session, args.month, args.district, expect_head=expect)
         except ReviewError as exc:

@@ -56,6 +56,29 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
+async def get_read_session(request: Request, session: SessionDep) -> AsyncIterator[Session]:
+    """For a request that only reads: a session on the read replica while it is fresh enough
+    (:class:`sync.server.replica.ReadRouter`), else the request's own session (the primary:
+    without a replica nothing changes). Measuring the replica's lag (a query, at most every
+    half second) runs in a worker thread."""
+    router = request.app.state.read_router
+    if router.standby is None or not await run_in_threadpool(router.standby_is_fresh):
+        yield session  # the request's own (FastAPI makes one per request)
+        return
+    read = router.standby()
+    try:
+        yield read
+    finally:
+        if read.in_transaction():
+            await run_in_threadpool(read.close)
+        else:
+            read.close()
+
+
+#: A session for reads that only read (the board, indicators, exports): see get_read_session.
+ReadSessionDep = Annotated[Session, Depends(get_read_session)]
+
+
 async def protocol_header(
     version: Annotated[
         int,

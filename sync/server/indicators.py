@@ -312,13 +312,15 @@ def export(
     *,
     device_id: str | None = None,
     ip: str | None = None,
+    read: Session | None = None,
 ) -> ExportFile:
-    """Build the file and write the access-log event (with the reason) in the same
-    transaction. Refuses an export without a reason."""
+    """Build the file and write the access-log event (with the reason) in *session*'s
+    transaction; the figures are read through *read* when given (the read replica).
+    Refuses an export without a reason."""
     reason = req.reason.strip()
     if not reason:
         raise AdminError("an export needs a reason (it is kept in the access log)")
-    table = compute(session, district, req.start, req.end)
+    table = compute(read or session, district, req.start, req.end)
     data = to_csv(table) if req.format == "csv" else to_xlsx(table)
     entry = append_access_log(
         session,

@@ -48,6 +48,12 @@ class Settings:
     permission_log_retention_days: int = 1095
     #: Stored push responses are kept this long for idempotent retries.
     idempotency_retention_days: int = 30
+    #: A PostgreSQL hot standby for reads that only read (board, indicators, exports, access
+    #: review); empty: every read runs on the primary. See :mod:`sync.server.replica`.
+    read_database_url: str = ""
+    #: The standby is passed over (the read runs on the primary) while its replay lag is
+    #: larger than this (milliseconds).
+    read_max_lag_ms: int = 5000
     log_level: str = "INFO"
     #: Folder for the access log's recorded heads (kept outside the database; see
     #: sync.server.chain_heads). Empty: beside a SQLite database, else the user data folder.
@@ -90,3 +96,5 @@ class Settings:
             )
         if self.lockout_threshold < 1 or self.lockout_minutes < 1:
             raise SettingsError("lockout_threshold and lockout_minutes must be at least 1")
+        if self.read_max_lag_ms < 0:
+            raise SettingsError("FIELDAPP_READ_MAX_LAG_MS must be 0 or more (milliseconds)")

@@ -157,3 +157,98 @@ def pgbouncer(
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+
+
+# --------------------------------------------------------------------------- primary + standby
+
+
+@dataclass
+class Cluster:
+    """A primary and its streaming hot standby, both trusting :attr:`user` over loopback."""
+
+    user: str
+    primary_port: int
+    standby_port: int
+    folder: Path
+
+    def url(self, port: int, database: str = "postgres") -> str:
+        return f"postgresql+psycopg://{self.user}@127.0.0.1:{port}/{database}"
+
+    def stop_standby(self) -> None:
+        _run([str(PG_BIN / "pg_ctl"), "-D", str(self.folder / "standby"), "-m", "fast", "stop"])
+
+
+def _run(cmd: list[str]) -> None:
+    done = subprocess.run(_as_service_user(cmd), capture_output=True, text=True, timeout=120)
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed ({done.returncode}): {done.stderr[-2000:]}")
+
+
+def _server_settings(port: int, folder: Path) -> str:
+    return "\n".join(
+        [
+            "",
+            f"port = {port}",
+            "listen_addresses = '127.0.0.1'",
+            f"unix_socket_directories = '{folder}'",
+            "fsync = off",  # a throwaway test cluster
+            "wal_level = replica",
+            "max_wal_senders = 4",
+            "hot_standby = on",
+            "",
+        ]
+    )
+
+
+@contextlib.contextmanager
+def primary_and_standby(user: str = "fieldapp") -> Iterator[Cluster]:
+    """``initdb`` a primary, ``pg_basebackup -R`` a standby from it, start both on free
+    loopback ports; stopped and removed afterwards."""
+    tools = [PG_BIN / name for name in ("initdb", "pg_ctl", "pg_basebackup")]
+    if not all(t.exists() for t in tools):
+        missing(f"PostgreSQL 15's server binaries ({PG_BIN})", "apt-get install -y postgresql-15")
+    with service_dir("fieldapp-replica-") as folder:
+        cluster = Cluster(user, free_port(), free_port(), folder)
+        primary, standby = folder / "primary", folder / "standby"
+        pg_ctl = str(PG_BIN / "pg_ctl")
+        _run(
+            [
+                str(PG_BIN / "initdb"),
+                "-D",
+                str(primary),
+                "-U",
+                user,
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--no-sync",
+            ]
+        )
+        with (primary / "postgresql.conf").open("a") as conf:
+            conf.write(_server_settings(cluster.primary_port, folder))
+        _run([pg_ctl, "-D", str(primary), "-l", str(folder / "primary.log"), "-w", "start"])
+        try:
+            _run(
+                [
+                    str(PG_BIN / "pg_basebackup"),
+                    *("-h", "127.0.0.1", "-p", str(cluster.primary_port), "-U", user),
+                    *("-D", str(standby), "-R", "-X", "stream", "-c", "fast"),
+                ]
+            )
+            with (standby / "postgresql.conf").open("a") as conf:
+                conf.write(_server_settings(cluster.standby_port, folder))
+            _run([pg_ctl, "-D", str(standby), "-l", str(folder / "standby.log"), "-w", "start"])
+            try:
+                yield cluster
+            finally:
+                subprocess.run(
+                    _as_service_user([pg_ctl, "-D", str(standby), "-m", "immediate", "stop"]),
+                    capture_output=True,
+                    timeout=60,
+                )
+        finally:
+            subprocess.run(
+                _as_service_user([pg_ctl, "-D", str(primary), "-m", "fast", "stop"]),
+                capture_output=True,
+                timeout=60,
+            )

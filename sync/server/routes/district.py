@@ -20,7 +20,7 @@ from sync import protocol as p
 from sync.server import district as d
 from sync.server import indicators
 from sync.server.admin import AdminError
-from sync.server.deps import CurrentAuth, ProtocolDep, SessionDep
+from sync.server.deps import CurrentAuth, ProtocolDep, ReadSessionDep, SessionDep
 from sync.server.district import signals as district_signals
 from sync.server.errors import ApiError
 
@@ -83,10 +83,11 @@ def _run(session: Session, op: Callable[[], T], *, write: bool = False) -> T:
 
 
 @router.get("/board", response_model=d.Board)
-def get_board(sup: Supervisor, session: SessionDep) -> Any:
-    """Caseloads, overdue counts, high risk, open immediate actions, device sync state."""
+def get_board(sup: Supervisor, session: SessionDep, read: ReadSessionDep) -> Any:
+    """Caseloads, overdue counts, high risk, open immediate actions, device sync state (read
+    from the read replica when there is a fresh one; alerts are started/ended on the primary)."""
     _run(session, lambda: d.refresh_alerts(session, sup.district), write=True)
-    return _run(session, lambda: d.board(session, sup.district))
+    return _run(read, lambda: d.board(read, sup.district))
 
 
 @router.get("/signals", response_model=district_signals.DistrictSignals)
@@ -364,21 +365,28 @@ def end_alert(alert_id: str, sup: Supervisor, session: SessionDep) -> Any:
 
 
 @router.get("/indicators", response_model=indicators.IndicatorTable)
-def get_indicators(sup: Supervisor, session: SessionDep, start: date, end: date) -> Any:
+def get_indicators(sup: Supervisor, read: ReadSessionDep, start: date, end: date) -> Any:
     """The plan's indicators for the period, de-identified (small cells suppressed)."""
-    return _run(session, lambda: indicators.compute(session, sup.district, start, end))
+    return _run(read, lambda: indicators.compute(read, sup.district, start, end))
 
 
 @router.post("/indicators/export", response_model=indicators.ExportFile)
 def export_indicators(
-    body: indicators.ExportRequest, sup: Supervisor, session: SessionDep, request: Request
+    body: indicators.ExportRequest,
+    sup: Supervisor,
+    session: SessionDep,
+    read: ReadSessionDep,
+    request: Request,
 ) -> Any:
-    """CSV or XLSX (base64 in the answer); needs a reason; writes an access-log event."""
+    """CSV or XLSX (base64 in the answer); needs a reason; writes an access-log event (the
+    figures are read from the read replica when there is a fresh one)."""
     ip = request.client.host if request.client else None
-    return _run(
+    result = _run(
         session,
         lambda: indicators.export(
-            session, sup.district, sup.username, body, device_id=sup.device_id, ip=ip
+            session, sup.district, sup.username, body, device_id=sup.device_id, ip=ip, read=read
         ),
         write=True,
     )
+    read.rollback()
+    return result
