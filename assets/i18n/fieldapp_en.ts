@@ -90,55 +90,109 @@
 <context>
     <name>BoardPage</name>
     <message>
-        <location filename="../../ui/supervisor/board.py" line="28"/>
+        <location filename="../../ui/supervisor/board.py" line="29"/>
         <source>담당자별 현황판</source>
         <translation>Board by worker</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/board.py" line="36"/>
+        <location filename="../../ui/supervisor/board.py" line="37"/>
         <source>건수는 서버가 받은 기록 기준입니다. 기기에 남은 미전송 기록은 &apos;미전송(기기 보고)&apos; 열에 따로 표시합니다 (마지막 동기화 때 보고된 값).</source>
         <translation>Counts use what the server received. Unsent records still on devices are shown apart in &apos;Unsent (device report)&apos; (as reported at their last sync).</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/board.py" line="49"/>
+        <location filename="../../ui/supervisor/board.py" line="52"/>
         <source>새로 고침</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/board.py" line="51"/>
+        <location filename="../../ui/supervisor/board.py" line="54"/>
         <source>가구 재배정…</source>
         <translation>Reassign households…</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/board.py" line="54"/>
+        <location filename="../../ui/supervisor/board.py" line="57"/>
         <source>마지막 재배정 되돌리기</source>
         <translation>Undo the last reassignment</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/board.py" line="73"/>
+        <location filename="../../ui/supervisor/board.py" line="77"/>
         <source>가구 %1 · 미배정 (안부확인 %2, 방문건강 %3) · 미해결 충돌 %4 · 미확인 인계 기록 %5 · 진행 중 폭염·한파 %6</source>
         <translation>Households %1 · unassigned (welfare check %2, visiting health %3) · open conflicts %4 · unacknowledged hand-over records %5 · active heat/cold alerts %6</translation>
     </message>
 </context>
 <context>
+    <name>BoardSignals</name>
+    <message>
+        <location filename="../../ui/supervisor/board_signals.py" line="38"/>
+        <source>조기 경보 신호</source>
+        <translation>Early-warning signals</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/board_signals.py" line="44"/>
+        <source>담당자</source>
+        <translation>Worker</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/board_signals.py" line="47"/>
+        <location filename="../../ui/supervisor/board_signals.py" line="82"/>
+        <source>전체</source>
+        <translation>All</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/board_signals.py" line="57"/>
+        <source>심각도</source>
+        <translation>Severity</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/board_signals.py" line="58"/>
+        <source>가구</source>
+        <translation>Household</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/board_signals.py" line="59"/>
+        <source>담당</source>
+        <translation>Workers</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/board_signals.py" line="60"/>
+        <source>종류</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/board_signals.py" line="61"/>
+        <source>시작</source>
+        <translation>Since</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/board_signals.py" line="62"/>
+        <source>신호</source>
+        <translation>Signal</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/board_signals.py" line="99"/>
+        <source>가구 %1 · 신호 %2 (높음 %3)</source>
+        <translation>%1 households · %2 signals (%3 high)</translation>
+    </message>
+</context>
+<context>
     <name>ConflictCard</name>
     <message>
-        <location filename="../../ui/household_view.py" line="295"/>
+        <location filename="../../ui/household_view.py" line="305"/>
         <source>충돌: %1 — 두 값 중 하나를 고르세요</source>
         <translation>Conflict: %1 — choose one of the two values</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="302"/>
+        <location filename="../../ui/household_view.py" line="312"/>
         <source>내 값</source>
         <translation>Mine</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="308"/>
+        <location filename="../../ui/household_view.py" line="318"/>
         <source>다른 값</source>
         <translation>Theirs</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="320"/>
+        <location filename="../../ui/household_view.py" line="330"/>
         <source>이 값 선택</source>
         <translation>Choose this value</translation>
     </message>
@@ -326,40 +380,65 @@
 <context>
     <name>FormPage</name>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="223"/>
+        <location filename="../../ui/forms/form_page.py" line="224"/>
         <source>정정 기록: 원래 기록은 그대로 남고 새 기록이 덧붙습니다.</source>
         <extracomment>The draft&apos;s id is the id the record gets: a form is saved once, never twice. Set when saving begins: no autosave after that (it would bring the draft back).</extracomment>
         <translation>Correction: the original record stays; this new record is added.</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="255"/>
+        <location filename="../../ui/forms/form_page.py" line="256"/>
         <source>닫기</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="257"/>
+        <location filename="../../ui/forms/form_page.py" line="258"/>
         <source>저장 (Ctrl+S)</source>
         <translation>Save (Ctrl+S)</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="316"/>
+        <location filename="../../ui/forms/form_page.py" line="317"/>
         <source>위험 배너에 한 일을 먼저 기록하세요.</source>
         <translation>First record in the risk banner what you did.</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="357"/>
+        <location filename="../../ui/forms/form_page.py" line="358"/>
         <source>임시 저장됨 %1</source>
         <translation>Draft saved %1</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="469"/>
+        <location filename="../../ui/forms/form_page.py" line="477"/>
         <source>양식 닫기</source>
         <translation>Close the form</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="471"/>
+        <location filename="../../ui/forms/form_page.py" line="479"/>
         <source>작성 중인 내용은 임시 저장되어 있습니다. 나중에 가구 화면에서 이어서 작성할 수 있습니다. 닫을까요?</source>
         <translation>What you typed is kept as a draft; you can continue it later from the household. Close?</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/form_page.py" line="492"/>
+        <source>즉시 조치 미기록</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/form_page.py" line="494"/>
+        <source>이 답에는 즉시 조치가 필요합니다:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/form_page.py" line="497"/>
+        <source>한 일을 기록하지 않고 닫으면 임시 저장되고, 오늘 할 일 맨 위에 즉시 조치로 남습니다.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/form_page.py" line="500"/>
+        <source>지금 조치 기록</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/form_page.py" line="501"/>
+        <source>임시 저장하고 닫기</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -408,342 +487,348 @@
 <context>
     <name>HouseholdView</name>
     <message>
-        <location filename="../../ui/household_view.py" line="345"/>
+        <location filename="../../ui/household_view.py" line="355"/>
         <source>← 목록</source>
         <translation>← List</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="357"/>
+        <location filename="../../ui/household_view.py" line="367"/>
         <source>안부확인 기록</source>
         <translation>Record welfare check</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="361"/>
+        <location filename="../../ui/household_view.py" line="371"/>
         <source>방문 기록</source>
         <translation>Record visit</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="363"/>
+        <location filename="../../ui/household_view.py" line="373"/>
         <source>선별검사</source>
         <translation>Screening</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="451"/>
+        <location filename="../../ui/household_view.py" line="466"/>
         <source>시각</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="387"/>
+        <location filename="../../ui/household_view.py" line="397"/>
         <source>종류</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="386"/>
+        <location filename="../../ui/household_view.py" line="396"/>
         <source>시각 (KST)</source>
         <translation>Time (KST)</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="388"/>
-        <location filename="../../ui/household_view.py" line="423"/>
+        <location filename="../../ui/household_view.py" line="398"/>
+        <location filename="../../ui/household_view.py" line="433"/>
         <source>내용</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="389"/>
+        <location filename="../../ui/household_view.py" line="399"/>
         <source>작성자</source>
         <translation>By</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="390"/>
+        <location filename="../../ui/household_view.py" line="400"/>
         <source>동기화</source>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="402"/>
+        <location filename="../../ui/household_view.py" line="412"/>
         <source>기록을 두 번 누르면 정정 기록을 작성합니다 (원래 기록은 그대로 남습니다).</source>
         <translation>Double-click a record to write a correction (the original stays).</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="406"/>
+        <location filename="../../ui/household_view.py" line="416"/>
         <source>타임라인</source>
         <translation>Timeline</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="409"/>
+        <location filename="../../ui/household_view.py" line="419"/>
         <source>건강 추이</source>
         <translation>Health trends</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="412"/>
-        <location filename="../../ui/household_view.py" line="423"/>
+        <location filename="../../ui/household_view.py" line="422"/>
+        <location filename="../../ui/household_view.py" line="433"/>
         <source>날짜</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="413"/>
+        <location filename="../../ui/household_view.py" line="423"/>
         <source>검사</source>
         <translation>Instrument</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="414"/>
+        <location filename="../../ui/household_view.py" line="424"/>
         <source>총점</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="415"/>
+        <location filename="../../ui/household_view.py" line="425"/>
         <source>판정</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="416"/>
+        <location filename="../../ui/household_view.py" line="426"/>
         <source>필요 조치</source>
         <translation>Actions needed</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="421"/>
+        <location filename="../../ui/household_view.py" line="431"/>
         <source>선별검사 이력</source>
         <translation>Screening history</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="423"/>
+        <location filename="../../ui/household_view.py" line="433"/>
         <source>긴급도</source>
         <translation>Urgency</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="423"/>
+        <location filename="../../ui/household_view.py" line="433"/>
         <source>상태</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="429"/>
+        <location filename="../../ui/household_view.py" line="439"/>
         <source>조치 기록 (선택한 필요 항목 닫기)</source>
         <translation>Record the action (closes the selected open item)</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="438"/>
+        <location filename="../../ui/household_view.py" line="448"/>
         <source>필요 항목을 두 번 누르거나 골라서 조치를 기록하면 그 항목이 닫힙니다.</source>
         <translation>Double-click an open (필요) item, or select it, to record the action; that closes it.</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="444"/>
+        <location filename="../../ui/household_view.py" line="454"/>
         <source>조치·의뢰</source>
         <translation>Actions and referrals</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="448"/>
+        <location filename="../../ui/household_view.py" line="460"/>
+        <location filename="../../ui/household_view.py" line="855"/>
+        <source>신호</source>
+        <translation>Signals</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="463"/>
         <source>사업</source>
         <translation>Programme</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="449"/>
+        <location filename="../../ui/household_view.py" line="464"/>
         <source>담당자</source>
         <translation>Worker</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="450"/>
+        <location filename="../../ui/household_view.py" line="465"/>
         <source>배정한 사람</source>
         <translation>Assigned by</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="452"/>
+        <location filename="../../ui/household_view.py" line="467"/>
         <source>사유</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="455"/>
+        <location filename="../../ui/household_view.py" line="470"/>
         <source>담당 이력</source>
         <translation>Assignment history</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="464"/>
+        <location filename="../../ui/household_view.py" line="479"/>
         <source>기본 정보 (수정하면 서버와 필드별로 병합됩니다)</source>
         <translation>Profile (edits merge with the server field by field)</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="481"/>
+        <location filename="../../ui/household_view.py" line="496"/>
         <source>변경 저장</source>
         <translation>Save changes</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="486"/>
+        <location filename="../../ui/household_view.py" line="501"/>
         <source>최근 기록</source>
         <translation>Recent records</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="495"/>
+        <location filename="../../ui/household_view.py" line="510"/>
         <source>가구원 · 비상 연락처</source>
         <translation>Members · emergency contacts</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="500"/>
+        <location filename="../../ui/household_view.py" line="515"/>
         <source>동의</source>
         <translation>Consent</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="504"/>
+        <location filename="../../ui/household_view.py" line="519"/>
         <source>진행 중인 조치</source>
         <translation>Open actions</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="509"/>
+        <location filename="../../ui/household_view.py" line="524"/>
         <source>작성 중인 양식</source>
         <translation>Forms in progress</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="522"/>
+        <location filename="../../ui/household_view.py" line="537"/>
         <source>개요</source>
         <translation>Overview</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="545"/>
+        <location filename="../../ui/household_view.py" line="560"/>
         <source>이 가구는 더 이상 이 기기에 없습니다</source>
         <translation>This household is no longer on this laptop</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="547"/>
+        <location filename="../../ui/household_view.py" line="562"/>
         <source>담당이 바뀌었을 수 있습니다. 동기화 화면의 인계 기록을 확인하세요.</source>
         <translation>It may have been handed over to another worker. See the hand-overs in the Sync screen.</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="553"/>
+        <location filename="../../ui/household_view.py" line="568"/>
         <source>(이름 없음)</source>
         <translation>(no name)</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="562"/>
+        <location filename="../../ui/household_view.py" line="577"/>
         <source>위험도 %1</source>
         <translation>Risk %1</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="587"/>
+        <location filename="../../ui/household_view.py" line="603"/>
         <source>전송 대기 중인 수정: %1</source>
         <translation>Edits waiting to be sent: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="605"/>
+        <location filename="../../ui/household_view.py" line="621"/>
         <source>비상 연락처: %1</source>
         <translation>Emergency contact: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="614"/>
+        <location filename="../../ui/household_view.py" line="630"/>
         <source>동의함</source>
         <translation>Given</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="614"/>
+        <location filename="../../ui/household_view.py" line="630"/>
         <source>동의 없음</source>
         <translation>Not given</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="626"/>
-        <location filename="../../ui/household_view.py" line="791"/>
-        <location filename="../../ui/household_view.py" line="801"/>
+        <location filename="../../ui/household_view.py" line="642"/>
+        <location filename="../../ui/household_view.py" line="807"/>
+        <location filename="../../ui/household_view.py" line="817"/>
         <source>없음</source>
         <translation>None</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="629"/>
+        <location filename="../../ui/household_view.py" line="645"/>
         <source>이어서 작성: %1 (%2)</source>
         <translation>Continue: %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="636"/>
+        <location filename="../../ui/household_view.py" line="652"/>
         <source>즉시 조치가 아직 기록되지 않았습니다</source>
         <translation>The immediate action has not been recorded yet</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="652"/>
+        <location filename="../../ui/household_view.py" line="668"/>
         <source>기록 없음</source>
         <translation>No records</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="662"/>
+        <location filename="../../ui/household_view.py" line="678"/>
         <source>[취소됨] </source>
         <translation>[voided] </translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="664"/>
+        <location filename="../../ui/household_view.py" line="680"/>
         <source>[정정됨] </source>
         <translation>[corrected] </translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="666"/>
+        <location filename="../../ui/household_view.py" line="682"/>
         <source>[정정] </source>
         <translation>[correction] </translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="680"/>
+        <location filename="../../ui/household_view.py" line="696"/>
         <source>혈압 (두 번 측정 평균)</source>
         <translation>Blood pressure (mean of two readings)</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="682"/>
+        <location filename="../../ui/household_view.py" line="698"/>
         <source>수축기</source>
         <translation>Systolic</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="683"/>
+        <location filename="../../ui/household_view.py" line="699"/>
         <source>이완기</source>
         <translation>Diastolic</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="685"/>
+        <location filename="../../ui/household_view.py" line="701"/>
         <source>140/90 기준</source>
         <translation>140/90 line</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="689"/>
-        <location filename="../../ui/household_view.py" line="690"/>
+        <location filename="../../ui/household_view.py" line="705"/>
+        <location filename="../../ui/household_view.py" line="706"/>
         <source>혈당</source>
         <translation>Glucose</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="691"/>
+        <location filename="../../ui/household_view.py" line="707"/>
         <source>저혈당 70</source>
         <translation>Hypoglycaemia 70</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="695"/>
+        <location filename="../../ui/household_view.py" line="711"/>
         <source>체중</source>
         <translation>Weight</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="769"/>
+        <location filename="../../ui/household_view.py" line="785"/>
         <source>완료</source>
         <translation>Done</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="767"/>
+        <location filename="../../ui/household_view.py" line="783"/>
         <source>진행 중</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="767"/>
+        <location filename="../../ui/household_view.py" line="783"/>
         <source>필요</source>
         <translation>Needed</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="771"/>
+        <location filename="../../ui/household_view.py" line="787"/>
         <source>권고</source>
         <translation>Advised</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="775"/>
+        <location filename="../../ui/household_view.py" line="791"/>
         <source> → 조치: %1 (%2)</source>
         <translation> → action: %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="797"/>
+        <location filename="../../ui/household_view.py" line="813"/>
         <source>의뢰</source>
         <translation>Referral</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="832"/>
+        <location filename="../../ui/household_view.py" line="848"/>
         <source>조치 기록</source>
         <translation>Record the action</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="838"/>
+        <location filename="../../ui/household_view.py" line="871"/>
         <source>현재</source>
         <translation>Current</translation>
     </message>
@@ -1378,72 +1463,72 @@
 <context>
     <name>ResultPanel</name>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="87"/>
+        <location filename="../../ui/forms/form_page.py" line="88"/>
         <source>결과</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="115"/>
+        <location filename="../../ui/forms/form_page.py" line="116"/>
         <source>필수 항목 %1 / %2 입력</source>
         <translation>Required answered: %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="122"/>
+        <location filename="../../ui/forms/form_page.py" line="123"/>
         <source>총점 %1</source>
         <translation>Total %1</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="123"/>
+        <location filename="../../ui/forms/form_page.py" line="124"/>
         <source> (작성 중)</source>
         <translation> (in progress)</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="127"/>
+        <location filename="../../ui/forms/form_page.py" line="128"/>
         <source>작성 완료</source>
         <translation>Complete</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="127"/>
+        <location filename="../../ui/forms/form_page.py" line="128"/>
         <source>작성 중</source>
         <translation>In progress</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="133"/>
+        <location filename="../../ui/forms/form_page.py" line="134"/>
         <source>평균 혈압 %1/%2 mmHg</source>
         <translation>Mean BP %1/%2 mmHg</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="138"/>
+        <location filename="../../ui/forms/form_page.py" line="139"/>
         <source>혈당 %1 mg/dL</source>
         <translation>Glucose %1 mg/dL</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="140"/>
+        <location filename="../../ui/forms/form_page.py" line="141"/>
         <source>BMI %1 (%2)</source>
         <translation>BMI %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="142"/>
+        <location filename="../../ui/forms/form_page.py" line="143"/>
         <source>판정: %1</source>
         <translation>Result: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="155"/>
+        <location filename="../../ui/forms/form_page.py" line="156"/>
         <source>필요한 조치 없음</source>
         <translation>No action needed</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="158"/>
+        <location filename="../../ui/forms/form_page.py" line="159"/>
         <source>즉시</source>
         <translation>Immediate</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="159"/>
+        <location filename="../../ui/forms/form_page.py" line="160"/>
         <source>긴급</source>
         <translation>Urgent</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="160"/>
+        <location filename="../../ui/forms/form_page.py" line="161"/>
         <source>일반</source>
         <translation>Routine</translation>
     </message>
@@ -1451,20 +1536,132 @@
 <context>
     <name>RiskBanner</name>
     <message>
-        <location filename="../../ui/forms/banner.py" line="43"/>
+        <location filename="../../ui/forms/banner.py" line="86"/>
         <source>⚠ 즉시 조치가 필요합니다</source>
-        <extracomment>What a worker can record having done (ids are stored in the referral event).</extracomment>
+        <extracomment>What a worker can record having done (ids are stored in the referral event). The mental-health and emergency steps: for any immediate action not listed below. The steps each immediate action offers, in order (the first is what to do first).</extracomment>
         <translation>⚠ Immediate action needed</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/banner.py" line="54"/>
+        <location filename="../../ui/forms/banner.py" line="103"/>
         <source>한 일을 기록해야 저장할 수 있습니다:</source>
         <translation>Record what you did before saving:</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/banner.py" line="68"/>
+        <location filename="../../ui/forms/banner.py" line="119"/>
         <source>조치 내용 메모 (예: 109 상담사와 통화 연결, 딸에게 연락)</source>
         <translation>Note on what was done (e.g. connected to a 109 counsellor, called the daughter)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/banner.py" line="146"/>
+        <source>위험 가구의 문 앞에서 응답이 없으면 바로 알리는 것이 원칙입니다: 먼저 동 주민센터에 알리세요.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/banner.py" line="150"/>
+        <source>저혈당은 지금 처치합니다: 먼저 당분 15 g을 드시게 하고 15분 뒤 다시 재세요.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SignalAckDialog</name>
+    <message>
+        <location filename="../../ui/signals_panel.py" line="84"/>
+        <source>신호 확인</source>
+        <extracomment>Row colours by severity (the same as the board&apos;s signal list).</extracomment>
+        <translation>Acknowledge signal</translation>
+    </message>
+    <message>
+        <location filename="../../ui/signals_panel.py" line="92"/>
+        <source>무엇을 확인했고 어떻게 하기로 했는지 남기세요 (기록으로 동기화됩니다).</source>
+        <translation>Write what you checked and what was decided (saved as a record that syncs).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/signals_panel.py" line="97"/>
+        <source>예: 전화로 상태 확인, 다음 주 방문 약속</source>
+        <translation>e.g. checked by phone, visit agreed for next week</translation>
+    </message>
+    <message>
+        <location filename="../../ui/signals_panel.py" line="100"/>
+        <source>후속 확인일</source>
+        <translation>Follow-up on</translation>
+    </message>
+</context>
+<context>
+    <name>SignalsPanel</name>
+    <message>
+        <location filename="../../ui/signals_panel.py" line="184"/>
+        <source>심각도</source>
+        <translation>Severity</translation>
+    </message>
+    <message>
+        <location filename="../../ui/signals_panel.py" line="185"/>
+        <source>종류</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <location filename="../../ui/signals_panel.py" line="186"/>
+        <source>시작</source>
+        <translation>Since</translation>
+    </message>
+    <message>
+        <location filename="../../ui/signals_panel.py" line="187"/>
+        <source>신호</source>
+        <translation>Signal</translation>
+    </message>
+    <message>
+        <location filename="../../ui/signals_panel.py" line="188"/>
+        <source>확인</source>
+        <translation>Acknowledged</translation>
+    </message>
+    <message>
+        <location filename="../../ui/signals_panel.py" line="196"/>
+        <source>근거 기록 (두 번 누르면 타임라인에서 봅니다)</source>
+        <translation>Evidence records (double-click to see one in the timeline)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/signals_panel.py" line="198"/>
+        <source>날짜</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <location filename="../../ui/signals_panel.py" line="198"/>
+        <source>기록</source>
+        <translation>Record</translation>
+    </message>
+    <message>
+        <location filename="../../ui/signals_panel.py" line="198"/>
+        <source>값</source>
+        <translation>Values</translation>
+    </message>
+    <message>
+        <location filename="../../ui/signals_panel.py" line="209"/>
+        <source>확인 기록…</source>
+        <translation>Acknowledge…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/signals_panel.py" line="224"/>
+        <source>확인이 필요한 신호 %1건, 확인된 신호 %2건 (규칙 %3)</source>
+        <translation>%1 signals to acknowledge, %2 acknowledged (rules %3)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/signals_panel.py" line="233"/>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/signals_panel.py" line="237"/>
+        <source>확인 필요</source>
+        <translation>To acknowledge</translation>
+    </message>
+    <message>
+        <location filename="../../ui/signals_panel.py" line="277"/>
+        <source>근거: %1</source>
+        <translation>Source: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/signals_panel.py" line="281"/>
+        <source>확인: %1, %2 — %3 (후속 확인일 %4)</source>
+        <translation>Acknowledged: %1, %2 — %3 (follow-up on %4)</translation>
     </message>
 </context>
 <context>
@@ -1680,32 +1877,32 @@
 <context>
     <name>TodayPage</name>
     <message>
-        <location filename="../../ui/today.py" line="228"/>
+        <location filename="../../ui/today.py" line="234"/>
         <source>오늘 할 일</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="235"/>
+        <location filename="../../ui/today.py" line="241"/>
         <source>작성 중인 양식</source>
         <translation>Forms in progress</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="259"/>
+        <location filename="../../ui/today.py" line="265"/>
         <source>행을 선택하고 Enter를 누르면 알맞은 양식이(즉시 조치는 조치 기록이), Ctrl+Enter를 누르면 가구 화면이 열립니다.</source>
         <translation>Select a row and press Enter to open its form (for an immediate action, Record the action); Ctrl+Enter opens the household.</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="297"/>
+        <location filename="../../ui/today.py" line="303"/>
         <source>%1 · %2 (%3)</source>
         <translation>%1 · %2 (%3)</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="309"/>
+        <location filename="../../ui/today.py" line="315"/>
         <source>외 %1건</source>
         <translation>%1 more</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="349"/>
+        <location filename="../../ui/today.py" line="355"/>
         <source>즉시 조치 %1 · 기한 지남 %2 · 오늘 %3 · 예정 %4</source>
         <translation>Immediate %1 · overdue %2 · today %3 · upcoming %4</translation>
     </message>
@@ -1713,54 +1910,64 @@
 <context>
     <name>WorklistModel</name>
     <message>
-        <location filename="../../ui/today.py" line="165"/>
+        <location filename="../../ui/today.py" line="167"/>
         <source>긴급도</source>
         <translation>Urgency</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="166"/>
+        <location filename="../../ui/today.py" line="168"/>
         <source>이름</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="167"/>
+        <location filename="../../ui/today.py" line="169"/>
         <source>주소</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="168"/>
+        <location filename="../../ui/today.py" line="170"/>
         <source>이유</source>
         <translation>Why</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="169"/>
+        <location filename="../../ui/today.py" line="171"/>
         <source>할 일</source>
         <translation>To do</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="170"/>
+        <location filename="../../ui/today.py" line="172"/>
         <source>기한</source>
         <translation>Due</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="176"/>
+        <location filename="../../ui/today.py" line="178"/>
         <source>즉시 조치</source>
         <translation>Immediate action</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="177"/>
+        <location filename="../../ui/today.py" line="179"/>
         <source>기한 지남</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="178"/>
+        <location filename="../../ui/today.py" line="180"/>
         <source>오늘</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="179"/>
+        <location filename="../../ui/today.py" line="181"/>
         <source>예정</source>
         <translation>Upcoming</translation>
+    </message>
+    <message>
+        <location filename="../../ui/today.py" line="186"/>
+        <source>신호 확인</source>
+        <translation>Acknowledge signal</translation>
+    </message>
+    <message>
+        <location filename="../../ui/today.py" line="196"/>
+        <source>신호 · %1</source>
+        <translation>Signal · %1</translation>
     </message>
 </context>
 <context>
@@ -1954,7 +2161,7 @@ If this happens again, send these files to your district&apos;s IT team.</transl
     </message>
     <message>
         <location filename="../../ui/household_view.py" line="121"/>
-        <location filename="../../ui/household_view.py" line="238"/>
+        <location filename="../../ui/household_view.py" line="247"/>
         <source>메모</source>
         <translation>Notes</translation>
     </message>
@@ -2000,7 +2207,7 @@ If this happens again, send these files to your district&apos;s IT team.</transl
     </message>
     <message>
         <location filename="../../ui/household_view.py" line="178"/>
-        <location filename="../../ui/household_view.py" line="234"/>
+        <location filename="../../ui/household_view.py" line="243"/>
         <source>방문</source>
         <translation>Visit</translation>
     </message>
@@ -2045,28 +2252,43 @@ If this happens again, send these files to your district&apos;s IT team.</transl
         <translation>Void: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="235"/>
+        <location filename="../../ui/household_view.py" line="215"/>
+        <source>신호 확인 (%1): %2</source>
+        <translation>Signal acknowledged (%1): %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="218"/>
+        <source> · 후속 확인일 %1</source>
+        <translation> · follow-up on %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="244"/>
         <source>선별검사</source>
         <translation>Screening</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="236"/>
+        <location filename="../../ui/household_view.py" line="245"/>
         <source>안부확인</source>
         <translation>Welfare check</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="237"/>
+        <location filename="../../ui/household_view.py" line="246"/>
         <source>조치·의뢰</source>
         <translation>Actions and referrals</translation>
     </message>
     <message>
+        <location filename="../../ui/household_view.py" line="250"/>
+        <source>신호 확인</source>
+        <translation>Signal acknowledged</translation>
+    </message>
+    <message>
         <location filename="../../ui/household_view.py" line="200"/>
-        <location filename="../../ui/household_view.py" line="239"/>
+        <location filename="../../ui/household_view.py" line="248"/>
         <source>열람</source>
         <translation>Access</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="240"/>
+        <location filename="../../ui/household_view.py" line="249"/>
         <source>취소</source>
         <translation>Cancel</translation>
     </message>
