@@ -280,7 +280,7 @@ def _reason_item(hid: str, programme: str, r: Reason) -> OpenItem:
         due=r.due,
         immediate=r.immediate,
         form_id=r.form_id,
-        form_defaults=dict(r.form_defaults),
+        form_defaults=r.form_defaults,
     )
 
 
@@ -352,7 +352,8 @@ def _state(
     for provider in providers:
         items.extend(provider(household, events, today))
     upcoming = min((rules.programmes[p].upcoming_days for p in progs), default=7)
-    items.sort(key=lambda i: (_rank(i, today, upcoming), i.due, i.kind, i.record_id or ""))
+    rank = cadence.rank
+    items.sort(key=lambda i: (rank(i, today, upcoming), i.due, i.kind, i.record_id or ""))
     return HouseholdState(hid, today, tuple(items), infos, due, upcoming)
 
 
@@ -400,9 +401,11 @@ def _rows_of(state: HouseholdState, programme: str | None) -> list[WorkItem]:
     """Today's rows for one household: each immediate item, else its most pressing reason."""
     items = state.items
     today, upcoming = state.today, state.upcoming_days
-    pressing = [i for i in items if _rank(i, today, upcoming) < NOT_DUE]
+    rank_of = {id(i): cadence.rank(i, today, upcoming) for i in items}
+    pressing = [i for i in items if rank_of[id(i)] < NOT_DUE]
     if not pressing:
         return []
+    next_due, overdue_days = state.next_due, state.overdue_days
     immediate = [i for i in pressing if i.immediate]
     # each signal is a row of its own (acknowledging one is its own act); the other reasons
     # give the household one row, its most pressing
@@ -413,7 +416,7 @@ def _rows_of(state: HouseholdState, programme: str | None) -> list[WorkItem]:
     rows = []
     for n, item in enumerate([*heads, *flagged]):
         more = rest if n == 0 else 0
-        rank = _rank(item, today, upcoming)
+        rank = rank_of[id(item)]
         rows.append(
             WorkItem(
                 household_id=state.household_id,
@@ -422,12 +425,12 @@ def _rows_of(state: HouseholdState, programme: str | None) -> list[WorkItem]:
                 state=STATES[rank],
                 urgency_rank=rank,
                 due=item.due,
-                next_due=state.next_due,
-                overdue_days=state.overdue_days,
+                next_due=next_due,
+                overdue_days=overdue_days,
                 reason_ko=item.text_ko + (f" 외 {more}건" if more else ""),
                 reason_en=item.text_en + (f" (+{more} more)" if more else ""),
                 form_id=item.form_id,
-                form_defaults=dict(item.form_defaults),
+                form_defaults=item.form_defaults,
                 record_id=item.record_id,
                 since=item.since,
                 reasons=items,
