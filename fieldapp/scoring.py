@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from fieldapp import hangul
 from fieldapp.errors import FieldProblem, ValidationError
 from fieldapp.instruments import (
     URGENCY_RANK,
@@ -101,7 +102,7 @@ def check_context(
                 FieldProblem(
                     f"{prefix}.{key}",
                     f"{key} is needed to interpret this instrument; enter it",
-                    f"이 검사를 판정하려면 {_CONTEXT_KO.get(key, key)}이(가) 필요합니다.",
+                    hangul.enter(_CONTEXT_KO.get(key, key)),
                 )
             )
     for key, (lo, hi) in CONTEXT_RANGES.items():
@@ -111,7 +112,9 @@ def check_context(
                 FieldProblem(
                     f"{prefix}.{key}",
                     f"{key} must be a whole number from {lo} to {hi}, got {value!r}",
-                    f"{_CONTEXT_KO.get(key, key)}은(는) {lo}-{hi} 사이의 정수여야 합니다.",
+                    hangul.enter_between(
+                        _CONTEXT_KO.get(key, key), lo, hi, CONTEXT_UNITS_KO.get(key, "")
+                    ),
                 )
             )
     sex = context.get("sex")
@@ -123,6 +126,9 @@ def check_context(
 
 
 _CONTEXT_KO = {"age": "나이", "education_years": "교육 연수", "sex": "성별"}
+#: The context's names and units as the screening form shows them (ui/forms/spec.py).
+CONTEXT_LABELS_KO = _CONTEXT_KO
+CONTEXT_UNITS_KO = {"age": "세", "education_years": "년"}
 
 
 def _score_items(
@@ -207,7 +213,7 @@ def score(
                 FieldProblem(
                     "answers",
                     f"{instrument.id} records the total only; leave answers empty",
-                    f"{instrument.name_ko}은(는) 총점만 기록합니다.",
+                    f"{hangul.with_particle(instrument.name_ko, '은/는')} 총점만 기록합니다.",
                 )
             )
         if total is None:
@@ -224,7 +230,7 @@ def score(
                     "total",
                     f"total must be a whole number from {instrument.total_min} to "
                     f"{instrument.total_max}, got {total!r}",
-                    f"총점은 {instrument.total_min}-{instrument.total_max} 사이의 정수여야 합니다.",
+                    hangul.enter_between("총점", instrument.total_min, instrument.total_max),
                 )
             )
         computed = total

@@ -20,6 +20,7 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
+from fieldapp import hangul
 from fieldapp.errors import AssetError, FieldProblem, ValidationError
 from fieldapp.instruments import (
     URGENCY_RANK,
@@ -396,7 +397,7 @@ def check_form_values(
                     FieldProblem(
                         f"{prefix}{f.id}",
                         f"{f.label_en} is required",
-                        f"{f.label_ko} 항목을 입력하십시오.",
+                        hangul.enter(f.label_ko, choose=f.type in ("choice", "multi", "bool")),
                     )
                 )
             continue
@@ -446,7 +447,7 @@ def check_form_values(
                     FieldProblem(
                         f"{prefix}{f.id}",
                         f"{f.label_en} must be {kind} from {_num(lo)} to {_num(hi)}, got {value!r}",
-                        f"{f.label_ko}은(는) {_num(lo)}-{_num(hi)} 사이여야 합니다.",
+                        hangul.enter_between(f.label_ko, lo, hi),
                     )
                 )
         elif f.type == "text":
@@ -559,7 +560,9 @@ def _envelope_problems(event: Mapping[str, Any]) -> list[FieldProblem]:
         if not isinstance(value, str) or not value.strip():
             problems.append(
                 FieldProblem(
-                    key, f"{key} is required (a non-empty string)", f"{ko}이(가) 없습니다."
+                    key,
+                    f"{key} is required (a non-empty string)",
+                    f"{hangul.with_particle(ko, '이/가')} 없습니다.",
                 )
             )
             return None

@@ -21,6 +21,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+from fieldapp import hangul
 from fieldapp.errors import AssetError, FieldProblem, ValidationError
 from fieldapp.instruments import Rule, is_number, parse_rules, read_json
 from fieldapp.resources import asset_path
@@ -151,7 +152,7 @@ def _number(
             FieldProblem(
                 where,
                 f"{en}{rng.label_en} must be a number from {lo} to {hi} {rng.unit}, got {value!r}",
-                f"{ko}{rng.label_ko}은(는) {lo}-{hi} {rng.unit} 사이의 숫자여야 합니다.",
+                hangul.enter_between(f"{ko}{rng.label_ko}", rng.min, rng.max, rng.unit),
             )
         )
         return None
@@ -204,8 +205,10 @@ def check_vitals(
             dia_vals: list[float] = []
             for i, r in enumerate(readings):
                 where = f"{prefix}.bp[{i}]"
-                # Each message names its reading once: "혈압 2회차: ...".
+                # Each message names its reading once: "혈압 2회차: ..."; a single value is
+                # named as the form labels it ("2회차 수축기 혈압").
                 name = (f"BP reading {i + 1}: ", f"혈압 {i + 1}회차: ")
+                value_name = (f"BP reading {i + 1}: ", f"{i + 1}회차 ")
                 if not isinstance(r, Mapping):
                     problems.append(
                         FieldProblem(where, "a reading is {systolic, diastolic}", "혈압 형식 오류")
@@ -218,14 +221,19 @@ def check_vitals(
                             FieldProblem(
                                 f"{where}.{part}",
                                 f"{name[0]}{rng.label_en} is missing",
-                                f"{name[1]}{rng.label_ko}을(를) 입력하십시오.",
+                                hangul.enter(f"{value_name[1]}{rng.label_ko}"),
                             )
                         )
                 s = _number(
-                    panel, "systolic", r.get("systolic"), f"{where}.systolic", problems, name
+                    panel, "systolic", r.get("systolic"), f"{where}.systolic", problems, value_name
                 )
                 d = _number(
-                    panel, "diastolic", r.get("diastolic"), f"{where}.diastolic", problems, name
+                    panel,
+                    "diastolic",
+                    r.get("diastolic"),
+                    f"{where}.diastolic",
+                    problems,
+                    value_name,
                 )
                 if s is not None and d is not None:
                     if d >= s:

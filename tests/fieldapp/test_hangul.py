@@ -46,3 +46,16 @@ def test_natural_order() -> None:
         "volunteer10",
         "volunteer16",
     ]
+
+
+def test_input_check_sentences_in_one_register() -> None:
+    from fieldapp.hangul import enter, enter_between, enter_number
+
+    assert enter("체온") == "체온을 입력하십시오."
+    assert enter("확인 방법", choose=True) == "확인 방법을 선택하십시오."
+    assert enter_number("맥박") == "맥박은 숫자로 입력하십시오."
+    assert (
+        enter_between("1회차 수축기 혈압", 60, 260, "mmHg")
+        == "1회차 수축기 혈압은 60~260 mmHg 사이로 입력하십시오."
+    )
+    assert enter_between("키", 100.0, 220.5, "cm") == "키는 100~220.5 cm 사이로 입력하십시오."

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldapp import hangul
 from fieldapp.instruments import evaluate_condition
 from ui.forms.spec import FieldSpec, FormSpec
 from ui.lang import korean_ui, pick  # noqa: F401  (korean_ui: re-exported, as before)
@@ -75,6 +76,14 @@ class FieldEditor(QWidget):
         self.error = QLabel()
         self.error.setObjectName("fieldError")
         self.error.setWordWrap(True)
+        # The error line's space is kept while it is hidden: a message appearing or going
+        # away never moves what is below (the next click lands where the user aimed).
+        # Two lines beside a neighbour (a narrow column, where a message wraps), else one.
+        lines = 2 if spec.kind in COMPACT_KINDS else 1
+        self.error.setMinimumHeight(lines * self.error.fontMetrics().lineSpacing())
+        policy = self.error.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.error.setSizePolicy(policy)
         self.error.hide()
         layout.addWidget(self.error)
 
@@ -233,19 +242,31 @@ class FieldEditor(QWidget):
         """A problem visible from this field alone (missing, out of range, not a number)."""
         spec = self.spec
         value = self.value()
+        # The Korean sentences are the domain's (fieldapp.hangul): the same words as the
+        # check on saving, in one register, with the particle chosen from the label.
         if value is None or value == []:
-            required = spec.required or spec.required_when_shown
-            return self.tr("입력이 필요합니다.") if required else None
+            if not (spec.required or spec.required_when_shown):
+                return None
+            choose = spec.kind in ("choice", "multi", "bool")
+            return pick(
+                hangul.enter(spec.label_ko, choose=choose),
+                self.tr("%1: 값을 입력하십시오.").replace("%1", spec.label_en),
+            )
         if spec.kind in ("int", "number"):
             if isinstance(value, str):
-                return self.tr("숫자를 입력하세요.")
+                return pick(
+                    hangul.enter_number(spec.label_ko),
+                    self.tr("%1: 숫자로 입력하십시오.").replace("%1", spec.label_en),
+                )
             if (spec.min is not None and value < spec.min) or (
                 spec.max is not None and value > spec.max
             ):
-                return (
-                    self.tr("%1–%2 사이의 값을 입력하세요.")
-                    .replace("%1", _fmt(spec.min))
-                    .replace("%2", _fmt(spec.max))
+                return pick(
+                    hangul.enter_between(spec.label_ko, spec.min, spec.max, spec.unit),
+                    self.tr("%1: %2–%3 사이로 입력하십시오.")
+                    .replace("%1", spec.label_en)
+                    .replace("%2", _fmt(spec.min))
+                    .replace("%3", _fmt(spec.max) + (f" {spec.unit}" if spec.unit else "")),
                 )
         return None
 
@@ -319,7 +340,12 @@ class FormWidget(QWidget):
                             grid.setColumnMinimumWidth(c, 280)
                         inner.addLayout(grid)
                         cell = 0
-                    grid.addWidget(editor, cell // GRID_COLUMNS, cell % GRID_COLUMNS)
+                    grid.addWidget(
+                        editor,
+                        cell // GRID_COLUMNS,
+                        cell % GRID_COLUMNS,
+                        Qt.AlignmentFlag.AlignTop,  # labels side by side stay on one line
+                    )
                     cell += 1
                 else:
                     grid = None

@@ -138,16 +138,18 @@ def instrument_form(instrument: Instrument) -> FormSpec:
             fields=tuple(fields),
         )
     ]
+    from fieldapp.scoring import CONTEXT_LABELS_KO, CONTEXT_RANGES, CONTEXT_UNITS_KO
+
     context_fields = [
         FieldSpec(
             id=f"context.{name}",
             kind="int",
-            label_ko={"age": "나이", "education_years": "교육 연수"}.get(name, name),
+            label_ko=CONTEXT_LABELS_KO.get(name, name),
             label_en={"age": "Age", "education_years": "Years of education"}.get(name, name),
             required=True,
-            min=0,
-            max=130 if name == "age" else 30,
-            unit={"age": "세", "education_years": "년"}.get(name, ""),
+            min=CONTEXT_RANGES.get(name, (0, 130))[0],
+            max=CONTEXT_RANGES.get(name, (0, 130))[1],
+            unit=CONTEXT_UNITS_KO.get(name, ""),
         )
         for name in instrument.context_required
     ]
@@ -254,7 +256,7 @@ def _compound_fields(raw: dict[str, Any], path: str, prefix: str) -> list[FieldS
                     FieldSpec(
                         **{
                             **spec.__dict__,
-                            "label_ko": f"{spec.label_ko} ({i + 1}회)",
+                            "label_ko": f"{i + 1}회차 {spec.label_ko}",  # as vitals.py says it
                             "label_en": f"{spec.label_en} (reading {i + 1})",
                         }
                     )

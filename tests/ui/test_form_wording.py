@@ -1,0 +1,100 @@
+"""Form messages: one register, the same words while typing and on saving, the particle chosen
+from the word; and the form does not jump when an error line comes or goes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QLocale
+
+
+@pytest.fixture
+def korean() -> Iterator[None]:
+    before = QLocale()
+    QLocale.setDefault(QLocale(QLocale.Language.Korean, QLocale.Country.SouthKorea))
+    yield
+    QLocale.setDefault(before)
+
+
+@pytest.fixture
+def visit_form(ui_app: Any, qtbot: Any, korean: None) -> Any:
+    from ui.forms.builder import FormWidget
+    from ui.forms.spec import load_form
+
+    form = FormWidget(load_form("visit"))
+    qtbot.addWidget(form)
+    form.resize(1000, 1400)
+    form.show()
+    qtbot.waitExposed(form)
+    return form
+
+
+def _saved_messages(form: Any) -> set[str]:
+    from fieldapp.validation import validate_form
+    from ui.forms.spec import nest
+
+    problems, _result = validate_form("visit", nest(form.values()))
+    return {p.message_ko for p in problems}
+
+
+def test_typing_and_saving_say_the_same_sentence(visit_form: Any) -> None:
+    visit_form.editors["vitals.bp.0.systolic"].set_value(300)
+    visit_form.editors["vitals.weight_kg"].set_value(400)
+    typed = visit_form.local_problems()
+    assert typed["vitals.bp.0.systolic"] == "1회차 수축기 혈압은 60~260 mmHg 사이로 입력하십시오."
+    assert typed["vitals.weight_kg"] == "몸무게는 20~250 kg 사이로 입력하십시오."
+    saved = _saved_messages(visit_form)
+    assert typed["vitals.bp.0.systolic"] in saved
+    assert typed["vitals.weight_kg"] in saved
+
+
+def test_one_register_and_no_bracketed_particles(visit_form: Any) -> None:
+    from fieldapp.validation import validate_form
+    from ui.forms.spec import load_form, nest
+
+    typed = visit_form.local_problems()  # every required field empty
+    spec = load_form("welfare_check")
+    saved, _ = validate_form("welfare_check", nest({}))
+    messages = list(typed.values()) + [p.message_ko for p in saved]
+    assert messages and spec
+    for text in messages:
+        assert "(는)" not in text and "(가)" not in text and "(를)" not in text, text
+        assert not text.endswith("하세요.") and "필요합니다" not in text, text
+
+
+def test_an_error_line_does_not_move_the_fields_below(visit_form: Any, qtbot: Any) -> None:
+    first = visit_form.editors["vitals.bp.0.systolic"]
+    below = visit_form.editors["vitals.pulse"]
+    beside = visit_form.editors["vitals.bp.0.diastolic"]
+    before = below.mapTo(visit_form, below.rect().topLeft()).y()
+    label_before = beside.label.mapTo(visit_form, beside.label.rect().topLeft()).y()
+    first.set_error("1회차 수축기 혈압은 60~260 mmHg 사이로 입력하십시오.")
+    qtbot.wait(10)
+    assert first.error.isVisible()
+    assert below.mapTo(visit_form, below.rect().topLeft()).y() == before
+    assert beside.label.mapTo(visit_form, beside.label.rect().topLeft()).y() == label_before
+    assert first.label.mapTo(visit_form, first.label.rect().topLeft()).y() == label_before
+    first.set_error(None)
+    qtbot.wait(10)
+    assert below.mapTo(visit_form, below.rect().topLeft()).y() == before
+
+
+def test_screening_context_says_the_same_while_typing_and_on_saving(
+    ui_app: Any, qtbot: Any, korean: None
+) -> None:
+    from fieldapp.instruments import get_instrument
+    from fieldapp.scoring import check_context
+    from ui.forms.builder import FormWidget
+    from ui.forms.spec import instrument_form
+
+    form = FormWidget(instrument_form(get_instrument("cist")))
+    qtbot.addWidget(form)
+    form.editors["context.age"].set_value(200)
+    typed = form.local_problems()
+    assert typed["context.age"] == "나이는 0~130 세 사이로 입력하십시오."
+    saved = {p.message_ko for p in check_context({"age": 200, "education_years": 9}, ("age",))}
+    assert typed["context.age"] in saved
+    assert typed["context.education_years"] == "교육 연수를 입력하십시오."
+    assert "교육 연수를 입력하십시오." in {p.message_ko for p in check_context({}, ("education_years",))}
