@@ -324,9 +324,7 @@ class ConflictCard(QFrame):
             start=1,
         ):
             layout.addWidget(QLabel(f"{who}: <b>{value_text(name, value)}</b>"), row, 0)
-            layout.addWidget(
-                QLabel(f"{by or '?'} · {str(at or '')[:16].replace('T', ' ')}"), row, 1
-            )
+            layout.addWidget(QLabel(f"{by or '?'} · {kst_text(at) or '?'} KST"), row, 1)
             button = QPushButton(self.tr("이 값 선택"))
             button.clicked.connect(lambda _=False, v=value: self.chosen.emit(name, v))
             layout.addWidget(button, row, 2)
