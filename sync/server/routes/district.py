@@ -93,14 +93,15 @@ def get_board(sup: Supervisor, session: SessionDep, read: ReadSessionDep) -> Any
 @router.get("/signals", response_model=district_signals.DistrictSignals)
 def get_signals(
     sup: Supervisor,
-    session: SessionDep,
+    read: ReadSessionDep,
     worker: Annotated[str | None, Query(description="only this worker's households")] = None,
     day: Annotated[date | None, Query(description="evaluate as of this day (KST)")] = None,
 ) -> Any:
-    """The district's active early-warning signals, most severe first (docs/signals.md)."""
+    """The district's active early-warning signals, most severe first (docs/signals.md); read
+    from the read replica when there is a fresh one."""
     return _run(
-        session,
-        lambda: district_signals.district_signals(session, sup.district, day, worker=worker),
+        read,
+        lambda: district_signals.district_signals(read, sup.district, day, worker=worker),
     )
 
 
