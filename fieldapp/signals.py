@@ -47,6 +47,7 @@ from fieldapp.instruments import (
     read_json,
 )
 from fieldapp.resources import asset_path
+from fieldapp.vocabulary import Programme
 
 KST = timezone(timedelta(hours=9))
 #: The record type of an acknowledgement (payload: signal_id, rule, note, follow_up).
@@ -93,6 +94,8 @@ class SignalRule:
     metric: str | None = None
     list_field: str | None = None
     signs: tuple[str, ...] = ()
+    #: The programme whose worker acts on it (its Today shows it); None: every programme.
+    programme: str | None = None
 
 
 @dataclass(frozen=True)
@@ -160,6 +163,7 @@ _RULE_KEYS = {
     "metric",
     "field",
     "signs",
+    "programme",
     "thresholds",
     "active_days",
     "text_ko",
@@ -269,6 +273,12 @@ def _parse_rule(
                 f"{path.name}: {where}: {key} uses {exc} which the {detector} detector does not "
                 f"fill (use {', '.join(_PLACEHOLDERS[detector])})"
             ) from None
+    programme = raw.get("programme")
+    if programme is not None and programme not in {p.value for p in Programme}:
+        raise AssetError(
+            f"{path.name}: {where}: programme {programme!r} is not one of "
+            f"{', '.join(p.value for p in Programme)} (or leave it out: every programme)"
+        )
     cleared = raw.get("cleared_by", [])
     if not isinstance(cleared, list) or not all(isinstance(t, str) for t in cleared):
         raise AssetError(f"{path.name}: {where}: 'cleared_by' must list record types")
@@ -298,6 +308,7 @@ def _parse_rule(
         metric=raw.get("metric"),
         list_field=raw.get("field"),
         signs=tuple(raw.get("signs", ())),
+        programme=programme,
     )
 
 
@@ -415,6 +426,7 @@ class Signal:
     source: str
     rules_version: str
     acknowledged: Acknowledgement | None = None
+    programme: str | None = None
 
     @property
     def active(self) -> bool:
@@ -440,6 +452,7 @@ class Signal:
             "text_en": self.text_en,
             "source": self.source,
             "rules_version": self.rules_version,
+            "programme": self.programme,
             "acknowledged": self.acknowledged.to_dict() if self.acknowledged else None,
         }
 
@@ -937,6 +950,7 @@ def _signal(
         source=rule.source,
         rules_version=rules.version,
         acknowledged=ack,
+        programme=rule.programme,
     )
 
 
@@ -1085,7 +1099,7 @@ def signal_items(
             OpenItem(
                 kind=SIGNAL,
                 household_id=s.household_id,
-                programme=None,
+                programme=s.programme,
                 record_id=s.evidence[-1].record_id,
                 text_ko=f"신호 · {kind['label_ko']}: {s.text_ko}",
                 text_en=f"Signal · {kind['label_en']}: {s.text_en}",

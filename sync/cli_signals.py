@@ -13,6 +13,7 @@ from typing import Any
 
 from fieldapp import records, signals
 from fieldapp.profile import unlock
+from fieldapp.vocabulary import ROLE_PROGRAMME, Role
 
 
 def iso_day(value: str) -> date:
@@ -26,13 +27,22 @@ def iso_day(value: str) -> date:
 
 
 def store_signals(
-    store: Any, on: date, *, include_acknowledged: bool = False
+    store: Any,
+    on: date,
+    *,
+    include_acknowledged: bool = False,
+    programme: str | None = None,
 ) -> list[signals.Signal]:
-    """The signals of every household held in *store* on *on*."""
+    """The signals of every household held in *store* on *on*; with *programme*, those its
+    worker acts on (what their Today lists: the rule's programme is theirs or none)."""
     households = records.list_households(store)
     evs = records.effective_events_by_household(store, [h["id"] for h in households])
     found = signals.district_signals(households, evs, on)
-    return found if include_acknowledged else [s for s in found if s.active]
+    return [
+        s
+        for s in found
+        if (include_acknowledged or s.active) and s.programme in (None, programme or s.programme)
+    ]
 
 
 def cmd_signals(
@@ -46,8 +56,15 @@ def cmd_signals(
     secret = password(args)
     assert secret is not None
     on = args.date or signals.today_kst()
+    role = prof.info.get("role")
+    programme = ROLE_PROGRAMME.get(Role(role)) if role in {r.value for r in Role} else None
     with unlock(prof, secret) as store:
-        found = store_signals(store, on, include_acknowledged=args.all)
+        found = store_signals(
+            store,
+            on,
+            include_acknowledged=args.all,
+            programme=programme.value if programme else None,
+        )
     if args.json:
         print_json([s.to_dict() for s in found])
         return 0
@@ -64,9 +81,9 @@ def add_parser(
     p = sub.add_parser(
         "signals",
         help="early-warning signals of your households (docs/signals.md)",
-        description="The early-warning signals of the households on this laptop, most severe "
-        "first, each with its evidence records; acknowledged signals only with --all. The "
-        "same rules as the app's screens.",
+        description="The early-warning signals of the households on this laptop that your "
+        "programme acts on (what Today lists), most severe first, each with its evidence "
+        "records; acknowledged signals only with --all. The same rules as the app's screens.",
     )
     password_flag(p)
     p.add_argument(

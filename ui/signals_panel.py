@@ -174,6 +174,7 @@ class SignalsPanel(QWidget):
         self.setObjectName("signalsPanel")
         self.runner, self.session = runner, session
         self.signals: list[signals.Signal] = []
+        self._summaries: dict[str, str] = {}  # record id -> what the timeline says of it
         layout = QVBoxLayout(self)
         self.summary = QLabel()
         self.summary.setObjectName("hint")
@@ -216,7 +217,10 @@ class SignalsPanel(QWidget):
 
     def show_signals(self, household: dict[str, Any], events: list[dict[str, Any]]) -> None:
         """Evaluate and show the household's signals (today, KST), active ones first."""
+        from ui.household_view import event_summary
+
         effective = [e for e in events if e.get("effective")]
+        self._summaries = {e["id"]: event_summary(e) for e in effective}
         found = signals.evaluate(household, effective, programme_today())
         self.signals = sorted(found, key=lambda s: not s.active)
         active = sum(1 for s in self.signals if s.active)
@@ -269,7 +273,9 @@ class SignalsPanel(QWidget):
             return
         self.evidence.setRowCount(len(s.evidence))
         for r, e in enumerate(s.evidence):
-            values = ", ".join(f"{k}={v}" for k, v in e.values.items())
+            values = self._summaries.get(e.record_id) or ", ".join(
+                f"{k}={v}" for k, v in e.values.items()
+            )
             for c, text in enumerate((e.day, _type_text(e.type), values)):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, e.record_id)

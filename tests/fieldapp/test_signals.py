@@ -73,6 +73,7 @@ def _rule(data: dict[str, Any], rid: str) -> dict[str, Any]:
         (lambda d: _rule(d, "bmi_low").pop("source"), "rule 'bmi_low': 'source'"),
         (lambda d: _rule(d, "utilities_cut").update(detector="magic"), "detector 'magic'"),
         (lambda d: d["rules"].append(dict(d["rules"][0])), "appears twice"),
+        (lambda d: _rule(d, "bmi_low").update(programme="nursing"), "programme 'nursing'"),
     ],
 )
 def test_a_broken_rule_names_the_file_and_the_entry(tmp_path: Path, change: Any, says: str) -> None:
@@ -536,3 +537,44 @@ def test_both_programmes_keep_acknowledgements() -> None:
             "amends": None,
         }
         assert validate_event(event, role=role)["type"] == "signal_ack"
+
+
+def test_signals_are_open_items_of_the_programme_that_acts_on_them() -> None:
+    from fieldapp.household_state import SIGNAL, household_state, worklist
+
+    h = History()
+    for day in (0, 7, 14):
+        h.check(day, reached="no_answer")
+    h.screen(0, "phq9", 2)
+    h.screen(14, "phq9", 12)
+    state = household_state(h.household, h.events, on(14))
+    items = {i.evidence[0]: i for i in state.signals}
+    assert {i.programme for i in items.values()} == {"welfare_check", "visiting_health"}
+    (contact,) = [i for i in state.signals if i.programme == "welfare_check"]
+    assert contact.kind == SIGNAL and contact.severity == "high" and not contact.immediate
+    assert contact.form_id == signals.SIGNAL_ACK and contact.due == on(14)
+    assert contact.form_defaults["rule"] == "contact_missed"
+    assert contact.text_ko.startswith("신호 · 연락 두절: 연속 3회 연락 안 됨")
+    by_programme = {
+        prog: {
+            r.record_id
+            for r in worklist([h.household], {h.hid: h.events}, prog, on(14))
+            if r.code == SIGNAL
+        }
+        for prog in ("welfare_check", "visiting_health")
+    }
+    assert by_programme["welfare_check"] == {contact.record_id}
+    assert len(by_programme["visiting_health"]) == 1
+    assert by_programme["visiting_health"] != by_programme["welfare_check"]
+
+
+def test_raw_rows_are_resolved_before_signals_read_them() -> None:
+    h = History()
+    a = h.check(0, reached="no_answer")
+    h.check(7, reached="no_answer")
+    h.check(14, reached="no_answer")
+    h.void(a, 15)
+    raw = [dict(e) for e in h.events]  # the server's rows: no annotations
+    assert signals.signal_items(h.household, raw, on(15)) == []
+    rejected = [{**e, "sync_state": "rejected"} if e["type"] == "void" else e for e in raw]
+    assert len(signals.signal_items(h.household, rejected, on(15))) == 1

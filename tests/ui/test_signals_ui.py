@@ -82,7 +82,7 @@ def test_today_row_household_tab_evidence_and_acknowledgement(volunteer: Any, qt
     # the headless command reads the same: its rows are Today's signal rows
     from sync.cli_signals import store_signals
 
-    headless = store_signals(store, programme_today())
+    headless = store_signals(store, programme_today(), programme=session.programme)
     assert sorted((s.household_id, s.evidence_ids[-1]) for s in headless) == sorted(
         (r.household_id, r.record_id) for r in rows if r.code == SIGNAL
     )
