@@ -181,6 +181,14 @@ class WorklistModel(QAbstractTableModel):
             "upcoming": self.tr("예정"),
         }.get(urgency, urgency)
 
+    def todo_text(self, row: TodayRow) -> str:
+        """What Enter does on *row*: record the action, continue the draft, or start a form."""
+        if row.code == IMMEDIATE_ACTION:
+            return self.tr("조치 기록")
+        if row.code == DRAFT_RISK:
+            return self.tr("이어서 작성: %1").replace("%1", self.form_text(row.form))
+        return self.form_text(row.form)
+
     def form_text(self, form: str) -> str:
         if form == SIGNAL_ACK:
             return self.tr("신호 확인")
@@ -199,7 +207,7 @@ class WorklistModel(QAbstractTableModel):
                 "name": row.name,
                 "address": row.address,
                 "reason": pick(row.reason_ko, row.reason_en),
-                "form": self.form_text(row.form),
+                "form": self.todo_text(row),
                 "due": row.due_date or "",
             }[col]
         if role == Qt.ItemDataRole.BackgroundRole and row.urgency in URGENCY_BG:

@@ -248,3 +248,12 @@ def test_enter_on_a_risky_draft_row_resumes_that_draft(window: Any, nurse: Any, 
     with qtbot.waitSignal(page.resume_draft) as resumed:
         page.table.activated.emit(page.model.index(0, 0))
     assert resumed.args[0] == h["id"] and resumed.args[1]["id"] == "draft-risky"
+
+
+def test_todays_to_do_column_says_what_enter_does(window: Any, nurse: Any) -> None:
+    h = nurse_household(nurse)
+    visit = flagged_visit(nurse, h["id"])
+    save(nurse, visit)
+    model = window.today.model
+    pos = next(i for i, r in enumerate(model.rows()) if r.record_id == visit["id"])
+    assert model.index(pos, model.COLUMNS.index("form")).data() == "조치 기록"
