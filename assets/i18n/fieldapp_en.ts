@@ -192,7 +192,7 @@
         <translation>Theirs</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="330"/>
+        <location filename="../../ui/household_view.py" line="328"/>
         <source>이 값 선택</source>
         <translation>Choose this value</translation>
     </message>
@@ -351,28 +351,28 @@
 <context>
     <name>FieldEditor</name>
     <message>
-        <location filename="../../ui/forms/builder.py" line="114"/>
+        <location filename="../../ui/forms/builder.py" line="116"/>
         <source>— 선택 —</source>
-        <extracomment>Above this many options a choice becomes a combo box instead of radio buttons. Field kinds laid out side by side, and how many to a row.</extracomment>
+        <extracomment>Above this many options a choice becomes a combo box instead of radio buttons. Field kinds laid out side by side, and how many to a row. Option values not offered now (see :meth:`offer_options`).</extracomment>
         <translation>— choose —</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/builder.py" line="173"/>
+        <location filename="../../ui/forms/builder.py" line="175"/>
         <source>예</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/builder.py" line="253"/>
+        <location filename="../../ui/forms/builder.py" line="282"/>
         <source>%1: 값을 입력하십시오.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/forms/builder.py" line="259"/>
+        <location filename="../../ui/forms/builder.py" line="288"/>
         <source>%1: 숫자로 입력하십시오.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/forms/builder.py" line="266"/>
+        <location filename="../../ui/forms/builder.py" line="295"/>
         <source>%1: %2–%3 사이로 입력하십시오.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -487,348 +487,348 @@
 <context>
     <name>HouseholdView</name>
     <message>
-        <location filename="../../ui/household_view.py" line="355"/>
+        <location filename="../../ui/household_view.py" line="353"/>
         <source>← 목록</source>
         <translation>← List</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="367"/>
+        <location filename="../../ui/household_view.py" line="365"/>
         <source>안부확인 기록</source>
         <translation>Record welfare check</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="371"/>
+        <location filename="../../ui/household_view.py" line="369"/>
         <source>방문 기록</source>
         <translation>Record visit</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="373"/>
+        <location filename="../../ui/household_view.py" line="371"/>
         <source>선별검사</source>
         <translation>Screening</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="466"/>
+        <location filename="../../ui/household_view.py" line="464"/>
         <source>시각</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="397"/>
+        <location filename="../../ui/household_view.py" line="395"/>
         <source>종류</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="396"/>
+        <location filename="../../ui/household_view.py" line="394"/>
         <source>시각 (KST)</source>
         <translation>Time (KST)</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="398"/>
-        <location filename="../../ui/household_view.py" line="433"/>
+        <location filename="../../ui/household_view.py" line="396"/>
+        <location filename="../../ui/household_view.py" line="431"/>
         <source>내용</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="399"/>
+        <location filename="../../ui/household_view.py" line="397"/>
         <source>작성자</source>
         <translation>By</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="400"/>
+        <location filename="../../ui/household_view.py" line="398"/>
         <source>동기화</source>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="412"/>
+        <location filename="../../ui/household_view.py" line="410"/>
         <source>기록을 두 번 누르면 정정 기록을 작성합니다 (원래 기록은 그대로 남습니다).</source>
         <translation>Double-click a record to write a correction (the original stays).</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="416"/>
+        <location filename="../../ui/household_view.py" line="414"/>
         <source>타임라인</source>
         <translation>Timeline</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="419"/>
+        <location filename="../../ui/household_view.py" line="417"/>
         <source>건강 추이</source>
         <translation>Health trends</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="422"/>
-        <location filename="../../ui/household_view.py" line="433"/>
+        <location filename="../../ui/household_view.py" line="420"/>
+        <location filename="../../ui/household_view.py" line="431"/>
         <source>날짜</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="423"/>
+        <location filename="../../ui/household_view.py" line="421"/>
         <source>검사</source>
         <translation>Instrument</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="424"/>
+        <location filename="../../ui/household_view.py" line="422"/>
         <source>총점</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="425"/>
+        <location filename="../../ui/household_view.py" line="423"/>
         <source>판정</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="426"/>
+        <location filename="../../ui/household_view.py" line="424"/>
         <source>필요 조치</source>
         <translation>Actions needed</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="431"/>
+        <location filename="../../ui/household_view.py" line="429"/>
         <source>선별검사 이력</source>
         <translation>Screening history</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="433"/>
+        <location filename="../../ui/household_view.py" line="431"/>
         <source>긴급도</source>
         <translation>Urgency</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="433"/>
+        <location filename="../../ui/household_view.py" line="431"/>
         <source>상태</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="439"/>
+        <location filename="../../ui/household_view.py" line="437"/>
         <source>조치 기록 (선택한 필요 항목 닫기)</source>
         <translation>Record the action (closes the selected open item)</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="448"/>
+        <location filename="../../ui/household_view.py" line="446"/>
         <source>필요 항목을 두 번 누르거나 골라서 조치를 기록하면 그 항목이 닫힙니다.</source>
         <translation>Double-click an open (필요) item, or select it, to record the action; that closes it.</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="454"/>
+        <location filename="../../ui/household_view.py" line="452"/>
         <source>조치·의뢰</source>
         <translation>Actions and referrals</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="460"/>
-        <location filename="../../ui/household_view.py" line="855"/>
+        <location filename="../../ui/household_view.py" line="458"/>
+        <location filename="../../ui/household_view.py" line="853"/>
         <source>신호</source>
         <translation>Signals</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="463"/>
+        <location filename="../../ui/household_view.py" line="461"/>
         <source>사업</source>
         <translation>Programme</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="464"/>
+        <location filename="../../ui/household_view.py" line="462"/>
         <source>담당자</source>
         <translation>Worker</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="465"/>
+        <location filename="../../ui/household_view.py" line="463"/>
         <source>배정한 사람</source>
         <translation>Assigned by</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="467"/>
+        <location filename="../../ui/household_view.py" line="465"/>
         <source>사유</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="470"/>
+        <location filename="../../ui/household_view.py" line="468"/>
         <source>담당 이력</source>
         <translation>Assignment history</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="479"/>
+        <location filename="../../ui/household_view.py" line="477"/>
         <source>기본 정보 (수정하면 서버와 필드별로 병합됩니다)</source>
         <translation>Profile (edits merge with the server field by field)</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="496"/>
+        <location filename="../../ui/household_view.py" line="494"/>
         <source>변경 저장</source>
         <translation>Save changes</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="501"/>
+        <location filename="../../ui/household_view.py" line="499"/>
         <source>최근 기록</source>
         <translation>Recent records</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="510"/>
+        <location filename="../../ui/household_view.py" line="508"/>
         <source>가구원 · 비상 연락처</source>
         <translation>Members · emergency contacts</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="515"/>
+        <location filename="../../ui/household_view.py" line="513"/>
         <source>동의</source>
         <translation>Consent</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="519"/>
+        <location filename="../../ui/household_view.py" line="517"/>
         <source>진행 중인 조치</source>
         <translation>Open actions</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="524"/>
+        <location filename="../../ui/household_view.py" line="522"/>
         <source>작성 중인 양식</source>
         <translation>Forms in progress</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="537"/>
+        <location filename="../../ui/household_view.py" line="535"/>
         <source>개요</source>
         <translation>Overview</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="560"/>
+        <location filename="../../ui/household_view.py" line="558"/>
         <source>이 가구는 더 이상 이 기기에 없습니다</source>
         <translation>This household is no longer on this laptop</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="562"/>
+        <location filename="../../ui/household_view.py" line="560"/>
         <source>담당이 바뀌었을 수 있습니다. 동기화 화면의 인계 기록을 확인하세요.</source>
         <translation>It may have been handed over to another worker. See the hand-overs in the Sync screen.</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="568"/>
+        <location filename="../../ui/household_view.py" line="566"/>
         <source>(이름 없음)</source>
         <translation>(no name)</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="577"/>
+        <location filename="../../ui/household_view.py" line="575"/>
         <source>위험도 %1</source>
         <translation>Risk %1</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="603"/>
+        <location filename="../../ui/household_view.py" line="601"/>
         <source>전송 대기 중인 수정: %1</source>
         <translation>Edits waiting to be sent: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="621"/>
+        <location filename="../../ui/household_view.py" line="619"/>
         <source>비상 연락처: %1</source>
         <translation>Emergency contact: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="630"/>
+        <location filename="../../ui/household_view.py" line="628"/>
         <source>동의함</source>
         <translation>Given</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="630"/>
+        <location filename="../../ui/household_view.py" line="628"/>
         <source>동의 없음</source>
         <translation>Not given</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="642"/>
-        <location filename="../../ui/household_view.py" line="807"/>
-        <location filename="../../ui/household_view.py" line="817"/>
+        <location filename="../../ui/household_view.py" line="640"/>
+        <location filename="../../ui/household_view.py" line="805"/>
+        <location filename="../../ui/household_view.py" line="815"/>
         <source>없음</source>
         <translation>None</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="645"/>
+        <location filename="../../ui/household_view.py" line="643"/>
         <source>이어서 작성: %1 (%2)</source>
         <translation>Continue: %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="652"/>
+        <location filename="../../ui/household_view.py" line="650"/>
         <source>즉시 조치가 아직 기록되지 않았습니다</source>
         <translation>The immediate action has not been recorded yet</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="668"/>
+        <location filename="../../ui/household_view.py" line="666"/>
         <source>기록 없음</source>
         <translation>No records</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="678"/>
+        <location filename="../../ui/household_view.py" line="676"/>
         <source>[취소됨] </source>
         <translation>[voided] </translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="680"/>
+        <location filename="../../ui/household_view.py" line="678"/>
         <source>[정정됨] </source>
         <translation>[corrected] </translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="682"/>
+        <location filename="../../ui/household_view.py" line="680"/>
         <source>[정정] </source>
         <translation>[correction] </translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="696"/>
+        <location filename="../../ui/household_view.py" line="694"/>
         <source>혈압 (두 번 측정 평균)</source>
         <translation>Blood pressure (mean of two readings)</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="698"/>
+        <location filename="../../ui/household_view.py" line="696"/>
         <source>수축기</source>
         <translation>Systolic</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="699"/>
+        <location filename="../../ui/household_view.py" line="697"/>
         <source>이완기</source>
         <translation>Diastolic</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="701"/>
+        <location filename="../../ui/household_view.py" line="699"/>
         <source>140/90 기준</source>
         <translation>140/90 line</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="705"/>
-        <location filename="../../ui/household_view.py" line="706"/>
+        <location filename="../../ui/household_view.py" line="703"/>
+        <location filename="../../ui/household_view.py" line="704"/>
         <source>혈당</source>
         <translation>Glucose</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="707"/>
+        <location filename="../../ui/household_view.py" line="705"/>
         <source>저혈당 70</source>
         <translation>Hypoglycaemia 70</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="711"/>
+        <location filename="../../ui/household_view.py" line="709"/>
         <source>체중</source>
         <translation>Weight</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="785"/>
+        <location filename="../../ui/household_view.py" line="783"/>
         <source>완료</source>
         <translation>Done</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="783"/>
+        <location filename="../../ui/household_view.py" line="781"/>
         <source>진행 중</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="783"/>
+        <location filename="../../ui/household_view.py" line="781"/>
         <source>필요</source>
         <translation>Needed</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="787"/>
+        <location filename="../../ui/household_view.py" line="785"/>
         <source>권고</source>
         <translation>Advised</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="791"/>
+        <location filename="../../ui/household_view.py" line="789"/>
         <source> → 조치: %1 (%2)</source>
         <translation> → action: %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="813"/>
+        <location filename="../../ui/household_view.py" line="811"/>
         <source>의뢰</source>
         <translation>Referral</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="848"/>
+        <location filename="../../ui/household_view.py" line="846"/>
         <source>조치 기록</source>
         <translation>Record the action</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="871"/>
+        <location filename="../../ui/household_view.py" line="869"/>
         <source>현재</source>
         <translation>Current</translation>
     </message>
@@ -1148,17 +1148,17 @@
     </message>
     <message>
         <location filename="../../ui/mainwindow.py" line="176"/>
-        <location filename="../../ui/mainwindow.py" line="342"/>
+        <location filename="../../ui/mainwindow.py" line="345"/>
         <source>로그아웃</source>
         <translation>Sign out</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="274"/>
+        <location filename="../../ui/mainwindow.py" line="277"/>
         <source>저장했습니다.</source>
         <translation>Saved.</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="342"/>
+        <location filename="../../ui/mainwindow.py" line="345"/>
         <source>동기화 중입니다. 취소하고 로그아웃할까요?</source>
         <translation>A sync is running. Cancel it and sign out?</translation>
     </message>
@@ -1589,77 +1589,77 @@
 <context>
     <name>SignalsPanel</name>
     <message>
-        <location filename="../../ui/signals_panel.py" line="184"/>
+        <location filename="../../ui/signals_panel.py" line="185"/>
         <source>심각도</source>
         <translation>Severity</translation>
     </message>
     <message>
-        <location filename="../../ui/signals_panel.py" line="185"/>
+        <location filename="../../ui/signals_panel.py" line="186"/>
         <source>종류</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../ui/signals_panel.py" line="186"/>
+        <location filename="../../ui/signals_panel.py" line="187"/>
         <source>시작</source>
         <translation>Since</translation>
     </message>
     <message>
-        <location filename="../../ui/signals_panel.py" line="187"/>
+        <location filename="../../ui/signals_panel.py" line="188"/>
         <source>신호</source>
         <translation>Signal</translation>
     </message>
     <message>
-        <location filename="../../ui/signals_panel.py" line="188"/>
+        <location filename="../../ui/signals_panel.py" line="189"/>
         <source>확인</source>
         <translation>Acknowledged</translation>
     </message>
     <message>
-        <location filename="../../ui/signals_panel.py" line="196"/>
+        <location filename="../../ui/signals_panel.py" line="197"/>
         <source>근거 기록 (두 번 누르면 타임라인에서 봅니다)</source>
         <translation>Evidence records (double-click to see one in the timeline)</translation>
     </message>
     <message>
-        <location filename="../../ui/signals_panel.py" line="198"/>
+        <location filename="../../ui/signals_panel.py" line="199"/>
         <source>날짜</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../ui/signals_panel.py" line="198"/>
+        <location filename="../../ui/signals_panel.py" line="199"/>
         <source>기록</source>
         <translation>Record</translation>
     </message>
     <message>
-        <location filename="../../ui/signals_panel.py" line="198"/>
+        <location filename="../../ui/signals_panel.py" line="199"/>
         <source>값</source>
         <translation>Values</translation>
     </message>
     <message>
-        <location filename="../../ui/signals_panel.py" line="209"/>
+        <location filename="../../ui/signals_panel.py" line="210"/>
         <source>확인 기록…</source>
         <translation>Acknowledge…</translation>
     </message>
     <message>
-        <location filename="../../ui/signals_panel.py" line="224"/>
+        <location filename="../../ui/signals_panel.py" line="228"/>
         <source>확인이 필요한 신호 %1건, 확인된 신호 %2건 (규칙 %3)</source>
         <translation>%1 signals to acknowledge, %2 acknowledged (rules %3)</translation>
     </message>
     <message>
-        <location filename="../../ui/signals_panel.py" line="233"/>
+        <location filename="../../ui/signals_panel.py" line="237"/>
         <source>%1 · %2</source>
         <translation>%1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/signals_panel.py" line="237"/>
+        <location filename="../../ui/signals_panel.py" line="241"/>
         <source>확인 필요</source>
         <translation>To acknowledge</translation>
     </message>
     <message>
-        <location filename="../../ui/signals_panel.py" line="277"/>
+        <location filename="../../ui/signals_panel.py" line="283"/>
         <source>근거: %1</source>
         <translation>Source: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/signals_panel.py" line="281"/>
+        <location filename="../../ui/signals_panel.py" line="287"/>
         <source>확인: %1, %2 — %3 (후속 확인일 %4)</source>
         <translation>Acknowledged: %1, %2 — %3 (follow-up on %4)</translation>
     </message>
@@ -1877,32 +1877,32 @@
 <context>
     <name>TodayPage</name>
     <message>
-        <location filename="../../ui/today.py" line="234"/>
+        <location filename="../../ui/today.py" line="242"/>
         <source>오늘 할 일</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="241"/>
+        <location filename="../../ui/today.py" line="249"/>
         <source>작성 중인 양식</source>
         <translation>Forms in progress</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="265"/>
+        <location filename="../../ui/today.py" line="273"/>
         <source>행을 선택하고 Enter를 누르면 알맞은 양식이(즉시 조치는 조치 기록이), Ctrl+Enter를 누르면 가구 화면이 열립니다.</source>
         <translation>Select a row and press Enter to open its form (for an immediate action, Record the action); Ctrl+Enter opens the household.</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="303"/>
+        <location filename="../../ui/today.py" line="311"/>
         <source>%1 · %2 (%3)</source>
         <translation>%1 · %2 (%3)</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="315"/>
+        <location filename="../../ui/today.py" line="323"/>
         <source>외 %1건</source>
         <translation>%1 more</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="355"/>
+        <location filename="../../ui/today.py" line="363"/>
         <source>즉시 조치 %1 · 기한 지남 %2 · 오늘 %3 · 예정 %4</source>
         <translation>Immediate %1 · overdue %2 · today %3 · upcoming %4</translation>
     </message>
@@ -1960,12 +1960,22 @@
         <translation>Upcoming</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="186"/>
+        <location filename="../../ui/today.py" line="187"/>
+        <source>조치 기록</source>
+        <translation>Record the action</translation>
+    </message>
+    <message>
+        <location filename="../../ui/today.py" line="189"/>
+        <source>이어서 작성: %1</source>
+        <translation>Continue: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/today.py" line="194"/>
         <source>신호 확인</source>
         <translation>Acknowledge signal</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="196"/>
+        <location filename="../../ui/today.py" line="204"/>
         <source>신호 · %1</source>
         <translation>Signal · %1</translation>
     </message>
