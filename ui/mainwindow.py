@@ -248,14 +248,17 @@ class MainWindow(QMainWindow):
     ) -> None:
         """Start *form_id* for a household (label read first, on the database worker)."""
         from fieldapp import records
+        from ui.forms.builder import household_facts
 
-        def read(store: Any) -> str:
+        def read(store: Any) -> tuple[str, dict[str, Any]]:
             h = records.get_household(store, household_id)
-            return data.household_label(h) if h else household_id
+            return (data.household_label(h) if h else household_id), household_facts(h)
 
-        QueryOp(self, read).success(
-            lambda text: self._show_form(household_id, text, form_id, draft, amends)
-        ).run(self.runner)
+        def show(read_out: tuple[str, dict[str, Any]]) -> None:
+            page = self._show_form(household_id, read_out[0], form_id, draft, amends)
+            page.form.set_known(read_out[1])  # not asked again: 성별 from the household
+
+        QueryOp(self, read).success(show).run(self.runner)
 
     def _show_form(
         self,

@@ -98,3 +98,41 @@ def test_screening_context_says_the_same_while_typing_and_on_saving(
     assert typed["context.age"] in saved
     assert typed["context.education_years"] == "교육 연수를 입력하십시오."
     assert "교육 연수를 입력하십시오." in {p.message_ko for p in check_context({}, ("education_years",))}
+
+
+def test_choices_follow_the_method(ui_app: Any, qtbot: Any) -> None:
+    from ui.forms.builder import FormWidget
+    from ui.forms.spec import load_form
+
+    form = FormWidget(load_form("welfare_check"))
+    qtbot.addWidget(form)
+    reached = form.editors["reached"]
+    form.editors["method"].set_value("phone")
+    reached.set_value("phone_off")
+    assert reached.value() == "phone_off" and not reached.hidden_options
+    form.editors["method"].set_value("visit")
+    assert reached.hidden_options == {"no_answer", "phone_off", "wrong_number"}
+    assert reached.value() is None  # no longer offered: chosen again
+    combo = reached._combo
+    assert combo is not None
+    offered = [
+        combo.itemData(row) for row in range(1, combo.count()) if not combo.view().isRowHidden(row)
+    ]
+    assert "not_home" in offered and "phone_off" not in offered and "no_answer" not in offered
+    form.editors["method"].set_value("phone")
+    assert not reached.hidden_options
+
+
+def test_the_visit_form_does_not_ask_what_the_household_says(ui_app: Any, qtbot: Any) -> None:
+    from ui.forms.builder import FormWidget, household_facts
+    from ui.forms.spec import load_form
+
+    form = FormWidget(load_form("visit"))
+    qtbot.addWidget(form)
+    form.set_known(household_facts({"persons": [{"name": "가나다", "sex": "F"}]}))
+    assert form.editors["vitals.sex"].isHidden()
+    assert form.values()["vitals.sex"] == "F"
+    unknown = FormWidget(load_form("visit"))
+    qtbot.addWidget(unknown)
+    unknown.set_known(household_facts({"persons": [{"name": "가나다"}]}))
+    assert not unknown.editors["vitals.sex"].isHidden()

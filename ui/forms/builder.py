@@ -64,6 +64,8 @@ class FieldEditor(QWidget):
         self._text: QPlainTextEdit | None = None
         self._box: QCheckBox | None = None
         self._derived: QLabel | None = None
+        #: Option values not offered now (see :meth:`offer_options`).
+        self.hidden_options: set[Any] = set()
         self._build(layout)
         if spec.default is not None:
             self.set_value(spec.default)
@@ -238,6 +240,33 @@ class FieldEditor(QWidget):
         elif self._box is not None:
             self._box.setChecked(bool(value))
 
+    def offer_options(self, facts: dict[str, Any]) -> None:
+        """Offer only the options whose ``shown_when`` holds; a chosen option that is no
+        longer offered is cleared (the user chooses again)."""
+        shown = [
+            o.shown_when is None or evaluate_condition(o.shown_when, facts)
+            for o in self.spec.options
+        ]
+        if all(shown) and not self.hidden_options:
+            return
+        self.hidden_options = {
+            o.value for o, ok in zip(self.spec.options, shown, strict=True) if not ok
+        }
+        for i, ok in enumerate(shown):
+            if self._radios:
+                self._radios[i].setVisible(ok)
+            elif self._combo is not None:
+                row = i + 1  # row 0 is "— 선택 —"
+                item = self._combo.model().item(row)  # type: ignore[attr-defined]
+                item.setEnabled(ok)
+                self._combo.view().setRowHidden(row, not ok)
+            elif self._checks:
+                self._checks[i].setVisible(ok)
+                if not ok:
+                    self._checks[i].setChecked(False)
+        if self.value() in self.hidden_options:
+            self.set_value(None)
+
     def local_problem(self) -> str | None:
         """A problem visible from this field alone (missing, out of range, not a number)."""
         spec = self.spec
@@ -286,6 +315,13 @@ class FieldEditor(QWidget):
             if w is not None:
                 w.setFocus(Qt.FocusReason.OtherFocusReason)
                 return
+
+
+def household_facts(household: dict[str, Any] | None) -> dict[str, Any]:
+    """What a household record already answers, by ``known_from`` key."""
+    persons = (household or {}).get("persons") or []
+    first = persons[0] if persons else {}
+    return {"person.sex": first.get("sex")}
 
 
 def _fmt(x: float | None) -> str:
@@ -364,9 +400,20 @@ class FormWidget(QWidget):
             cond = editor.spec.visible_when
             if cond is not None:
                 editor.setVisible(evaluate_condition(cond, facts))
+            editor.offer_options(facts)
         for key, box in self.section_boxes.items():
             ids = self._section_fields[key]
             box.setVisible(not ids or any(self.is_shown(fid) for fid in ids))
+
+    def set_known(self, known: dict[str, Any]) -> None:
+        """Fill the fields the household already answers (``known_from``) and stop asking
+        them: the visit form does not ask 성별 when the household record says it."""
+        for editor in self.editors.values():
+            value = known.get(editor.spec.known_from) if editor.spec.known_from else None
+            if value is not None:
+                editor.set_value(value)
+                editor.hide()
+        self._update_visibility()
 
     def is_shown(self, field_id: str) -> bool:
         editor = self.editors[field_id]

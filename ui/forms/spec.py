@@ -23,6 +23,8 @@ class OptionSpec:
     label_ko: str
     label_en: str
     points: int | None = None
+    #: Offered only while this condition holds (확인 방법 = 방문: no 전화 꺼짐).
+    shown_when: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,9 @@ class FieldSpec:
     default: Any = None
     #: Required whenever shown (the form file's ``required_when`` is the show condition).
     required_when_shown: bool = False
+    #: A fact about the household that answers this field ("person.sex"): when it is known
+    #: the field is filled from it and not asked (see ``FormWidget.set_known``).
+    known_from: str = ""
 
 
 @dataclass(frozen=True)
@@ -173,13 +178,15 @@ def instrument_form(instrument: Instrument) -> FormSpec:
 # ------------------------------------------------------------------ assets/forms/*.json
 
 
-def _option(raw: Any) -> OptionSpec:
+def _option(raw: Any, prefix: str = "") -> OptionSpec:
     if isinstance(raw, dict):
+        when = raw.get("shown_when")
         return OptionSpec(
             raw.get("value"),
             str(raw.get("label_ko", raw.get("value"))),
             str(raw.get("label_en", raw.get("label_ko", raw.get("value")))),
             raw.get("points"),
+            _prefixed(when, prefix) if isinstance(when, dict) else None,
         )
     return OptionSpec(raw, str(raw), str(raw))
 
@@ -213,7 +220,7 @@ def _plain_field(raw: dict[str, Any], path: str, prefix: str = "") -> FieldSpec:
         kind=kind,
         label_ko=str(raw.get("label_ko", raw["id"])),
         label_en=str(raw.get("label_en", raw.get("label_ko", raw["id"]))),
-        options=tuple(_option(o) for o in raw.get("options", ()) or ()),
+        options=tuple(_option(o, prefix) for o in raw.get("options", ()) or ()),
         required=bool(raw.get("required", False)),
         min=raw.get("min"),
         max=raw.get("max"),
@@ -223,6 +230,7 @@ def _plain_field(raw: dict[str, Any], path: str, prefix: str = "") -> FieldSpec:
         visible_when=_prefixed(when, prefix) if isinstance(when, dict) else None,
         default=raw.get("default"),
         required_when_shown=isinstance(when, dict) and kind != "bool",
+        known_from=str(raw.get("known_from", "")),
     )
 
 
