@@ -104,7 +104,6 @@ class OutboxLedger:
 
     def __init__(self, folder: Path) -> None:
         self.path = Path(folder) / LEDGER_FILE
-        self._written: dict[str, Any] | None = None
         #: identity and salt of the database being followed (set by check_store/adopt)
         self._identity: dict[str, Any] = {}
 
@@ -137,7 +136,6 @@ class OutboxLedger:
                 os.unlink(tmp)
             raise
         _fsync_dir(self.path.parent)
-        self._written = data
 
     def archive(self) -> Path | None:
         """Rename the ledger aside (``outbox_ledger.<time>.json``), kept; None if none."""
@@ -146,7 +144,6 @@ class OutboxLedger:
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         target = self.path.with_name(f"outbox_ledger.{stamp}.json")
         os.replace(self.path, target)
-        self._written = None
         return target
 
     # ------------------------------------------------------------------ checks
@@ -180,12 +177,29 @@ class OutboxLedger:
 
     def check_store(self, store: Store) -> None:
         """Once open: refuse another database, or one holding fewer unsent records than
-        the ledger counted. A database holding as many or more brings the ledger up to date."""
-        data = self.read()
-        figures = store_figures(store)
+        the ledger counted. A database holding as many or more brings the ledger up to date.
+
+        Every ledger write happens under the database's write lock (see :meth:`_hook`), so
+        holding it here, no other connection moves the outbox or the ledger meanwhile.
+        """
+        database_id = store.database_id
+        with store.write_lock():
+            data = self.read()
+            figures = store_figures(store)
+            self._refuse_lost(store, data, figures, database_id)
+        self._follow(store)
+        with store.write_lock():
+            self._baseline(store_figures(store), self.read())
+
+    def _refuse_lost(
+        self,
+        store: Store,
+        data: dict[str, Any],
+        figures: OutboxFigures,
+        database_id: str | None,
+    ) -> None:
         expected = int(data.get("unacknowledged") or 0)
         known_id = data.get("database_id")
-        database_id = store.database_id
         if known_id and database_id != known_id and expected:
             raise LostRecordsError(
                 f"The local database {store.path} is not the one this laptop was using (it "
@@ -209,8 +223,6 @@ class OutboxLedger:
                 "`fieldapp-sync export-pending FILE`; signing in online accepts the loss, keeps "
                 "this file and sends the records it holds."
             )
-        self._follow(store)
-        self._baseline(figures, data)
 
     def _follow(self, store: Store) -> None:
         self._identity = {
@@ -231,7 +243,8 @@ class OutboxLedger:
         aside; then follow its commits."""
         self.archive()
         self._follow(store)
-        self._baseline(store_figures(store), {})
+        with store.write_lock():
+            self._baseline(store_figures(store), {})
         store.commit_hooks.append(self._hook)
 
     def _entry(self, figures: OutboxFigures, data: dict[str, Any]) -> dict[str, Any]:
@@ -247,28 +260,31 @@ class OutboxLedger:
         }
 
     def _baseline(self, figures: OutboxFigures, data: dict[str, Any]) -> None:
+        """Write the ledger for *figures* unless *data* (the ledger as read) already says so."""
         entry = self._entry(figures, data)
-        if {k: data.get(k) for k in entry} != entry:
+        if any(data.get(k) != v for k, v in entry.items()):
             self.write(entry)
-        else:
-            self._written = {**data}
 
     def _hook(self, store: Store) -> Callable[[], None] | None:
-        """Commit hook: the figures as the transaction leaves them; a lower count is
-        written before the COMMIT, anything else after it."""
+        """Commit hook: a lower count (the transaction acknowledges records) is written now,
+        before the COMMIT, under the write lock the transaction holds; a higher one after
+        the COMMIT, by :meth:`_catch_up`. Either way the ledger is never ahead of the
+        database, whichever connection or process writes next."""
         figures = store_figures(store)
-        before = self._written if self._written is not None else self.read()
+        before = self.read()
         entry = self._entry(figures, before)
         if all(before.get(k) == v for k, v in entry.items()):
             return None
         if figures.unacknowledged < int(before.get("unacknowledged") or 0):
             self.write(entry)
             return None
+        return lambda: self._catch_up(store)
 
-        def after() -> None:
-            try:
-                self.write(entry)
-            except OSError as err:  # the records are saved; the ledger stays lower (safe)
-                log.warning("outbox ledger not updated: %s", err)
-
-        return after
+    def _catch_up(self, store: Store) -> None:
+        """After a COMMIT: write the figures as they are now, under the write lock (another
+        connection may have acknowledged records since)."""
+        try:
+            with store.write_lock():
+                self._baseline(store_figures(store), self.read())
+        except (OSError, StoreError) as err:  # the records are saved; the ledger stays lower
+            log.warning("outbox ledger not updated: %s", type(err).__name__)

@@ -355,6 +355,24 @@ class Store:
                         run()
 
     @contextlib.contextmanager
+    def write_lock(self) -> Iterator[Database]:
+        """Hold the database's write lock (``BEGIN IMMEDIATE``) for reads that must not
+        interleave with another connection's writes. Nothing may be written in the block:
+        it ends with a ROLLBACK, and no commit hook runs. Inside a transaction: just the block.
+        """
+        with self._lock, translate_errors(self.path):
+            conn = self._connection()
+            if conn.in_transaction:
+                yield self.db
+                return
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            finally:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+
+    @contextlib.contextmanager
     def reading(self) -> Iterator[Database]:
         """Hold the store's lock for a group of reads; known conditions are translated."""
         with self._lock, translate_errors(self.path):

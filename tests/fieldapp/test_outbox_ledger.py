@@ -134,3 +134,16 @@ def test_salvage_reads_past_a_cut_and_an_overwritten_header(tmp_path: Path) -> N
     assert not {r["id"] for r in found.unsent("events")} & accepted
     exported = salvage.export(found)
     assert len(exported["events"]) == 40 and exported["events"][0]["sync_state"] == "pending"
+
+
+def test_two_connections_keep_one_ledger_in_step(profile: Profile) -> None:
+    """The app and `fieldapp-sync` may hold the same database at once: each compares with
+    the ledger on disk, never with what it wrote itself."""
+    with unlock(profile, PASSWORD) as one, unlock(profile, PASSWORD) as two:
+        mine = _event(one)
+        _event(two)
+        assert _ledger(profile)["unacknowledged"] == 2
+        with one.atomic() as db:
+            db.execute("UPDATE events SET sync_state = ? WHERE id = ?", [ACCEPTED, mine])
+        assert _ledger(profile)["unacknowledged"] == 1
+    unlock(profile, PASSWORD).close()  # no false alarm
