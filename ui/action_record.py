@@ -7,7 +7,6 @@ the flagged record's id; the household-state rule then shows the action as close
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -43,7 +42,7 @@ def closing_referral(
         "programme": item.programme or session.programme,
         "created_by": session.username,
         "device_id": session.device_id,
-        "device_time": datetime.now(UTC).isoformat(),
+        "device_time": records.utc_now(),
         "payload": {
             "target": done[:200],
             "reason": reason,
