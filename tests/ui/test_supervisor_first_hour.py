@@ -4,6 +4,7 @@ reassignment dialog after 적용, its order, its 조건 by dong name, names taki
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import QHeaderView
@@ -111,3 +112,24 @@ def test_workers_in_natural_order_with_names(ui_app) -> None:
     assert [r["username"] for r in model.rows] == ["volunteer1", "volunteer2", "volunteer10"]
     remember_names(rows)
     assert person("volunteer10") == "이름10" and person(None) == "—"
+
+
+def test_export_clears_the_old_complaint_and_saves_from_documents(
+    world, client, runner, qtbot, tmp_path, monkeypatch
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    from ui.supervisor import common
+    from ui.supervisor.indicators import IndicatorsPage
+
+    page = IndicatorsPage(runner, client)
+    qtbot.addWidget(page)
+    page.export("csv", reason="  ", path=tmp_path / "x.csv")
+    assert page.error.isVisibleTo(page)
+    page.export("csv", reason="분기 보고", path=tmp_path / "x.csv")
+    assert not page.error.isVisibleTo(page)
+    monkeypatch.setattr(common, "documents_folder", lambda: tmp_path)
+    dialog = common.save_file_dialog(page, "저장할 곳", "a.csv", "CSV (*.csv)")
+    assert dialog.labelText(QFileDialog.DialogLabel.LookIn) == "위치:"
+    assert dialog.labelText(QFileDialog.DialogLabel.FileType) == "파일 형식:"
+    assert Path(dialog.directory().absolutePath()) == tmp_path

@@ -22,10 +22,19 @@ from ui.operations import OpRunner
 from ui.supervisor.common import error_label, run_net, selected_rows, table_view
 from ui.supervisor.models import RecordTableModel, alert_columns, alert_household_columns
 
+#: Months whose alerts are 한파 (cold); the others' are 폭염 (heat).
+COLD_MONTHS = frozenset({11, 12, 1, 2, 3})
+
 
 def _today() -> QDate:
+    """Today in Korea (programme dates are KST, whatever the machine's zone)."""
     d = datetime.now(KST).date()
     return QDate(d.year, d.month, d.day)
+
+
+def season_kind(month: int) -> str:
+    """The alert a supervisor most likely declares in *month*: cold from November to March."""
+    return "cold" if month in COLD_MONTHS else "heat"
 
 
 class AlertsPage(QWidget):
@@ -47,6 +56,7 @@ class AlertsPage(QWidget):
         self.level = QComboBox()
         self.level.addItem(self.tr("주의보"), "advisory")
         self.level.addItem(self.tr("경보"), "warning")
+        self.kind.setCurrentIndex(self.kind.findData(season_kind(_today().month())))
         self.start = QDateEdit(_today())
         self.end = QDateEdit(_today().addDays(2))
         for edit in (self.start, self.end):

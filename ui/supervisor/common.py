@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QWidget
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QWidget,
+)
 
 from ui import errors as ui_errors
 from ui.operations import NetworkOp, OpRunner
@@ -49,6 +58,37 @@ def stretch_name_columns(view: QTableView) -> None:
             else QHeaderView.ResizeMode.ResizeToContents
         )
         header.setSectionResizeMode(i, mode)
+
+
+def documents_folder() -> Path:
+    """The user's Documents folder (where exports start), else the home folder."""
+    from PySide6.QtCore import QStandardPaths
+
+    found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return Path(found) if found and Path(found).is_dir() else Path.home()
+
+
+def save_file_dialog(parent: QWidget, title: str, file_name: str, file_filter: str) -> QFileDialog:
+    """A save dialog starting in Documents with *file_name*, every label in the UI language.
+
+    Qt's own dialog (used where the desktop offers none) takes its labels from Qt's
+    translations, which miss some; they are set here through the app's. The list view
+    leaves out the date column, whose format ignores the UI language.
+    """
+    dialog = QFileDialog(parent, title, str(documents_folder() / file_name), file_filter)
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    dialog.setFileMode(QFileDialog.FileMode.AnyFile)
+    dialog.setViewMode(QFileDialog.ViewMode.List)
+    tr = QCoreApplication.translate
+    for label, text in (
+        (QFileDialog.DialogLabel.LookIn, tr("files", "위치:")),
+        (QFileDialog.DialogLabel.FileName, tr("files", "파일 이름:")),
+        (QFileDialog.DialogLabel.FileType, tr("files", "파일 형식:")),
+        (QFileDialog.DialogLabel.Accept, tr("files", "저장")),
+        (QFileDialog.DialogLabel.Reject, tr("files", "취소")),
+    ):
+        dialog.setLabelText(label, text)
+    return dialog
 
 
 def selected_rows(view: QTableView) -> list[dict[str, Any]]:

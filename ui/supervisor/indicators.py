@@ -9,7 +9,6 @@ from typing import Any
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QDateEdit,
-    QFileDialog,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -20,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from fieldapp.errors import FieldappError
 from ui.operations import OpRunner
-from ui.supervisor.common import error_label, run_net, table_view
+from ui.supervisor.common import error_label, run_net, save_file_dialog, table_view
 from ui.supervisor.models import RecordTableModel, indicator_columns
 
 
@@ -89,25 +88,26 @@ class IndicatorsPage(QWidget):
             reason, ok = QInputDialog.getText(
                 self,
                 self.tr("내보내기 사유"),
-                self.tr("내보내는 이유를 적어 주세요 (접근 기록에 남습니다):"),
+                self.tr("내보내는 이유를 입력하십시오 (접근 기록에 남습니다):"),
             )
             if not ok:
                 return
         if not reason.strip():
-            self.error.setText(self.tr("사유를 적어야 내보낼 수 있습니다."))
+            self.error.setText(self.tr("사유를 입력해야 내보낼 수 있습니다."))
             self.error.show()
             return
+        self.error.hide()  # a valid reason: the old complaint goes
         start, end = self.period()
         if path is None:
-            name, _ = QFileDialog.getSaveFileName(
+            dialog = save_file_dialog(
                 self,
                 self.tr("저장할 곳"),
                 f"indicators_{start:%Y%m%d}-{end:%Y%m%d}.{fmt}",
                 "CSV (*.csv)" if fmt == "csv" else "Excel (*.xlsx)",
             )
-            if not name:
+            if not dialog.exec() or not dialog.selectedFiles():
                 return
-            path = Path(name)
+            path = Path(dialog.selectedFiles()[0])
         target = path
 
         def fetch() -> Path:
