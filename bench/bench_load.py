@@ -27,6 +27,16 @@ to the end once more, and the count check runs: every pushed event is on the ser
 once, the server's event count is the seeded count plus the pushed count, and every device
 received each of its own pushed events back exactly once.
 Target: >= 300 syncs/s with p95 < 250 ms (paced) and 0 errors.
+
+**Scaling** (PostgreSQL, issue 16): one database holds six districts: one whose devices run
+the "1 district" load, and five sharing the same number of devices among them (the "5
+districts" load: the same work, spread over five commit-order counters). For 1, 2 and 4
+server workers, on the same server in the same run: the same generator against
+``GET /api/v1/health`` (the baseline: what the server and this generator carry with no
+database work), then the closed-loop capacity of the 1-district and the 5-district load. It
+prints capacity as a ratio of health, 5 districts over 1, and 2 and 4 workers over 1. The
+generator shares the machine's cores with the server and PostgreSQL; a figure is only
+comparable with the baseline of its own run.
 """
 
 from __future__ import annotations
@@ -552,6 +562,168 @@ def measure(
     ]
 
 
+class HealthProbe(Device):
+    """The baseline load: one ``GET /api/v1/health`` per cycle, on the same connection."""
+
+    async def cycle(self, rng: random.Random) -> None:
+        from sync import protocol as p
+
+        assert self.conn is not None
+        await self.conn.request("GET", p.API_PREFIX + "/health", {})
+
+
+#: The district of the one-district load, and the five of the spread load (their 행정표준코드).
+ONE_DISTRICT = ("1144000000", "마포구")
+FIVE_DISTRICTS = (
+    ("1111000000", "종로구"),
+    ("1114000000", "중구"),
+    ("1117000000", "용산구"),
+    ("1120000000", "성동구"),
+    ("1121500000", "광진구"),
+)
+WORKER_COUNTS = (1, 2, 4)
+TARGET_DISTRICTS = 0.9
+TARGET_TWO_WORKERS = 1.6
+
+
+def scaling(n_devices: int, duration_s: float, max_cycles: int) -> list[Row]:
+    """Capacity at 1, 2 and 4 workers, 1 vs 5 districts, against the health baseline."""
+    per = max(1, n_devices // len(FIVE_DISTRICTS))
+    with server_database("postgres") as url:
+        groups: dict[str, list[Device]] = {}
+        seeded_events = 0
+        for i, (district, share) in enumerate(
+            [(ONE_DISTRICT, n_devices), *((d, per) for d in FIVE_DISTRICTS)]
+        ):
+            seeded = seed_world(
+                url,
+                share * 5,
+                10,
+                workers=share,
+                role="volunteer",
+                seed=20 + i,
+                validate=False,
+                prefix=f"d{i}",
+                district=district,
+            )
+            seeded_events += seeded.events
+            owned = _households_by_user(url)
+            group = groups.setdefault("one" if i == 0 else "five", [])
+            group.extend(Device(u, owned[u]) for u in seeded.workers)
+        devices = groups["one"] + groups["five"]
+        register_devices(url, devices)
+        probes = [HealthProbe(f"probe{i}", []) for i in range(len(groups["one"]))]
+        figures: dict[tuple[int, str], RunResult] = {}
+        for workers in WORKER_COUNTS:
+
+            def load(name: str, who: list[Device], seed: int) -> Callable[..., Any]:
+                async def go(runner: _Runner) -> RunResult:
+                    if who is not probes:
+                        return await closed_loop(runner, who, duration_s, max_cycles, seed=seed)
+                    for probe in probes:  # they sign nothing in: they connect here
+                        probe.conn = Conn(runner.host, runner.port)
+                    result = await closed_loop(runner, who, duration_s, max_cycles, seed=seed)
+                    for probe in probes:
+                        probe.conn.close()
+                    return result
+
+                go.__name__ = name
+                return go
+
+            runs = [  # every run its own seed: its devices' new event ids never repeat
+                load("health", probes, 10 * workers + 1),
+                load("one", groups["one"], 10 * workers + 2),
+                load("five", groups["five"], 10 * workers + 3),
+            ]
+            with server_process(url, workers=workers) as base:
+                results = asyncio.run(_drive(base, devices, runs))
+            for run_, result in zip(runs, results, strict=True):
+                figures[(workers, run_.__name__)] = result
+        problems = _check(url, seeded_events, devices)
+    return _scaling_rows(figures, len(groups["one"]), len(groups["five"]), duration_s, problems)
+
+
+def _scaling_rows(
+    figures: dict[tuple[int, str], RunResult],
+    n_one: int,
+    n_five: int,
+    duration_s: float,
+    problems: list[str],
+) -> list[Row]:
+    rows: list[Row] = []
+    errors = sum(len(r.errors) for r in figures.values())
+    for workers in WORKER_COUNTS:
+        health, one, five = (figures[(workers, k)] for k in ("health", "one", "five"))
+        rows.append(
+            Row(
+                NAME,
+                f"health baseline req/s, {workers} worker(s) (postgres)",
+                health.rate,
+                "req/s",
+                note=f"same generator, {n_one} connections back to back, {duration_s:g} s",
+            )
+        )
+        for label, result, n in (("1 district", one, n_one), ("5 districts", five, n_five)):
+            c50, c95, _ = _ms(result.latencies)
+            rows.append(
+                Row(
+                    NAME,
+                    f"capacity syncs/s, {label}, {workers} worker(s) (postgres)",
+                    result.rate,
+                    "syncs/s",
+                    baseline=health.rate,
+                    baseline_label="health req/s",
+                    ratio=result.rate / health.rate if health.rate else None,
+                    note=(
+                        f"{n} devices, "
+                        f"{len(result.latencies):,} syncs; p50 {c50:.0f} / p95 {c95:.0f} ms; "
+                        f"{_error_note(result.errors)}"
+                    ),
+                )
+            )
+        ratio = five.rate / one.rate if one.rate else 0.0
+        rows.append(
+            Row(
+                NAME,
+                f"5 districts / 1 district, {workers} worker(s) (postgres)",
+                ratio,
+                "x",
+                target=f">= {TARGET_DISTRICTS:g}" if workers == 2 else "",
+                met=ratio >= TARGET_DISTRICTS if workers == 2 else None,
+            )
+        )
+    for workers in WORKER_COUNTS[1:]:
+        base = figures[(1, "five")].rate
+        ratio = figures[(workers, "five")].rate / base if base else 0.0
+        rows.append(
+            Row(
+                NAME,
+                f"capacity {workers} workers / 1 worker, 5 districts (postgres)",
+                ratio,
+                "x",
+                target=f">= {TARGET_TWO_WORKERS:g}" if workers == 2 else "",
+                met=ratio >= TARGET_TWO_WORKERS if workers == 2 else None,
+                note=(
+                    f"health {figures[(workers, 'health')].rate / figures[(1, 'health')].rate:.2f}x"
+                    " of 1 worker in the same run"
+                ),
+            )
+        )
+    check = "count check: " + "; ".join(problems) if problems else "count check ok"
+    rows.append(
+        Row(
+            NAME,
+            "scaling runs: errors + lost/duplicated (postgres)",
+            errors + len(problems),
+            "count",
+            target="0",
+            met=errors == 0 and not problems,
+            note=check,
+        )
+    )
+    return rows
+
+
 def run(size: str = "reduced") -> list[Row]:
     n = pick(size, 5, 200, 200)
     duration = pick(size, 2.0, 10.0, 60.0)
@@ -560,6 +732,7 @@ def run(size: str = "reduced") -> list[Row]:
     rows: list[Row] = []
     if postgres_available():
         rows += measure("postgres", n, duration, max_cycles, rate)
+        rows += scaling(pick(size, 5, 40, 200), pick(size, 1.5, 4.0, 20.0), max_cycles)
     else:
         rows.append(
             Row(

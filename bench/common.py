@@ -362,6 +362,7 @@ def seed_world(
     max_events: int | None = None,
     prefix: str = "bench",
     validate: bool = True,
+    district: tuple[str, str] | None = None,
 ) -> Seeded:
     """Fill the server at *url* with the synthetic demo district's households and history,
     every household held by one of *workers* workers of *role* (round robin).
@@ -371,7 +372,9 @@ def seed_world(
     Events are re-authored by the household's worker so they pass the authorship check.
     With *validate* False the per-event validation (and result recomputation) of the loader
     is skipped: for background rows that only need to exist (payloads then carry no
-    ``result``); feed, seqs and fan-out are still the server's.
+    ``result``); feed, seqs and fan-out are still the server's. *district* (code, name) puts
+    the generated district under another code (its dongs renumbered under it), so that one
+    server can hold several: give each its own *seed* and *prefix*.
     """
     from fieldapp.demo import generate_district
     from sync import protocol as p
@@ -380,6 +383,8 @@ def seed_world(
     demo = generate_district(
         households, seed, today=TODAY, events_per_household=events_per_household
     )
+    if district is not None:
+        _move_district(demo, *district)
     programme = p.ROLE_PROGRAMME[p.Role(role)].value
     names = [f"{prefix}_{role}{i:03d}" for i in range(workers)]
     device_of = {n: str(uuid.UUID(int=uuid.uuid5(uuid.NAMESPACE_URL, n).int)) for n in names}
@@ -423,6 +428,15 @@ def seed_world(
             load(batch)
         out.district_code = code
     return out
+
+
+def _move_district(demo: Any, code: str, name: str) -> None:
+    """Put a generated district under *code* and *name*: its dongs keep their last digits."""
+    dong_code = {d["code"]: code[:5] + d["code"][5:] for d in demo.dongs}
+    demo.district = {**demo.district, "code": code, "name": name}
+    demo.dongs = [{**d, "code": dong_code[d["code"]], "district_code": code} for d in demo.dongs]
+    for hh in demo.households:
+        hh["district_code"], hh["dong_code"] = code, dong_code[hh["dong_code"]]
 
 
 def _skipping_invalid(
