@@ -181,3 +181,52 @@ def test_server_signals_names_an_unknown_district(
     status = server_main(["--database-url", live.database_url, "signals", "--district", "99999"])
     assert status == 1
     assert f"no district '99999' on this server (known: {DISTRICT})" in capsys.readouterr().err
+
+
+def test_a_contact_gap_reads_the_same_on_the_laptop_and_the_server(
+    live: LiveServer,
+    world: World,
+    laptop: Any,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from sync.server.models import Household
+
+    hid = world.hh[1]
+    with live.session() as s:  # the district marks the household high risk
+        s.get(Household, hid).risk_level = "high"
+        s.commit()
+    a = laptop(world.vol1)
+    engine = SyncEngine(a.profile, a.store, password=PASSWORD)
+    assert engine.sync_once().completed
+    records.append_event(
+        a.store,
+        {
+            "type": "welfare_check",
+            "household_id": hid,
+            "programme": "welfare_check",
+            "created_by": a.username,
+            "device_id": a.device_id,
+            "device_time": f"{(DAY - timedelta(days=20)).isoformat()}T10:00:00+09:00",
+            "payload": {
+                "method": "phone",
+                "attempt": 1,
+                "reached": "yes",
+                "respondent": "self",
+                "health": "usual",
+                "meals_24h": 3,
+                "medication": "taken",
+                "mood": "usual",
+                "suicidal_talk": "none",
+                "social_contact_7d": True,
+                "went_out_7d": True,
+            },
+        },
+    )
+    assert engine.sync_once().completed
+    (mine,) = [s for s in store_signals(a.store, DAY) if s.household_id == hid]
+    assert mine.rule == "contact_gap_high_risk" and mine.programme == "welfare_check"
+    rows = [r for r in server_cli(live, capsys, monkeypatch) if r["household_id"] == hid]
+    assert [(r["id"], r["text_ko"], r["programme"]) for r in rows] == [
+        (mine.id, mine.text_ko, "welfare_check")
+    ]

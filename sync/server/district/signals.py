@@ -46,6 +46,7 @@ class SignalRow(BaseModel):
     source: str
     rules_version: str
     acknowledged: dict[str, Any] | None
+    programme: str | None = Field(description="whose Today lists it (None: every programme)")
 
 
 class DistrictSignals(BaseModel):
@@ -106,7 +107,8 @@ def district_signals(
         households = [h for h in households if worker in assigned.get(h.id, {}).values()]
     by_id = {h.id: h for h in households}
     records = effective_records(session, list(by_id))
-    found = signals.district_signals([household_dict(h) for h in households], records, day)
+    held = [{**household_dict(h), "assignments": dict(assigned.get(h.id, {}))} for h in households]
+    found = signals.district_signals(held, records, day)
     rows = [
         SignalRow(
             **s.to_dict(),
