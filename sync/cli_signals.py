@@ -13,7 +13,7 @@ from typing import Any
 
 from fieldapp import records, signals
 from fieldapp.profile import unlock
-from fieldapp.vocabulary import ROLE_PROGRAMME, Role
+from fieldapp.worklist import role_programme
 
 
 def iso_day(value: str) -> date:
@@ -56,15 +56,9 @@ def cmd_signals(
     secret = password(args)
     assert secret is not None
     on = args.date or signals.today_kst()
-    role = prof.info.get("role")
-    programme = ROLE_PROGRAMME.get(Role(role)) if role in {r.value for r in Role} else None
+    programme = role_programme(prof.info.get("role"))
     with unlock(prof, secret) as store:
-        found = store_signals(
-            store,
-            on,
-            include_acknowledged=args.all,
-            programme=programme.value if programme else None,
-        )
+        found = store_signals(store, on, include_acknowledged=args.all, programme=programme)
     if args.json:
         print_json([s.to_dict() for s in found])
         return 0
