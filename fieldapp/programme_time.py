@@ -5,6 +5,8 @@ belongs to that day on a laptop set to UTC as on one set to Asia/Seoul, and "tod
 midnight KST. Pure (no Qt, no I/O beyond the zone database, which ``tzdata`` supplies on Windows).
 
 * :data:`PROGRAMME_ZONE` -- ``ZoneInfo("Asia/Seoul")``;
+* :func:`current_time` -- now, from the one clock (:func:`set_clock` replays a chosen moment
+  in tests; the app never changes it);
 * :func:`programme_now` / :func:`programme_today` -- the current KST time / day;
 * :func:`moment` -- an ISO text or datetime as an aware datetime (naive means KST);
 * :func:`programme_day` -- the KST day of a time (None when it is not a time);
@@ -13,16 +15,36 @@ midnight KST. Pure (no Qt, no I/O beyond the zone database, which ``tzdata`` sup
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from collections.abc import Callable
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 PROGRAMME_ZONE = ZoneInfo("Asia/Seoul")
 
 
+def system_clock() -> datetime:
+    """The machine's clock, aware (UTC)."""
+    return datetime.now(UTC)
+
+
+_clock: Callable[[], datetime] = system_clock
+
+
+def current_time() -> datetime:
+    """Now (aware): programme days and the times of new records made in the app."""
+    return _clock()
+
+
+def set_clock(clock: Callable[[], datetime] | None) -> None:
+    """Take "now" from *clock* (aware datetimes); None goes back to the machine's clock."""
+    global _clock
+    _clock = clock or system_clock
+
+
 def programme_now(now: datetime | None = None) -> datetime:
     """*now* (default: the current time) in Asia/Seoul."""
-    current = now if now is not None else datetime.now(PROGRAMME_ZONE)
+    current = now if now is not None else current_time()
     if current.tzinfo is None:
         current = current.replace(tzinfo=PROGRAMME_ZONE)
     return current.astimezone(PROGRAMME_ZONE)

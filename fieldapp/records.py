@@ -63,7 +63,9 @@ def new_id() -> str:
 
 def utc_now() -> str:
     """The device's current time, ISO 8601 with offset (data, never order)."""
-    return datetime.now(UTC).isoformat()
+    from fieldapp.programme_time import current_time  # the one clock (tests replay a day)
+
+    return current_time().astimezone(UTC).isoformat()
 
 
 def _time_text(value: Any) -> Any:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -29,13 +30,25 @@ def widget(root: QWidget, cls: type[Any], name: str) -> Any:
     return found
 
 
+def type_text(target: QWidget, text: str) -> None:
+    """Type *text* into the focused *target*: keys for ASCII; Hangul arrives as the input
+    method delivers it, one committed syllable at a time (QTest's keys are ASCII only)."""
+    for char in text:
+        if char.isascii():
+            QTest.keyClicks(target, char)
+        else:
+            event = QInputMethodEvent("", [])
+            event.setCommitString(char)
+            QApplication.sendEvent(target, event)
+
+
 def type_into(page: QWidget, field_id: str, text: str) -> None:
     """Click into a field's input, select what is there and type *text*."""
     line = widget(page, QLineEdit, f"input:{field_id}")
     line.setFocus(Qt.FocusReason.MouseFocusReason)
     QTest.mouseClick(line, Qt.MouseButton.LeftButton)
     line.selectAll()
-    QTest.keyClicks(line, text)
+    type_text(line, text)
 
 
 def click(button: QAbstractButton) -> None:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from fieldapp import records
 from fieldapp.instruments import get_instrument
+from fieldapp.programme_time import current_time
 from ui.forms.banner import RiskBanner
 from ui.forms.builder import FormWidget, pick
 from ui.forms.evaluate import LiveResult, editor_for, evaluate
@@ -68,7 +69,7 @@ def build_event(
         "programme": programme,
         "created_by": session.username,
         "device_id": session.device_id,
-        "device_time": datetime.now(UTC).isoformat(),
+        "device_time": current_time().astimezone(UTC).isoformat(),
         "payload": payload,
         "amends": None,
     }
