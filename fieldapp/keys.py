@@ -35,6 +35,7 @@ from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from fieldapp.durable_files import fsync_dir
 from fieldapp.errors import CorruptError, DiskFullError, StoreError, WrongKeyError
 
 log = logging.getLogger("fieldapp.keys")
@@ -209,7 +210,7 @@ def save_wrapped(path: Path, blob: dict[str, Any]) -> None:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
             raise
-        _fsync_dir(path.parent)
+        fsync_dir(path.parent)
     except OSError as err:
         if err.errno == errno.ENOSPC:
             raise DiskFullError(
@@ -239,14 +240,3 @@ def load_wrapped(path: Path) -> dict[str, Any]:
         raise _damaged(f"{path} is not valid JSON") from err
     _parse(blob)
     return blob
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make the rename durable (POSIX); a no-op where folders cannot be opened (Windows)."""
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

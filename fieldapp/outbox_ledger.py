@@ -18,17 +18,16 @@ what is missing, how many records and since when, and what to do.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from fieldapp.durable_files import write_json_atomic
 from fieldapp.errors import StoreError
 from fieldapp.store import PAGE_BYTES, Store
 
@@ -89,16 +88,6 @@ def file_salt(path: Path) -> str | None:
     return head.hex() if len(head) == SALT_BYTES else None
 
 
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 class OutboxLedger:
     """The ledger file of one profile folder (``outbox_ledger.json``)."""
 
@@ -123,19 +112,7 @@ class OutboxLedger:
     def write(self, data: dict[str, Any]) -> None:
         """Replace the ledger durably: temporary file, fsync, rename, fsync of the folder."""
         data = {"version": FORMAT_VERSION, **data, "updated_at": datetime.now(UTC).isoformat()}
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(data, fh, indent=2)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.chmod(tmp, 0o600)
-            os.replace(tmp, self.path)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-            raise
-        _fsync_dir(self.path.parent)
+        write_json_atomic(self.path, data, sync_folder=True)
 
     def archive(self) -> Path | None:
         """Rename the ledger aside (``outbox_ledger.<time>.json``), kept; None if none."""

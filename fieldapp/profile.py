@@ -28,13 +28,13 @@ import contextlib
 import json
 import os
 import shutil
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import platformdirs
 
+from fieldapp.durable_files import write_json_atomic
 from fieldapp.errors import (
     CorruptError,
     FieldappError,
@@ -76,31 +76,6 @@ DAMAGED_SUFFIX = ".damaged-"
 def default_profile_dir() -> Path:
     """Return the default profile folder: ``<user data dir>/fieldapp/profiles/default``."""
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "profiles" / "default"
-
-
-def write_json_atomic(path: Path, data: Any, *, durable: bool = True) -> None:
-    """Write *data* as JSON to *path* through a temporary file and a rename (crash-safe).
-
-    With *durable* False the data is not flushed to the disk before the rename: after a
-    crash the file may hold the old contents, or (on some file systems) be empty; only for
-    files whose readers accept that.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        # A lone surrogate (in a record the server holds that this laptop set aside) is
-        # written as its JSON escape, which reads back as the same text.
-        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace") as fh:
-            json.dump(data, fh, ensure_ascii=False, indent=2, default=str)
-            if durable:
-                fh.flush()
-                os.fsync(fh.fileno())
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
 
 
 def _read_json(path: Path) -> dict[str, Any]:
