@@ -7,6 +7,7 @@ from typing import Any
 
 from fieldapp import records
 from fieldapp.districts import load_districts
+from fieldapp.hangul import initials
 from fieldapp.phone import format_phone
 from ui.households_model import HouseholdRow, make_search_text
 
@@ -68,7 +69,8 @@ def row_of(
         programmes=programmes,
         due_state=state,
         due_date=date,
-        search_text=make_search_text(base, name, address, dong, phone),
+        # initials(name): 초성 search, "ㅂㅈ" finds 박점순 (fieldapp.hangul)
+        search_text=make_search_text(base, name, address, dong, phone, initials(name)),
     )
 
 

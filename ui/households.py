@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from fieldapp import records
 from ui import data
+from ui.empty_state import show_when_empty
 from ui.households_model import (
     HouseholdFilter,
     HouseholdFilterProxy,
@@ -102,6 +103,13 @@ class HouseholdsPage(QWidget):
         self.table.doubleClicked.connect(self._activate)
         self.table.activated.connect(self._activate)
         layout.addWidget(self.table, 1)
+        self.empty = show_when_empty(  # a search with no hits says so (ui/empty_state.py)
+            self.table,
+            self.tr(
+                "해당하는 가구 없음. 검색어나 필터를 바꾸십시오. "
+                "이름은 초성으로도 찾을 수 있습니다 (예: ㅂㅈ)."
+            ),
+        )
         self.setFocusProxy(self.search)
         order = [self.search, self.programme, self.risk, self.care, self.due_state, self.table]
         for first, second in itertools.pairwise(order):

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.empty_state import show_when_empty
 from ui.operations import OpRunner
 from ui.supervisor.common import error_label, run_net, selected_rows, table_view
 from ui.supervisor.models import RecordTableModel, conflict_columns, field_label, when
@@ -61,10 +62,17 @@ class ConflictsPage(QWidget):
         layout.addWidget(self.error)
         self.model = RecordTableModel(conflict_columns(), self)
         self.view = table_view(self.model)
+        self.empty = show_when_empty(
+            self.view,
+            self.tr(
+                "미해결 충돌 없음. 두 담당자가 같은 가구의 같은 항목을 서로 다르게 고치면 "
+                "여기에 나타납니다."
+            ),
+        )
         layout.addWidget(self.view, 2)
         box = QGroupBox(self.tr("선택한 충돌"))
         detail = QVBoxLayout(box)
-        self.detail = QLabel(self.tr("목록에서 충돌을 고르세요."))
+        self.detail = QLabel(self.tr("목록에서 충돌을 고르십시오."))
         self.detail.setWordWrap(True)
         detail.addWidget(self.detail)
         self.editor = QPlainTextEdit()

@@ -6,6 +6,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from ui.empty_state import show_when_empty
 from ui.operations import OpRunner
 from ui.supervisor.common import error_label, run_net, selected_rows, table_view
 from ui.supervisor.models import RecordTableModel, inbox_columns
@@ -29,7 +30,7 @@ class InboxPage(QWidget):
             hint = QLabel(
                 self.tr(
                     "새로 맡은 가구에 이전 담당자가 늦게 보낸 기록입니다. 가구 기록에도 "
-                    "들어가 있습니다. 읽은 뒤 확인 처리하세요."
+                    "들어가 있습니다. 읽은 뒤 확인 처리하십시오."
                 )
             )
             hint.setObjectName("hint")
@@ -39,6 +40,13 @@ class InboxPage(QWidget):
         layout.addWidget(self.error)
         self.model = RecordTableModel(inbox_columns(), self)
         self.view = table_view(self.model, multi=True)
+        self.empty = show_when_empty(
+            self.view,
+            self.tr(
+                "확인할 인계 기록 없음. 가구를 옮긴 뒤 이전 담당자의 기기에서 늦게 도착한 "
+                "기록이 여기에 나타납니다."
+            ),
+        )
         layout.addWidget(self.view, 1)
         row = QHBoxLayout()
         self.ack_button = QPushButton(self.tr("선택한 기록 확인 처리"))

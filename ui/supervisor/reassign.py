@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from fieldapp.hangul import natural_key
 from sync.client_supervisor import selection
 from sync.protocol import ROLE_PROGRAMME, Programme
+from ui.empty_state import show_when_empty
 from ui.operations import OpRunner
 from ui.supervisor.common import (
     error_label,
@@ -131,6 +132,10 @@ class ReassignDialog(QDialog):
             household_columns(self.programme_id), self, order=by_risk_then_place
         )
         self.households_view = table_view(self.households_model, multi=True)
+        self.households_empty = show_when_empty(
+            self.households_view,
+            self.tr("이 사업·담당자에 해당하는 가구 없음. 위에서 다른 담당자를 고르십시오."),
+        )
         lbox.addWidget(self.households_view)
         split.addWidget(left)
         right = QGroupBox(self.preview_title())
