@@ -32,6 +32,10 @@ log = logging.getLogger("fieldapp.server.seeding")
 
 #: Events per transaction while seeding.
 BATCH = 2000
+#: Who the history says set the demo up (the district's administrator account), and why the
+#: households were first assigned: what 담당 이력 shows, in the app's language.
+SEED_ACTOR = "admin"
+FIRST_ASSIGNMENT_REASON = "신규 등록 (최초 배정)"
 
 
 class SeedError(Exception):
@@ -165,7 +169,7 @@ def _create_users(session: Session, users: list[Any]) -> None:
                 password=u.password,
                 display_name=u.display_name,
                 dong_codes=u.dong_codes,
-                actor="seed-demo",
+                actor=SEED_ACTOR,
             )
     finally:
         security.hash_password = real_hash  # type: ignore[assignment]
@@ -214,7 +218,9 @@ def seed_demo(
         report("users", len(demo.users), len(demo.users))
         session.commit()
         for n, household in enumerate(demo.households, 1):
-            admin.create_household(session, household, actor="seed-demo", reason="demo data")
+            admin.create_household(
+                session, household, actor=SEED_ACTOR, reason=FIRST_ASSIGNMENT_REASON
+            )
             if n % 500 == 0:
                 session.commit()
             if n % 10 == 0 or n == len(demo.households):
