@@ -1083,28 +1083,39 @@ def effective_only(events: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any
 def signal_items(
     household: Mapping[str, Any], events: Sequence[Mapping[str, Any]], today: date
 ) -> list[Any]:
-    """The household's active signals as open items of the one household-state rule
+    """The household's signals as open items of the one household-state rule
     (:mod:`fieldapp.household_state`, kind ``signal``): every screen and the board show them
-    alike. Due today (a signal asks for a look now); acting on one is acknowledging it
-    (``form_id`` ``signal_ack`` with the signal's id and rule as defaults)."""
+    alike. An active signal is due today (it asks for a look now); an acknowledged one whose
+    acknowledgement set a follow-up day is due on that day, until it is acknowledged again.
+    Acting on either is acknowledging (``form_id`` ``signal_ack``, the signal's id and rule
+    as defaults)."""
     from fieldapp.household_state import SIGNAL, OpenItem
 
     rules = load_signal_rules()
     out = []
     for s in signals_of(household, History(effective_only(events)), today, rules):
-        if not s.active:
+        ack = s.acknowledged
+        follow = None
+        if ack is not None and ack.follow_up and _is_iso_day(ack.follow_up):
+            follow = date.fromisoformat(ack.follow_up)
+        if not s.active and follow is None:
             continue
         kind = rules.kinds[s.kind]
+        head_ko, head_en = f"신호 · {kind['label_ko']}", f"Signal · {kind['label_en']}"
+        if not s.active:
+            by = f"{ack.by} " if ack and ack.by else ""
+            head_ko += f" 후속 확인 ({by}{ack.at[:10] if ack else ''} 확인)"
+            head_en += f" follow-up (acknowledged {by}{ack.at[:10] if ack else ''})"
         out.append(
             OpenItem(
                 kind=SIGNAL,
                 household_id=s.household_id,
                 programme=s.programme,
                 record_id=s.evidence[-1].record_id,
-                text_ko=f"신호 · {kind['label_ko']}: {s.text_ko}",
-                text_en=f"Signal · {kind['label_en']}: {s.text_en}",
+                text_ko=f"{head_ko}: {s.text_ko}",
+                text_en=f"{head_en}: {s.text_en}",
                 since=date.fromisoformat(s.since),
-                due=today,
+                due=today if s.active else (follow or today),
                 form_id=SIGNAL_ACK,
                 form_defaults={"signal_id": s.id, "rule": s.rule},
                 severity=s.severity,

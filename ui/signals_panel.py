@@ -268,7 +268,7 @@ class SignalsPanel(QWidget):
 
     def _chosen(self) -> None:
         s = self.selected()
-        self.ack_button.setEnabled(s is not None and s.active)
+        self.ack_button.setEnabled(s is not None)  # again: records a follow-up
         if s is None:
             return
         self.evidence.setRowCount(len(s.evidence))
@@ -298,9 +298,10 @@ class SignalsPanel(QWidget):
             self.open_record.emit(str(item.data(Qt.ItemDataRole.UserRole)))
 
     def acknowledge_selected(self) -> SignalAckDialog | None:
-        """Open 신호 확인 for the chosen active signal (returns the dialog, for tests)."""
+        """Open 신호 확인 for the chosen signal (returns the dialog, for tests). Acknowledging
+        an acknowledged one records its follow-up (and ends a due follow-up)."""
         s = self.selected()
-        if s is None or not s.active:
+        if s is None:
             return None
         self.ack_dialog = SignalAckDialog(self.runner, self.session, s, self)
         self.ack_dialog.open()

@@ -578,3 +578,17 @@ def test_raw_rows_are_resolved_before_signals_read_them() -> None:
     assert signals.signal_items(h.household, raw, on(15)) == []
     rejected = [{**e, "sync_state": "rejected"} if e["type"] == "void" else e for e in raw]
     assert len(signals.signal_items(h.household, rejected, on(15))) == 1
+
+
+def test_a_follow_up_day_is_due_until_acknowledged_again() -> None:
+    h = History()
+    for day in (0, 7):
+        h.check(day, meals_24h=1)
+    s = one(h, 7, "meals_low_run")
+    assert [i.due for i in signals.signal_items(h.household, h.effective(), on(7))] == [on(7)]
+    _ack(h, s, 7)  # follow-up on day 14
+    (item,) = signals.signal_items(h.household, h.effective(), on(8))
+    assert item.due == on(14) and "후속 확인" in item.text_ko
+    assert item.form_defaults == {"signal_id": s.id, "rule": "meals_low_run"}
+    h.add(signals.SIGNAL_ACK, 14, signals.ack_payload(s, "다시 확인함", None), time="19:00:00")
+    assert signals.signal_items(h.household, h.effective(), on(15)) == []

@@ -132,8 +132,10 @@ def test_today_row_household_tab_evidence_and_acknowledgement(volunteer: Any, qt
     row_text = panel.table.item(panel.signals.index(seen), 4).text()
     assert row_text.startswith(session.username)
     assert "신호 확인 (contact_missed): 동 주민센터와 방문 약속" in view.timeline.item(0, 2).text()
-    today.reload()
-    assert not [r for r in today.model.rows() if r.household_id == hid and r.code == SIGNAL]
+    today.reload()  # the signal's row is gone; its follow-up is listed for its day
+    (follow,) = [r for r in today.model.rows() if r.household_id == hid and r.code == SIGNAL]
+    assert follow.due_date == (programme_today() + timedelta(days=7)).isoformat()
+    assert follow.urgency == "upcoming" and "후속 확인" in follow.reason_ko
 
 
 @pytest.fixture
