@@ -339,13 +339,18 @@ class MainWindow(QMainWindow):
             bar.setVisible(visible)
 
     def sign_out(self) -> None:
-        """Stop syncing, close the store and go back to the login (local data stays)."""
-        if self.sync.running:
-            answer = QMessageBox.question(
-                self, self.tr("로그아웃"), self.tr("동기화 중입니다. 취소하고 로그아웃할까요?")
+        """Ask, then stop syncing, close the store and go back to the sign-in window (local
+        data stays)."""
+        question = (
+            self.tr("동기화 중입니다. 취소하고 로그아웃하시겠습니까?")
+            if self.sync.running
+            else self.tr(
+                "로그아웃하시겠습니까? 기록은 이 기기에 그대로 남고, 로그인 창으로 돌아갑니다."
             )
-            if answer != QMessageBox.StandardButton.Yes:
-                return
+        )
+        answer = QMessageBox.question(self, self.tr("로그아웃"), question)
+        if answer != QMessageBox.StandardButton.Yes:
+            return
         self.sync.stop()
         self.idle.stop()
         self.signed_out.emit()

@@ -135,7 +135,18 @@ def test_enter_on_today_starts_the_rows_form(window: Any, qtbot: Any) -> None:
     assert window.form_page.household_id == rows[i].household_id
 
 
-def test_sign_out_closes_the_window(window: Any, qtbot: Any) -> None:
+def test_sign_out_closes_the_window(window: Any, qtbot: Any, monkeypatch: Any) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    asked: list[str] = []
+
+    def answer(_parent: Any, _title: str, text: str) -> QMessageBox.StandardButton:
+        asked.append(text)
+        return QMessageBox.StandardButton.No if len(asked) == 1 else QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", answer)
+    window.sign_out_action.trigger()  # asked first: "No" keeps the window
+    assert asked and "로그아웃하시겠습니까" in asked[0] and window.isVisible()
     with qtbot.waitSignal(window.signed_out):
         window.sign_out_action.trigger()
     assert not window.isVisible()
