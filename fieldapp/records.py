@@ -68,6 +68,39 @@ def utc_now() -> str:
     return current_time().astimezone(UTC).isoformat()
 
 
+def answering_referral(
+    record: Mapping[str, Any],
+    *,
+    done: str,
+    reason: str,
+    note: str = "",
+    user: str,
+    device_id: str,
+    device_time: str | None = None,
+) -> dict[str, Any]:
+    """The done referral that answers *record*'s immediate action: it names the record in
+    ``closes`` (the only thing that closes it). *done*: what was done (the ticked steps);
+    *reason*: the action it answers; *note*: the worker's memo. Same household and programme
+    as *record*; *device_time* defaults to now."""
+    return {
+        "id": new_id(),
+        "type": "referral",
+        "household_id": record["household_id"],
+        "programme": record.get("programme"),
+        "created_by": user,
+        "device_id": device_id,
+        "device_time": device_time or utc_now(),
+        "payload": {
+            "target": (done or note)[:200],
+            "reason": reason + (f" / 조치 메모: {note}" if note else ""),
+            "urgency": "immediate",
+            "status": "done",
+            "closes": record["id"],
+        },
+        "amends": None,
+    }
+
+
 def _time_text(value: Any) -> Any:
     return value.isoformat() if isinstance(value, datetime) else value
 

@@ -33,25 +33,19 @@ def closing_referral(
 ) -> dict[str, Any]:
     """The done referral that answers *item* (an open immediate action) by naming its record."""
     labels = {sid: ko for sid, ko, _en in RiskBanner.STEPS}
-    done = ", ".join(labels[s] for s in steps if s in labels) or note[:200]
-    reason = item.text_ko + (f" / 조치 메모: {note}" if note else "")
-    return {
-        "id": records.new_id(),
-        "type": "referral",
+    record = {
+        "id": item.record_id,
         "household_id": item.household_id,
         "programme": item.programme or session.programme,
-        "created_by": session.username,
-        "device_id": session.device_id,
-        "device_time": records.utc_now(),
-        "payload": {
-            "target": done[:200],
-            "reason": reason,
-            "urgency": "immediate",
-            "status": "done",
-            "closes": item.record_id,
-        },
-        "amends": None,
     }
+    return records.answering_referral(
+        record,
+        done=", ".join(labels[s] for s in steps if s in labels),
+        reason=item.text_ko,
+        note=note,
+        user=session.username,
+        device_id=session.device_id,
+    )
 
 
 class ActionRecordDialog(QDialog):
