@@ -41,7 +41,15 @@ from fieldapp.signals import ack_problems
 from fieldapp.text_rule import find_bad_text
 from fieldapp.text_rule import is_good_text as is_good_text
 from fieldapp.vitals import check_vitals, evaluate_vitals
-from fieldapp.vocabulary import PROGRAMME_EVENT_TYPES, ROLE_PROGRAMME, EventType, Programme, Role
+from fieldapp.vocabulary import (
+    EDITABLE_HOUSEHOLD_FIELDS,
+    HOUSEHOLD_FIELD_PROGRAMME,
+    PROGRAMME_EVENT_TYPES,
+    ROLE_PROGRAMME,
+    EventType,
+    Programme,
+    Role,
+)
 
 FIELD_TYPES = ("choice", "multi", "bool", "int", "number", "text")
 _EVENT_TYPES = frozenset(t.value for t in EventType)
@@ -146,7 +154,7 @@ def programme_problem(role: str, event_type: str, programme: str | None) -> Fiel
     record types that programme keeps (:data:`~fieldapp.vocabulary.PROGRAMME_EVENT_TYPES`).
     Other roles (supervisor, admin) work on the district routes and write no records here.
     """
-    own = ROLE_PROGRAMME.get(Role(role)) if role in _ROLES else None
+    own = _own_programme(role)
     if own is None:
         return FieldProblem(
             "programme",
@@ -166,6 +174,93 @@ def programme_problem(role: str, event_type: str, programme: str | None) -> Fiel
             f"a {event_type} record is not part of the {own.value} programme "
             f"(a {role} writes {', '.join(sorted(t.value for t in PROGRAMME_EVENT_TYPES[own]))})",
             "담당 사업에서 작성할 수 없는 기록 종류입니다.",
+        )
+    return None
+
+
+def _own_programme(role: str | None) -> Programme | None:
+    return ROLE_PROGRAMME.get(Role(role)) if role in _ROLES else None
+
+
+def amendment_problem(
+    role: str, event: Mapping[str, Any], target: Mapping[str, Any] | None
+) -> FieldProblem | None:
+    """Why a worker of *role* may not write *event*, a correction or void of *target*, or None.
+
+    *target* is the amended record (``household_id``, ``type`` and its ``programme``: the one
+    it was written in, its author's when it names none), None when no such record is known.
+    An amendment names a record of the same household and of the writer's own programme (so
+    a volunteer never corrects or voids a nurse's note, nor a nurse a volunteer's); a
+    correction (any type but ``void``) keeps the original's type and programme.
+    """
+    amends = event.get("amends")
+    if target is None or target.get("household_id") != event.get("household_id"):
+        return FieldProblem(
+            "amends",
+            f"amends {amends!r}, which is not a stored event of this household",
+            "수정·취소할 기록이 이 가구에 없습니다.",
+        )
+    own = _own_programme(role)
+    kind, programme = target.get("type"), target.get("programme")
+    if own is None or programme != own.value:
+        return FieldProblem(
+            "amends",
+            f"amends a {kind} record of the {programme or 'unknown'} programme; a {role} "
+            f"corrects or voids only records of the "
+            f"{own.value if own else 'own'} programme",
+            "다른 사업의 기록은 수정하거나 취소할 수 없습니다.",
+        )
+    if event.get("type") == EventType.void.value:
+        return None
+    if event.get("type") != kind:
+        return FieldProblem(
+            "type",
+            f"a correction must have the type of the event it amends ({kind})",
+            "수정 기록은 원래 기록과 종류가 같아야 합니다.",
+        )
+    if event.get("programme") not in (None, programme):
+        return FieldProblem(
+            "programme",
+            f"a correction keeps the programme of the record it amends ({programme})",
+            "수정 기록은 원래 기록과 사업이 같아야 합니다.",
+        )
+    return None
+
+
+def household_edit_problem(role: str | None, field: str) -> FieldProblem | None:
+    """Why a worker of *role* may not edit the household field *field*, or None.
+
+    Only :data:`~fieldapp.vocabulary.EDITABLE_HOUSEHOLD_FIELDS` are edited on a device; a
+    field that belongs to one programme (:data:`~fieldapp.vocabulary.HOUSEHOLD_FIELD_PROGRAMME`:
+    the care group and the health-data consent, a nurse's) only by that programme's worker;
+    the rest by any worker holding the household. Supervisors and admins edit on the district
+    routes, not through push.
+    """
+    if field not in EDITABLE_HOUSEHOLD_FIELDS:
+        return FieldProblem(
+            field,
+            f"field {field!r} cannot be edited on a device; editable fields: "
+            + ", ".join(EDITABLE_HOUSEHOLD_FIELDS),
+            "이 항목은 현장에서 수정할 수 없습니다.",
+        )
+    own = _own_programme(role)
+    if own is None:
+        return FieldProblem(
+            field,
+            f"a {role} does not edit household fields on a device; the volunteer or nurse "
+            "assigned to the household does",
+            "이 역할은 현장에서 가구 정보를 수정할 수 없습니다.",
+        )
+    owner = HOUSEHOLD_FIELD_PROGRAMME.get(field)
+    if owner is not None and owner is not own:
+        allowed = [
+            f for f in EDITABLE_HOUSEHOLD_FIELDS if HOUSEHOLD_FIELD_PROGRAMME.get(f, own) is own
+        ]
+        return FieldProblem(
+            field,
+            f"{field} belongs to the {owner.value} programme: only its worker edits it; a "
+            f"{role} edits {', '.join(allowed)}",
+            "이 항목은 다른 사업 담당자만 수정할 수 있습니다.",
         )
     return None
 

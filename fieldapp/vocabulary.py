@@ -84,3 +84,13 @@ EDITABLE_HOUSEHOLD_FIELDS = (
     "consent_general",
     "consent_health",
 )
+
+#: Editable household fields that belong to one programme: only a worker of that programme
+#: edits them. Every other editable field (contact details, address, household type, risk
+#: level, isolation band, notes, general consent) any worker holding the household may edit.
+#: The care group (방문건강관리 관리군) sets the nurse's visit cadence and the health-data
+#: consent (민감정보, 개인정보 보호법 제23조) covers the nurse's clinical records.
+HOUSEHOLD_FIELD_PROGRAMME: dict[str, Programme] = {
+    "care_group": Programme.visiting_health,
+    "consent_health": Programme.visiting_health,
+}

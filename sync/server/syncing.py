@@ -50,7 +50,9 @@ from fieldapp.errors import ValidationError
 
 # Imported with the server, not at its first push (the rules load with the module).
 from fieldapp.validation import (
+    amendment_problem,
     device_time_problem,
+    household_edit_problem,
     programme_problem,
     text_problems,
     validate_event,
@@ -817,11 +819,34 @@ def _is_skewed(ctx: _PushContext, ev: p.Event) -> bool:
     )
 
 
-def _amend_scope_problem(ctx: _PushContext, target_type: str) -> str | None:
-    """Why the user may not correct or void an event of *target_type*, or None: only
-    records of a type their own programme keeps."""
-    problem = programme_problem(ctx.user.role, target_type, None)
-    return None if problem is None else f"amends a {target_type} record: {problem.message}"
+_WORKER_ROLES = frozenset(r.value for r in p.ROLE_PROGRAMME)
+
+
+def _amend_target(
+    household_id: str, ev_type: str, programme: str | None, author_role: str | None
+) -> dict[str, Any]:
+    """What :func:`~fieldapp.validation.amendment_problem` needs of an amended record: its
+    household, type and programme (its author's role's when it names none)."""
+    if programme is None:
+        own = p.ROLE_PROGRAMME.get(p.Role(author_role)) if author_role in _WORKER_ROLES else None
+        programme = own.value if own else None
+    return {"household_id": household_id, "type": ev_type, "programme": programme}
+
+
+def _amend_scope_problem(ctx: _PushContext, ev: p.Event) -> str | None:
+    """Why the user may not write *ev* as a correction or void, or None (not an amendment,
+    or one of a record of this household in the user's own programme, keeping its type)."""
+    if ev.amends is None:
+        return None
+    target = ctx.batch_events.get(ev.amends) or ctx.amend_targets.get(ev.amends)
+    event = {
+        "type": ev.type.value,
+        "household_id": ev.household_id,
+        "programme": ev.programme.value if ev.programme else None,
+        "amends": ev.amends,
+    }
+    problem = amendment_problem(ctx.user.role, event, target)
+    return None if problem is None else f"{problem.field}: {problem.message}"
 
 
 @dataclass
@@ -833,8 +858,8 @@ class _PushContext:
     now: datetime
     ip: str | None = None
     seen_ids: set[str] = field(default_factory=set)
-    #: events of this request: id -> (household_id, type) (for amends within one push)
-    batch_events: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: events of this request (for amends within one push): id -> see _amend_target
+    batch_events: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: the events to store, inserted together after all items
     event_rows: list[dict[str, Any]] = field(default_factory=list)
     #: access-log entries to chain after all items (one lock order: rows, chain, counter)
@@ -847,8 +872,8 @@ class _PushContext:
     stored_ids: set[str] = field(default_factory=set)
     #: the feed change of each event stored by this request (for ``received_seq``)
     event_changes: list[PendingChange] = field(default_factory=list)
-    #: stored events named by ``amends``: id -> (household_id, type)
-    amend_targets: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: stored events named by ``amends``: id -> see _amend_target
+    amend_targets: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def _chunks(values: Iterable[str], size: int = 900) -> Iterator[list[str]]:
@@ -860,8 +885,19 @@ def _chunks(values: Iterable[str], size: int = 900) -> Iterator[list[str]]:
 _IDS = bindparam("ids", expanding=True)
 _STORED_EVENTS = select(_EVENTS.c.id).where(_EVENTS.c.id.in_(_IDS))
 _STORED_EDITS = select(HouseholdEditLog.id).where(HouseholdEditLog.id.in_(_IDS))
-_AMEND_TARGETS = select(_EVENTS.c.id, _EVENTS.c.household_id, _EVENTS.c.type).where(
-    _EVENTS.c.id.in_(_IDS)
+_USERS = User.__table__
+#: Stored events named by ``amends``, each with its author's role (a record that names no
+#: programme was written in its author's).
+_AMEND_TARGETS = (
+    select(
+        _EVENTS.c.id,
+        _EVENTS.c.household_id,
+        _EVENTS.c.type,
+        _EVENTS.c.programme,
+        _USERS.c.role,
+    )
+    .select_from(_EVENTS.outerjoin(_USERS, _USERS.c.username == _EVENTS.c.created_by))
+    .where(_EVENTS.c.id.in_(_IDS))
 )
 _LOCK_HOUSEHOLDS = (
     select(_HOUSEHOLDS.c.id, _HOUSEHOLDS.c.deleted, _HOUSEHOLDS.c.district_code)
@@ -900,8 +936,10 @@ def _prefetch(ctx: _PushContext, body: p.PushRequest) -> None:
     for chunk in _chunks(edit_ids):
         ctx.stored_ids.update(session.scalars(_STORED_EDITS, {"ids": chunk}))
     for chunk in _chunks(amends):
-        for ev_id, household_id, ev_type in session.execute(_AMEND_TARGETS, {"ids": chunk}):
-            ctx.amend_targets[ev_id] = (household_id, ev_type)
+        for ev_id, household_id, ev_type, programme, role in session.execute(
+            _AMEND_TARGETS, {"ids": chunk}
+        ):
+            ctx.amend_targets[ev_id] = _amend_target(household_id, ev_type, programme, role)
     # Every household the request touches is locked (one sorted statement per chunk, so two
     # requests never deadlock): an edit of the same field waits and then sees the new version,
     # and a reassignment (admin.assign_households locks the same rows) cannot slip between
@@ -987,22 +1025,8 @@ def apply_event(ctx: _PushContext, ev: p.Event) -> dict[str, Any]:
     if scope is None:
         return _result(id=ev.id, status=p.ItemStatus.rejected, reason=OUT_OF_SCOPE)
     hh, late = scope
-    if ev.amends is not None:
-        target = ctx.batch_events.get(ev.amends) or ctx.amend_targets.get(ev.amends)
-        if target is None or target[0] != ev.household_id:
-            return _result(
-                id=ev.id,
-                status=p.ItemStatus.rejected,
-                reason=f"amends {ev.amends!r}, which is not a stored event of this household",
-            )
-        if ev.type not in (p.EventType.void, target[1]):
-            return _result(
-                id=ev.id,
-                status=p.ItemStatus.rejected,
-                reason=f"a correction must have the type of the event it amends ({target[1]})",
-            )
-        if problem := _amend_scope_problem(ctx, target[1]):
-            return _result(id=ev.id, status=p.ItemStatus.rejected, reason=problem)
+    if problem := _amend_scope_problem(ctx, ev):
+        return _result(id=ev.id, status=p.ItemStatus.rejected, reason=problem)
     if problem := _programme_scope_problem(ctx, ev):
         return _result(id=ev.id, status=p.ItemStatus.rejected, reason=problem)
     try:
@@ -1013,7 +1037,9 @@ def apply_event(ctx: _PushContext, ev: p.Event) -> dict[str, Any]:
     row = event_row(ev, checked, skew_flag=skew, server_time=ctx.now, late_handover=late)
     ctx.event_rows.append(row)
     ctx.seen_ids.add(ev.id)
-    ctx.batch_events[ev.id] = (ev.household_id, ev.type.value)
+    ctx.batch_events[ev.id] = _amend_target(
+        ev.household_id, ev.type.value, ev.programme.value if ev.programme else None, ctx.user.role
+    )
     if ev.type is p.EventType.access_log:
         ctx.access_entries.append(
             dict(
@@ -1074,12 +1100,9 @@ def apply_household_edit(ctx: _PushContext, edit: p.HouseholdEdit) -> dict[str, 
     if scope is None:
         return _result(id=edit.id, status=p.ItemStatus.rejected, reason=OUT_OF_SCOPE)
     late = scope[1]
-    if edit.field not in p.EDITABLE_HOUSEHOLD_FIELDS:
+    if problem := household_edit_problem(ctx.user.role, edit.field):
         return _result(
-            id=edit.id,
-            status=p.ItemStatus.rejected,
-            reason=f"field {edit.field!r} cannot be edited on a device; editable fields: "
-            + ", ".join(p.EDITABLE_HOUSEHOLD_FIELDS),
+            id=edit.id, status=p.ItemStatus.rejected, reason=f"{problem.field}: {problem.message}"
         )
     hh = session.get(Household, edit.household_id)  # locked by _prefetch
     if hh is None:
