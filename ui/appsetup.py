@@ -98,7 +98,7 @@ QTableView, QTreeView, QListView { background: white; alternate-background-color
     selection-background-color: #cfe0f7; selection-color: black; gridline-color: #e3e6ea; }
 QHeaderView::section { background: #eef1f5; padding: 4px 6px; border: none;
     border-right: 1px solid #d9dde3; border-bottom: 1px solid #d9dde3; font-weight: bold; }
-QGroupBox { background: white; border: 1px solid #d9dde3; border-radius: 6px; margin-top: 14px;
+QGroupBox { background: white; border: 1px solid #d9dde3; border-radius: 6px; margin-top: 1.4em;
     padding: 10px 8px 8px 8px; font-weight: bold; }
 QGroupBox::title { subcontrol-origin: margin; left: 10px; padding: 0 4px; }
 QFrame#riskBanner { background: #fdecea; border: 2px solid #c62828; border-radius: 6px; }

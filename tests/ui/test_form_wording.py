@@ -97,7 +97,9 @@ def test_screening_context_says_the_same_while_typing_and_on_saving(
     saved = {p.message_ko for p in check_context({"age": 200, "education_years": 9}, ("age",))}
     assert typed["context.age"] in saved
     assert typed["context.education_years"] == "교육 연수를 입력하십시오."
-    assert "교육 연수를 입력하십시오." in {p.message_ko for p in check_context({}, ("education_years",))}
+    assert "교육 연수를 입력하십시오." in {
+        p.message_ko for p in check_context({}, ("education_years",))
+    }
 
 
 def test_choices_follow_the_method(ui_app: Any, qtbot: Any) -> None:
@@ -136,3 +138,25 @@ def test_the_visit_form_does_not_ask_what_the_household_says(ui_app: Any, qtbot:
     qtbot.addWidget(unknown)
     unknown.set_known(household_facts({"persons": [{"name": "가나다"}]}))
     assert not unknown.editors["vitals.sex"].isHidden()
+
+
+def test_a_long_memo_counts_its_characters(ui_app: Any, qtbot: Any, korean: None) -> None:
+    from ui.forms.builder import FormWidget
+    from ui.forms.spec import load_form
+
+    form = FormWidget(load_form("visit"))
+    qtbot.addWidget(form)
+    notes = form.editors["notes"]
+    assert notes.counter is not None and notes.counter.text() == "0 / 2,000자"
+    notes.set_value("가" * 2001)
+    assert notes.counter.text() == "2,001 / 2,000자" and "b00020" in notes.counter.styleSheet()
+
+
+def test_the_phq9_stem_is_not_a_one_line_box_title(ui_app: Any, qtbot: Any) -> None:
+    from fieldapp.instruments import get_instrument
+    from ui.forms.spec import instrument_form
+
+    phq9 = get_instrument("phq9")
+    [section] = instrument_form(phq9).sections
+    assert (section.title_ko, section.title_en) == (phq9.name_ko, phq9.name_en)
+    assert phq9.stem_en and section.help_en == phq9.stem_en

@@ -64,6 +64,7 @@ class FieldEditor(QWidget):
         self._text: QPlainTextEdit | None = None
         self._box: QCheckBox | None = None
         self._derived: QLabel | None = None
+        self.counter: QLabel | None = None  # characters used, for texts with a maximum
         #: Option values not offered now (see :meth:`offer_options`).
         self.hidden_options: set[Any] = set()
         self._build(layout)
@@ -162,6 +163,13 @@ class FieldEditor(QWidget):
             self._text.textChanged.connect(self.changed.emit)
             layout.addWidget(self._text)
             self.label.setBuddy(self._text)
+            if spec.max_length:
+                self.counter = QLabel()
+                self.counter.setObjectName("hint")
+                self.counter.setAlignment(Qt.AlignmentFlag.AlignRight)
+                self._text.textChanged.connect(self._count)
+                layout.addWidget(self.counter)
+                self._count()
         elif spec.kind == "derived":
             self._derived = QLabel("—")
             self._derived.setObjectName(f"derived:{spec.id}")
@@ -208,6 +216,15 @@ class FieldEditor(QWidget):
         if self._box is not None:
             return self._box.isChecked()
         return None  # derived values are shown, not entered
+
+    def _count(self) -> None:
+        """'12 / 2000자': how much of the text's room is used (red when over)."""
+        assert self._text is not None and self.spec.max_length
+        used, room = len(self._text.toPlainText()), self.spec.max_length
+        self.counter.setText(
+            self.tr("%1 / %2자").replace("%1", f"{used:,}").replace("%2", f"{room:,}")
+        )
+        self.counter.setStyleSheet("color: #b00020;" if used > room else "")
 
     def show_derived(self, text: str) -> None:
         """Show a computed value (BMI) in a derived field."""

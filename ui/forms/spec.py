@@ -51,6 +51,8 @@ class FieldSpec:
     #: A fact about the household that answers this field ("person.sex"): when it is known
     #: the field is filled from it and not asked (see ``FormWidget.set_known``).
     known_from: str = ""
+    #: The most characters a text takes (a counter shows how many are used).
+    max_length: int | None = None
 
 
 @dataclass(frozen=True)
@@ -136,11 +138,15 @@ def instrument_form(instrument: Instrument) -> FormSpec:
                     required=True,
                 )
             )
+    # The stem ("지난 2주 동안…") is a sentence: it goes under a short title, where it can
+    # wrap, instead of into the box's one-line title (cut off in English).
     sections = [
         SectionSpec(
-            title_ko=instrument.stem_ko or instrument.name_ko,
-            title_en=instrument.stem_en or instrument.name_en,
+            title_ko=instrument.name_ko,
+            title_en=instrument.name_en,
             fields=tuple(fields),
+            help_ko=instrument.stem_ko or "",
+            help_en=instrument.stem_en or "",
         )
     ]
     from fieldapp.scoring import CONTEXT_LABELS_KO, CONTEXT_RANGES, CONTEXT_UNITS_KO
@@ -231,6 +237,7 @@ def _plain_field(raw: dict[str, Any], path: str, prefix: str = "") -> FieldSpec:
         default=raw.get("default"),
         required_when_shown=isinstance(when, dict) and kind != "bool",
         known_from=str(raw.get("known_from", "")),
+        max_length=int(raw["max_length"]) if raw.get("max_length") else None,
     )
 
 
