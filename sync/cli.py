@@ -213,7 +213,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     }
     if args.json:
         _print_json(data)
-        return EXIT_FAILED if problem else EXIT_OK
+        return _database_unusable() if problem else EXIT_OK
     last = status.last_success.isoformat() if status.last_success else "never"
     print(f"user:         {data['username']} on {data['server_url']}")
     print(f"online:       {_words_online(status.online)}")
@@ -237,13 +237,17 @@ def cmd_status(args: argparse.Namespace) -> int:
         print(f"last error:   {status.last_error}")
     if problem:
         print(f"database:     CANNOT BE USED: {' '.join(problem.split())}")
-        print(
-            "fieldapp-sync status: the local database cannot be used; the figures above are "
-            "from before",
-            file=sys.stderr,
-        )
-        return EXIT_FAILED
+        return _database_unusable()
     return EXIT_OK
+
+
+def _database_unusable() -> int:
+    print(
+        "fieldapp-sync status: the local database cannot be used (see 'database' / "
+        "store_problem); the other figures are from before",
+        file=sys.stderr,
+    )
+    return EXIT_FAILED
 
 
 def _words_online(online: bool | None) -> str:
@@ -556,7 +560,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--database",
         metavar="DB",
         help="read this database file instead of the profile's (e.g. one a sign-in moved "
-        "aside as fieldapp.db.damaged-TIME); it is only read",
+        "aside as fieldapp.db.damaged-TIME); it is kept",
     )
     password_flag(p)
     p.set_defaults(func=cmd_export_pending)

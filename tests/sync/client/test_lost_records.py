@@ -106,6 +106,9 @@ def test_a_lost_database_stops_the_sync_and_says_what_is_missing(
 
     status = run("--profile", prof, "status", password=None)
     assert status.returncode == 1 and "CANNOT BE USED" in status.stdout, status.stdout
+    status = run("--profile", prof, "status", "--json", password=None)
+    assert status.returncode == 1 and json.loads(status.stdout)["store_problem"]
+    assert len(status.stderr.strip().splitlines()) == 1
 
     # export-pending saves what can still be read, and says how many it could not.
     if how != "removed":
