@@ -37,9 +37,9 @@ alerts=None, providers=None) -> HouseholdState``
 
 ``worklist(households, events_by_household, programme, today, *, drafts_by_household=None,
 rules=None, alerts=None, providers=None, states_out=None) -> list[WorkItem]``
-    The worker's Today: one row per open immediate item (its record id), then one row per
-    household for its most pressing other reason (with "외 N건"); households not due are left
-    out. *programme* None: each household's assigned programmes. *states_out* (a dict) gets
+    The worker's Today: one row per open immediate item (its record id) and per signal, then
+    one row per household for its most pressing other reason (with "외 N건"); households not
+    due are left out. *programme* None: each household's assigned programmes. *states_out* (a dict) gets
     every household's :class:`HouseholdState` (for the households list) without a second pass.
 
 ``immediate_count(items)``: how many of a worklist's rows are immediate (the board's
@@ -49,7 +49,8 @@ Closing (explicit only; see :mod:`fieldapp.cadence`): an immediate action is clo
 whose payload ``closes`` names it (the banner's referral, saved in the same transaction as the
 record, or the 조치 기록 made later from the household view), or by the welfare check's own
 ``actions_taken``; old done referrals without ``closes`` close the flagged records of their
-programme made by the same device at the same instant.
+programme made by the same device at the same instant. An immediate action older than the
+programme's ``open_action_window_days`` (cadence data, KST days) is no longer listed.
 
 Drafts (agreed with the form, ui/forms/form_page.py): a draft's ``data`` may hold
 ``result.immediate`` -- the immediate actions its answers raise, each a dict with ``text_ko`` /
@@ -61,7 +62,9 @@ board's count equals Today's immediate rows, and a risky draft adds one on the l
 
 Signals (issue 17): an open-item provider is ``provider(household, events, today) ->
 Iterable[OpenItem]`` (items of kind ``signal``); :func:`default_providers` lists the providers
-every screen uses, so a new one is added there once, not in each screen.
+every screen uses, so a new one is added there once, not in each screen. The board counts its
+cadence columns with ``providers=()`` (it reads payloads reduced to what the cadence needs) and
+lists signals apart.
 """
 
 from __future__ import annotations
