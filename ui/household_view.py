@@ -39,6 +39,7 @@ from ui.charts import trend_chart, vitals_series
 from ui.forms.builder import pick
 from ui.households_model import form_name, label
 from ui.operations import CollectionOp, OpChanges, OpRunner, QueryOp
+from ui.saved_texts import shown  # saved Korean texts in the UI language
 from ui.session import Session
 
 #: The rule's open items shown as rows of 조치·의뢰 (open immediate actions and referrals).
@@ -192,7 +193,7 @@ def event_summary(e: dict[str, Any]) -> str:
             if p.get("status") == "done"
             else QCoreApplication.translate("household", "진행 중")
         )
-        return f"[{label('urgency', p.get('urgency'))} · {state}] {p.get('target', '')}: {p.get('reason', '')}"
+        return f"[{label('urgency', p.get('urgency'))} · {state}] {shown(p.get('target', ''))}: {shown(p.get('reason', ''))}"
     if t == "note":
         return str(p.get("text", ""))
     if t == "access_log":
@@ -763,7 +764,7 @@ class HouseholdView(QWidget):
             answer = answers.get(e["id"])
             if e.get("type") == "referral":
                 urgency = p.get("urgency")
-                what = f"{p.get('target', '')}: {p.get('reason', '')}"
+                what = f"{shown(p.get('target', ''))}: {shown(p.get('reason', ''))}"
             else:
                 flagged = [
                     a
