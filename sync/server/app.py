@@ -18,7 +18,7 @@ from sync import protocol as p
 from sync.server.db import make_engine, make_sessionmaker
 from sync.server.errors import install_error_handlers
 from sync.server.middleware import HardeningMiddleware
-from sync.server.replica import ReadRouter
+from sync.server.replica import CONNECT_TIMEOUT_S, ReadRouter
 from sync.server.routes import auth, district, health
 from sync.server.routes import sync as sync_routes
 from sync.server.settings import Settings
@@ -34,7 +34,11 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     settings.check()
     own_engine = engine is None
     engine = engine or make_engine(settings.database_url)
-    read_engine = make_engine(settings.read_database_url) if settings.read_database_url else None
+    read_engine = (
+        make_engine(settings.read_database_url, connect_args={"connect_timeout": CONNECT_TIMEOUT_S})
+        if settings.read_database_url
+        else None
+    )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

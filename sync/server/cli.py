@@ -166,9 +166,11 @@ class Context:
             with self.session() as session:
                 yield session
             return
-        from sync.server.replica import ReadRouter
+        from sync.server.replica import CONNECT_TIMEOUT_S, ReadRouter
 
-        read_engine = db.make_engine(self.settings.read_database_url)
+        read_engine = db.make_engine(
+            self.settings.read_database_url, connect_args={"connect_timeout": CONNECT_TIMEOUT_S}
+        )
         router = ReadRouter(
             db.make_sessionmaker(self.engine()),
             db.make_sessionmaker(read_engine),

@@ -28,6 +28,8 @@ log = logging.getLogger("fieldapp.server.replica")
 
 #: How long one lag measurement is trusted (seconds).
 CHECK_EVERY_S = 0.5
+#: How long connecting to the standby may take before it counts as unreachable (seconds).
+CONNECT_TIMEOUT_S = 2
 
 #: The standby's replay lag in seconds, or NULL when it is not a streaming standby.
 LAG_QUERY = text(
@@ -65,24 +67,32 @@ class ReadRouter:
     max_lag_s: float = 5.0
     _checked_at: float = field(default=float("-inf"), repr=False)
     _fresh: bool = field(default=False, repr=False)
+    _measuring: bool = field(default=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def standby_is_fresh(self) -> bool:
-        """True when the standby's last measured lag is within the bound (measured again
-        when the last measurement is older than :data:`CHECK_EVERY_S`)."""
+        """True when the standby's last measured lag is within the bound. The lag is measured
+        again when the last measurement is older than :data:`CHECK_EVERY_S`, by one thread
+        at a time: the others go on with the last answer meanwhile (a standby that does not
+        answer never holds reads up)."""
         if self.standby is None:
             return False
         with self._lock:
-            now = time.monotonic()
-            if now - self._checked_at >= CHECK_EVERY_S:
+            due = not self._measuring and time.monotonic() - self._checked_at >= CHECK_EVERY_S
+            self._measuring = self._measuring or due
+        if due:
+            lag = None
+            try:
                 lag = replay_lag_s(self.standby.kw["bind"])
+            finally:
                 fresh = lag is not None and lag <= self.max_lag_s
-                if fresh != self._fresh:
-                    log.info(
-                        "read replica %s (lag %s s)", "in use" if fresh else "passed over", lag
-                    )
-                self._fresh, self._checked_at = fresh, now
-            return self._fresh
+                with self._lock:
+                    if fresh != self._fresh:
+                        state = "in use" if fresh else "passed over"
+                        log.info("read replica %s (lag %s s)", state, lag)
+                    self._fresh, self._checked_at = fresh, time.monotonic()
+                    self._measuring = False
+        return self._fresh
 
     def session(self) -> Session:
         """A new session for a read-only piece of work (the caller closes it)."""
