@@ -220,13 +220,17 @@ def edit_household_field(
     user: str,
     device_id: str,
     device_time: str | None = None,
+    role: str | None = None,
 ) -> dict[str, Any] | None:
     """Change one editable field here and queue the change for the server.
 
     Records a ``household_edits`` row based on the field's current server version and shows
     the new value at once. Returns the edit (wire-shaped) or None when the value is the same
-    as the one shown (nothing recorded).
+    as the one shown (nothing recorded). With *role* (the signed-in worker's), the field must
+    be one that role may edit, as the server checks
+    (:func:`fieldapp.validation.household_edit_problem`).
     """
+    from fieldapp.validation import household_edit_problem
     from fieldapp.vocabulary import EDITABLE_HOUSEHOLD_FIELDS
 
     if field_name not in EDITABLE_HOUSEHOLD_FIELDS:
@@ -236,6 +240,8 @@ def edit_household_field(
             + ", ".join(EDITABLE_HOUSEHOLD_FIELDS),
             "이 항목은 현장에서 수정할 수 없습니다.",
         )
+    if role is not None and (refused := household_edit_problem(role, field_name)):
+        raise ValidationError([refused])
     value = _normalize_edit_value(field_name, value)
     with store.atomic() as db:
         rows = list(db.query("SELECT * FROM households WHERE id = ?", [household_id]))

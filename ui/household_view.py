@@ -34,6 +34,7 @@ from fieldapp import records
 from fieldapp.household_state import HouseholdState, OpenItem, household_state
 from fieldapp.instruments import load_instruments
 from fieldapp.programme_time import kst_text, moment, programme_today
+from fieldapp.validation import household_edit_problem
 from ui import data
 from ui.charts import trend_chart, vitals_series
 from ui.forms.builder import pick
@@ -487,6 +488,10 @@ class HouseholdView(QWidget):
             else:
                 editor = QLineEdit()
             editor.setObjectName(f"edit:{name}")
+            if household_edit_problem(self.session.role, name) is not None:
+                # Another programme's field (the server refuses it too): shown, not editable.
+                editor.setEnabled(False)
+                editor.setToolTip(self.tr("다른 사업 담당자만 수정할 수 있는 항목입니다."))
             self.editors[name] = editor
             form.addRow(field_label(name), editor)
         self.pending_label = QLabel()
@@ -891,6 +896,8 @@ class HouseholdView(QWidget):
         h = self.detail.household
         out = {}
         for name, editor in self.editors.items():
+            if not editor.isEnabled():
+                continue
             if isinstance(editor, QComboBox):
                 value = editor.currentData()
             else:
@@ -908,12 +915,13 @@ class HouseholdView(QWidget):
         if not changed:
             return
         hid, user, device = self.household_id, self.session.username, self.session.device_id
+        role = self.session.role
 
         def op(store: Any) -> tuple[int, OpChanges]:
             with store.atomic():
                 for name, value in changed.items():
                     records.edit_household_field(
-                        store, hid, name, value, user=user, device_id=device
+                        store, hid, name, value, user=user, device_id=device, role=role
                     )
                 records.log_access(store, hid, "edit", user=user, device_id=device)
             return len(changed), OpChanges(
@@ -925,8 +933,12 @@ class HouseholdView(QWidget):
     def _choose_conflict_value(self, name: str, value: Any) -> None:
         hid, user, device = self.household_id, self.session.username, self.session.device_id
 
+        role = self.session.role
+
         def op(store: Any) -> tuple[None, OpChanges]:
-            records.edit_household_field(store, hid, name, value, user=user, device_id=device)
+            records.edit_household_field(
+                store, hid, name, value, user=user, device_id=device, role=role
+            )
             return None, OpChanges(households=frozenset({hid}), conflicts=True, sync_state=True)
 
         CollectionOp(self, op).run(self.runner)

@@ -188,6 +188,26 @@ def test_edit_refusals_name_the_problem(with_household: Store) -> None:
     assert records.get_household(with_household, HID) == household()
 
 
+def test_a_field_of_another_programme_is_refused_for_the_signed_in_role(
+    with_household: Store,
+) -> None:
+    with pytest.raises(ValidationError, match="care_group belongs to the visiting_health") as info:
+        records.edit_household_field(
+            with_household,
+            HID,
+            "care_group",
+            "intensive",
+            user=USER,
+            device_id=DEVICE,
+            role="volunteer",
+        )
+    assert info.value.problems[0].field == "care_group" and info.value.problems[0].message_ko
+    assert _count(with_household, "household_edits") == 0
+    assert records.edit_household_field(
+        with_household, HID, "notes", "현관 앞 화분", user=USER, device_id=DEVICE, role="volunteer"
+    )
+
+
 def test_unchanged_value_records_nothing(with_household: Store) -> None:
     assert (
         records.edit_household_field(

@@ -7,7 +7,9 @@ import pytest
 
 from fieldapp.errors import ValidationError
 from fieldapp.validation import (
+    amendment_problem,
     find_bad_text,
+    household_edit_problem,
     programme_problem,
     validate_event,
     validate_form,
@@ -106,3 +108,50 @@ def test_a_record_of_the_writers_own_programme_passes(
 ) -> None:
     validate_event(make_event(etype, payload, programme=programme), role=role)
     assert programme_problem(role, etype, programme) is None
+
+
+NOTE = {"household_id": "h1", "type": "note"}
+
+
+@pytest.mark.parametrize(
+    ("role", "event", "target", "field", "said"),
+    [
+        ("volunteer", {"type": "void"}, {"programme": "visiting_health"}, "amends", "note record"),
+        ("nurse", {"type": "note"}, {"programme": "welfare_check"}, "amends", "welfare_check"),
+        ("volunteer", {"type": "referral"}, {"programme": "welfare_check"}, "type", "(note)"),
+        (
+            "volunteer",
+            {"type": "void", "household_id": "h2"},
+            {"programme": "welfare_check"},
+            "amends",
+            "not a stored event of this household",
+        ),
+        ("supervisor", {"type": "void"}, {"programme": "welfare_check"}, "amends", "own"),
+    ],
+)
+def test_an_amendment_is_of_the_writers_own_programme_and_keeps_the_original(
+    role: str, event: dict, target: dict, field: str, said: str
+) -> None:
+    problem = amendment_problem(role, {**NOTE, **event}, {**NOTE, **target})
+    assert problem is not None and problem.field == field and said in problem.message
+    assert problem.message_ko
+
+
+def test_an_amendment_of_ones_own_programme_passes() -> None:
+    target = {**NOTE, "programme": "welfare_check"}
+    assert amendment_problem("volunteer", {**NOTE, "type": "void"}, target) is None
+    assert amendment_problem("volunteer", {**NOTE, "programme": "welfare_check"}, target) is None
+    assert amendment_problem("volunteer", NOTE, None) is not None  # unknown record
+
+
+def test_household_fields_by_role() -> None:
+    for field in ("phone", "address_road", "emergency_contacts", "notes", "risk_level"):
+        assert household_edit_problem("volunteer", field) is None
+        assert household_edit_problem("nurse", field) is None
+    for field in ("care_group", "consent_health"):
+        problem = household_edit_problem("volunteer", field)
+        assert problem is not None and problem.field == field
+        assert "visiting_health" in problem.message and problem.message_ko
+        assert household_edit_problem("nurse", field) is None
+    assert "cannot be edited" in household_edit_problem("nurse", "persons").message  # type: ignore[union-attr]
+    assert household_edit_problem("supervisor", "phone") is not None

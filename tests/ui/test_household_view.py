@@ -233,3 +233,15 @@ def test_ctrl_enter_on_today_opens_the_household(window: Any, qtbot: Any) -> Non
         window.today._open_selected()
     assert opened.args == [rows[0].household_id]
     assert window._household is not None and window._household.household_id == rows[0].household_id
+
+
+def test_a_field_of_the_other_programme_is_shown_but_not_editable(
+    volunteer: Any, nurse: Any, qtbot: Any
+) -> None:
+    from ui.household_view import HouseholdView
+
+    for worker, editable in ((volunteer, False), (nurse, True)):
+        view = HouseholdView(worker.runner, worker.session, a_household(worker)["id"])
+        qtbot.addWidget(view)
+        assert view.editors["care_group"].isEnabled() is editable
+        assert view.editors["phone"].isEnabled() and view.editors["notes"].isEnabled()
