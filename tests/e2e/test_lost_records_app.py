@@ -1,0 +1,69 @@
+"""The app takes the same way as fieldapp-sync: a database with records missing, or an emptied
+one, is refused at the offline unlock with a message (never opened, never set up again); an
+online sign-in moves the emptied file aside (kept) and opens a fresh one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fieldapp import records
+from sync.client import SyncEngine
+from tests.helpers.world import PASSWORD
+
+
+def _dialog(runner: Any, profile: Any, qtbot: Any) -> Any:
+    from ui.login import LoginDialog
+
+    dialog = LoginDialog(runner, profile)
+    qtbot.addWidget(dialog)
+    return dialog
+
+
+def test_the_app_refuses_a_short_or_emptied_database_and_signs_in_afresh(
+    qapp: Any, live: Any, world: Any, laptop: Any, memory_keyring: Any, qtbot: Any
+) -> None:
+    from ui.operations import OpRunner
+    from ui.taskman import TaskManager
+
+    device = laptop(world.vol1)
+    SyncEngine(device.profile, device.store, password=PASSWORD).sync_once()
+    for i in range(2):
+        records.append_event(
+            device.store,
+            {
+                "type": "note",
+                "household_id": world.hh[0],
+                "programme": "welfare_check",
+                "created_by": world.vol1,
+                "device_id": device.device_id,
+                "payload": {"text": f"메모 {i}"},
+            },
+        )
+    device.close()
+    profile = device.profile
+    ledger = profile.ledger
+    ledger.write({**ledger.read(), "unacknowledged": 5})  # three went missing
+
+    runner = OpRunner(TaskManager(synchronous=True))
+    dialog = _dialog(runner, profile, qtbot)
+    dialog.password.setText(PASSWORD)
+    dialog._submit()
+    assert dialog.session is None and not runner.has_store
+    assert "3 records are missing" in dialog.message.text(), dialog.message.text()
+
+    profile.store_path.write_bytes(b"")  # now emptied
+    dialog = _dialog(runner, profile, qtbot)
+    dialog.password.setText(PASSWORD)
+    dialog._submit()
+    assert dialog.session is None and profile.store_path.stat().st_size == 0
+    assert "손상" in dialog.message.text(), dialog.message.text()
+
+    dialog._set_online(True)  # the way out: an online sign-in
+    dialog.password.setText(PASSWORD)
+    with qtbot.waitSignal(dialog.accepted):
+        dialog._submit()
+    assert runner.has_store and not runner.store.closed
+    (moved,) = profile.path.glob("fieldapp.db.damaged-*")
+    assert moved.stat().st_size == 0  # kept as it was
+    assert any("moved to" in n for n in profile.login_notices)
+    runner.store.close()
