@@ -33,7 +33,7 @@ from itertools import accumulate
 from typing import Any
 
 from fieldapp.demo_names import RELATIONS, address_detail, person_name, road_names
-from fieldapp.demo_scenarios import Scenario, apply_scenario, demo_scenarios
+from fieldapp.demo_scenarios import Scenario, apply_scenario, demo_scenarios, season_of
 from fieldapp.districts import DEMO_DISTRICT_CODE, District, get_district
 from fieldapp.phone import demo_phone
 
@@ -736,7 +736,7 @@ class _EventMaker:
                 actions.append("reported_dong")
                 if p.has_contact:
                     actions.append("family_contacted")
-        season = _season(day)
+        season = season_of(day)
         if season and r.random() < 0.3 and payload["reached"] == "yes":
             payload["seasonal_environment"] = season
             payload["shelter_informed"] = r.random() < 0.9
@@ -937,13 +937,3 @@ def _weekday(day: date) -> date:
     """Move a Saturday or Sunday to the next Monday."""
     wd = day.weekday()
     return day + timedelta(days=7 - wd) if wd >= 5 else day
-
-
-def _season(day: date) -> str | None:
-    """heat (5/20-9/30) or cold (11/15-3/15) season, else None (DOMAIN.md section 5)."""
-    md = (day.month, day.day)
-    if (5, 20) <= md <= (9, 30):
-        return "heat"
-    if md >= (11, 15) or md <= (3, 15):
-        return "cold"
-    return None

@@ -76,7 +76,8 @@ class Scenario:
         return (day - self.onset).days / max(1, (self.crisis_day - self.onset).days)
 
 
-def _season(day: date) -> str | None:
+def season_of(day: date) -> str | None:
+    """heat (5/20-9/30) or cold (11/15-3/15) season, else None (DOMAIN.md section 5)."""
     md = (day.month, day.day)
     if (5, 20) <= md <= (9, 30):
         return "heat"
@@ -119,7 +120,7 @@ def plan_scenarios(
     for kind in kinds:
         days = list(crisis_days)
         if kind == "heat_exposure":
-            days = [d for d in days if _season(d)]
+            days = [d for d in days if season_of(d)]
         if not days:
             continue
         made = 0
@@ -289,7 +290,7 @@ class _Injector:
         if self._miss(pl, 0.4 + 0.5 * p):
             return
         if pl.get("reached") == "yes":
-            pl["seasonal_environment"] = _season(day) or "heat"
+            pl["seasonal_environment"] = season_of(day) or "heat"
             pl["shelter_informed"] = self.r.random() < 0.5
             if self.r.random() < 0.5 * p:
                 pl["health"] = "worse"
