@@ -29,6 +29,7 @@ from PySide6.QtWidgets import QApplication, QPushButton
 from fieldapp import programme_time, records
 from fieldapp.household_state import household_state, worklist
 from fieldapp.programme_time import PROGRAMME_ZONE, kst_text, programme_day, programme_today
+from tests.helpers.cheap import CHEAP_KDF
 from tests.helpers.driving import choose, click, ctrl_s, tick, type_into, type_text
 
 VH, WC = "visiting_health", "welfare_check"
@@ -51,12 +52,15 @@ LOOKED_AT = MADE_AT + timedelta(minutes=7)  # 00:06 KST, the next programme day
 class District:
     base_url: str
     users: dict[str, dict[str, Any]]
+    zone: str  # the machine's zone for the tests on this district
 
 
-@pytest.fixture
-def district(tmp_path_factory: pytest.TempPathFactory) -> Iterator[District]:
-    """The real server (embedded, SQLite) with the demo district as of the looking day (a
-    fresh one per test: each day starts from the same district)."""
+@pytest.fixture(scope="module", params=["UTC", "Asia/Seoul"])
+def district(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[District]:
+    """The real server (embedded, SQLite) with the demo district as of the looking day; one
+    per machine zone (the nurse and the volunteer work in different programmes on it)."""
     from sqlalchemy.orm import Session as DbSession
 
     from sync.server import db
@@ -69,20 +73,21 @@ def district(tmp_path_factory: pytest.TempPathFactory) -> Iterator[District]:
     engine = db.make_engine(url)
     try:
         with DbSession(engine) as session:
-            result = seed_demo(session, households=60, seed=3, today=LOOKED_AT.date())
+            result = seed_demo(session, households=90, seed=3, today=LOOKED_AT.date())
         engine.dispose()
-        yield District(server.base_url, {u["username"]: u for u in result["users"]})
+        users = {u["username"]: u for u in result["users"]}
+        yield District(server.base_url, users, request.param)
     finally:
         server.stop()
 
 
-@pytest.fixture(params=["UTC", "Asia/Seoul"])
-def machine_zone(request: pytest.FixtureRequest) -> Iterator[str]:
+@pytest.fixture
+def machine_zone(district: District) -> Iterator[str]:
     """The laptop's (and server's) local zone: the programme's days must not depend on it."""
     before = os.environ.get("TZ")
-    os.environ["TZ"] = request.param
+    os.environ["TZ"] = district.zone
     time.tzset()
-    yield request.param
+    yield district.zone
     if before is None:
         os.environ.pop("TZ", None)
     else:
@@ -143,6 +148,7 @@ class Laptop:
     window: Any
     store: Any
     username: str
+    password: str
 
 
 @pytest.fixture
@@ -163,7 +169,9 @@ def laptop(
     def open_laptop(username: str) -> Laptop:
         password = district.users[username]["password"]
         profile = Profile(tmp_path / username)
-        store = client.login(profile, district.base_url, username, password, device_name="t")
+        store = client.login(
+            profile, district.base_url, username, password, device_name="t", kdf=CHEAP_KDF
+        )
         client.SyncEngine(profile, store, password=password).sync_once()
         runner = OpRunner(TaskManager(synchronous=True))
         runner.set_store(store)
@@ -175,7 +183,7 @@ def laptop(
         window.show()
         window.activateWindow()
         qtbot.waitUntil(window.isActiveWindow)  # shortcuts (Ctrl+F, Ctrl+S) need it
-        device = Laptop(window, store, username)
+        device = Laptop(window, store, username, password)
         opened.append(device)
         return device
 
@@ -337,6 +345,46 @@ def quick_visit_from_today(window: Any, qtbot: Any, hid: str) -> Any:
     return event
 
 
+def swapped_bp_low_glucose(window: Any, qtbot: Any, name: str) -> dict[str, Any]:
+    """Seen 4: BP 90/120 and 88/118 (diastolic above systolic), glucose 65 공복: the alert
+    shows at once, the readings are named as incomplete; fixed, it saves."""
+    view = find_household(window, qtbot, name)
+    page = start_form(window, qtbot, view.visit_button)
+    for fid, text in (
+        ("vitals.bp.0.systolic", "90"),
+        ("vitals.bp.0.diastolic", "120"),
+        ("vitals.bp.1.systolic", "88"),
+        ("vitals.bp.1.diastolic", "118"),
+        ("vitals.glucose.value", "65"),
+    ):
+        type_into(page, fid, text)
+    choose(page, "vitals.glucose.timing", "fasting")
+    assert page.banner.isVisible() and "저혈당" in page.banner.actions_label.text()
+    panel = page.panel.actions.text()
+    assert "필요한 조치 없음" not in panel and "혈압 2회차" in panel
+    tick(page, "gave_sugar")
+    ctrl_s(page)
+    assert page.isVisible() and not page.saving, "not saved while a reading is wrong"
+    for fid, text in (("vitals.bp.0.diastolic", "60"), ("vitals.bp.1.diastolic", "58")):
+        type_into(page, fid, text)
+    return save(page, qtbot)
+
+
+def wrong_password_on_the_lock_screen(device: Laptop, password: str, qtbot: Any) -> None:
+    """Seen 6: Ctrl+L, a wrong password: the tries left as a number; then the right one."""
+    window = device.window
+    QTest.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert window.locked
+    screen = window.lock_screen
+    type_text(screen.password, "wrong-password")
+    QTest.keyClick(screen.password, Qt.Key.Key_Return)
+    assert "(온라인 로그인이 필요해지기까지 4번 남음)" in screen.message.text()
+    type_text(screen.password, password)
+    with qtbot.waitSignal(screen.unlocked):
+        QTest.keyClick(screen.password, Qt.Key.Key_Return)
+    assert not window.locked
+
+
 def not_home_at_the_door(window: Any, qtbot: Any, name: str) -> dict[str, Any]:
     """Seen 1 (volunteer): 안부확인 기록, 방문 / 부재; the banner says why; tick
     '관리자·동 주민센터에 알림', Ctrl+S."""
@@ -387,7 +435,9 @@ def board_row(district: District, tmp_path: Path, username: str) -> Any:
 
     password = district.users["supervisor1"]["password"]
     profile = Profile(tmp_path / "supervisor1")
-    store = client.login(profile, district.base_url, "supervisor1", password, device_name="s")
+    store = client.login(
+        profile, district.base_url, "supervisor1", password, device_name="s", kdf=CHEAP_KDF
+    )
     try:
         engine = client.SyncEngine(profile, store, password=password)
         board = SupervisorClient.for_engine(engine).board()
@@ -485,7 +535,10 @@ def test_a_nurses_day(
 ) -> None:
     nurse = laptop("nurse3")
     win = nurse.window
-    hypo, phq, parked = pick_households(nurse, VH, 3)
+    hypo, phq, parked, swapped = pick_households(nurse, VH, 4)
+    win.sync.refresh_status()
+    assert "오프라인" in win.status.online.text(), "seen 8: not 온라인 before a contact"
+    wrong_password_on_the_lock_screen(nurse, nurse.password, qtbot)
     due_row = next(r for r in today_rows(nurse) if r.urgency != "immediate" and r.form == "visit")
     # 23:59 KST: the evening's records
     visit = low_glucose_visit(win, qtbot, name_of(hypo))
@@ -499,12 +552,14 @@ def test_a_nurses_day(
     )
     quick = quick_visit_from_today(win, qtbot, due_row.household_id)
     phq9_item9(win, qtbot, name_of(parked), record=False)
+    fixed = swapped_bp_low_glucose(win, qtbot, name_of(swapped))
     sync(nurse, qtbot)
+    assert "온라인" in win.status.online.text() and "오프라인" not in win.status.online.text()
 
     # 00:06 KST, the next programme day: what every screen says
     clock.at = LOOKED_AT
     rows = today_rows(nurse)
-    for h, event in ((hypo, visit), (phq, screening)):
+    for h, event in ((hypo, visit), (phq, screening), (swapped, fixed)):
         assert not immediate_rows(nurse, h["id"]), "a recorded action never stays open"
         answers = [
             e
