@@ -77,11 +77,12 @@ def answering_referral(
     user: str,
     device_id: str,
     device_time: str | None = None,
+    urgency: str = "immediate",
 ) -> dict[str, Any]:
-    """The done referral that answers *record*'s immediate action: it names the record in
-    ``closes`` (the only thing that closes it). *done*: what was done (the ticked steps);
-    *reason*: the action it answers; *note*: the worker's memo. Same household and programme
-    as *record*; *device_time* defaults to now."""
+    """The done referral that answers *record* (an immediate action, or an open referral): it
+    names the record in ``closes`` (the only thing that closes it). *done*: what was done (the
+    ticked steps); *reason*: what it answers; *note*: the worker's memo. Same household and
+    programme as *record*; *device_time* defaults to now."""
     return {
         "id": new_id(),
         "type": "referral",
@@ -93,7 +94,7 @@ def answering_referral(
         "payload": {
             "target": (done or note)[:200],
             "reason": reason + (f" / 조치 메모: {note}" if note else ""),
-            "urgency": "immediate",
+            "urgency": urgency,
             "status": "done",
             "closes": record["id"],
         },

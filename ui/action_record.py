@@ -1,8 +1,8 @@
-"""조치 기록: record what was done about an open immediate action, naming its record.
+"""조치 기록: record what was done about an open immediate action or referral, naming its record.
 
-Opened from a 필요 row of the household's 조치·의뢰 tab (double-click, context menu or the
-button) and from an immediate row on Today. Saving writes one done referral whose ``closes`` is
-the flagged record's id; the household-state rule then shows the action as closed everywhere.
+Opened from a 필요 or 진행 중 row of the household's 조치·의뢰 tab (double-click, context menu or
+the button) and from such a row on Today. Saving writes one done referral whose ``closes`` is
+that record's id; the household-state rule then shows it as closed everywhere.
 """
 
 from __future__ import annotations
@@ -31,7 +31,8 @@ from ui.session import Session
 def closing_referral(
     item: OpenItem, steps: list[str], note: str, session: Session
 ) -> dict[str, Any]:
-    """The done referral that answers *item* (an open immediate action) by naming its record."""
+    """The done referral that answers *item* (an open immediate action or referral) by naming
+    its record."""
     labels = {sid: ko for sid, ko, _en in RiskBanner.STEPS}
     record = {
         "id": item.record_id,
@@ -45,6 +46,7 @@ def closing_referral(
         note=note,
         user=session.username,
         device_id=session.device_id,
+        urgency="immediate" if item.immediate else "routine",
     )
 
 

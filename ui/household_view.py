@@ -436,7 +436,7 @@ class HouseholdView(QWidget):
         self.actions_table.doubleClicked.connect(self.close_selected_action)
         self.actions_table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.actions_table.customContextMenuRequested.connect(self._actions_menu)
-        self.close_action_button = QPushButton(self.tr("조치 기록 (선택한 필요 항목 닫기)"))
+        self.close_action_button = QPushButton(self.tr("조치 기록 (선택한 항목 닫기)"))
         self.close_action_button.setObjectName("closeActionButton")
         self.close_action_button.clicked.connect(self.close_selected_action)
         self.actions_table.itemSelectionChanged.connect(self._action_selected)
@@ -445,7 +445,7 @@ class HouseholdView(QWidget):
         actions_layout.addWidget(self.actions_table)
         actions_bar = QHBoxLayout()
         actions_hint = QLabel(
-            self.tr("필요 항목을 두 번 누르거나 골라서 조치를 기록하면 그 항목이 닫힙니다.")
+            self.tr("필요·진행 중 항목을 두 번 누르거나 골라서 조치를 기록하면 그 항목이 닫힙니다.")
         )
         actions_hint.setObjectName("hint")
         actions_bar.addWidget(actions_hint, 1)
@@ -797,7 +797,7 @@ class HouseholdView(QWidget):
                     .replace("%2", _when(answer))
                 )
             rows.append([_when(e)[:10], label("urgency", urgency), status, what])
-            items.append(item if item is not None and item.kind == "immediate_action" else None)
+            items.append(item)  # an open action or referral: closed from here
         rows.reverse()
         items.reverse()
         _fill(self.actions_table, rows)

@@ -257,3 +257,35 @@ def test_todays_to_do_column_says_what_enter_does(window: Any, nurse: Any) -> No
     model = window.today.model
     pos = next(i for i, r in enumerate(model.rows()) if r.record_id == visit["id"])
     assert model.index(pos, model.COLUMNS.index("form")).data() == "조치 기록"
+
+
+def test_an_open_referral_is_closed_from_the_actions_tab(
+    window: Any, nurse: Any, qtbot: Any
+) -> None:
+    h = nurse_household(nurse)
+    referral = {
+        **flagged_visit(nurse, h["id"]),
+        "type": "referral",
+        "payload": {
+            "target": "치매안심센터",
+            "reason": "CIST 저하",
+            "urgency": "urgent",
+            "status": "open",
+            "closes": None,
+        },
+    }
+    save(nurse, referral)
+    view = window.open_household(h["id"])
+    assert [i.record_id for i in view.detail.state.referrals] == [referral["id"]]
+    [pos] = [i for i, r in enumerate(actions_tab(view)) if "치매안심센터" in r[3]]
+    assert actions_tab(view)[pos][2] == "진행 중"
+    view.actions_table.selectRow(pos)
+    view.close_selected_action()
+    dialog = view.action_dialog
+    dialog.note.setText("연계 완료, 검사 예약")
+    with qtbot.waitSignal(dialog.accepted):
+        dialog.save()
+    assert view.detail.state.referrals == []
+    [row] = [r for r in actions_tab(view) if "치매안심센터" in r[3]]
+    assert row[2] == "완료" and "연계 완료" in row[3]
+    assert not [r for r in today_rows_for(window, h["id"]) if r.code == "referral"]
