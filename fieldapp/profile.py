@@ -363,7 +363,13 @@ def store_problem(profile: Profile) -> str | None:
     path = profile.store_path
     try:
         profile.ledger.check_file(path)
-        if path.exists():
+        if not path.exists():
+            if profile.info.get("username"):  # signed in once, then the file went
+                return (
+                    f"The local database {path} is missing (this laptop counted no record "
+                    "in it waiting to be sent). Sign in online to fetch your households again."
+                )
+        else:
             refuse_empty(path)
             known = profile.ledger.read().get("database_salt")
             if known and known != file_salt(path):

@@ -147,3 +147,9 @@ def test_two_connections_keep_one_ledger_in_step(profile: Profile) -> None:
             db.execute("UPDATE events SET sync_state = ? WHERE id = ?", [ACCEPTED, mine])
         assert _ledger(profile)["unacknowledged"] == 1
     unlock(profile, PASSWORD).close()  # no false alarm
+
+
+def test_status_knows_a_missing_database_without_the_key(profile: Profile) -> None:
+    assert store_problem(profile) is None
+    profile.store_path.unlink()
+    assert "is missing" in (store_problem(profile) or "")
