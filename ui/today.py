@@ -263,6 +263,10 @@ class TodayPage(QWidget):
         for col, width in enumerate((90, 80, 320, 420, 110, 100)):
             self.table.setColumnWidth(col, width)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        # The urgency fits whatever the language ("Immediate action" was cut to "Immediate ···").
+        words = [self.model.urgency_text(u) for u in ("immediate", "overdue", "due_today")]
+        widest = max(self.table.fontMetrics().horizontalAdvance(w) for w in words)
+        self.table.setColumnWidth(0, max(90, widest + 24))
         self.table.activated.connect(self._activate)
         self.table.doubleClicked.connect(self._activate)
         layout.addWidget(self.table, 1)
