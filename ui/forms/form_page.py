@@ -143,15 +143,14 @@ class ResultPanel(QFrame):
             lines.append(self.tr("판정: %1").replace("%1", band))
         self.band.setText("\n".join(lines))
         self.band.setVisible(bool(lines))
+        to_check = self.tr("확인 필요")
         check = "".join(
-            f'<p style="color:#8a5a00">{self.tr("확인 필요")} · {_escape(m)}</p>'
-            for m in problems or ()
+            f'<p style="color:#8a5a00">{to_check} · {_escape(m)}</p>' for m in problems or ()
         )
         if not res.actions:
             if check:
-                self.actions.setText(
-                    f"<p>{self.tr('판정 전: 아래 입력을 확인하면 결과가 나옵니다.')}</p>" + check
-                )
+                pending = self.tr("판정 전: 아래 입력을 확인하면 결과가 나옵니다.")
+                self.actions.setText(f"<p>{pending}</p>{check}")
             else:
                 self.actions.setText(self.tr("필요한 조치 없음"))
             return
