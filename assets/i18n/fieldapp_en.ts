@@ -2,19 +2,52 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US" sourcelanguage="ko_KR">
 <context>
+    <name></name>
+    <message>
+        <location filename="../../ui/supervisor/common.py" line="84"/>
+        <source>files</source>
+        <comment>위치:</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/common.py" line="85"/>
+        <source>files</source>
+        <comment>파일 이름:</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/common.py" line="86"/>
+        <source>files</source>
+        <comment>파일 형식:</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/common.py" line="87"/>
+        <source>files</source>
+        <comment>저장</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/common.py" line="88"/>
+        <source>files</source>
+        <comment>취소</comment>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ActionRecordDialog</name>
     <message>
-        <location filename="../../ui/action_record.py" line="71"/>
+        <location filename="../../ui/action_record.py" line="66"/>
         <source>조치 기록</source>
         <translation>Record the action</translation>
     </message>
     <message>
-        <location filename="../../ui/action_record.py" line="77"/>
+        <location filename="../../ui/action_record.py" line="72"/>
         <source>한 일을 모두 고르고 필요하면 메모를 남기세요.</source>
         <translation>Tick everything that was done and add a note if needed.</translation>
     </message>
     <message>
-        <location filename="../../ui/action_record.py" line="89"/>
+        <location filename="../../ui/action_record.py" line="84"/>
         <source>조치 내용 메모 (예: 보호자에게 연락, 병원 동행)</source>
         <translation>Note on the action (e.g. called the family, went to the clinic together)</translation>
     </message>
@@ -22,67 +55,68 @@
 <context>
     <name>AlertsPage</name>
     <message>
-        <location filename="../../ui/supervisor/alerts.py" line="37"/>
+        <location filename="../../ui/supervisor/alerts.py" line="46"/>
         <source>폭염·한파 집중관리</source>
+        <extracomment>Months whose alerts are 한파 (cold); the others&apos; are 폭염 (heat).</extracomment>
         <translation>Heat and cold campaign</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/alerts.py" line="41"/>
+        <location filename="../../ui/supervisor/alerts.py" line="50"/>
         <source>특보 선포: 고위험·중위험 가구는 특보 기간 동안 매일 연락 대상이 됩니다</source>
         <translation>Declare an alert: high- and medium-risk households are contacted daily while it lasts</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/alerts.py" line="45"/>
+        <location filename="../../ui/supervisor/alerts.py" line="54"/>
         <source>폭염</source>
         <translation>Heat</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/alerts.py" line="46"/>
+        <location filename="../../ui/supervisor/alerts.py" line="55"/>
         <source>한파</source>
         <translation>Cold</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/alerts.py" line="48"/>
+        <location filename="../../ui/supervisor/alerts.py" line="57"/>
         <source>주의보</source>
         <translation>Advisory</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/alerts.py" line="49"/>
+        <location filename="../../ui/supervisor/alerts.py" line="58"/>
         <source>경보</source>
         <translation>Warning</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/alerts.py" line="55"/>
+        <location filename="../../ui/supervisor/alerts.py" line="65"/>
         <source>선포</source>
         <translation>Declare</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/alerts.py" line="57"/>
+        <location filename="../../ui/supervisor/alerts.py" line="67"/>
         <source>시작</source>
         <translation>Start</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/alerts.py" line="58"/>
+        <location filename="../../ui/supervisor/alerts.py" line="68"/>
         <source>끝</source>
         <translation>End</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/alerts.py" line="69"/>
+        <location filename="../../ui/supervisor/alerts.py" line="79"/>
         <source>선택한 특보 종료</source>
         <translation>End the selected alert</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/alerts.py" line="70"/>
+        <location filename="../../ui/supervisor/alerts.py" line="80"/>
         <source>새로 고침</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/alerts.py" line="75"/>
+        <location filename="../../ui/supervisor/alerts.py" line="85"/>
         <source>특보를 고르면 오늘 연락 현황을 보여 줍니다.</source>
         <translation>Choose an alert to see today&apos;s contacts.</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/alerts.py" line="121"/>
+        <location filename="../../ui/supervisor/alerts.py" line="131"/>
         <source>오늘(%1) 연락 완료 %2가구 / 남은 가구 %3</source>
         <translation>Today (%1): %2 households contacted / %3 to go</translation>
     </message>
@@ -177,22 +211,22 @@
 <context>
     <name>ConflictCard</name>
     <message>
-        <location filename="../../ui/household_view.py" line="305"/>
+        <location filename="../../ui/household_view.py" line="307"/>
         <source>충돌: %1 — 두 값 중 하나를 고르세요</source>
         <translation>Conflict: %1 — choose one of the two values</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="312"/>
+        <location filename="../../ui/household_view.py" line="314"/>
         <source>내 값</source>
         <translation>Mine</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="318"/>
+        <location filename="../../ui/household_view.py" line="320"/>
         <source>다른 값</source>
         <translation>Theirs</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="328"/>
+        <location filename="../../ui/household_view.py" line="330"/>
         <source>이 값 선택</source>
         <translation>Choose this value</translation>
     </message>
@@ -200,58 +234,67 @@
 <context>
     <name>ConflictsPage</name>
     <message>
-        <location filename="../../ui/supervisor/conflicts.py" line="47"/>
+        <location filename="../../ui/supervisor/conflicts.py" line="48"/>
         <source>충돌 검토</source>
         <translation>Review conflicts</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/conflicts.py" line="52"/>
+        <location filename="../../ui/supervisor/conflicts.py" line="53"/>
         <source>두 기기에서 같은 항목을 동시에 고친 경우입니다. 어느 값도 자동으로 버리지 않았습니다. 값을 고르거나 직접 고쳐 저장하면 그 가구를 가진 모든 담당자에게 전달됩니다.</source>
         <translation>Two devices changed the same field at the same time. Neither value was dropped. Choose a value or edit one and save; it goes to every worker who holds the household.</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/conflicts.py" line="65"/>
+        <location filename="../../ui/supervisor/conflicts.py" line="73"/>
         <source>선택한 충돌</source>
         <translation>Selected conflict</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/conflicts.py" line="67"/>
-        <location filename="../../ui/supervisor/conflicts.py" line="109"/>
+        <location filename="../../ui/supervisor/conflicts.py" line="117"/>
         <source>목록에서 충돌을 고르세요.</source>
         <translation>Choose a conflict in the list.</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/conflicts.py" line="71"/>
+        <location filename="../../ui/supervisor/conflicts.py" line="79"/>
         <source>직접 고칠 값</source>
         <translation>Value to set</translation>
     </message>
     <message>
+        <location filename="../../ui/supervisor/conflicts.py" line="68"/>
+        <source>미해결 충돌 없음. 두 담당자가 같은 가구의 같은 항목을 서로 다르게 고치면 여기에 나타납니다.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location filename="../../ui/supervisor/conflicts.py" line="75"/>
+        <source>목록에서 충돌을 고르십시오.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/conflicts.py" line="83"/>
         <source>값 A로 결정</source>
         <translation>Decide for value A</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/conflicts.py" line="76"/>
+        <location filename="../../ui/supervisor/conflicts.py" line="84"/>
         <source>값 B로 결정</source>
         <translation>Decide for value B</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/conflicts.py" line="77"/>
+        <location filename="../../ui/supervisor/conflicts.py" line="85"/>
         <source>고친 값으로 결정</source>
         <translation>Decide for the edited value</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/conflicts.py" line="83"/>
+        <location filename="../../ui/supervisor/conflicts.py" line="91"/>
         <source>새로 고침</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/conflicts.py" line="112"/>
+        <location filename="../../ui/supervisor/conflicts.py" line="120"/>
         <source>%1 — A: %2 (%3, %4) / B: %5 (%6, %7)</source>
         <translation>%1 — A: %2 (%3, %4) / B: %5 (%6, %7)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/conflicts.py" line="132"/>
+        <location filename="../../ui/supervisor/conflicts.py" line="140"/>
         <source>고친 값의 형식이 맞지 않습니다 (목록은 JSON으로).</source>
         <translation>The edited value is not in the right form (lists as JSON).</translation>
     </message>
@@ -351,28 +394,33 @@
 <context>
     <name>FieldEditor</name>
     <message>
-        <location filename="../../ui/forms/builder.py" line="116"/>
+        <location filename="../../ui/forms/builder.py" line="117"/>
         <source>— 선택 —</source>
         <extracomment>Above this many options a choice becomes a combo box instead of radio buttons. Field kinds laid out side by side, and how many to a row. Option values not offered now (see :meth:`offer_options`).</extracomment>
         <translation>— choose —</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/builder.py" line="175"/>
+        <location filename="../../ui/forms/builder.py" line="183"/>
         <source>예</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/builder.py" line="282"/>
+        <location filename="../../ui/forms/builder.py" line="225"/>
+        <source>%1 / %2자</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/builder.py" line="299"/>
         <source>%1: 값을 입력하십시오.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/forms/builder.py" line="288"/>
+        <location filename="../../ui/forms/builder.py" line="305"/>
         <source>%1: 숫자로 입력하십시오.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/forms/builder.py" line="295"/>
+        <location filename="../../ui/forms/builder.py" line="312"/>
         <source>%1: %2–%3 사이로 입력하십시오.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -380,65 +428,65 @@
 <context>
     <name>FormPage</name>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="224"/>
+        <location filename="../../ui/forms/form_page.py" line="223"/>
         <source>정정 기록: 원래 기록은 그대로 남고 새 기록이 덧붙습니다.</source>
         <extracomment>The draft&apos;s id is the id the record gets: a form is saved once, never twice. Set when saving begins: no autosave after that (it would bring the draft back).</extracomment>
         <translation>Correction: the original record stays; this new record is added.</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="256"/>
+        <location filename="../../ui/forms/form_page.py" line="255"/>
         <source>닫기</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="258"/>
+        <location filename="../../ui/forms/form_page.py" line="257"/>
         <source>저장 (Ctrl+S)</source>
         <translation>Save (Ctrl+S)</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="317"/>
+        <location filename="../../ui/forms/form_page.py" line="316"/>
         <source>위험 배너에 한 일을 먼저 기록하세요.</source>
         <translation>First record in the risk banner what you did.</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="358"/>
+        <location filename="../../ui/forms/form_page.py" line="357"/>
         <source>임시 저장됨 %1</source>
         <translation>Draft saved %1</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="477"/>
+        <location filename="../../ui/forms/form_page.py" line="476"/>
         <source>양식 닫기</source>
         <translation>Close the form</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="479"/>
+        <location filename="../../ui/forms/form_page.py" line="478"/>
         <source>작성 중인 내용은 임시 저장되어 있습니다. 나중에 가구 화면에서 이어서 작성할 수 있습니다. 닫을까요?</source>
         <translation>What you typed is kept as a draft; you can continue it later from the household. Close?</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="492"/>
+        <location filename="../../ui/forms/form_page.py" line="491"/>
         <source>즉시 조치 미기록</source>
-        <translation type="unfinished"></translation>
+        <translation>Immediate action not recorded</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="494"/>
+        <location filename="../../ui/forms/form_page.py" line="493"/>
         <source>이 답에는 즉시 조치가 필요합니다:</source>
-        <translation type="unfinished"></translation>
+        <translation>These answers need immediate action:</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="497"/>
+        <location filename="../../ui/forms/form_page.py" line="496"/>
         <source>한 일을 기록하지 않고 닫으면 임시 저장되고, 오늘 할 일 맨 위에 즉시 조치로 남습니다.</source>
-        <translation type="unfinished"></translation>
+        <translation>If you close without recording what was done, the form is kept as a draft and stays at the top of Today as an immediate action.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/form_page.py" line="499"/>
+        <source>지금 조치 기록</source>
+        <translation>Record the action now</translation>
     </message>
     <message>
         <location filename="../../ui/forms/form_page.py" line="500"/>
-        <source>지금 조치 기록</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/forms/form_page.py" line="501"/>
         <source>임시 저장하고 닫기</source>
-        <translation type="unfinished"></translation>
+        <translation>Keep as draft and close</translation>
     </message>
 </context>
 <context>
@@ -487,348 +535,353 @@
 <context>
     <name>HouseholdView</name>
     <message>
-        <location filename="../../ui/household_view.py" line="353"/>
+        <location filename="../../ui/household_view.py" line="355"/>
         <source>← 목록</source>
         <translation>← List</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="365"/>
+        <location filename="../../ui/household_view.py" line="367"/>
         <source>안부확인 기록</source>
         <translation>Record welfare check</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="369"/>
+        <location filename="../../ui/household_view.py" line="371"/>
         <source>방문 기록</source>
         <translation>Record visit</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="371"/>
+        <location filename="../../ui/household_view.py" line="373"/>
         <source>선별검사</source>
         <translation>Screening</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="464"/>
+        <location filename="../../ui/household_view.py" line="466"/>
         <source>시각</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="395"/>
+        <location filename="../../ui/household_view.py" line="397"/>
         <source>종류</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="394"/>
+        <location filename="../../ui/household_view.py" line="396"/>
         <source>시각 (KST)</source>
         <translation>Time (KST)</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="396"/>
-        <location filename="../../ui/household_view.py" line="431"/>
+        <location filename="../../ui/household_view.py" line="398"/>
+        <location filename="../../ui/household_view.py" line="433"/>
         <source>내용</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="397"/>
+        <location filename="../../ui/household_view.py" line="399"/>
         <source>작성자</source>
         <translation>By</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="398"/>
+        <location filename="../../ui/household_view.py" line="400"/>
         <source>동기화</source>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="410"/>
+        <location filename="../../ui/household_view.py" line="412"/>
         <source>기록을 두 번 누르면 정정 기록을 작성합니다 (원래 기록은 그대로 남습니다).</source>
         <translation>Double-click a record to write a correction (the original stays).</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="414"/>
+        <location filename="../../ui/household_view.py" line="416"/>
         <source>타임라인</source>
         <translation>Timeline</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="417"/>
+        <location filename="../../ui/household_view.py" line="419"/>
         <source>건강 추이</source>
         <translation>Health trends</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="420"/>
-        <location filename="../../ui/household_view.py" line="431"/>
+        <location filename="../../ui/household_view.py" line="422"/>
+        <location filename="../../ui/household_view.py" line="433"/>
         <source>날짜</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="421"/>
+        <location filename="../../ui/household_view.py" line="423"/>
         <source>검사</source>
         <translation>Instrument</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="422"/>
+        <location filename="../../ui/household_view.py" line="424"/>
         <source>총점</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="423"/>
+        <location filename="../../ui/household_view.py" line="425"/>
         <source>판정</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="424"/>
+        <location filename="../../ui/household_view.py" line="426"/>
         <source>필요 조치</source>
         <translation>Actions needed</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="429"/>
+        <location filename="../../ui/household_view.py" line="431"/>
         <source>선별검사 이력</source>
         <translation>Screening history</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="431"/>
+        <location filename="../../ui/household_view.py" line="433"/>
         <source>긴급도</source>
         <translation>Urgency</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="431"/>
+        <location filename="../../ui/household_view.py" line="433"/>
         <source>상태</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="437"/>
-        <source>조치 기록 (선택한 필요 항목 닫기)</source>
-        <translation>Record the action (closes the selected open item)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/household_view.py" line="446"/>
-        <source>필요 항목을 두 번 누르거나 골라서 조치를 기록하면 그 항목이 닫힙니다.</source>
-        <translation>Double-click an open (필요) item, or select it, to record the action; that closes it.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/household_view.py" line="452"/>
+        <location filename="../../ui/household_view.py" line="454"/>
         <source>조치·의뢰</source>
         <translation>Actions and referrals</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="458"/>
-        <location filename="../../ui/household_view.py" line="853"/>
+        <location filename="../../ui/household_view.py" line="460"/>
+        <location filename="../../ui/household_view.py" line="859"/>
         <source>신호</source>
         <translation>Signals</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="461"/>
+        <location filename="../../ui/household_view.py" line="463"/>
         <source>사업</source>
         <translation>Programme</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="462"/>
+        <location filename="../../ui/household_view.py" line="464"/>
         <source>담당자</source>
         <translation>Worker</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="463"/>
+        <location filename="../../ui/household_view.py" line="465"/>
         <source>배정한 사람</source>
         <translation>Assigned by</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="465"/>
+        <location filename="../../ui/household_view.py" line="467"/>
         <source>사유</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="468"/>
+        <location filename="../../ui/household_view.py" line="470"/>
         <source>담당 이력</source>
         <translation>Assignment history</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="477"/>
+        <location filename="../../ui/household_view.py" line="479"/>
         <source>기본 정보 (수정하면 서버와 필드별로 병합됩니다)</source>
         <translation>Profile (edits merge with the server field by field)</translation>
     </message>
     <message>
         <location filename="../../ui/household_view.py" line="494"/>
+        <source>다른 사업 담당자만 수정할 수 있는 항목입니다.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="500"/>
         <source>변경 저장</source>
         <translation>Save changes</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="499"/>
+        <location filename="../../ui/household_view.py" line="505"/>
         <source>최근 기록</source>
         <translation>Recent records</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="508"/>
+        <location filename="../../ui/household_view.py" line="514"/>
         <source>가구원 · 비상 연락처</source>
         <translation>Members · emergency contacts</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="513"/>
+        <location filename="../../ui/household_view.py" line="519"/>
         <source>동의</source>
         <translation>Consent</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="517"/>
+        <location filename="../../ui/household_view.py" line="523"/>
         <source>진행 중인 조치</source>
         <translation>Open actions</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="522"/>
+        <location filename="../../ui/household_view.py" line="528"/>
         <source>작성 중인 양식</source>
         <translation>Forms in progress</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="535"/>
+        <location filename="../../ui/household_view.py" line="541"/>
         <source>개요</source>
         <translation>Overview</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="558"/>
+        <location filename="../../ui/household_view.py" line="564"/>
         <source>이 가구는 더 이상 이 기기에 없습니다</source>
         <translation>This household is no longer on this laptop</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="560"/>
+        <location filename="../../ui/household_view.py" line="566"/>
         <source>담당이 바뀌었을 수 있습니다. 동기화 화면의 인계 기록을 확인하세요.</source>
         <translation>It may have been handed over to another worker. See the hand-overs in the Sync screen.</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="566"/>
+        <location filename="../../ui/household_view.py" line="572"/>
         <source>(이름 없음)</source>
         <translation>(no name)</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="575"/>
+        <location filename="../../ui/household_view.py" line="581"/>
         <source>위험도 %1</source>
         <translation>Risk %1</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="601"/>
+        <location filename="../../ui/household_view.py" line="607"/>
         <source>전송 대기 중인 수정: %1</source>
         <translation>Edits waiting to be sent: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="619"/>
+        <location filename="../../ui/household_view.py" line="625"/>
         <source>비상 연락처: %1</source>
         <translation>Emergency contact: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="628"/>
+        <location filename="../../ui/household_view.py" line="634"/>
         <source>동의함</source>
         <translation>Given</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="628"/>
+        <location filename="../../ui/household_view.py" line="634"/>
         <source>동의 없음</source>
         <translation>Not given</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="640"/>
-        <location filename="../../ui/household_view.py" line="805"/>
-        <location filename="../../ui/household_view.py" line="815"/>
+        <location filename="../../ui/household_view.py" line="646"/>
+        <location filename="../../ui/household_view.py" line="811"/>
+        <location filename="../../ui/household_view.py" line="821"/>
         <source>없음</source>
         <translation>None</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="643"/>
+        <location filename="../../ui/household_view.py" line="649"/>
         <source>이어서 작성: %1 (%2)</source>
         <translation>Continue: %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="650"/>
+        <location filename="../../ui/household_view.py" line="656"/>
         <source>즉시 조치가 아직 기록되지 않았습니다</source>
         <translation>The immediate action has not been recorded yet</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="666"/>
+        <location filename="../../ui/household_view.py" line="672"/>
         <source>기록 없음</source>
         <translation>No records</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="676"/>
+        <location filename="../../ui/household_view.py" line="682"/>
         <source>[취소됨] </source>
         <translation>[voided] </translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="678"/>
+        <location filename="../../ui/household_view.py" line="684"/>
         <source>[정정됨] </source>
         <translation>[corrected] </translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="680"/>
+        <location filename="../../ui/household_view.py" line="686"/>
         <source>[정정] </source>
         <translation>[correction] </translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="694"/>
+        <location filename="../../ui/household_view.py" line="700"/>
         <source>혈압 (두 번 측정 평균)</source>
         <translation>Blood pressure (mean of two readings)</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="696"/>
+        <location filename="../../ui/household_view.py" line="702"/>
         <source>수축기</source>
         <translation>Systolic</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="697"/>
+        <location filename="../../ui/household_view.py" line="703"/>
         <source>이완기</source>
         <translation>Diastolic</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="699"/>
+        <location filename="../../ui/household_view.py" line="705"/>
         <source>140/90 기준</source>
         <translation>140/90 line</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="703"/>
-        <location filename="../../ui/household_view.py" line="704"/>
+        <location filename="../../ui/household_view.py" line="709"/>
+        <location filename="../../ui/household_view.py" line="710"/>
         <source>혈당</source>
         <translation>Glucose</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="705"/>
+        <location filename="../../ui/household_view.py" line="711"/>
         <source>저혈당 70</source>
         <translation>Hypoglycaemia 70</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="709"/>
+        <location filename="../../ui/household_view.py" line="715"/>
         <source>체중</source>
         <translation>Weight</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="783"/>
+        <location filename="../../ui/household_view.py" line="789"/>
         <source>완료</source>
         <translation>Done</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="781"/>
+        <location filename="../../ui/household_view.py" line="787"/>
         <source>진행 중</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="781"/>
+        <location filename="../../ui/household_view.py" line="439"/>
+        <source>조치 기록 (선택한 항목 닫기)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="448"/>
+        <source>필요·진행 중 항목을 두 번 누르거나 골라서 조치를 기록하면 그 항목이 닫힙니다.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/household_view.py" line="787"/>
         <source>필요</source>
         <translation>Needed</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="785"/>
+        <location filename="../../ui/household_view.py" line="791"/>
         <source>권고</source>
         <translation>Advised</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="789"/>
+        <location filename="../../ui/household_view.py" line="795"/>
         <source> → 조치: %1 (%2)</source>
         <translation> → action: %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="811"/>
+        <location filename="../../ui/household_view.py" line="817"/>
         <source>의뢰</source>
         <translation>Referral</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="846"/>
+        <location filename="../../ui/household_view.py" line="852"/>
         <source>조치 기록</source>
         <translation>Record the action</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="869"/>
+        <location filename="../../ui/household_view.py" line="875"/>
         <source>현재</source>
         <translation>Current</translation>
     </message>
@@ -836,37 +889,42 @@
 <context>
     <name>HouseholdsPage</name>
     <message>
-        <location filename="../../ui/households.py" line="48"/>
+        <location filename="../../ui/households.py" line="49"/>
         <source>가구 목록</source>
         <translation>Households</translation>
     </message>
     <message>
-        <location filename="../../ui/households.py" line="54"/>
+        <location filename="../../ui/households.py" line="55"/>
         <source>이름, 주소, 전화번호, 행정동으로 찾기 (Ctrl+F)</source>
         <translation>Find by name, address, phone or dong (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../ui/households.py" line="60"/>
+        <location filename="../../ui/households.py" line="61"/>
         <source>모든 사업</source>
         <translation>All programmes</translation>
     </message>
     <message>
-        <location filename="../../ui/households.py" line="67"/>
+        <location filename="../../ui/households.py" line="68"/>
         <source>모든 위험도</source>
         <translation>All risk levels</translation>
     </message>
     <message>
-        <location filename="../../ui/households.py" line="70"/>
+        <location filename="../../ui/households.py" line="71"/>
         <source>모든 관리군</source>
         <translation>All care groups</translation>
     </message>
     <message>
-        <location filename="../../ui/households.py" line="74"/>
+        <location filename="../../ui/households.py" line="75"/>
         <source>모든 방문 상태</source>
         <translation>All visit states</translation>
     </message>
     <message>
-        <location filename="../../ui/households.py" line="196"/>
+        <location filename="../../ui/households.py" line="109"/>
+        <source>해당하는 가구 없음. 검색어나 필터를 바꾸십시오. 이름은 초성으로도 찾을 수 있습니다 (예: ㅂㅈ).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/households.py" line="204"/>
         <source>%1 / %2 가구</source>
         <translation>%1 / %2 households</translation>
     </message>
@@ -874,22 +932,27 @@
 <context>
     <name>InboxPage</name>
     <message>
-        <location filename="../../ui/supervisor/inbox.py" line="25"/>
+        <location filename="../../ui/supervisor/inbox.py" line="26"/>
         <source>인계함: 가구를 옮긴 뒤 늦게 도착한 기록</source>
         <translation>Hand-over inbox: records that arrived after the household moved</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/inbox.py" line="31"/>
-        <source>새로 맡은 가구에 이전 담당자가 늦게 보낸 기록입니다. 가구 기록에도 들어가 있습니다. 읽은 뒤 확인 처리하세요.</source>
-        <translation>Records the previous worker sent late for households that are now yours. They are in the household&apos;s history too. Read them, then acknowledge.</translation>
+        <location filename="../../ui/supervisor/inbox.py" line="32"/>
+        <source>새로 맡은 가구에 이전 담당자가 늦게 보낸 기록입니다. 가구 기록에도 들어가 있습니다. 읽은 뒤 확인 처리하십시오.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/inbox.py" line="44"/>
+        <location filename="../../ui/supervisor/inbox.py" line="46"/>
+        <source>확인할 인계 기록 없음. 가구를 옮긴 뒤 이전 담당자의 기기에서 늦게 도착한 기록이 여기에 나타납니다.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/inbox.py" line="52"/>
         <source>선택한 기록 확인 처리</source>
         <translation>Acknowledge the selected records</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/inbox.py" line="46"/>
+        <location filename="../../ui/supervisor/inbox.py" line="54"/>
         <source>새로 고침</source>
         <translation>Refresh</translation>
     </message>
@@ -897,49 +960,49 @@
 <context>
     <name>IndicatorsPage</name>
     <message>
-        <location filename="../../ui/supervisor/indicators.py" line="34"/>
+        <location filename="../../ui/supervisor/indicators.py" line="33"/>
         <source>사업 지표 (비식별 집계)</source>
         <translation>Programme indicators (de-identified totals)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/indicators.py" line="44"/>
+        <location filename="../../ui/supervisor/indicators.py" line="43"/>
         <source>조회</source>
         <translation>Show</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/indicators.py" line="45"/>
+        <location filename="../../ui/supervisor/indicators.py" line="44"/>
         <source>CSV로 내보내기…</source>
         <translation>Export to CSV…</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/indicators.py" line="46"/>
+        <location filename="../../ui/supervisor/indicators.py" line="45"/>
         <source>엑셀(XLSX)로 내보내기…</source>
         <translation>Export to Excel (XLSX)…</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/indicators.py" line="47"/>
+        <location filename="../../ui/supervisor/indicators.py" line="46"/>
         <source>기간</source>
         <translation>Period</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/indicators.py" line="55"/>
+        <location filename="../../ui/supervisor/indicators.py" line="54"/>
         <source>이름·전화번호·주소는 들어가지 않습니다. 1~4명(건)은 &apos;&lt;5&apos;로 가립니다. 내보내기는 사유를 묻고 접근 기록에 남깁니다.</source>
         <translation>No names, phone numbers or addresses are included. Counts of 1-4 are shown as &apos;&lt;5&apos;. Every export asks for a reason and is written to the access log.</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/indicators.py" line="91"/>
+        <location filename="../../ui/supervisor/indicators.py" line="90"/>
         <source>내보내기 사유</source>
         <translation>Reason for the export</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/indicators.py" line="92"/>
-        <source>내보내는 이유를 적어 주세요 (접근 기록에 남습니다):</source>
-        <translation>Why are you exporting? (written to the access log):</translation>
+        <location filename="../../ui/supervisor/indicators.py" line="91"/>
+        <source>내보내는 이유를 입력하십시오 (접근 기록에 남습니다):</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/indicators.py" line="97"/>
-        <source>사유를 적어야 내보낼 수 있습니다.</source>
-        <translation>Give a reason to export.</translation>
+        <location filename="../../ui/supervisor/indicators.py" line="96"/>
+        <source>사유를 입력해야 내보낼 수 있습니다.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/indicators.py" line="104"/>
@@ -1148,7 +1211,7 @@
     </message>
     <message>
         <location filename="../../ui/mainwindow.py" line="176"/>
-        <location filename="../../ui/mainwindow.py" line="345"/>
+        <location filename="../../ui/mainwindow.py" line="351"/>
         <source>로그아웃</source>
         <translation>Sign out</translation>
     </message>
@@ -1159,8 +1222,13 @@
     </message>
     <message>
         <location filename="../../ui/mainwindow.py" line="345"/>
-        <source>동기화 중입니다. 취소하고 로그아웃할까요?</source>
-        <translation>A sync is running. Cancel it and sign out?</translation>
+        <source>동기화 중입니다. 취소하고 로그아웃하시겠습니까?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/mainwindow.py" line="348"/>
+        <source>로그아웃하시겠습니까? 기록은 이 기기에 그대로 남고, 로그인 창으로 돌아갑니다.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1288,174 +1356,179 @@
 <context>
     <name>ReassignDialog</name>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="70"/>
+        <location filename="../../ui/supervisor/reassign.py" line="71"/>
         <source>가구 재배정</source>
         <extracomment>programme -&gt; the role of the workers who hold it</extracomment>
         <translation>Reassign households</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="81"/>
+        <location filename="../../ui/supervisor/reassign.py" line="82"/>
         <source>1. 옮길 가구</source>
         <translation>1. Households to move</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="86"/>
+        <location filename="../../ui/supervisor/reassign.py" line="87"/>
         <source>사업</source>
         <translation>Programme</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="90"/>
+        <location filename="../../ui/supervisor/reassign.py" line="91"/>
         <source>목록에서 선택</source>
         <translation>Pick from the list</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="91"/>
+        <location filename="../../ui/supervisor/reassign.py" line="92"/>
         <source>조건으로</source>
         <translation>By filter</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="92"/>
+        <location filename="../../ui/supervisor/reassign.py" line="93"/>
         <source>담당자의 가구 전체</source>
         <translation>All of one worker&apos;s households</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="98"/>
+        <location filename="../../ui/supervisor/reassign.py" line="99"/>
         <source>선택 방법</source>
         <translation>How to choose</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="100"/>
+        <location filename="../../ui/supervisor/reassign.py" line="101"/>
         <source>현재 담당자</source>
         <translation>Current worker</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="297"/>
+        <location filename="../../ui/supervisor/reassign.py" line="302"/>
         <source>선택이 바뀌었습니다. 다시 미리보기를 누르십시오.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="325"/>
+        <location filename="../../ui/supervisor/reassign.py" line="330"/>
         <source>새 담당자를 고르십시오.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="104"/>
+        <location filename="../../ui/supervisor/reassign.py" line="105"/>
         <source>전체</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="110"/>
+        <location filename="../../ui/supervisor/reassign.py" line="111"/>
         <source>조건</source>
         <translation>Filter</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="113"/>
+        <location filename="../../ui/supervisor/reassign.py" line="114"/>
         <source>2. 새 담당자와 사유</source>
         <translation>2. New worker and reason</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="116"/>
+        <location filename="../../ui/supervisor/reassign.py" line="117"/>
         <source>새 담당자</source>
         <translation>New worker</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="119"/>
+        <location filename="../../ui/supervisor/reassign.py" line="120"/>
         <source>예: 퇴사, 담당 지역 조정 (권한 변경 기록에 남습니다)</source>
         <translation>e.g. left the job, area change (kept in the permission log)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="121"/>
+        <location filename="../../ui/supervisor/reassign.py" line="122"/>
         <source>사유</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="122"/>
+        <location filename="../../ui/supervisor/reassign.py" line="123"/>
         <source>미리보기</source>
         <translation>Preview</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="207"/>
+        <location filename="../../ui/supervisor/reassign.py" line="212"/>
         <source>3. 미리보기 (아직 바뀐 것은 없습니다)</source>
         <translation>3. Preview (nothing has changed yet)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="139"/>
+        <location filename="../../ui/supervisor/reassign.py" line="144"/>
         <source>미리보기를 누르면 옮겨질 가구와 영향을 보여 줍니다.</source>
         <translation>Press Preview to see which households move and what is affected.</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="102"/>
-        <location filename="../../ui/supervisor/reassign.py" line="254"/>
+        <location filename="../../ui/supervisor/reassign.py" line="103"/>
+        <location filename="../../ui/supervisor/reassign.py" line="259"/>
         <source>모든 행정동</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="128"/>
+        <location filename="../../ui/supervisor/reassign.py" line="129"/>
         <source>가구 목록 (위험도 높은 순, 여러 개 선택 가능)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="146"/>
+        <location filename="../../ui/supervisor/reassign.py" line="137"/>
+        <source>이 사업·담당자에 해당하는 가구 없음. 위에서 다른 담당자를 고르십시오.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/reassign.py" line="151"/>
         <source>미전송 기록이 남아 있을 수 있는 기기 (다음 동기화 때 먼저 올린 뒤 삭제됨)</source>
         <translation>Devices that may still hold unsent records (they upload them at the next sync, then delete)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="164"/>
+        <location filename="../../ui/supervisor/reassign.py" line="169"/>
         <source>되돌리기</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="166"/>
+        <location filename="../../ui/supervisor/reassign.py" line="171"/>
         <source>적용</source>
         <translation>Apply</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="169"/>
+        <location filename="../../ui/supervisor/reassign.py" line="174"/>
         <source>닫기</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="216"/>
+        <location filename="../../ui/supervisor/reassign.py" line="221"/>
         <source>(전체)</source>
         <translation>(all)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="346"/>
+        <location filename="../../ui/supervisor/reassign.py" line="351"/>
         <source>%1가구가 %2에게 옮겨집니다 (이미 담당: %3). 영향: %4. 받는 쪽 내려받기 약 %5 (기록 %6건).</source>
         <translation>%1 households move to %2 (already theirs: %3). Affected: %4. The receiver downloads about %5 (%6 records).</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="357"/>
+        <location filename="../../ui/supervisor/reassign.py" line="362"/>
         <source>이전 담당자의 기기 %1대에 미전송 기록이 있을 수 있습니다: 기록은 버려지지 않고 다음 동기화 때 서버와 새 담당자의 인계함으로 갑니다.</source>
         <translation>%1 devices of the previous worker may hold unsent records: nothing is dropped; at their next sync the records reach the server and the new worker&apos;s hand-over inbox.</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="382"/>
+        <location filename="../../ui/supervisor/reassign.py" line="387"/>
         <source>3. 적용됨: 아래 가구의 담당자가 바뀌었습니다</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="385"/>
+        <location filename="../../ui/supervisor/reassign.py" line="390"/>
         <source>%1가구를 %2 담당으로 옮겼습니다.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="390"/>
+        <location filename="../../ui/supervisor/reassign.py" line="395"/>
         <source>%1가구를 옮겼습니다. 이 창에서 되돌릴 수 있습니다.</source>
         <translation>Moved %1 households. You can undo this from this window.</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="408"/>
+        <location filename="../../ui/supervisor/reassign.py" line="413"/>
         <source>3. 되돌림: 아래 가구가 원래 담당자에게 돌아갔습니다</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="409"/>
+        <location filename="../../ui/supervisor/reassign.py" line="414"/>
         <source>재배정을 되돌렸습니다.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="411"/>
+        <location filename="../../ui/supervisor/reassign.py" line="416"/>
         <source>되돌렸습니다: %1가구가 원래 담당자에게 돌아갔습니다.</source>
         <translation>Undone: %1 households went back to their previous worker.</translation>
     </message>
@@ -1513,22 +1586,32 @@
         <translation>Result: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="156"/>
+        <location filename="../../ui/forms/form_page.py" line="146"/>
+        <source>확인 필요</source>
+        <translation>Check</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/form_page.py" line="152"/>
+        <source>판정 전: 아래 입력을 확인하면 결과가 나옵니다.</source>
+        <translation>No result yet: check the entries below and the result will follow.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/form_page.py" line="155"/>
         <source>필요한 조치 없음</source>
         <translation>No action needed</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="159"/>
+        <location filename="../../ui/forms/form_page.py" line="158"/>
         <source>즉시</source>
         <translation>Immediate</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="160"/>
+        <location filename="../../ui/forms/form_page.py" line="159"/>
         <source>긴급</source>
         <translation>Urgent</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="161"/>
+        <location filename="../../ui/forms/form_page.py" line="160"/>
         <source>일반</source>
         <translation>Routine</translation>
     </message>
@@ -1554,12 +1637,12 @@
     <message>
         <location filename="../../ui/forms/banner.py" line="146"/>
         <source>위험 가구의 문 앞에서 응답이 없으면 바로 알리는 것이 원칙입니다: 먼저 동 주민센터에 알리세요.</source>
-        <translation type="unfinished"></translation>
+        <translation>No answer at the door of a household at risk is reported at once: first tell the community centre (동 주민센터).</translation>
     </message>
     <message>
         <location filename="../../ui/forms/banner.py" line="150"/>
         <source>저혈당은 지금 처치합니다: 먼저 당분 15 g을 드시게 하고 15분 뒤 다시 재세요.</source>
-        <translation type="unfinished"></translation>
+        <translation>Treat low blood sugar now: first give 15 g of sugar, then measure again after 15 minutes.</translation>
     </message>
 </context>
 <context>
@@ -1846,7 +1929,7 @@
     <message>
         <location filename="../../ui/sync_panel.py" line="285"/>
         <source>확인 중</source>
-        <translation type="unfinished"></translation>
+        <translation>Checking</translation>
     </message>
     <message>
         <location filename="../../ui/sync_panel.py" line="287"/>
@@ -1887,22 +1970,22 @@
         <translation>Forms in progress</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="273"/>
+        <location filename="../../ui/today.py" line="277"/>
         <source>행을 선택하고 Enter를 누르면 알맞은 양식이(즉시 조치는 조치 기록이), Ctrl+Enter를 누르면 가구 화면이 열립니다.</source>
         <translation>Select a row and press Enter to open its form (for an immediate action, Record the action); Ctrl+Enter opens the household.</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="311"/>
+        <location filename="../../ui/today.py" line="315"/>
         <source>%1 · %2 (%3)</source>
         <translation>%1 · %2 (%3)</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="323"/>
+        <location filename="../../ui/today.py" line="327"/>
         <source>외 %1건</source>
         <translation>%1 more</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="363"/>
+        <location filename="../../ui/today.py" line="367"/>
         <source>즉시 조치 %1 · 기한 지남 %2 · 오늘 %3 · 예정 %4</source>
         <translation>Immediate %1 · overdue %2 · today %3 · upcoming %4</translation>
     </message>
@@ -2091,7 +2174,7 @@ If this happens again, send these files to your district&apos;s IT team.</transl
     <message>
         <location filename="../../ui/errors.py" line="141"/>
         <source>이 양식은 이미 저장되어 있습니다. 같은 기록을 두 번 저장하지 않았습니다. 작성 중이던 임시 저장본은 지웠습니다.</source>
-        <translation type="unfinished"></translation>
+        <translation>This form was already saved. The same record was not saved twice; its leftover draft was removed.</translation>
     </message>
     <message>
         <location filename="../../ui/errors.py" line="166"/>
@@ -2134,171 +2217,171 @@ If this happens again, send these files to your district&apos;s IT team.</transl
 <context>
     <name>household</name>
     <message>
-        <location filename="../../ui/household_view.py" line="114"/>
+        <location filename="../../ui/household_view.py" line="116"/>
         <source>전화</source>
         <extracomment>The rule&apos;s open items shown as rows of 조치·의뢰 (open immediate actions and referrals).</extracomment>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="115"/>
+        <location filename="../../ui/household_view.py" line="117"/>
         <source>도로명주소</source>
         <translation>Road address</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="116"/>
+        <location filename="../../ui/household_view.py" line="118"/>
         <source>상세주소</source>
         <translation>Address detail</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="117"/>
+        <location filename="../../ui/household_view.py" line="119"/>
         <source>가구 유형</source>
         <translation>Household type</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="118"/>
+        <location filename="../../ui/household_view.py" line="120"/>
         <source>위험도</source>
         <translation>Risk</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="119"/>
+        <location filename="../../ui/household_view.py" line="121"/>
         <source>관리군</source>
         <translation>Care group</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="120"/>
+        <location filename="../../ui/household_view.py" line="122"/>
         <source>고립 위험</source>
         <translation>Isolation risk</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="121"/>
-        <location filename="../../ui/household_view.py" line="247"/>
+        <location filename="../../ui/household_view.py" line="123"/>
+        <location filename="../../ui/household_view.py" line="249"/>
         <source>메모</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="122"/>
+        <location filename="../../ui/household_view.py" line="124"/>
         <source>비상 연락처</source>
         <translation>Emergency contacts</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="123"/>
+        <location filename="../../ui/household_view.py" line="125"/>
         <source>개인정보 동의</source>
         <translation>Consent (personal data)</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="124"/>
+        <location filename="../../ui/household_view.py" line="126"/>
         <source>민감정보(건강) 동의</source>
         <translation>Consent (health data)</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="146"/>
+        <location filename="../../ui/household_view.py" line="148"/>
         <source>(임상 기록: 볼 권한 없음)</source>
         <translation>(clinical record: not visible to you)</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="157"/>
+        <location filename="../../ui/household_view.py" line="159"/>
         <source>%1점</source>
         <translation>%1 points</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="165"/>
+        <location filename="../../ui/household_view.py" line="167"/>
         <source>혈압 %1</source>
         <translation>BP %1</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="168"/>
+        <location filename="../../ui/household_view.py" line="170"/>
         <source>혈당 %1</source>
         <translation>Glucose %1</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="174"/>
+        <location filename="../../ui/household_view.py" line="176"/>
         <source>체중 %1kg</source>
         <translation>Weight %1 kg</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="178"/>
-        <location filename="../../ui/household_view.py" line="243"/>
+        <location filename="../../ui/household_view.py" line="180"/>
+        <location filename="../../ui/household_view.py" line="245"/>
         <source>방문</source>
         <translation>Visit</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="182"/>
+        <location filename="../../ui/household_view.py" line="184"/>
         <source>단계 %1</source>
         <translation>level %1</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="191"/>
+        <location filename="../../ui/household_view.py" line="193"/>
         <source>완료</source>
         <translation>Done</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="193"/>
+        <location filename="../../ui/household_view.py" line="195"/>
         <source>진행 중</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="201"/>
+        <location filename="../../ui/household_view.py" line="203"/>
         <source>수정</source>
         <translation>Edit</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="202"/>
+        <location filename="../../ui/household_view.py" line="204"/>
         <source>인쇄</source>
         <translation>Print</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="203"/>
+        <location filename="../../ui/household_view.py" line="205"/>
         <source>내보내기</source>
         <translation>Export</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="207"/>
+        <location filename="../../ui/household_view.py" line="209"/>
         <source>접근 기록: %1</source>
         <translation>Access log: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="210"/>
+        <location filename="../../ui/household_view.py" line="212"/>
         <source>취소: %1</source>
         <translation>Void: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="215"/>
+        <location filename="../../ui/household_view.py" line="217"/>
         <source>신호 확인 (%1): %2</source>
         <translation>Signal acknowledged (%1): %2</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="218"/>
+        <location filename="../../ui/household_view.py" line="220"/>
         <source> · 후속 확인일 %1</source>
         <translation> · follow-up on %1</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="244"/>
+        <location filename="../../ui/household_view.py" line="246"/>
         <source>선별검사</source>
         <translation>Screening</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="245"/>
+        <location filename="../../ui/household_view.py" line="247"/>
         <source>안부확인</source>
         <translation>Welfare check</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="246"/>
+        <location filename="../../ui/household_view.py" line="248"/>
         <source>조치·의뢰</source>
         <translation>Actions and referrals</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="250"/>
+        <location filename="../../ui/household_view.py" line="252"/>
         <source>신호 확인</source>
         <translation>Signal acknowledged</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="200"/>
-        <location filename="../../ui/household_view.py" line="248"/>
+        <location filename="../../ui/household_view.py" line="202"/>
+        <location filename="../../ui/household_view.py" line="250"/>
         <source>열람</source>
         <translation>Access</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="249"/>
+        <location filename="../../ui/household_view.py" line="251"/>
         <source>취소</source>
         <translation>Cancel</translation>
     </message>
