@@ -388,9 +388,12 @@ def apply_pull_page(store: Store, page: Any) -> PullOutcome:
                     order = _next_local_order(store)
                 try:
                     store.conn.executemany(_PULLED_EVENT_SQL, _pulled_event_rows(events, order))
+                    order += len(events)
                 except UnicodeEncodeError:
-                    _store_one_by_one(store, "event", events, _insert_pulled_events, out)
-                order += len(events)
+                    events[:] = _store_one_by_one(
+                        store, "event", events, _insert_pulled_events, out
+                    )
+                    order = None  # the next run counts on from what was stored
                 out.events += len(events)
                 events.clear()
 
@@ -543,14 +546,18 @@ def _store_one_by_one(
     out: PullOutcome,
 ) -> list[Mapping[str, Any]]:
     """Write *bodies* one at a time with ``write(store, [body])``, each in a savepoint; a
-    body this laptop cannot store is set aside (quarantined) instead. Returns []."""
+    body this laptop cannot store is set aside (quarantined) instead. Returns the bodies
+    that were stored."""
+    stored = []
     for body in bodies:
         try:
             with store.atomic():
                 write(store, [body])
         except UnicodeEncodeError:
             _set_aside(store.db, kind, body, out)
-    return []
+        else:
+            stored.append(body)
+    return stored
 
 
 def _set_aside(db: Any, kind: str, body: Mapping[str, Any], out: PullOutcome) -> None:
