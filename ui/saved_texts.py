@@ -73,7 +73,7 @@ def _piece(text: str, table: dict[str, str]) -> str:
     if text in table:
         return table[text]
     if text.endswith(DONE_SUFFIX) and text[: -len(DONE_SUFFIX)] in table:
-        return table[text[: -len(DONE_SUFFIX)]] + QCoreApplication.translate("saved", DONE_SUFFIX)
+        return table[text[: -len(DONE_SUFFIX)]] + QCoreApplication.translate("saved", ": 연계 완료")
     if ", " in text:  # the banner's ticked steps, joined
         parts = text.split(", ")
         if all(p in table for p in parts):
@@ -88,4 +88,4 @@ def shown(text: str) -> str:
     table = translations()
     head, sep, note = text.partition(NOTE_SEPARATOR)
     out = _piece(head, table)
-    return out + (QCoreApplication.translate("saved", NOTE_SEPARATOR) + note if sep else "")
+    return out + (QCoreApplication.translate("saved", " / 조치 메모: ") + note if sep else "")

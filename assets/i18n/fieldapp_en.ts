@@ -2,39 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US" sourcelanguage="ko_KR">
 <context>
-    <name></name>
-    <message>
-        <location filename="../../ui/supervisor/common.py" line="84"/>
-        <source>files</source>
-        <comment>위치:</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/common.py" line="85"/>
-        <source>files</source>
-        <comment>파일 이름:</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/common.py" line="86"/>
-        <source>files</source>
-        <comment>파일 형식:</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/common.py" line="87"/>
-        <source>files</source>
-        <comment>저장</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/common.py" line="88"/>
-        <source>files</source>
-        <comment>취소</comment>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
     <name>ActionRecordDialog</name>
     <message>
         <location filename="../../ui/action_record.py" line="66"/>
@@ -261,12 +228,12 @@
     <message>
         <location filename="../../ui/supervisor/conflicts.py" line="68"/>
         <source>미해결 충돌 없음. 두 담당자가 같은 가구의 같은 항목을 서로 다르게 고치면 여기에 나타납니다.</source>
-        <translation type="unfinished"></translation>
+        <translation>No open conflicts. When two workers change the same item of a household differently, it appears here.</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/conflicts.py" line="75"/>
         <source>목록에서 충돌을 고르십시오.</source>
-        <translation type="unfinished"></translation>
+        <translation>Choose a conflict in the list.</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/conflicts.py" line="83"/>
@@ -309,7 +276,7 @@
     <message>
         <location filename="../../ui/crisis.py" line="96"/>
         <source>위급하면 지금 전화하십시오. 모든 번호는 무료이며 인터넷 없이도 여기에 표시됩니다.</source>
-        <translation type="unfinished"></translation>
+        <translation>In an emergency, call now. Every number is free and shown here even without the internet.</translation>
     </message>
     <message>
         <location filename="../../ui/crisis.py" line="113"/>
@@ -328,67 +295,67 @@
         <location filename="../../ui/demo_window.py" line="57"/>
         <source>돌봄노트 데모 준비</source>
         <extracomment>Where each phase starts and ends on the overall bar (percent).</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>Preparing the 돌봄노트 demo</translation>
     </message>
     <message>
         <location filename="../../ui/demo_window.py" line="60"/>
         <source>데모를 준비하고 있습니다</source>
-        <translation type="unfinished"></translation>
+        <translation>Preparing the demo</translation>
     </message>
     <message>
         <location filename="../../ui/demo_window.py" line="63"/>
         <source>시작하는 중…</source>
-        <translation type="unfinished"></translation>
+        <translation>Starting…</translation>
     </message>
     <message>
         <location filename="../../ui/demo_window.py" line="72"/>
         <source>처음 실행할 때만 합성 데이터(실존 인물 없음)로 데모 지역을 만듭니다. 준비되면 {user} 계정으로 로그인한 창이 열립니다.</source>
-        <translation type="unfinished"></translation>
+        <translation>On the first run only, the demo district is built from synthetic data (no real people). When it is ready, a window opens signed in as {user}.</translation>
     </message>
     <message>
         <location filename="../../ui/demo_window.py" line="79"/>
         <source>닫기</source>
-        <translation type="unfinished">Close</translation>
+        <translation>Close</translation>
     </message>
     <message>
         <location filename="../../ui/demo_window.py" line="88"/>
         <source>데모 지역 서버를 시작하는 중…</source>
-        <translation type="unfinished"></translation>
+        <translation>Starting the demo district server…</translation>
     </message>
     <message>
         <location filename="../../ui/demo_window.py" line="90"/>
         <source>데모 계정을 만드는 중…</source>
-        <translation type="unfinished"></translation>
+        <translation>Creating the demo accounts…</translation>
     </message>
     <message>
         <location filename="../../ui/demo_window.py" line="92"/>
         <source>가구를 등록하는 중… ({done}/{total}가구)</source>
-        <translation type="unfinished"></translation>
+        <translation>Registering households… ({done}/{total})</translation>
     </message>
     <message>
         <location filename="../../ui/demo_window.py" line="96"/>
         <source>2년간의 방문·안부확인 기록을 넣는 중… ({done}/{total}가구)</source>
-        <translation type="unfinished"></translation>
+        <translation>Loading two years of visits and welfare checks… ({done}/{total} households)</translation>
     </message>
     <message>
         <location filename="../../ui/demo_window.py" line="100"/>
         <source>로그인하고 담당 가구를 내려받는 중…</source>
-        <translation type="unfinished"></translation>
+        <translation>Signing in and downloading the caseload…</translation>
     </message>
     <message>
         <location filename="../../ui/demo_window.py" line="101"/>
         <source>준비하는 중…</source>
-        <translation type="unfinished"></translation>
+        <translation>Preparing…</translation>
     </message>
     <message>
         <location filename="../../ui/demo_window.py" line="112"/>
         <source>데모를 시작하지 못했습니다: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>The demo could not start: {reason}</translation>
     </message>
     <message>
         <location filename="../../ui/demo_window.py" line="115"/>
         <source>터미널에서 fieldapp --demo --debug 로 실행하면 자세한 기록이 나옵니다.</source>
-        <translation type="unfinished"></translation>
+        <translation>Run fieldapp --demo --debug in a terminal for a detailed log.</translation>
     </message>
 </context>
 <context>
@@ -407,22 +374,22 @@
     <message>
         <location filename="../../ui/forms/builder.py" line="225"/>
         <source>%1 / %2자</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 / %2 characters</translation>
     </message>
     <message>
         <location filename="../../ui/forms/builder.py" line="299"/>
         <source>%1: 값을 입력하십시오.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: enter a value.</translation>
     </message>
     <message>
         <location filename="../../ui/forms/builder.py" line="305"/>
         <source>%1: 숫자로 입력하십시오.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: enter a number.</translation>
     </message>
     <message>
         <location filename="../../ui/forms/builder.py" line="312"/>
         <source>%1: %2–%3 사이로 입력하십시오.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: enter a value from %2 to %3.</translation>
     </message>
 </context>
 <context>
@@ -921,7 +888,7 @@
     <message>
         <location filename="../../ui/households.py" line="109"/>
         <source>해당하는 가구 없음. 검색어나 필터를 바꾸십시오. 이름은 초성으로도 찾을 수 있습니다 (예: ㅂㅈ).</source>
-        <translation type="unfinished"></translation>
+        <translation>No households match. Change the search or the filters. Names can also be found by their initial consonants (e.g. ㅂㅈ).</translation>
     </message>
     <message>
         <location filename="../../ui/households.py" line="204"/>
@@ -939,12 +906,12 @@
     <message>
         <location filename="../../ui/supervisor/inbox.py" line="32"/>
         <source>새로 맡은 가구에 이전 담당자가 늦게 보낸 기록입니다. 가구 기록에도 들어가 있습니다. 읽은 뒤 확인 처리하십시오.</source>
-        <translation type="unfinished"></translation>
+        <translation>Records the previous worker sent late for households you took over. They are also in the household&apos;s record. Read them, then mark them as seen.</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/inbox.py" line="46"/>
         <source>확인할 인계 기록 없음. 가구를 옮긴 뒤 이전 담당자의 기기에서 늦게 도착한 기록이 여기에 나타납니다.</source>
-        <translation type="unfinished"></translation>
+        <translation>No hand-over records to check. Records that arrive late from the previous worker&apos;s laptop after a household moves appear here.</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/inbox.py" line="52"/>
@@ -997,12 +964,12 @@
     <message>
         <location filename="../../ui/supervisor/indicators.py" line="91"/>
         <source>내보내는 이유를 입력하십시오 (접근 기록에 남습니다):</source>
-        <translation type="unfinished"></translation>
+        <translation>Enter the reason for the export (kept in the access log):</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/indicators.py" line="96"/>
         <source>사유를 입력해야 내보낼 수 있습니다.</source>
-        <translation type="unfinished"></translation>
+        <translation>Enter a reason to export.</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/indicators.py" line="104"/>
@@ -1223,12 +1190,12 @@
     <message>
         <location filename="../../ui/mainwindow.py" line="345"/>
         <source>동기화 중입니다. 취소하고 로그아웃하시겠습니까?</source>
-        <translation type="unfinished"></translation>
+        <translation>Syncing. Cancel it and sign out?</translation>
     </message>
     <message>
         <location filename="../../ui/mainwindow.py" line="348"/>
         <source>로그아웃하시겠습니까? 기록은 이 기기에 그대로 남고, 로그인 창으로 돌아갑니다.</source>
-        <translation type="unfinished"></translation>
+        <translation>Sign out? Your records stay on this laptop, and the sign-in window opens.</translation>
     </message>
 </context>
 <context>
@@ -1399,12 +1366,12 @@
     <message>
         <location filename="../../ui/supervisor/reassign.py" line="302"/>
         <source>선택이 바뀌었습니다. 다시 미리보기를 누르십시오.</source>
-        <translation type="unfinished"></translation>
+        <translation>The selection changed. Press Preview again.</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/reassign.py" line="330"/>
         <source>새 담당자를 고르십시오.</source>
-        <translation type="unfinished"></translation>
+        <translation>Choose the new worker.</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/reassign.py" line="105"/>
@@ -1455,17 +1422,17 @@
         <location filename="../../ui/supervisor/reassign.py" line="103"/>
         <location filename="../../ui/supervisor/reassign.py" line="259"/>
         <source>모든 행정동</source>
-        <translation type="unfinished"></translation>
+        <translation>All dongs</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/reassign.py" line="129"/>
         <source>가구 목록 (위험도 높은 순, 여러 개 선택 가능)</source>
-        <translation type="unfinished"></translation>
+        <translation>Households (highest risk first; select several)</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/reassign.py" line="137"/>
         <source>이 사업·담당자에 해당하는 가구 없음. 위에서 다른 담당자를 고르십시오.</source>
-        <translation type="unfinished"></translation>
+        <translation>No households for this programme and worker. Choose another worker above.</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/reassign.py" line="151"/>
@@ -1505,12 +1472,12 @@
     <message>
         <location filename="../../ui/supervisor/reassign.py" line="387"/>
         <source>3. 적용됨: 아래 가구의 담당자가 바뀌었습니다</source>
-        <translation type="unfinished"></translation>
+        <translation>3. Applied: these households have a new worker</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/reassign.py" line="390"/>
         <source>%1가구를 %2 담당으로 옮겼습니다.</source>
-        <translation type="unfinished"></translation>
+        <translation>Moved %1 households to %2.</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/reassign.py" line="395"/>
@@ -1520,12 +1487,12 @@
     <message>
         <location filename="../../ui/supervisor/reassign.py" line="413"/>
         <source>3. 되돌림: 아래 가구가 원래 담당자에게 돌아갔습니다</source>
-        <translation type="unfinished"></translation>
+        <translation>3. Undone: these households went back to their worker</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/reassign.py" line="414"/>
         <source>재배정을 되돌렸습니다.</source>
-        <translation type="unfinished"></translation>
+        <translation>The reassignment was undone.</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/reassign.py" line="416"/>
@@ -2101,7 +2068,7 @@ If this happens again, send these files to your district&apos;s IT team.</transl
     <message>
         <location filename="../../ui/crisis.py" line="83"/>
         <source>위기 상담 전화 (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>Crisis lines (%1)</translation>
     </message>
 </context>
 <context>
@@ -2212,6 +2179,34 @@ If this happens again, send these files to your district&apos;s IT team.</transl
         <location filename="../../ui/errors.py" line="194"/>
         <source>오류 보고서: {path}</source>
         <translation>Error report: {path}</translation>
+    </message>
+</context>
+<context>
+    <name>files</name>
+    <message>
+        <location filename="../../ui/supervisor/common.py" line="83"/>
+        <source>위치:</source>
+        <translation>Look in:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/common.py" line="84"/>
+        <source>파일 이름:</source>
+        <translation>File name:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/common.py" line="85"/>
+        <source>파일 형식:</source>
+        <translation>Files of type:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/common.py" line="86"/>
+        <source>저장</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/common.py" line="87"/>
+        <source>취소</source>
+        <translation>Cancel</translation>
     </message>
 </context>
 <context>
@@ -2521,6 +2516,153 @@ If this happens again, send these files to your district&apos;s IT team.</transl
     </message>
 </context>
 <context>
+    <name>saved</name>
+    <message>
+        <location filename="../../ui/saved_texts.py" line="76"/>
+        <source>: 연계 완료</source>
+        <extracomment>Referral targets and reasons of the demo history (fieldapp/demo.py, sync/server/demo_workflows.py). How a saved referral joins its pieces (ui/forms/form_page.py, fieldapp/records.py).</extracomment>
+        <translation>: referral completed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/saved_texts.py" line="91"/>
+        <source> / 조치 메모: </source>
+        <translation> / action note: </translation>
+    </message>
+</context>
+<context>
+    <name>server</name>
+    <message>
+        <location filename="../../ui/server_messages.py" line="18"/>
+        <source>서버가 요청을 받아들이지 않았습니다. 입력한 내용을 확인한 뒤 다시 시도하십시오.</source>
+        <translation>The server did not accept the request. Check what you entered and try again.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/server_messages.py" line="22"/>
+        <source>이 작업을 할 권한이 없습니다. 필요하면 구 관리자에게 요청하십시오.</source>
+        <translation>You are not allowed to do this. Ask your district administrator if you need to.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/server_messages.py" line="25"/>
+        <source>찾는 항목이 서버에 없습니다. 다른 사람이 먼저 바꿨을 수 있으니 새로 고침하십시오.</source>
+        <translation>The server does not have this item. Someone may have changed it first: refresh.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/server_messages.py" line="29"/>
+        <source>로그인이 만료되었습니다. 로그아웃한 뒤 다시 로그인하십시오.</source>
+        <translation>Your sign-in has expired. Sign out and sign in again.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/server_messages.py" line="32"/>
+        <source>로그인 실패가 반복되어 계정이 잠시 잠겼습니다. 잠시 뒤 다시 시도하십시오.</source>
+        <translation>The account is locked for a while after repeated failed sign-ins. Try again later.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/server_messages.py" line="35"/>
+        <source>이 기기는 사용이 중지되었습니다. 관리자에게 문의하십시오.</source>
+        <translation>This laptop has been taken out of use. Contact your administrator.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/server_messages.py" line="38"/>
+        <source>요청이 너무 큽니다. 한 번에 고르는 가구 수를 줄이십시오.</source>
+        <translation>The request is too large. Choose fewer households at a time.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/server_messages.py" line="41"/>
+        <source>서버가 더 새로운 버전의 앱을 요구합니다. 앱을 업데이트하십시오.</source>
+        <translation>The server needs a newer version of the app. Update the app.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/server_messages.py" line="44"/>
+        <source>서버의 데이터가 바뀌었습니다. 동기화한 뒤 다시 시도하십시오.</source>
+        <translation>The server&apos;s data changed. Sync, then try again.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/server_messages.py" line="47"/>
+        <source>같은 요청이 다른 내용으로 다시 왔습니다. 다시 시도하십시오.</source>
+        <translation>The same request came again with different content. Try again.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/server_messages.py" line="51"/>
+        <source>옮길 가구를 고르십시오: 목록에서 선택하거나, 조건을 정하거나, 담당자의 가구 전체를 고릅니다.</source>
+        <translation>Choose the households to move: select them in the list, set conditions, or take all of a worker&apos;s households.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/server_messages.py" line="55"/>
+        <source>선택한 가구가 없습니다. 목록에서 가구를 하나 이상 고르십시오.</source>
+        <translation>No household is selected. Select at least one household in the list.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/server_messages.py" line="58"/>
+        <source>조건에 맞는 가구가 없습니다. 조건을 바꾸십시오.</source>
+        <translation>No household matches the conditions. Change them.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/server_messages.py" line="61"/>
+        <source>비활성화된 담당자입니다. 사용 중인 담당자를 고르십시오.</source>
+        <translation>This worker is deactivated. Choose an active worker.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/server_messages.py" line="64"/>
+        <source>이 사업을 맡을 수 없는 담당자입니다. 같은 사업의 담당자를 고르십시오.</source>
+        <translation>This worker cannot hold this programme. Choose a worker of the same programme.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/server_messages.py" line="67"/>
+        <source>재배정 사유를 입력하십시오. 권한 변경 기록에 남습니다.</source>
+        <translation>Enter a reason for the reassignment. It is kept in the permission log.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/server_messages.py" line="70"/>
+        <source>선택한 가구는 모두 이미 새 담당자가 맡고 있습니다.</source>
+        <translation>The new worker already holds every selected household.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/server_messages.py" line="73"/>
+        <source>오래된 재배정이라 되돌릴 수 없습니다. 새 재배정으로 다시 옮기십시오.</source>
+        <translation>This reassignment is too old to undo. Move the households back with a new reassignment.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/server_messages.py" line="76"/>
+        <source>이미 되돌린 재배정입니다.</source>
+        <translation>This reassignment was already undone.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/server_messages.py" line="77"/>
+        <source>그 뒤에 다시 옮겨진 가구가 있어 되돌릴 수 없습니다. 새 재배정으로 옮기십시오.</source>
+        <translation>Some households were moved again since, so this cannot be undone. Make a new reassignment.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/server_messages.py" line="82"/>
+        <source>이 구에 없는 행정동입니다. 목록에서 행정동을 고르십시오.</source>
+        <translation>This dong is not in the district. Choose a dong from the list.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/server_messages.py" line="85"/>
+        <source>자기 계정은 비활성화하거나 역할을 바꿀 수 없습니다.</source>
+        <translation>You cannot deactivate your own account or change its role.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/server_messages.py" line="88"/>
+        <source>이미 회수되었거나 분실 처리된 기기입니다.</source>
+        <translation>This laptop has already been revoked or reported lost.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/server_messages.py" line="92"/>
+        <source>끝나는 날이 시작하는 날보다 앞섭니다. 날짜를 확인하십시오.</source>
+        <translation>The end date is before the start date. Check the dates.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/server_messages.py" line="95"/>
+        <source>끝나는 날이 이미 지났습니다. 오늘 이후로 정하십시오.</source>
+        <translation>The end date has already passed. Choose today or later.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/server_messages.py" line="98"/>
+        <source>이미 종료된 특보입니다.</source>
+        <translation>This alert has already ended.</translation>
+    </message>
+</context>
+<context>
     <name>supervisor</name>
     <message>
         <location filename="../../ui/supervisor/models.py" line="47"/>
@@ -2686,12 +2828,12 @@ If this happens again, send these files to your district&apos;s IT team.</transl
     <message>
         <location filename="../../ui/supervisor/models.py" line="331"/>
         <source>이전 담당</source>
-        <translation type="unfinished"></translation>
+        <translation>Previous worker</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/models.py" line="339"/>
         <source>새 담당</source>
-        <translation type="unfinished"></translation>
+        <translation>New worker</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/models.py" line="359"/>

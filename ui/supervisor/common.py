@@ -79,13 +79,12 @@ def save_file_dialog(parent: QWidget, title: str, file_name: str, file_filter: s
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
     dialog.setFileMode(QFileDialog.FileMode.AnyFile)
     dialog.setViewMode(QFileDialog.ViewMode.List)
-    tr = QCoreApplication.translate
     for label, text in (
-        (QFileDialog.DialogLabel.LookIn, tr("files", "위치:")),
-        (QFileDialog.DialogLabel.FileName, tr("files", "파일 이름:")),
-        (QFileDialog.DialogLabel.FileType, tr("files", "파일 형식:")),
-        (QFileDialog.DialogLabel.Accept, tr("files", "저장")),
-        (QFileDialog.DialogLabel.Reject, tr("files", "취소")),
+        (QFileDialog.DialogLabel.LookIn, QCoreApplication.translate("files", "위치:")),
+        (QFileDialog.DialogLabel.FileName, QCoreApplication.translate("files", "파일 이름:")),
+        (QFileDialog.DialogLabel.FileType, QCoreApplication.translate("files", "파일 형식:")),
+        (QFileDialog.DialogLabel.Accept, QCoreApplication.translate("files", "저장")),
+        (QFileDialog.DialogLabel.Reject, QCoreApplication.translate("files", "취소")),
     ):
         dialog.setLabelText(label, text)
     return dialog
