@@ -23,7 +23,14 @@ from PySide6.QtWidgets import (
 )
 
 from fieldapp import records
-from fieldapp.household_state import DRAFT_RISK, IMMEDIATE_ACTION, SIGNAL, OpenItem, draft_info
+from fieldapp.household_state import (
+    DRAFT_RISK,
+    IMMEDIATE_ACTION,
+    REFERRAL,
+    SIGNAL,
+    OpenItem,
+    draft_info,
+)
 from fieldapp.programme_time import kst_text, programme_today
 from fieldapp.signals import SIGNAL_ACK
 from ui import data
@@ -34,6 +41,11 @@ from ui.session import Session
 from ui.signals_panel import severity_text
 
 Index = QModelIndex | QPersistentModelIndex
+
+#: Rows that Enter answers with 조치 기록 (a done referral naming the row's record).
+_CLOSED_BY_ACTION = (IMMEDIATE_ACTION, REFERRAL)
+#: Rows that keep their open item (to act on it from the row).
+_ITEM_ROWS = (IMMEDIATE_ACTION, REFERRAL, DRAFT_RISK, SIGNAL)
 
 URGENCY_BG = {"immediate": "#fde0e0", "overdue": "#fff1d6", "due_today": "#e8f1fd"}
 
@@ -117,7 +129,7 @@ def load_worklist(
                 rank=item.urgency_rank,
                 code=item.code,
                 record_id=item.record_id,
-                item=item.item if item.code in (IMMEDIATE_ACTION, DRAFT_RISK, SIGNAL) else None,
+                item=item.item if item.code in _ITEM_ROWS else None,
             )
         )
     rows.sort(key=row_order)
@@ -183,7 +195,7 @@ class WorklistModel(QAbstractTableModel):
 
     def todo_text(self, row: TodayRow) -> str:
         """What Enter does on *row*: record the action, continue the draft, or start a form."""
-        if row.code == IMMEDIATE_ACTION:
+        if row.code in _CLOSED_BY_ACTION:
             return self.tr("조치 기록")
         if row.code == DRAFT_RISK:
             return self.tr("이어서 작성: %1").replace("%1", self.form_text(row.form))
@@ -402,7 +414,7 @@ class TodayPage(QWidget):
             QueryOp(self, lambda store: records.load_draft(store, draft_id)).success(
                 lambda d: self.resume_draft.emit(hid, d) if d else None
             ).run(self.runner)
-        elif row.code == IMMEDIATE_ACTION and row.item is not None:
+        elif row.code in _CLOSED_BY_ACTION and row.item is not None:
             from ui.action_record import record_action
 
             self.action_dialog = record_action(self, self.runner, self.session, row.item)

@@ -289,3 +289,19 @@ def test_an_open_referral_is_closed_from_the_actions_tab(
     [row] = [r for r in actions_tab(view) if "치매안심센터" in r[3]]
     assert row[2] == "완료" and "연계 완료" in row[3]
     assert not [r for r in today_rows_for(window, h["id"]) if r.code == "referral"]
+
+
+def test_enter_on_a_referral_row_opens_the_action_record(window: Any, nurse: Any) -> None:
+    h = nurse_household(nurse)
+    referral = {
+        **flagged_visit(nurse, h["id"]),
+        "type": "referral",
+        "payload": {"target": "보건소", "reason": "r", "urgency": "immediate", "status": "open"},
+    }
+    save(nurse, referral)
+    page = window.today
+    pos = next(i for i, r in enumerate(page.model.rows()) if r.record_id == referral["id"])
+    assert page.model.rows()[pos].urgency == "immediate"
+    page.table.activated.emit(page.model.index(pos, 0))
+    assert page.action_dialog.item.record_id == referral["id"]
+    page.action_dialog.reject()

@@ -127,8 +127,13 @@ def test_sync_panel_lists_rejected_records_with_their_reason(window: Any, nurse:
 def test_enter_on_today_starts_the_rows_form(window: Any, qtbot: Any) -> None:
     rows = window.today.model.rows()
     assert rows
-    # a signal's row opens the household instead (tests/ui/test_signals_ui.py)
-    i = next(i for i, r in enumerate(rows) if r.code != "signal")
+    # a signal's row opens the household instead (tests/ui/test_signals_ui.py); an open action
+    # or referral opens 조치 기록, a risky draft the draft (test_household_state_screens.py)
+    i = next(
+        i
+        for i, r in enumerate(rows)
+        if r.code not in ("signal", "immediate_action", "referral", "draft_risk")
+    )
     with qtbot.waitSignal(window.today.start_form) as started:
         window.today.table.activated.emit(window.today.model.index(i, 0))
     assert started.args == [rows[i].household_id, rows[i].form]
