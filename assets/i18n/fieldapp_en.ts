@@ -421,37 +421,37 @@
         <translation>Draft saved %1</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="476"/>
+        <location filename="../../ui/forms/form_page.py" line="477"/>
         <source>양식 닫기</source>
         <translation>Close the form</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="478"/>
+        <location filename="../../ui/forms/form_page.py" line="479"/>
         <source>작성 중인 내용은 임시 저장되어 있습니다. 나중에 가구 화면에서 이어서 작성할 수 있습니다. 닫을까요?</source>
         <translation>What you typed is kept as a draft; you can continue it later from the household. Close?</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="491"/>
+        <location filename="../../ui/forms/form_page.py" line="492"/>
         <source>즉시 조치 미기록</source>
         <translation>Immediate action not recorded</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="493"/>
+        <location filename="../../ui/forms/form_page.py" line="494"/>
         <source>이 답에는 즉시 조치가 필요합니다:</source>
         <translation>These answers need immediate action:</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="496"/>
+        <location filename="../../ui/forms/form_page.py" line="497"/>
         <source>한 일을 기록하지 않고 닫으면 임시 저장되고, 오늘 할 일 맨 위에 즉시 조치로 남습니다.</source>
         <translation>If you close without recording what was done, the form is kept as a draft and stays at the top of Today as an immediate action.</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="499"/>
+        <location filename="../../ui/forms/form_page.py" line="500"/>
         <source>지금 조치 기록</source>
         <translation>Record the action now</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="500"/>
+        <location filename="../../ui/forms/form_page.py" line="501"/>
         <source>임시 저장하고 닫기</source>
         <translation>Keep as draft and close</translation>
     </message>
@@ -815,12 +815,12 @@
     <message>
         <location filename="../../ui/household_view.py" line="439"/>
         <source>조치 기록 (선택한 항목 닫기)</source>
-        <translation type="unfinished"></translation>
+        <translation>Record the action (closes the selected item)</translation>
     </message>
     <message>
         <location filename="../../ui/household_view.py" line="448"/>
         <source>필요·진행 중 항목을 두 번 누르거나 골라서 조치를 기록하면 그 항목이 닫힙니다.</source>
-        <translation type="unfinished"></translation>
+        <translation>Double-click an open (필요 / 진행 중) item, or select it, to record the action; that closes it.</translation>
     </message>
     <message>
         <location filename="../../ui/household_view.py" line="787"/>
@@ -1927,32 +1927,32 @@
 <context>
     <name>TodayPage</name>
     <message>
-        <location filename="../../ui/today.py" line="242"/>
+        <location filename="../../ui/today.py" line="254"/>
         <source>오늘 할 일</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="249"/>
+        <location filename="../../ui/today.py" line="261"/>
         <source>작성 중인 양식</source>
         <translation>Forms in progress</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="277"/>
+        <location filename="../../ui/today.py" line="289"/>
         <source>행을 선택하고 Enter를 누르면 알맞은 양식이(즉시 조치는 조치 기록이), Ctrl+Enter를 누르면 가구 화면이 열립니다.</source>
         <translation>Select a row and press Enter to open its form (for an immediate action, Record the action); Ctrl+Enter opens the household.</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="315"/>
+        <location filename="../../ui/today.py" line="327"/>
         <source>%1 · %2 (%3)</source>
         <translation>%1 · %2 (%3)</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="327"/>
+        <location filename="../../ui/today.py" line="339"/>
         <source>외 %1건</source>
         <translation>%1 more</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="367"/>
+        <location filename="../../ui/today.py" line="379"/>
         <source>즉시 조치 %1 · 기한 지남 %2 · 오늘 %3 · 예정 %4</source>
         <translation>Immediate %1 · overdue %2 · today %3 · upcoming %4</translation>
     </message>
@@ -1960,72 +1960,73 @@
 <context>
     <name>WorklistModel</name>
     <message>
-        <location filename="../../ui/today.py" line="167"/>
+        <location filename="../../ui/today.py" line="179"/>
         <source>긴급도</source>
+        <extracomment>Rows that Enter answers with 조치 기록 (a done referral naming the row&apos;s record). Rows that keep their open item (to act on it from the row).</extracomment>
         <translation>Urgency</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="168"/>
+        <location filename="../../ui/today.py" line="180"/>
         <source>이름</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="169"/>
+        <location filename="../../ui/today.py" line="181"/>
         <source>주소</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="170"/>
+        <location filename="../../ui/today.py" line="182"/>
         <source>이유</source>
         <translation>Why</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="171"/>
+        <location filename="../../ui/today.py" line="183"/>
         <source>할 일</source>
         <translation>To do</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="172"/>
+        <location filename="../../ui/today.py" line="184"/>
         <source>기한</source>
         <translation>Due</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="178"/>
+        <location filename="../../ui/today.py" line="190"/>
         <source>즉시 조치</source>
         <translation>Immediate action</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="179"/>
+        <location filename="../../ui/today.py" line="191"/>
         <source>기한 지남</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="180"/>
+        <location filename="../../ui/today.py" line="192"/>
         <source>오늘</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="181"/>
+        <location filename="../../ui/today.py" line="193"/>
         <source>예정</source>
         <translation>Upcoming</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="187"/>
+        <location filename="../../ui/today.py" line="199"/>
         <source>조치 기록</source>
         <translation>Record the action</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="189"/>
+        <location filename="../../ui/today.py" line="201"/>
         <source>이어서 작성: %1</source>
         <translation>Continue: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="194"/>
+        <location filename="../../ui/today.py" line="206"/>
         <source>신호 확인</source>
         <translation>Acknowledge signal</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="204"/>
+        <location filename="../../ui/today.py" line="216"/>
         <source>신호 · %1</source>
         <translation>Signal · %1</translation>
     </message>
