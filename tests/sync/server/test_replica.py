@@ -117,3 +117,20 @@ def test_board_reads_the_fresh_standby_sync_the_primary_and_a_lagging_standby_is
     finally:
         loose.stop()
         tight.stop()
+
+
+def test_a_read_url_that_is_not_a_standby_is_never_used(migrated_pg_url: str) -> None:
+    """FIELDAPP_READ_DATABASE_URL pointed at a primary by mistake: reads stay on the primary
+    (a primary has no replay lag to measure: it could be any other database)."""
+    primary, not_a_standby = db.make_engine(migrated_pg_url), db.make_engine(migrated_pg_url)
+    try:
+        assert replica.replay_lag_s(not_a_standby) is None
+        router = replica.ReadRouter(
+            db.make_sessionmaker(primary), db.make_sessionmaker(not_a_standby)
+        )
+        assert not router.standby_is_fresh()
+        with router.session() as s:
+            assert s.get_bind() is primary
+    finally:
+        primary.dispose()
+        not_a_standby.dispose()
