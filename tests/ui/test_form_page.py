@@ -14,6 +14,7 @@ import pytest
 
 from fieldapp import records
 from tests.helpers.driving import choose, ctrl_s, tick, type_into
+from ui.operations import OpChanges
 
 
 def households(worker: Any) -> list[dict[str, Any]]:
@@ -121,12 +122,15 @@ def test_saving_the_same_form_again_makes_no_second_record(
     with qtbot.waitSignal(page.saved):
         ctrl_s(page)
     records.save_draft(nurse.runner.store, draft["id"], "visit", hid, draft["data"])
+    window.runner.changed.emit(OpChanges(drafts=True))  # as the old autosave announced it
+    assert not window.today.drafts_box.isHidden(), "Today offers the stale draft"
     again = open_form(window, qtbot, hid, "visit", draft=draft)
     assert again.draft_id == draft["id"]
     with qtbot.waitSignal(again.closed):
         ctrl_s(again)
     assert len(events_of(nurse, hid, "visit")) == before + 1, "no second record"
     assert not records.list_drafts(nurse.runner.store, hid), "the stale draft is gone"
+    assert window.today.drafts_box.isHidden(), "Today no longer offers it"
     assert known_errors and isinstance(known_errors[-1], AlreadySavedError)
     assert "이미 저장" in message_for(known_errors[-1])
 

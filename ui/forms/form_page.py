@@ -441,6 +441,7 @@ class FormPage(QWidget):
         from ui import errors as ui_errors
 
         if isinstance(err, AlreadySavedError):  # saved before: say so; the draft is gone
+            self.runner.changed.emit(OpChanges(drafts=True))
             ui_errors.show_known_error(self, err)
             self.closed.emit()
             return
