@@ -105,69 +105,92 @@ def main(argv: list[str] | None = None) -> int:
     from ui.login import LoginDialog
     from ui.mainwindow import MainWindow
     from ui.operations import OpRunner
-    from ui.session import Session
     from ui.taskman import TaskManager
 
     runner = OpRunner(TaskManager())
-    windows: list[Any] = []
-    profile: Any = None
-    demo: Any = None
-
-    def open_window(sess: Session) -> None:
-        win = MainWindow(runner, sess, idle_minutes=args.idle_minutes)
-        win.signed_out.connect(lambda: sign_out(win))
-        windows.append(win)
-        win.show()
-
-    def sign_out(win: Any) -> None:
-        # The main window closes now and the sign-in dialog opens once the store is closed:
-        # in between no window is open, which must not end the app.
-        app.setQuitOnLastWindowClosed(False)
-
-        def closed(_r: Any = None) -> None:
-            runner.set_store(None)
-            ask_login()
-
-        from ui.operations import DbCallOp
-
-        store = runner.store if runner.has_store else None
-        DbCallOp(None, lambda: store.close() if store else None).success(closed).run(runner)
-
-    def ask_login() -> None:
-        dialog = LoginDialog(runner, profile)
-        if dialog.exec() and dialog.session is not None:
-            open_window(dialog.session)
-            app.setQuitOnLastWindowClosed(True)
-        else:
-            app.quit()
-
-    def demo_ready(setup: Any) -> None:
-        nonlocal demo, profile
-        demo, profile = setup, setup.profile
-        print(users_text(setup.users, setup.server.base_url), flush=True)
-        runner.set_store(setup.store)
-        open_window(Session.from_profile(setup.profile, password=setup.password))
-
+    flow = AppFlow(app, runner, MainWindow, LoginDialog, idle_minutes=args.idle_minutes)
     if args.demo:
-        from ui.demo import DEMO_DEFAULT_USER, users_text
+        from ui.demo import DEMO_DEFAULT_USER
         from ui.demo_window import launch_demo
 
         print("starting the demo district server (the first run seeds synthetic data)…", flush=True)
-        starting = launch_demo(runner.taskman, args.demo_user or DEMO_DEFAULT_USER, demo_ready)
-        windows.append(starting)
+        starting = launch_demo(runner.taskman, args.demo_user or DEMO_DEFAULT_USER, flow.demo_ready)
+        flow.windows.append(starting)
     else:
-        profile = Profile(args.profile or default_profile_dir())
-        ask_login()
-        if not windows:
+        flow.profile = Profile(args.profile or default_profile_dir())
+        flow.ask_login()
+        if not flow.windows:
             return 0
     code = app.exec()
-    if args.demo and demo is None:  # closed while the demo was starting: do not wait for it
+    if args.demo and flow.demo is None:  # closed while the demo was starting: do not wait
         logging.shutdown()
         os._exit(int(code))  # the next start seeds again from an empty database
     runner.taskman.shutdown()
-    if demo is not None:
-        demo.server.stop()
+    if flow.demo is not None:
+        flow.demo.server.stop()
     return int(code)
+
+
+class AppFlow:
+    """The windows of one run: the main window, signing out back to the sign-in dialog, and
+    the demo's window once it is ready. *main_window* and *login_dialog* are the classes."""
+
+    def __init__(
+        self,
+        app: Any,
+        runner: Any,
+        main_window: Any,
+        login_dialog: Any,
+        *,
+        idle_minutes: float = 10.0,
+    ) -> None:
+        self.app = app
+        self.runner = runner
+        self.main_window = main_window
+        self.login_dialog = login_dialog
+        self.idle_minutes = idle_minutes
+        self.windows: list[Any] = []
+        self.profile: Any = None
+        self.demo: Any = None
+
+    def open_window(self, session: Any) -> None:
+        win = self.main_window(self.runner, session, idle_minutes=self.idle_minutes)
+        win.signed_out.connect(lambda: self.sign_out(win))
+        self.windows.append(win)
+        win.show()
+
+    def sign_out(self, _win: Any) -> None:
+        """Close the store, then ask to sign in again (the app stays open in between)."""
+        from ui.operations import DbCallOp
+
+        # The main window closes now and the sign-in dialog opens once the store is closed:
+        # in between no window is open, which must not end the app.
+        self.app.setQuitOnLastWindowClosed(False)
+        store = self.runner.store if self.runner.has_store else None
+
+        def closed(_r: Any = None) -> None:
+            self.runner.set_store(None)
+            self.ask_login()
+
+        DbCallOp(None, lambda: store.close() if store else None).success(closed).run(self.runner)
+
+    def ask_login(self) -> None:
+        dialog = self.login_dialog(self.runner, self.profile)
+        if dialog.exec() and dialog.session is not None:
+            self.open_window(dialog.session)
+            self.app.setQuitOnLastWindowClosed(True)
+        else:
+            self.app.quit()
+
+    def demo_ready(self, setup: Any) -> None:
+        """The demo is seeded, signed in and synced: open its main window."""
+        from ui.demo import users_text
+        from ui.session import Session
+
+        self.demo, self.profile = setup, setup.profile
+        print(users_text(setup.users, setup.server.base_url), flush=True)
+        self.runner.set_store(setup.store)
+        self.open_window(Session.from_profile(setup.profile, password=setup.password))
 
 
 if __name__ == "__main__":
