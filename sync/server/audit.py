@@ -166,17 +166,23 @@ def purge_expired(
     permission_log_days: int,
     push_request_days: int | None = None,
     now: datetime | None = None,
+    expect_hash: str | None = None,
 ) -> PurgeResult:
     """Delete audit rows past their retention, inside the caller's transaction.
 
     The access log loses the run of entries at the start of the chain that are older than
-    *access_log_days*; the newest of them becomes the anchor. A chain that does not verify is
-    not purged (AuditError): deleting would destroy the evidence.
+    *access_log_days*; the newest of them becomes the anchor. A chain that does not verify,
+    or no longer holds *expect_hash* (the head recorded at an earlier check, see
+    :func:`check_chain`: entries cut off the end), is not purged (AuditError): deleting would
+    destroy the evidence.
     """
     now = (now or datetime.now(UTC)).astimezone(UTC)
-    problems = verify_chain(session)
+    problems = check_chain(session, expect_hash=expect_hash).problems
     if problems:
-        raise AuditError(f"the access log does not verify ({problems[0]}); nothing was purged")
+        raise AuditError(
+            f"the access log does not verify ({len(problems)} problem(s); first: "
+            f"{problems[0]}); nothing was purged"
+        )
 
     access_cutoff = now - timedelta(days=access_log_days)
     first_kept = session.scalar(select(func.min(AccessLog.id)).where(AccessLog.at >= access_cutoff))

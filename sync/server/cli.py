@@ -749,9 +749,11 @@ def cmd_board(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_purge_expired(ctx: Context, args: argparse.Namespace) -> int:
-    from sync.server.audit import AuditError, purge_expired
+    from sync.server.audit import AuditError, check_chain, purge_expired
 
     s = ctx.settings
+    # Like verify, export and review: the chain must still hold the last recorded head.
+    expect, against = _expected_head(ctx)
     with ctx.session() as session:
         try:
             result = purge_expired(
@@ -759,10 +761,15 @@ def cmd_purge_expired(ctx: Context, args: argparse.Namespace) -> int:
                 access_log_days=s.access_log_retention_days,
                 permission_log_days=s.permission_log_retention_days,
                 push_request_days=s.idempotency_retention_days,
+                expect_hash=expect,
             )
         except AuditError as exc:
             session.rollback()
-            raise CommandError(str(exc)) from None
+            raise CommandError(
+                f"{exc} (checked against {against}). Run `fieldapp-server verify-access-log` "
+                "for every problem and keep the database as it is for investigation."
+            ) from None
+        head = None if args.dry_run else check_chain(session)
         if args.dry_run:
             session.rollback()
         else:
@@ -774,6 +781,8 @@ def cmd_purge_expired(ctx: Context, args: argparse.Namespace) -> int:
         f"than {s.permission_log_retention_days} days, {result.push_requests} stored push "
         f"responses older than {s.idempotency_retention_days} days"
     )
+    if head is not None:  # the purged chain's head: the next check holds it to this one
+        print(_record_head(ctx, head.head_hash, head.entries, "purge-expired"))
     return 0
 
 

@@ -118,3 +118,42 @@ def test_expect_head_still_names_an_older_head(logged, capsys, monkeypatch) -> N
     status, out, err = cli(capsys, monkeypatch, url, "verify-access-log", "--expect-head", first)
     assert status == 0, err
     assert "checked against the head given with --expect-head" in out
+
+
+def _entries(url: str) -> int:
+    engine = db.make_engine(url)
+    with engine.connect() as conn:
+        count = conn.execute(text("SELECT count(*) FROM access_log")).scalar_one()
+    engine.dispose()
+    return int(count)
+
+
+def test_purge_refuses_a_chain_cut_after_the_recorded_head(logged, capsys, monkeypatch) -> None:
+    url, path = logged
+    monkeypatch.setenv("FIELDAPP_ACCESS_LOG_RETENTION_DAYS", "1")  # every entry is past it
+    status, _, err = cli(capsys, monkeypatch, url, "verify-access-log")
+    assert status == 0, err
+    recorded = last_recorded(path)
+    drop_last_entries(url, 2)
+    status, out, err = cli(capsys, monkeypatch, url, "purge-expired")
+    assert status == 1 and not out
+    assert "access log does not verify" in err and "nothing was purged" in err
+    assert f"no entry has the hash {recorded.head_hash}" in err  # type: ignore[union-attr]
+    assert "verify-access-log" in err  # what to do next
+    assert _entries(url) == 4  # the evidence is kept
+    assert last_recorded(path) == recorded
+
+
+def test_purge_of_an_intact_chain_records_its_head(logged, capsys, monkeypatch) -> None:
+    url, path = logged
+    monkeypatch.setenv("FIELDAPP_ACCESS_LOG_RETENTION_DAYS", "1")
+    assert cli(capsys, monkeypatch, url, "verify-access-log")[0] == 0
+    status, out, err = cli(capsys, monkeypatch, url, "purge-expired")
+    assert status == 0, err
+    assert "deleted 6 access-log entries" in out
+    recorded = last_recorded(path)
+    assert recorded is not None and recorded.source == "purge-expired"
+    assert f"head {recorded.head_hash} recorded in {path}" in out
+    assert _entries(url) == 1  # the anchor
+    status, _, err = cli(capsys, monkeypatch, url, "verify-access-log")
+    assert status == 0, err
