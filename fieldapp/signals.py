@@ -94,7 +94,9 @@ class SignalRule:
     metric: str | None = None
     list_field: str | None = None
     signs: tuple[str, ...] = ()
-    #: The programme whose worker acts on it (its Today shows it); None: every programme.
+    #: The programme whose worker acts on it (its Today shows it); the rule reads only records
+    #: of that programme or of none: what that worker's laptop holds (records go to the
+    #: worker of their programme), so laptop, server and board read the same. None: all.
     programme: str | None = None
 
 
@@ -470,7 +472,7 @@ class _Rec:
     """A record prepared once per evaluation: type, instant, KST day; its condition facts
     are built the first time a rule asks."""
 
-    __slots__ = ("_day", "_facts", "at", "created_by", "id", "payload", "type")
+    __slots__ = ("_day", "_facts", "at", "created_by", "id", "payload", "programme", "type")
 
     def __init__(self, r: Mapping[str, Any], at: datetime) -> None:
         payload = r.get("payload")
@@ -479,6 +481,7 @@ class _Rec:
         self.at = at
         self.payload: Mapping[str, Any] = payload if payload.__class__ is dict else {}
         self.created_by: str | None = r.get("created_by")
+        self.programme: str | None = r.get("programme")
         self._facts: dict[str, Any] | None = None
         self._day: date | None = None
 
@@ -541,17 +544,21 @@ class History:
         self._by_type: dict[str, list[_Rec]] = {}
         for rec in self.records:
             self._by_type.setdefault(rec.type, []).append(rec)
-        self._pools: dict[frozenset[str], list[_Rec]] = {}
+        self._pools: dict[tuple[frozenset[str], str | None], list[_Rec]] = {}
 
-    def pool(self, types: frozenset[str]) -> list[_Rec]:
-        """The records of *types*, oldest first."""
-        got = self._pools.get(types)
+    def pool(self, types: frozenset[str], programme: str | None = None) -> list[_Rec]:
+        """The records of *types*, oldest first; with *programme*, only those of that
+        programme or of none (what that programme's worker's laptop holds)."""
+        key = (types, programme)
+        got = self._pools.get(key)
         if got is None:
             if len(types) == 1:
                 got = self._by_type.get(next(iter(types)), [])
             else:
                 got = sorted((r for t in types for r in self._by_type.get(t, ())), key=_order)
-            self._pools[types] = got
+            if programme is not None:
+                got = [r for r in got if r.programme in (None, programme)]
+            self._pools[key] = got
         return got
 
     @staticmethod
@@ -561,9 +568,12 @@ class History:
             return len(recs)
         return bisect_right(recs, on, key=_day_of)
 
-    def newest_first(self, selectors: Sequence[Selector], on: date) -> Iterator[_Rec]:
-        """The records *selectors* take, made by the end of *on*, newest first."""
-        recs = self.pool(frozenset(s.type for s in selectors))
+    def newest_first(
+        self, selectors: Sequence[Selector], on: date, programme: str | None = None
+    ) -> Iterator[_Rec]:
+        """The records *selectors* take (of *programme*, see :meth:`pool`), made by the end of
+        *on*, newest first."""
+        recs = self.pool(frozenset(s.type for s in selectors), programme)
         for i in range(self._upto(recs, on) - 1, -1, -1):
             rec = recs[i]
             for sel in selectors:
@@ -571,8 +581,8 @@ class History:
                     yield rec
                     break
 
-    def of_type(self, etype: str, on: date) -> list[_Rec]:
-        recs = self.pool(frozenset((etype,)))
+    def of_type(self, etype: str, on: date, programme: str | None = None) -> list[_Rec]:
+        recs = self.pool(frozenset((etype,)), programme)
         return recs[: self._upto(recs, on)]
 
 
@@ -806,7 +816,7 @@ def _no_contact(rule: SignalRule, newest: Newest, h: History, on: date) -> _Hit 
     if days <= max_days:
         return None
     tried: list[_Rec] = []
-    for rec in h.newest_first(rule.attempts, on):
+    for rec in h.newest_first(rule.attempts, on, rule.programme):
         if rec.at <= last.at:
             break
         tried.append(rec)
@@ -889,13 +899,16 @@ def hits(
     for rule in rules.rules:
         if rule.household is not None and not rule.household(hh_facts):
             continue
-        hit = _DETECTORS[rule.detector](rule, history.newest_first(rule.records, on), history, on)
+        newest = history.newest_first(rule.records, on, rule.programme)
+        hit = _DETECTORS[rule.detector](rule, newest, history, on)
         if hit is None or not hit.evidence:
             continue
         if rule.detector != "no_contact" and (on - hit.evidence[-1].day).days > rule.active_days:
             continue
         first = hit.evidence[0].day
-        if any(r.day >= first for t in rule.cleared_by for r in history.of_type(t, on)):
+        if any(
+            r.day >= first for t in rule.cleared_by for r in history.of_type(t, on, rule.programme)
+        ):
             continue
         yield rule, hit
 

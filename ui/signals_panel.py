@@ -216,12 +216,15 @@ class SignalsPanel(QWidget):
         layout.addLayout(bar)
 
     def show_signals(self, household: dict[str, Any], events: list[dict[str, Any]]) -> None:
-        """Evaluate and show the household's signals (today, KST), active ones first."""
+        """Evaluate and show the household's signals (today, KST), active ones first: those of
+        the worker's programme (the laptop holds that programme's records only)."""
         from ui.household_view import event_summary
 
         effective = [e for e in events if e.get("effective")]
         self._summaries = {e["id"]: event_summary(e) for e in effective}
         found = signals.evaluate(household, effective, programme_today())
+        mine = self.session.programme  # a worker's laptop holds its own programme's records
+        found = [s for s in found if mine is None or s.programme in (None, mine)]
         self.signals = sorted(found, key=lambda s: not s.active)
         active = sum(1 for s in self.signals if s.active)
         self.summary.setText(

@@ -124,8 +124,10 @@ def test_contact_missed_sentence_evidence_and_stable_id() -> None:
     assert s.id == signals.signal_id("contact_missed", h.hid, first)
     h.check(22, reached="no_answer")  # a fourth: same signal, one more piece of evidence
     assert one(h, 22, "contact_missed").id == s.id
-    h.visit(23)  # the nurse saw the person: the run is broken
-    assert fired(h, 23, "contact_missed") == []
+    h.visit(23)  # the nurse's visit is the nurse's record: the volunteer's run goes on
+    assert one(h, 23, "contact_missed").id == s.id
+    h.check(24)  # reached: the run is broken
+    assert fired(h, 24, "contact_missed") == []
 
 
 def test_a_voided_miss_does_not_count_and_an_amended_one_does() -> None:
@@ -592,3 +594,23 @@ def test_a_follow_up_day_is_due_until_acknowledged_again() -> None:
     assert item.form_defaults == {"signal_id": s.id, "rule": "meals_low_run"}
     h.add(signals.SIGNAL_ACK, 14, signals.ack_payload(s, "다시 확인함", None), time="19:00:00")
     assert signals.signal_items(h.household, h.effective(), on(15)) == []
+
+
+def test_a_rule_reads_only_its_programmes_records() -> None:
+    h = History(risk_level="high")
+    h.check(0)
+    for day in (5, 10):
+        h.visit(day)  # the nurse saw the person (the volunteer's laptop never gets these)
+    found = fired(h, 20, "contact_gap_high_risk")
+    assert len(found) == 1 and found[0].text_ko.startswith("고위험 가구 20일째 연락 안 됨")
+    v = History()  # a referral of the welfare programme does not clear the nurse's rule
+    v.visit(0, 165, 95)
+    v.visit(30, 170, 102)
+    v.add(
+        "referral",
+        31,
+        {"target": "동 주민센터", "reason": "x", "urgency": "routine", "status": "open"},
+        programme="welfare_check",
+        created_by="volunteer1",
+    )
+    assert len(fired(v, 31, "bp_stage2_no_referral")) == 1
