@@ -26,11 +26,10 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def write_json_atomic(
-    path: Path, data: Any, *, durable: bool = True, sync_folder: bool = False
+def write_bytes_atomic(
+    path: Path, data: bytes, *, durable: bool = True, sync_folder: bool = False
 ) -> None:
-    """Write *data* as JSON to *path* through a temporary file and a rename (crash-safe),
-    mode 0600.
+    """Write *data* to *path* through a temporary file and a rename (crash-safe), mode 0600.
 
     With *durable* the data is flushed to the disk before the rename (and with
     *sync_folder* the rename too, by an fsync of the folder). With *durable* False it is
@@ -40,10 +39,8 @@ def write_json_atomic(
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
-        # A lone surrogate (in a record the server holds that this laptop set aside) is
-        # written as its JSON escape, which reads back as the same text.
-        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace") as fh:
-            json.dump(data, fh, ensure_ascii=False, indent=2, default=str)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
             if durable:
                 fh.flush()
                 os.fsync(fh.fileno())
@@ -55,3 +52,20 @@ def write_json_atomic(
         raise
     if durable and sync_folder:
         fsync_dir(path.parent)
+
+
+def write_json_atomic(
+    path: Path, data: Any, *, durable: bool = True, sync_folder: bool = False
+) -> None:
+    """Write *data* as indented JSON with :func:`write_bytes_atomic`.
+
+    A lone surrogate (in a record the server holds that this laptop set aside) is written
+    as its JSON escape, which reads back as the same text.
+    """
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    write_bytes_atomic(
+        path,
+        text.encode("utf-8", "backslashreplace"),
+        durable=durable,
+        sync_folder=sync_folder,
+    )

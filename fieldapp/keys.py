@@ -19,13 +19,10 @@ from __future__ import annotations
 
 import base64
 import binascii
-import contextlib
 import errno
 import json
 import logging
-import os
 import secrets
-import tempfile
 import unicodedata
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -35,7 +32,7 @@ from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from fieldapp.durable_files import fsync_dir
+from fieldapp.durable_files import write_bytes_atomic
 from fieldapp.errors import CorruptError, DiskFullError, StoreError, WrongKeyError
 
 log = logging.getLogger("fieldapp.keys")
@@ -192,25 +189,13 @@ def kdf_of(blob: dict[str, Any]) -> KdfParams:
 
 
 def save_wrapped(path: Path, blob: dict[str, Any]) -> None:
-    """Write *blob* to *path* atomically (temp file, fsync, rename), readable by owner only."""
+    """Write *blob* to *path* atomically (temp file, fsync, rename, folder fsync),
+    readable by owner only."""
     _parse(blob)  # never write something we could not read back
     path = Path(path)
     data = json.dumps(blob, indent=2, sort_keys=True).encode("utf-8")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.chmod(tmp, 0o600)
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-            raise
-        fsync_dir(path.parent)
+        write_bytes_atomic(path, data, sync_folder=True)
     except OSError as err:
         if err.errno == errno.ENOSPC:
             raise DiskFullError(

@@ -13,9 +13,11 @@ Nothing is written: the file is only read, and nothing decrypted touches the dis
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import json
+import sqlite3
 import struct
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -24,7 +26,9 @@ from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from sqlite_utils import Database
 
+from fieldapp import schema
 from fieldapp.schema import ACCEPTED, SYNC_STATES
 
 PAGE = 4096
@@ -36,42 +40,23 @@ _WAL_HEADER = 32
 _FRAME_HEADER = 24
 _TABLE_LEAF = 0x0D
 
-#: Columns of the tables whose rows are saved, in schema order (tests check them against
-#: fieldapp.schema).
-TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
-    "events": (
-        "id",
-        "type",
-        "household_id",
-        "programme",
-        "created_by",
-        "device_id",
-        "device_time",
-        "payload",
-        "amends",
-        "skew_flag",
-        "redacted",
-        "late_handover",
-        "server_time",
-        "sync_state",
-        "reject_reason",
-        "local_order",
-    ),
-    "household_edits": (
-        "id",
-        "household_id",
-        "field",
-        "value",
-        "base_version",
-        "created_by",
-        "device_id",
-        "device_time",
-        "sync_state",
-        "reject_reason",
-        "local_order",
-    ),
-    "quarantine": ("id", "household_id", "kind", "data", "reason", "created_at"),
-}
+#: The tables whose rows are saved.
+SAVED_TABLES = ("events", "household_edits", "quarantine")
+
+
+@functools.cache
+def table_columns() -> dict[str, tuple[str, ...]]:
+    """The columns of :data:`SAVED_TABLES` in schema order, from :mod:`fieldapp.schema`
+    applied to an empty in-memory database."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        schema.migrations.apply(Database(conn))
+        return {
+            table: tuple(row[1] for row in conn.execute(f"PRAGMA table_info({table})"))
+            for table in SAVED_TABLES
+        }
+    finally:
+        conn.close()
 
 
 @dataclass
@@ -274,22 +259,22 @@ def _leaf_records(page: bytes, pgno: int, pages: dict[int, bytes]) -> Iterator[l
             continue
 
 
-def _table_of(values: list[Any]) -> str | None:
-    """Which saved table a decoded row belongs to, by its shape (None: another table)."""
-    for table, columns in TABLE_COLUMNS.items():
-        if len(values) != len(columns) or not all(
-            isinstance(values[columns.index(c)], str) for c in ("id", "household_id")
-        ):
+def _row_of(values: list[Any]) -> tuple[str, dict[str, Any]] | None:
+    """The saved table a decoded record belongs to, by its shape, and the record as a row
+    (a record written before later columns were added is shorter); None: another table."""
+    for table, columns in table_columns().items():
+        if len(values) > len(columns):
             continue
-        if "sync_state" in columns and values[columns.index("sync_state")] not in SYNC_STATES:
+        row = dict(zip(columns, [*values, *[None] * (len(columns) - len(values))], strict=True))
+        if not isinstance(row["id"], str) or not isinstance(row["household_id"], str):
             continue
-        if table == "quarantine" and values[2] not in ("event", "household_edit", "household"):
+        if table == "quarantine":
+            if row["kind"] in ("event", "household_edit", "household"):
+                return table, row
             continue
-        if table == "events" and not isinstance(values[columns.index("type")], str):
-            continue
-        if table == "household_edits" and not isinstance(values[columns.index("field")], str):
-            continue
-        return table
+        key = "type" if table == "events" else "field"
+        if row["sync_state"] in SYNC_STATES and isinstance(row[key], str):
+            return table, row
     return None
 
 
@@ -307,10 +292,10 @@ def salvage(path: Path, key: bytes, salts: Sequence[bytes] = ()) -> Salvage:
         if pgno in free:
             continue
         for values in _leaf_records(pages[pgno], pgno, pages):
-            table = _table_of(values)
-            if table is None:
+            found = _row_of(values)
+            if found is None:
                 continue
-            row = dict(zip(TABLE_COLUMNS[table], values, strict=True))
+            table, row = found
             held = out.rows.setdefault(table, {})
             old = held.get(row["id"])
             # An accepted copy wins (it was sent); otherwise the one met last.

@@ -18,17 +18,8 @@ from fieldapp.profile import Profile
 from tests.helpers.live_server import LiveServer
 from tests.helpers.world import PASSWORD, World
 from tests.sync.client.conftest import Device, server_event_ids
+from tests.sync.client.test_cli import run
 from tests.sync.client.test_kill import fieldapp_sync
-
-
-def run(*args: str, password: str | None = PASSWORD) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        fieldapp_sync(*args),
-        input=None if password is None else password + "\n",
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def _signed_in(live: LiveServer, folder: Path) -> str:
