@@ -677,16 +677,22 @@ def cmd_access_review(ctx: Context, args: argparse.Namespace) -> int:
     return 0 if review.chain_ok else 1
 
 
+def require_district(session: Any, code: str) -> None:
+    """A CommandError naming the known districts unless district *code* exists."""
+    from sync.server.models import District
+
+    if session.get(District, code) is None:
+        known = ", ".join(sorted(session.scalars(select(District.code)))) or "none yet"
+        raise CommandError(f"no district {code!r} on this server (known: {known})")
+
+
 def cmd_signals(ctx: Context, args: argparse.Namespace) -> int:
     """The district's early-warning signals (the same rules as the screens)."""
     from fieldapp.signals import signal_line
     from sync.server.district.signals import district_signals
-    from sync.server.models import District
 
     with ctx.session() as session:
-        if session.get(District, args.district) is None:
-            known = ", ".join(sorted(session.scalars(select(District.code)))) or "none yet"
-            raise CommandError(f"no district {args.district!r} on this server (known: {known})")
+        require_district(session, args.district)
         found = district_signals(
             session,
             args.district,
@@ -714,12 +720,9 @@ def cmd_board(ctx: Context, args: argparse.Namespace) -> int:
     """The supervisor board: per worker caseload, overdue, immediate actions open, last sync
     (the household-state rule over the district's acknowledged records, as the screens)."""
     from sync.server.district.board import board
-    from sync.server.models import District
 
     with ctx.session() as session:
-        if session.get(District, args.district) is None:
-            known = ", ".join(sorted(session.scalars(select(District.code)))) or "none yet"
-            raise CommandError(f"no district {args.district!r} on this server (known: {known})")
+        require_district(session, args.district)
         found = board(session, args.district, args.date.date() if args.date else None)
     rows = [
         {

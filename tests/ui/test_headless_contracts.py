@@ -120,3 +120,6 @@ def test_worklist_and_board_commands_agree_with_the_screens(
         assert on_screen[key] == row[key], key
     supervisor.runner.store.close()
     store.close()
+
+    assert server_cli.main(["--database-url", url, "board", "--district", "99999"]) == 1
+    assert f"no district '99999' on this server (known: {code})" in capsys.readouterr().err
