@@ -45,6 +45,11 @@ class ServerError(SyncError):
         self.code = code
 
 
+class ServerUnavailableError(ServerError):
+    """The server is temporarily unavailable (503 ``unavailable``: its database cannot be
+    reached just now), still so after waiting as it asked; try again later."""
+
+
 class ProtocolError(SyncError):
     """The server speaks another protocol version (426): update the app."""
 

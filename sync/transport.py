@@ -3,7 +3,8 @@
 One :class:`Transport` per server URL. It refuses plain ``http://`` except on loopback,
 keeps certificate verification on (optionally against a district's CA bundle), gzips request
 bodies and accepts gzip answers, retries connection errors, timeouts and 5xx with exponential
-backoff and jitter (a bounded number of attempts; the sleep is injectable for tests), checks
+backoff and jitter (a bounded number of attempts; the sleep is injectable for tests; a 503
+waits as its Retry-After asks, at most :data:`RETRY_AFTER_MAX` seconds), checks
 the cancel event between attempts, names the protocol version on every request, and measures
 the clock skew against the server's time on every answer. Answers become typed errors from
 :mod:`sync.client_errors`.
@@ -19,7 +20,8 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -35,6 +37,7 @@ from sync.client_errors import (
     ProtocolError,
     ResyncRequired,
     ServerError,
+    ServerUnavailableError,
     SyncCancelled,
     TooLargeError,
     WipeOrdered,
@@ -47,6 +50,8 @@ DEFAULT_TIMEOUT = (5.0, 60.0)
 DEFAULT_ATTEMPTS = 4
 #: Bodies smaller than this are sent as they are (gzip would not pay for itself).
 GZIP_MIN_BYTES = 512
+#: The longest wait a 503's Retry-After may ask for between two attempts (seconds).
+RETRY_AFTER_MAX = 30.0
 #: Seconds the proxy and CA settings read from the environment are reused (re-read sooner
 #: after a connection error).
 ENV_SETTINGS_TTL = 60.0
@@ -136,6 +141,25 @@ def _reason(err: Exception) -> str:
     if "reset" in lowered or "aborted" in lowered or "remotedisconnected" in lowered:
         return "the connection was cut off"
     return "the network failed"
+
+
+def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
+    """The wait a ``Retry-After`` header asks for (seconds, or an HTTP date), bounded to
+    0..:data:`RETRY_AFTER_MAX`; None when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isascii() and value.isdigit():
+        seconds = float(value)
+    else:
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        if when.tzinfo is None:
+            return None
+        seconds = (when - (now or datetime.now(UTC))).total_seconds()
+    return min(max(seconds, 0.0), RETRY_AFTER_MAX)
 
 
 def parse_server_time(value: Any) -> datetime | None:
@@ -304,7 +328,17 @@ class Transport:
                     resp.status_code,
                     attempt,
                 )
+                unavailable = resp.status_code == 503
                 if attempt >= self.max_attempts:
+                    if unavailable:
+                        raise ServerUnavailableError(
+                            f"Server temporarily unavailable: the server at {self.base_url} "
+                            f"could not serve the request just now (HTTP 503) {attempt} "
+                            "times in a row. Your records are kept on this laptop and will "
+                            "be sent at the next sync; try again in a few minutes.",
+                            status=resp.status_code,
+                            code=protocol.ERR_UNAVAILABLE,
+                        )
                     raise ServerError(
                         f"The server at {self.base_url} had an internal error (HTTP "
                         f"{resp.status_code}) {attempt} times in a row. Your records are kept "
@@ -312,7 +346,10 @@ class Transport:
                         "district's IT team.",
                         status=resp.status_code,
                     )
-                self._wait(self.backoff_delay(attempt))
+                asked = (
+                    retry_after_seconds(resp.headers.get("Retry-After")) if unavailable else None
+                )
+                self._wait(self.backoff_delay(attempt) if asked is None else asked)
                 continue
             received = int(resp.headers.get("Content-Length") or len(resp.content))
             if resp.status_code >= 400:

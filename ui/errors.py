@@ -95,6 +95,13 @@ def message_for(err: BaseException) -> str:
             ),
         ),
         (
+            "ServerUnavailableError",
+            QCoreApplication.translate(
+                "errors",
+                "서버를 잠시 쓸 수 없습니다. 몇 분 뒤 다시 동기화하세요. 기록은 이 기기에 남아 있고 다음 동기화 때 보내집니다.",
+            ),
+        ),
+        (
             "OfflineError",
             QCoreApplication.translate(
                 "errors",
