@@ -216,11 +216,6 @@
         <translation>Selected conflict</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/conflicts.py" line="117"/>
-        <source>목록에서 충돌을 고르세요.</source>
-        <translation>Choose a conflict in the list.</translation>
-    </message>
-    <message>
         <location filename="../../ui/supervisor/conflicts.py" line="79"/>
         <source>직접 고칠 값</source>
         <translation>Value to set</translation>
@@ -232,6 +227,7 @@
     </message>
     <message>
         <location filename="../../ui/supervisor/conflicts.py" line="75"/>
+        <location filename="../../ui/supervisor/conflicts.py" line="117"/>
         <source>목록에서 충돌을 고르십시오.</source>
         <translation>Choose a conflict in the list.</translation>
     </message>
@@ -361,33 +357,33 @@
 <context>
     <name>FieldEditor</name>
     <message>
-        <location filename="../../ui/forms/builder.py" line="117"/>
+        <location filename="../../ui/forms/builder.py" line="119"/>
         <source>— 선택 —</source>
-        <extracomment>Above this many options a choice becomes a combo box instead of radio buttons. Field kinds laid out side by side, and how many to a row. Option values not offered now (see :meth:`offer_options`).</extracomment>
+        <extracomment>Above this many options a choice becomes a combo box instead of radio buttons. Field kinds laid out side by side, and how many to a row. Width of a column of side-by-side fields: a range message fits on one line. Option values not offered now (see :meth:`offer_options`).</extracomment>
         <translation>— choose —</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/builder.py" line="183"/>
+        <location filename="../../ui/forms/builder.py" line="185"/>
         <source>예</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/builder.py" line="225"/>
+        <location filename="../../ui/forms/builder.py" line="227"/>
         <source>%1 / %2자</source>
         <translation>%1 / %2 characters</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/builder.py" line="299"/>
+        <location filename="../../ui/forms/builder.py" line="301"/>
         <source>%1: 값을 입력하십시오.</source>
         <translation>%1: enter a value.</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/builder.py" line="305"/>
+        <location filename="../../ui/forms/builder.py" line="307"/>
         <source>%1: 숫자로 입력하십시오.</source>
         <translation>%1: enter a number.</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/builder.py" line="312"/>
+        <location filename="../../ui/forms/builder.py" line="314"/>
         <source>%1: %2–%3 사이로 입력하십시오.</source>
         <translation>%1: enter a value from %2 to %3.</translation>
     </message>
@@ -652,7 +648,7 @@
     <message>
         <location filename="../../ui/household_view.py" line="494"/>
         <source>다른 사업 담당자만 수정할 수 있는 항목입니다.</source>
-        <translation type="unfinished"></translation>
+        <translation>Only the other programme&apos;s worker can edit this field.</translation>
     </message>
     <message>
         <location filename="../../ui/household_view.py" line="500"/>
@@ -1364,12 +1360,12 @@
         <translation>Current worker</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="302"/>
+        <location filename="../../ui/supervisor/reassign.py" line="304"/>
         <source>선택이 바뀌었습니다. 다시 미리보기를 누르십시오.</source>
         <translation>The selection changed. Press Preview again.</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="330"/>
+        <location filename="../../ui/supervisor/reassign.py" line="334"/>
         <source>새 담당자를 고르십시오.</source>
         <translation>Choose the new worker.</translation>
     </message>
@@ -1409,7 +1405,7 @@
         <translation>Preview</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="212"/>
+        <location filename="../../ui/supervisor/reassign.py" line="214"/>
         <source>3. 미리보기 (아직 바뀐 것은 없습니다)</source>
         <translation>3. Preview (nothing has changed yet)</translation>
     </message>
@@ -1420,7 +1416,7 @@
     </message>
     <message>
         <location filename="../../ui/supervisor/reassign.py" line="103"/>
-        <location filename="../../ui/supervisor/reassign.py" line="259"/>
+        <location filename="../../ui/supervisor/reassign.py" line="261"/>
         <source>모든 행정동</source>
         <translation>All dongs</translation>
     </message>
@@ -1440,62 +1436,62 @@
         <translation>Devices that may still hold unsent records (they upload them at the next sync, then delete)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="169"/>
+        <location filename="../../ui/supervisor/reassign.py" line="171"/>
         <source>되돌리기</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="171"/>
+        <location filename="../../ui/supervisor/reassign.py" line="173"/>
         <source>적용</source>
         <translation>Apply</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="174"/>
+        <location filename="../../ui/supervisor/reassign.py" line="176"/>
         <source>닫기</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="221"/>
+        <location filename="../../ui/supervisor/reassign.py" line="223"/>
         <source>(전체)</source>
         <translation>(all)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="351"/>
+        <location filename="../../ui/supervisor/reassign.py" line="355"/>
         <source>%1가구가 %2에게 옮겨집니다 (이미 담당: %3). 영향: %4. 받는 쪽 내려받기 약 %5 (기록 %6건).</source>
         <translation>%1 households move to %2 (already theirs: %3). Affected: %4. The receiver downloads about %5 (%6 records).</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="362"/>
+        <location filename="../../ui/supervisor/reassign.py" line="366"/>
         <source>이전 담당자의 기기 %1대에 미전송 기록이 있을 수 있습니다: 기록은 버려지지 않고 다음 동기화 때 서버와 새 담당자의 인계함으로 갑니다.</source>
         <translation>%1 devices of the previous worker may hold unsent records: nothing is dropped; at their next sync the records reach the server and the new worker&apos;s hand-over inbox.</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="387"/>
+        <location filename="../../ui/supervisor/reassign.py" line="392"/>
         <source>3. 적용됨: 아래 가구의 담당자가 바뀌었습니다</source>
         <translation>3. Applied: these households have a new worker</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="390"/>
+        <location filename="../../ui/supervisor/reassign.py" line="395"/>
         <source>%1가구를 %2 담당으로 옮겼습니다.</source>
         <translation>Moved %1 households to %2.</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="395"/>
+        <location filename="../../ui/supervisor/reassign.py" line="400"/>
         <source>%1가구를 옮겼습니다. 이 창에서 되돌릴 수 있습니다.</source>
         <translation>Moved %1 households. You can undo this from this window.</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="413"/>
+        <location filename="../../ui/supervisor/reassign.py" line="418"/>
         <source>3. 되돌림: 아래 가구가 원래 담당자에게 돌아갔습니다</source>
         <translation>3. Undone: these households went back to their worker</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="414"/>
+        <location filename="../../ui/supervisor/reassign.py" line="419"/>
         <source>재배정을 되돌렸습니다.</source>
         <translation>The reassignment was undone.</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/reassign.py" line="416"/>
+        <location filename="../../ui/supervisor/reassign.py" line="421"/>
         <source>되돌렸습니다: %1가구가 원래 담당자에게 돌아갔습니다.</source>
         <translation>Undone: %1 households went back to their previous worker.</translation>
     </message>
@@ -1689,27 +1685,27 @@
         <translation>Acknowledge…</translation>
     </message>
     <message>
-        <location filename="../../ui/signals_panel.py" line="228"/>
+        <location filename="../../ui/signals_panel.py" line="231"/>
         <source>확인이 필요한 신호 %1건, 확인된 신호 %2건 (규칙 %3)</source>
         <translation>%1 signals to acknowledge, %2 acknowledged (rules %3)</translation>
     </message>
     <message>
-        <location filename="../../ui/signals_panel.py" line="237"/>
+        <location filename="../../ui/signals_panel.py" line="240"/>
         <source>%1 · %2</source>
         <translation>%1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/signals_panel.py" line="241"/>
+        <location filename="../../ui/signals_panel.py" line="244"/>
         <source>확인 필요</source>
         <translation>To acknowledge</translation>
     </message>
     <message>
-        <location filename="../../ui/signals_panel.py" line="283"/>
+        <location filename="../../ui/signals_panel.py" line="286"/>
         <source>근거: %1</source>
         <translation>Source: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/signals_panel.py" line="287"/>
+        <location filename="../../ui/signals_panel.py" line="290"/>
         <source>확인: %1, %2 — %3 (후속 확인일 %4)</source>
         <translation>Acknowledged: %1, %2 — %3 (follow-up on %4)</translation>
     </message>
@@ -1927,32 +1923,32 @@
 <context>
     <name>TodayPage</name>
     <message>
-        <location filename="../../ui/today.py" line="254"/>
+        <location filename="../../ui/today.py" line="261"/>
         <source>오늘 할 일</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="261"/>
+        <location filename="../../ui/today.py" line="268"/>
         <source>작성 중인 양식</source>
         <translation>Forms in progress</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="289"/>
+        <location filename="../../ui/today.py" line="296"/>
         <source>행을 선택하고 Enter를 누르면 알맞은 양식이(즉시 조치는 조치 기록이), Ctrl+Enter를 누르면 가구 화면이 열립니다.</source>
         <translation>Select a row and press Enter to open its form (for an immediate action, Record the action); Ctrl+Enter opens the household.</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="327"/>
+        <location filename="../../ui/today.py" line="334"/>
         <source>%1 · %2 (%3)</source>
         <translation>%1 · %2 (%3)</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="339"/>
+        <location filename="../../ui/today.py" line="346"/>
         <source>외 %1건</source>
         <translation>%1 more</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="379"/>
+        <location filename="../../ui/today.py" line="386"/>
         <source>즉시 조치 %1 · 기한 지남 %2 · 오늘 %3 · 예정 %4</source>
         <translation>Immediate %1 · overdue %2 · today %3 · upcoming %4</translation>
     </message>
@@ -1960,73 +1956,73 @@
 <context>
     <name>WorklistModel</name>
     <message>
-        <location filename="../../ui/today.py" line="179"/>
+        <location filename="../../ui/today.py" line="186"/>
         <source>긴급도</source>
-        <extracomment>Rows that Enter answers with 조치 기록 (a done referral naming the row&apos;s record). Rows that keep their open item (to act on it from the row).</extracomment>
+        <extracomment>Immediate rows that Enter answers with 조치 기록 (a done referral naming the row&apos;s record); a referral&apos;s routine or urgent follow-up starts the programme&apos;s form (closed from the household&apos;s 조치·의뢰). Rows that keep their open item (to act on it from the row).</extracomment>
         <translation>Urgency</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="180"/>
+        <location filename="../../ui/today.py" line="187"/>
         <source>이름</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="181"/>
+        <location filename="../../ui/today.py" line="188"/>
         <source>주소</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="182"/>
+        <location filename="../../ui/today.py" line="189"/>
         <source>이유</source>
         <translation>Why</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="183"/>
+        <location filename="../../ui/today.py" line="190"/>
         <source>할 일</source>
         <translation>To do</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="184"/>
+        <location filename="../../ui/today.py" line="191"/>
         <source>기한</source>
         <translation>Due</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="190"/>
+        <location filename="../../ui/today.py" line="197"/>
         <source>즉시 조치</source>
         <translation>Immediate action</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="191"/>
+        <location filename="../../ui/today.py" line="198"/>
         <source>기한 지남</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="192"/>
+        <location filename="../../ui/today.py" line="199"/>
         <source>오늘</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="193"/>
+        <location filename="../../ui/today.py" line="200"/>
         <source>예정</source>
         <translation>Upcoming</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="199"/>
+        <location filename="../../ui/today.py" line="206"/>
         <source>조치 기록</source>
         <translation>Record the action</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="201"/>
+        <location filename="../../ui/today.py" line="208"/>
         <source>이어서 작성: %1</source>
         <translation>Continue: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="206"/>
+        <location filename="../../ui/today.py" line="213"/>
         <source>신호 확인</source>
         <translation>Acknowledge signal</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="216"/>
+        <location filename="../../ui/today.py" line="223"/>
         <source>신호 · %1</source>
         <translation>Signal · %1</translation>
     </message>
@@ -2116,68 +2112,73 @@ If this happens again, send these files to your district&apos;s IT team.</transl
     </message>
     <message>
         <location filename="../../ui/errors.py" line="99"/>
+        <source>서버를 잠시 쓸 수 없습니다. 몇 분 뒤 다시 동기화하세요. 기록은 이 기기에 남아 있고 다음 동기화 때 보내집니다.</source>
+        <translation>The server is temporarily unavailable. Sync again in a few minutes. Your records stay on this computer and will be sent at the next sync.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="106"/>
         <source>서버에 연결할 수 없습니다. 인터넷 연결을 확인하세요. 기록은 이 기기에 저장되어 있고 나중에 동기화됩니다.</source>
         <translation>The server cannot be reached. Check the internet connection. Your records are kept on this laptop and will sync later.</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="106"/>
+        <location filename="../../ui/errors.py" line="113"/>
         <source>보안되지 않은 주소(http://)입니다. https:// 로 시작하는 서버 주소를 입력하세요.</source>
         <translation>That address is not secure (http://). Enter a server address starting with https://.</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="113"/>
+        <location filename="../../ui/errors.py" line="120"/>
         <source>동기화를 취소했습니다. 지금까지 보낸 기록은 그대로 반영되어 있습니다.</source>
         <translation>Sync cancelled. What was sent so far has been applied.</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="119"/>
+        <location filename="../../ui/errors.py" line="126"/>
         <source>서버가 더 새로운 버전의 앱을 요구합니다. 앱을 업데이트해 주세요. 기록은 이 기기에 안전하게 남아 있습니다.</source>
         <translation>The server needs a newer version of the app. Please update it; your records are safe on this laptop.</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="126"/>
+        <location filename="../../ui/errors.py" line="133"/>
         <source>로그인하지 못했습니다. 아이디나 비밀번호가 틀렸거나, 실패가 반복되어 계정이 잠겼거나, 로그인이 만료되었습니다. 확인한 뒤 다시 로그인하세요.</source>
         <translation>Could not sign in: the username or password is wrong, the account is locked after repeated failures, or the sign-in expired. Check and sign in again.</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="141"/>
+        <location filename="../../ui/errors.py" line="148"/>
         <source>이 양식은 이미 저장되어 있습니다. 같은 기록을 두 번 저장하지 않았습니다. 작성 중이던 임시 저장본은 지웠습니다.</source>
         <translation>This form was already saved. The same record was not saved twice; its leftover draft was removed.</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="166"/>
+        <location filename="../../ui/errors.py" line="173"/>
         <source>(온라인 로그인이 필요해지기까지 %1번 남음)</source>
         <translation>(%1 tries left before an online sign-in is needed)</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="148"/>
+        <location filename="../../ui/errors.py" line="155"/>
         <source>입력 내용을 확인해 주세요:</source>
         <translation>Please check what you entered:</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="154"/>
+        <location filename="../../ui/errors.py" line="161"/>
         <source>서버가 요청을 처리하지 못했습니다. 잠시 후 다시 시도하세요. 기록은 이 기기에 남아 있습니다.</source>
         <translation>The server could not handle the request. Try again later; your records stay on this laptop.</translation>
     </message>
     <message>
         <location filename="../../ui/crash.py" line="348"/>
-        <location filename="../../ui/errors.py" line="173"/>
+        <location filename="../../ui/errors.py" line="180"/>
         <source>돌봄노트</source>
         <translation>돌봄노트</translation>
     </message>
     <message>
         <location filename="../../ui/crash.py" line="170"/>
-        <location filename="../../ui/errors.py" line="184"/>
+        <location filename="../../ui/errors.py" line="191"/>
         <source>돌봄노트 오류</source>
         <translation>돌봄노트 error</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="186"/>
+        <location filename="../../ui/errors.py" line="193"/>
         <source>예상하지 못한 오류가 발생했습니다. 저장된 기록은 안전합니다. 오류 내용이 로그에 기록되었습니다.</source>
         <translation>Something unexpected went wrong. Saved records are safe. The details were written to the log.</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="194"/>
+        <location filename="../../ui/errors.py" line="201"/>
         <source>오류 보고서: {path}</source>
         <translation>Error report: {path}</translation>
     </message>
@@ -2702,6 +2703,7 @@ If this happens again, send these files to your district&apos;s IT team.</transl
     </message>
     <message>
         <location filename="../../ui/supervisor/models.py" line="64"/>
+        <location filename="../../ui/supervisor/models.py" line="108"/>
         <source>안부확인</source>
         <translation>Welfare check</translation>
     </message>
@@ -2711,427 +2713,448 @@ If this happens again, send these files to your district&apos;s IT team.</transl
         <translation>Visiting health</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="104"/>
+        <location filename="../../ui/supervisor/models.py" line="116"/>
         <source>보고 없음</source>
         <translation>No report</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="207"/>
-        <location filename="../../ui/supervisor/models.py" line="353"/>
-        <location filename="../../ui/supervisor/models.py" line="483"/>
-        <location filename="../../ui/supervisor/models.py" line="584"/>
+        <location filename="../../ui/supervisor/models.py" line="219"/>
+        <location filename="../../ui/supervisor/models.py" line="365"/>
+        <location filename="../../ui/supervisor/models.py" line="505"/>
+        <location filename="../../ui/supervisor/models.py" line="606"/>
         <source>담당자</source>
         <translation>Worker</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="211"/>
-        <location filename="../../ui/supervisor/models.py" line="452"/>
+        <location filename="../../ui/supervisor/models.py" line="223"/>
+        <location filename="../../ui/supervisor/models.py" line="474"/>
         <source>역할</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="213"/>
+        <location filename="../../ui/supervisor/models.py" line="225"/>
         <source>사업</source>
         <translation>Programme</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="217"/>
+        <location filename="../../ui/supervisor/models.py" line="229"/>
         <source>담당 가구</source>
         <translation>Households</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="222"/>
+        <location filename="../../ui/supervisor/models.py" line="234"/>
         <source>기한 지남</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="228"/>
+        <location filename="../../ui/supervisor/models.py" line="240"/>
         <source>오늘</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="231"/>
+        <location filename="../../ui/supervisor/models.py" line="243"/>
         <source>고위험</source>
         <translation>High risk</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="236"/>
+        <location filename="../../ui/supervisor/models.py" line="248"/>
         <source>즉시 조치</source>
         <translation>Immediate actions</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="242"/>
-        <location filename="../../ui/supervisor/models.py" line="355"/>
-        <location filename="../../ui/supervisor/models.py" line="490"/>
+        <location filename="../../ui/supervisor/models.py" line="254"/>
+        <location filename="../../ui/supervisor/models.py" line="367"/>
+        <location filename="../../ui/supervisor/models.py" line="512"/>
         <source>마지막 동기화</source>
         <translation>Last sync</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="246"/>
+        <location filename="../../ui/supervisor/models.py" line="258"/>
         <source>미전송(기기 보고)</source>
         <translation>Unsent (device report)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="251"/>
-        <location filename="../../ui/supervisor/models.py" line="349"/>
-        <location filename="../../ui/supervisor/models.py" line="478"/>
-        <location filename="../../ui/supervisor/models.py" line="582"/>
+        <location filename="../../ui/supervisor/models.py" line="263"/>
+        <location filename="../../ui/supervisor/models.py" line="361"/>
+        <location filename="../../ui/supervisor/models.py" line="500"/>
+        <location filename="../../ui/supervisor/models.py" line="604"/>
         <source>기기</source>
         <translation>Devices</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="260"/>
-        <location filename="../../ui/supervisor/models.py" line="297"/>
-        <location filename="../../ui/supervisor/models.py" line="326"/>
-        <location filename="../../ui/supervisor/models.py" line="379"/>
-        <location filename="../../ui/supervisor/models.py" line="421"/>
-        <location filename="../../ui/supervisor/models.py" line="538"/>
+        <location filename="../../ui/supervisor/models.py" line="272"/>
+        <location filename="../../ui/supervisor/models.py" line="309"/>
+        <location filename="../../ui/supervisor/models.py" line="338"/>
+        <location filename="../../ui/supervisor/models.py" line="391"/>
+        <location filename="../../ui/supervisor/models.py" line="441"/>
+        <location filename="../../ui/supervisor/models.py" line="560"/>
         <source>가구</source>
         <translation>Household</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="263"/>
-        <location filename="../../ui/supervisor/models.py" line="302"/>
-        <location filename="../../ui/supervisor/models.py" line="540"/>
+        <location filename="../../ui/supervisor/models.py" line="275"/>
+        <location filename="../../ui/supervisor/models.py" line="314"/>
+        <location filename="../../ui/supervisor/models.py" line="562"/>
         <source>행정동</source>
         <translation>Dong</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="267"/>
-        <location filename="../../ui/supervisor/models.py" line="306"/>
-        <location filename="../../ui/supervisor/models.py" line="409"/>
-        <location filename="../../ui/supervisor/models.py" line="544"/>
+        <location filename="../../ui/supervisor/models.py" line="279"/>
+        <location filename="../../ui/supervisor/models.py" line="318"/>
+        <location filename="../../ui/supervisor/models.py" line="429"/>
+        <location filename="../../ui/supervisor/models.py" line="566"/>
         <source>위험도</source>
         <translation>Risk</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="283"/>
+        <location filename="../../ui/supervisor/models.py" line="295"/>
         <source>안부확인 담당</source>
         <translation>Welfare-check worker</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="287"/>
+        <location filename="../../ui/supervisor/models.py" line="299"/>
         <source>방문건강 담당</source>
         <translation>Visiting-health worker</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="275"/>
-        <location filename="../../ui/supervisor/models.py" line="311"/>
+        <location filename="../../ui/supervisor/models.py" line="287"/>
+        <location filename="../../ui/supervisor/models.py" line="323"/>
         <source>현재 담당</source>
         <translation>Current worker</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="315"/>
-        <location filename="../../ui/supervisor/models.py" line="335"/>
+        <location filename="../../ui/supervisor/models.py" line="327"/>
+        <location filename="../../ui/supervisor/models.py" line="347"/>
         <source>미배정</source>
         <translation>Unassigned</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="331"/>
+        <location filename="../../ui/supervisor/models.py" line="343"/>
         <source>이전 담당</source>
         <translation>Previous worker</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="339"/>
+        <location filename="../../ui/supervisor/models.py" line="351"/>
         <source>새 담당</source>
         <translation>New worker</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="359"/>
+        <location filename="../../ui/supervisor/models.py" line="371"/>
         <source>미전송 기록</source>
         <translation>Unsent records</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="364"/>
+        <location filename="../../ui/supervisor/models.py" line="376"/>
         <source>판단</source>
         <translation>Assessment</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="366"/>
+        <location filename="../../ui/supervisor/models.py" line="378"/>
         <source>미전송 있음</source>
         <translation>Unsent records</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="368"/>
+        <location filename="../../ui/supervisor/models.py" line="380"/>
         <source>최근 보고 없음 (오프라인 기록 가능)</source>
         <translation>No recent report (may hold offline records)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="380"/>
+        <location filename="../../ui/supervisor/models.py" line="392"/>
         <source>항목</source>
         <translation>Field</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="381"/>
+        <location filename="../../ui/supervisor/models.py" line="394"/>
         <source>값 A</source>
         <translation>Value A</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="383"/>
+        <location filename="../../ui/supervisor/models.py" line="399"/>
         <source>A 입력</source>
         <translation>A entered</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="386"/>
+        <location filename="../../ui/supervisor/models.py" line="403"/>
         <source>값 B</source>
         <translation>Value B</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="388"/>
+        <location filename="../../ui/supervisor/models.py" line="408"/>
         <source>B 입력</source>
         <translation>B entered</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="392"/>
-        <location filename="../../ui/supervisor/models.py" line="454"/>
-        <location filename="../../ui/supervisor/models.py" line="485"/>
-        <location filename="../../ui/supervisor/models.py" line="525"/>
+        <location filename="../../ui/supervisor/models.py" line="412"/>
+        <location filename="../../ui/supervisor/models.py" line="476"/>
+        <location filename="../../ui/supervisor/models.py" line="507"/>
+        <location filename="../../ui/supervisor/models.py" line="547"/>
         <source>상태</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="394"/>
+        <location filename="../../ui/supervisor/models.py" line="414"/>
         <source>해결됨</source>
         <translation>Resolved</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="396"/>
+        <location filename="../../ui/supervisor/models.py" line="416"/>
         <source>미해결</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="405"/>
+        <location filename="../../ui/supervisor/models.py" line="425"/>
         <source>전화번호</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="406"/>
+        <location filename="../../ui/supervisor/models.py" line="426"/>
         <source>도로명주소</source>
         <translation>Road address</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="407"/>
+        <location filename="../../ui/supervisor/models.py" line="427"/>
         <source>상세주소</source>
         <translation>Address detail</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="408"/>
+        <location filename="../../ui/supervisor/models.py" line="428"/>
         <source>가구 유형</source>
         <translation>Household type</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="410"/>
+        <location filename="../../ui/supervisor/models.py" line="430"/>
         <source>관리군</source>
         <translation>Care group</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="411"/>
+        <location filename="../../ui/supervisor/models.py" line="431"/>
         <source>고립 위험</source>
         <translation>Isolation risk</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="412"/>
-        <location filename="../../ui/supervisor/models.py" line="593"/>
+        <location filename="../../ui/supervisor/models.py" line="106"/>
+        <location filename="../../ui/supervisor/models.py" line="432"/>
+        <location filename="../../ui/supervisor/models.py" line="615"/>
         <source>메모</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="413"/>
+        <location filename="../../ui/supervisor/models.py" line="107"/>
+        <source>방문</source>
+        <translation type="unfinished">Visit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="109"/>
+        <source>선별검사</source>
+        <translation type="unfinished">Screening</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="110"/>
+        <source>조치·의뢰</source>
+        <translation type="unfinished">Actions and referrals</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="111"/>
+        <source>가구 정보 수정</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/models.py" line="433"/>
         <source>비상연락처</source>
         <translation>Emergency contacts</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="414"/>
+        <location filename="../../ui/supervisor/models.py" line="434"/>
         <source>일반 동의</source>
         <translation>General consent</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="415"/>
+        <location filename="../../ui/supervisor/models.py" line="435"/>
         <source>민감정보 동의</source>
         <translation>Health-data consent</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="422"/>
+        <location filename="../../ui/supervisor/models.py" line="443"/>
         <source>기록</source>
         <translation>Record</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="424"/>
+        <location filename="../../ui/supervisor/models.py" line="446"/>
         <source>보낸 이(이전 담당)</source>
         <translation>From (previous worker)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="428"/>
+        <location filename="../../ui/supervisor/models.py" line="450"/>
         <source>받는 이(새 담당)</source>
         <translation>To (new worker)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="431"/>
+        <location filename="../../ui/supervisor/models.py" line="453"/>
         <source>도착</source>
         <translation>Arrived</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="433"/>
+        <location filename="../../ui/supervisor/models.py" line="455"/>
         <source>확인</source>
         <translation>Acknowledged</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="437"/>
+        <location filename="../../ui/supervisor/models.py" line="459"/>
         <source>미확인</source>
         <translation>Not acknowledged</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="446"/>
+        <location filename="../../ui/supervisor/models.py" line="468"/>
         <source>아이디</source>
         <translation>Username</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="448"/>
+        <location filename="../../ui/supervisor/models.py" line="470"/>
         <source>이름</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="456"/>
+        <location filename="../../ui/supervisor/models.py" line="478"/>
         <source>사용</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="458"/>
+        <location filename="../../ui/supervisor/models.py" line="480"/>
         <source>비활성</source>
         <translation>Inactive</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="463"/>
+        <location filename="../../ui/supervisor/models.py" line="485"/>
         <source>기기 수</source>
         <translation>Devices</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="472"/>
+        <location filename="../../ui/supervisor/models.py" line="494"/>
         <source>사용 중</source>
         <translation>In use</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="473"/>
+        <location filename="../../ui/supervisor/models.py" line="495"/>
         <source>회수됨</source>
         <translation>Revoked</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="474"/>
+        <location filename="../../ui/supervisor/models.py" line="496"/>
         <source>분실</source>
         <translation>Lost</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="482"/>
+        <location filename="../../ui/supervisor/models.py" line="504"/>
         <source>기기 ID</source>
         <translation>Device ID</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="494"/>
+        <location filename="../../ui/supervisor/models.py" line="516"/>
         <source>미전송(보고)</source>
         <translation>Unsent (reported)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="503"/>
+        <location filename="../../ui/supervisor/models.py" line="525"/>
         <source>폭염</source>
         <translation>Heat</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="504"/>
+        <location filename="../../ui/supervisor/models.py" line="526"/>
         <source>한파</source>
         <translation>Cold</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="507"/>
+        <location filename="../../ui/supervisor/models.py" line="529"/>
         <source>주의보</source>
         <translation>Advisory</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="508"/>
+        <location filename="../../ui/supervisor/models.py" line="530"/>
         <source>경보</source>
         <translation>Warning</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="512"/>
+        <location filename="../../ui/supervisor/models.py" line="534"/>
         <source>종류</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="517"/>
+        <location filename="../../ui/supervisor/models.py" line="539"/>
         <source>기간</source>
         <translation>Period</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="520"/>
+        <location filename="../../ui/supervisor/models.py" line="542"/>
         <source>대상 가구</source>
         <translation>Households covered</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="527"/>
+        <location filename="../../ui/supervisor/models.py" line="549"/>
         <source>진행 중</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="529"/>
+        <location filename="../../ui/supervisor/models.py" line="551"/>
         <source>종료/대기</source>
         <translation>Ended/waiting</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="548"/>
+        <location filename="../../ui/supervisor/models.py" line="570"/>
         <source>담당</source>
         <translation>Worker</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="552"/>
+        <location filename="../../ui/supervisor/models.py" line="574"/>
         <source>오늘 연락</source>
         <translation>Contacted today</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="554"/>
+        <location filename="../../ui/supervisor/models.py" line="576"/>
         <source>완료</source>
         <translation>Done</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="556"/>
+        <location filename="../../ui/supervisor/models.py" line="578"/>
         <source>미완료</source>
         <translation>Not done</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="562"/>
+        <location filename="../../ui/supervisor/models.py" line="584"/>
         <source>마지막 연락</source>
         <translation>Last contact</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="571"/>
+        <location filename="../../ui/supervisor/models.py" line="593"/>
         <source>지표</source>
         <translation>Indicator</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="573"/>
+        <location filename="../../ui/supervisor/models.py" line="595"/>
         <source>구분</source>
         <translation>Group</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="574"/>
+        <location filename="../../ui/supervisor/models.py" line="596"/>
         <source>값</source>
         <translation>Value</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="575"/>
+        <location filename="../../ui/supervisor/models.py" line="597"/>
         <source>단위</source>
         <translation>Unit</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="585"/>
+        <location filename="../../ui/supervisor/models.py" line="607"/>
         <source>분실 처리 시각</source>
         <translation>Marked lost at</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="587"/>
+        <location filename="../../ui/supervisor/models.py" line="609"/>
         <source>신고 기한 (72시간)</source>
         <translation>Report due (72 h)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/models.py" line="591"/>
+        <location filename="../../ui/supervisor/models.py" line="613"/>
         <source>처리자</source>
         <translation>Reported by</translation>
     </message>
