@@ -1,10 +1,15 @@
-"""Take the README's screenshots from the demo data: ``python -m ui.screenshots [OUT_DIR]``.
+"""Take EVERY README screenshot from the demo data: ``python -m ui.screenshots [OUT_DIR]``.
 
-Starts the demo district (embedded server, synthetic data) in a temporary folder, signs in a
-demo nurse, and saves Today, Households, a household view, a PHQ-9 form with the
-immediate-risk banner, a welfare check (reached; and not reached at the door, with the banner
-and the later sections), a home visit with vitals, and the sync panel at 1366x768. Run under Xvfb
-(``xvfb-run -s "-screen 0 1366x768x24" python -m ui.screenshots``) or offscreen.
+One command, one demo district: the one ``fieldapp --demo`` builds (same seed, same number of
+households, with its open work: a conflict, a late hand-over, an open referral), seeded once
+in a temporary folder. As the demo's default user (nurse3) it saves Today, Households, the
+household with the open conflict, its vitals trends, a PHQ-9 form with the immediate-risk
+banner, a welfare check (reached; and not reached at the door, with the banner and the later
+sections), a home visit with vitals and the sync panel; the demo's start window; then as
+supervisor1 the board, the reassignment preview, the conflicts and the hand-over inbox
+(:mod:`ui.supervisor.screenshots`), and the signal screenshots (:mod:`ui.signals_screenshots`).
+1366x768, under Xvfb (``xvfb-run -s "-screen 0 1366x768x24" python -m ui.screenshots``) or
+offscreen.
 """
 
 from __future__ import annotations
@@ -59,15 +64,57 @@ def scroll_to(page: Any, section_id: str) -> None:
     scroll.verticalScrollBar().setValue(box.y())
 
 
-def take(
-    out: Path, *, households: int = 600, lang: str = "ko", username: str = "nurse1"
-) -> list[Path]:
-    """Save the screenshots into *out*; return their paths."""
+def _showcase(store: Any) -> str:
+    """The household to show: one with an open conflict (the demo leaves one for nurse3),
+    else the one with the most visits."""
+    from fieldapp import records
+
+    with store.reading() as db:
+        rows = list(db.query("SELECT household_id FROM conflicts WHERE status = 'open'"))
+    if rows:
+        return str(rows[0]["household_id"])
+    households = records.list_households(store)
+    return max(
+        households,
+        key=lambda h: sum(
+            1 for e in records.household_events(store, h["id"]) if e["type"] == "visit"
+        ),
+    )["id"]
+
+
+def take_start_window(out: Path, *, lang: str = "ko") -> list[Path]:
+    """The window ``fieldapp --demo`` shows from its first second, mid-seeding."""
     from ui.main import make_app
 
     app, _translators = make_app(lang)
-    from fieldapp import records
-    from ui.demo import start_demo
+    from ui.demo import DEMO_DEFAULT_USER, DEMO_HOUSEHOLDS
+    from ui.demo_window import DemoStartWindow
+
+    window = DemoStartWindow(DEMO_DEFAULT_USER)
+    window.show()
+    window.show_progress("events", DEMO_HOUSEHOLDS * 3 // 5, DEMO_HOUSEHOLDS)
+    settle(app)
+    path = out / "demo_start.png"
+    out.mkdir(parents=True, exist_ok=True)
+    window.grab().save(str(path))
+    window.close()
+    return [path]
+
+
+def take(
+    out: Path,
+    *,
+    households: int | None = None,
+    lang: str = "ko",
+    username: str | None = None,
+    folder: Path | None = None,
+) -> list[Path]:
+    """Save the worker's screenshots into *out*; return their paths. *folder*: a demo folder
+    to use (seeded on first use), else a temporary one."""
+    from ui.main import make_app
+
+    app, _translators = make_app(lang)
+    from ui.demo import DEMO_DEFAULT_USER, DEMO_HOUSEHOLDS, start_demo
     from ui.mainwindow import PAGE_HOUSEHOLDS, PAGE_SYNC, PAGE_TODAY, MainWindow
     from ui.operations import OpRunner
     from ui.session import Session
@@ -76,7 +123,11 @@ def take(
     out.mkdir(parents=True, exist_ok=True)
     saved: list[Path] = []
     with tempfile.TemporaryDirectory() as tmp:
-        demo = start_demo(folder=Path(tmp), households=households, username=username)
+        demo = start_demo(
+            folder=folder or Path(tmp),
+            households=households or DEMO_HOUSEHOLDS,
+            username=username or DEMO_DEFAULT_USER,
+        )
         try:
             runner = OpRunner(TaskManager(synchronous=True))
             runner.set_store(demo.store)
@@ -96,13 +147,7 @@ def take(
             shot("today")
             win.show_page(PAGE_HOUSEHOLDS)
             shot("households")
-            rows = records.list_households(demo.store)
-            richest = max(
-                rows,
-                key=lambda h: sum(
-                    1 for e in records.household_events(demo.store, h["id"]) if e["type"] == "visit"
-                ),
-            )
+            richest = {"id": _showcase(demo.store)}
             view = win.open_household(richest["id"])
             shot("household_view")
             view.tabs.setCurrentIndex(2)  # vitals trends
@@ -180,8 +225,26 @@ def run_cli(
     return 0
 
 
+def take_all(out: Path, *, households: int | None = None, lang: str = "ko") -> list[Path]:
+    """Every README screenshot, from one demo district seeded once."""
+    from ui import signals_screenshots
+    from ui.demo import DEMO_HOUSEHOLDS
+    from ui.supervisor import screenshots as supervisor_screenshots
+
+    households = households or DEMO_HOUSEHOLDS
+    saved = take_start_window(out, lang=lang)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "demo"
+        saved += take(out, households=households, lang=lang, folder=folder)
+        saved += supervisor_screenshots.take(out, households=households, lang=lang, folder=folder)
+    saved += signals_screenshots.take(out, households=households, lang=lang)
+    return saved
+
+
 def main(argv: list[str] | None = None) -> int:
-    return run_cli(take, __doc__.splitlines()[0], 600, argv)
+    from ui.demo import DEMO_HOUSEHOLDS
+
+    return run_cli(take_all, __doc__.splitlines()[0], DEMO_HOUSEHOLDS, argv)
 
 
 if __name__ == "__main__":

@@ -36,6 +36,8 @@ MAX_RADIOS = 6
 #: Field kinds laid out side by side, and how many to a row.
 COMPACT_KINDS = ("int", "number", "derived")
 GRID_COLUMNS = 2
+#: Width of a column of side-by-side fields: a range message fits on one line.
+COLUMN_WIDTH = 380
 
 
 class FieldEditor(QWidget):
@@ -81,9 +83,9 @@ class FieldEditor(QWidget):
         self.error.setWordWrap(True)
         # The error line's space is kept while it is hidden: a message appearing or going
         # away never moves what is below (the next click lands where the user aimed).
-        # Two lines beside a neighbour (a narrow column, where a message wraps), else one.
-        lines = 2 if spec.kind in COMPACT_KINDS else 1
-        self.error.setMinimumHeight(lines * self.error.fontMetrics().lineSpacing())
+        # One line: the columns beside each other are wide enough for a message (see
+        # COLUMN_WIDTH), so the reserved space is enough.
+        self.error.setMinimumHeight(self.error.fontMetrics().lineSpacing())
         policy = self.error.sizePolicy()
         policy.setRetainSizeWhenHidden(True)
         self.error.setSizePolicy(policy)
@@ -363,7 +365,7 @@ class FormWidget(QWidget):
         self.section_boxes: dict[str, QGroupBox] = {}
         self._section_fields: dict[str, list[str]] = {}
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setContentsMargins(0, 6, 0, 0)  # room above the first box's title
         for n, section in enumerate(spec.sections):
             box = QGroupBox(pick(section.title_ko, section.title_en))
             key = section.id or str(n)
@@ -390,7 +392,7 @@ class FormWidget(QWidget):
                         grid.setHorizontalSpacing(24)
                         grid.setColumnStretch(GRID_COLUMNS, 1)
                         for c in range(GRID_COLUMNS):
-                            grid.setColumnMinimumWidth(c, 280)
+                            grid.setColumnMinimumWidth(c, COLUMN_WIDTH)
                         inner.addLayout(grid)
                         cell = 0
                     grid.addWidget(

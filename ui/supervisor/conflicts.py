@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from ui.empty_state import show_when_empty
 from ui.operations import OpRunner
 from ui.supervisor.common import error_label, run_net, selected_rows, table_view
-from ui.supervisor.models import RecordTableModel, conflict_columns, field_label, when
+from ui.supervisor.models import RecordTableModel, conflict_columns, field_label, person, when
 
 
 def _show(value: Any) -> str:
@@ -114,16 +114,16 @@ class ConflictsPage(QWidget):
         for b in (self.keep_a, self.keep_b, self.save_edit):
             b.setEnabled(c is not None)
         if c is None:
-            self.detail.setText(self.tr("목록에서 충돌을 고르세요."))
+            self.detail.setText(self.tr("목록에서 충돌을 고르십시오."))
             return
         self.detail.setText(
             self.tr("%1 — A: %2 (%3, %4) / B: %5 (%6, %7)")
             .replace("%1", field_label(c["field"]))
             .replace("%2", _show(c["mine"]) or "—")
-            .replace("%3", c["mine_by"])
+            .replace("%3", person(c["mine_by"]))
             .replace("%4", when(c["mine_at"]))
             .replace("%5", _show(c["theirs"]) or "—")
-            .replace("%6", c["theirs_by"] or "—")
+            .replace("%6", person(c["theirs_by"]))
             .replace("%7", when(c["theirs_at"]))
         )
         self.editor.setPlainText(_show(c["mine"]))

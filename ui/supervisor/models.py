@@ -100,6 +100,18 @@ def person(username: Any) -> str:
     return _NAMES.get(str(username), str(username))
 
 
+def record_label(kind: Any) -> str:
+    """What kind of record a hand-over item is (the server says its type, or household_edit)."""
+    return {
+        "note": QCoreApplication.translate("supervisor", "메모"),
+        "visit": QCoreApplication.translate("supervisor", "방문"),
+        "welfare_check": QCoreApplication.translate("supervisor", "안부확인"),
+        "screening": QCoreApplication.translate("supervisor", "선별검사"),
+        "referral": QCoreApplication.translate("supervisor", "조치·의뢰"),
+        "household_edit": QCoreApplication.translate("supervisor", "가구 정보 수정"),
+    }.get(str(kind), str(kind))
+
+
 def pending_label(value: Any) -> str:
     return QCoreApplication.translate("supervisor", "보고 없음") if value is None else str(value)
 
@@ -376,14 +388,22 @@ def conflict_columns() -> list[Column]:
         return "—" if v in (None, "", []) else str(v)
 
     return [
-        Column(QCoreApplication.translate("supervisor", "가구"), household_text, stretch=True),
+        Column(QCoreApplication.translate("supervisor", "가구"), household_text),
         Column(QCoreApplication.translate("supervisor", "항목"), lambda r: field_label(r["field"])),
-        Column(QCoreApplication.translate("supervisor", "값 A"), lambda r: value(r["mine"])),
+        Column(
+            QCoreApplication.translate("supervisor", "값 A"),
+            lambda r: value(r["mine"]),
+            stretch=True,
+        ),
         Column(
             QCoreApplication.translate("supervisor", "A 입력"),
             lambda r: f"{person(r['mine_by'])} · {when(r['mine_at'])}",
         ),
-        Column(QCoreApplication.translate("supervisor", "값 B"), lambda r: value(r["theirs"])),
+        Column(
+            QCoreApplication.translate("supervisor", "값 B"),
+            lambda r: value(r["theirs"]),
+            stretch=True,
+        ),
         Column(
             QCoreApplication.translate("supervisor", "B 입력"),
             lambda r: f"{person(r['theirs_by'])} · {when(r['theirs_at'])}",
@@ -419,7 +439,9 @@ def field_label(name: str) -> str:
 def inbox_columns() -> list[Column]:
     return [
         Column(QCoreApplication.translate("supervisor", "가구"), household_text, stretch=True),
-        Column(QCoreApplication.translate("supervisor", "기록"), lambda r: r["summary"]),
+        Column(
+            QCoreApplication.translate("supervisor", "기록"), lambda r: record_label(r["summary"])
+        ),
         Column(
             QCoreApplication.translate("supervisor", "보낸 이(이전 담당)"),
             lambda r: person(r["from_username"]),

@@ -144,7 +144,7 @@ class ReassignDialog(QDialog):
         self.summary = QLabel(self.tr("미리보기를 누르면 옮겨질 가구와 영향을 보여 줍니다."))
         self.summary.setWordWrap(True)
         rbox.addWidget(self.summary)
-        self.preview_model = RecordTableModel(preview_columns(), self)
+        self.preview_model = RecordTableModel(preview_columns(), self, order=by_risk_then_place)
         self.preview_view = table_view(self.preview_model)
         rbox.addWidget(self.preview_view, 2)
         self.devices_title = QLabel(
@@ -156,6 +156,8 @@ class ReassignDialog(QDialog):
         self.devices_model = RecordTableModel(holding_device_columns(), self)
         self.devices_view = table_view(self.devices_model)
         rbox.addWidget(self.devices_view, 1)
+        self.devices_title.hide()  # shown with a preview that finds such devices
+        self.devices_view.hide()
         split.addWidget(right)
         split.setSizes([640, 600])
         layout.addWidget(split, 1)
@@ -310,6 +312,7 @@ class ReassignDialog(QDialog):
         stretch_name_columns(self.preview_view)
         self.devices_model.set_rows([])
         self.devices_title.setVisible(False)
+        self.devices_view.setVisible(False)
 
     def _show_moved(self, title: str, result: dict[str, Any]) -> None:
         """The right panel after 적용 or 되돌리기: what moved, from whom to whom."""
@@ -319,6 +322,7 @@ class ReassignDialog(QDialog):
         stretch_name_columns(self.preview_view)
         self.devices_model.set_rows([])
         self.devices_title.setVisible(False)
+        self.devices_view.setVisible(False)
 
     def _update_buttons(self) -> None:
         ready = bool(self.preview and self.preview["moving"]) and bool(self.reason.text().strip())
@@ -364,6 +368,7 @@ class ReassignDialog(QDialog):
             ).replace("%1", str(len(preview["devices_pending"])))
         self.summary.setText(text)
         self.devices_title.setVisible(bool(preview["devices_pending"]))
+        self.devices_view.setVisible(bool(preview["devices_pending"]))
         self._update_buttons()
 
     def apply(self) -> None:
