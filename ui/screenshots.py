@@ -3,7 +3,7 @@
 One command, one demo district: the one ``fieldapp --demo`` builds (same seed, same number of
 households, with its open work: a conflict, a late hand-over, an open referral), seeded once
 in a temporary folder. As the demo's default user (nurse3) it saves Today, Households, the
-household with the open conflict, its vitals trends, a PHQ-9 form with the immediate-risk
+household with the open conflict, the vitals trends of the most visited household, a PHQ-9 form with the immediate-risk
 banner, a welfare check (reached; and not reached at the door, with the banner and the later
 sections), a home visit with vitals and the sync panel; the demo's start window; then as
 supervisor1 the board, the reassignment preview, the conflicts and the hand-over inbox
@@ -64,15 +64,17 @@ def scroll_to(page: Any, section_id: str) -> None:
     scroll.verticalScrollBar().setValue(box.y())
 
 
-def _showcase(store: Any) -> str:
-    """The household to show: one with an open conflict (the demo leaves one for nurse3),
-    else the one with the most visits."""
-    from fieldapp import records
-
+def _with_conflict(store: Any) -> str | None:
+    """A household with an open conflict (the demo leaves one for nurse3), if any."""
     with store.reading() as db:
         rows = list(db.query("SELECT household_id FROM conflicts WHERE status = 'open'"))
-    if rows:
-        return str(rows[0]["household_id"])
+    return str(rows[0]["household_id"]) if rows else None
+
+
+def _most_visited(store: Any) -> str:
+    """The household with the most home visits: the fullest trends."""
+    from fieldapp import records
+
     households = records.list_households(store)
     return max(
         households,
@@ -147,9 +149,10 @@ def take(
             shot("today")
             win.show_page(PAGE_HOUSEHOLDS)
             shot("households")
-            richest = {"id": _showcase(demo.store)}
-            view = win.open_household(richest["id"])
+            richest = {"id": _most_visited(demo.store)}
+            win.open_household(_with_conflict(demo.store) or richest["id"])
             shot("household_view")
+            view = win.open_household(richest["id"])
             view.tabs.setCurrentIndex(2)  # vitals trends
             shot("household_trends")
             win.open_form(richest["id"], "screening:phq9")
