@@ -2941,22 +2941,22 @@ If this happens again, send these files to your district&apos;s IT team.</transl
     <message>
         <location filename="../../ui/supervisor/models.py" line="107"/>
         <source>방문</source>
-        <translation type="unfinished">Visit</translation>
+        <translation>Home visit</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/models.py" line="109"/>
         <source>선별검사</source>
-        <translation type="unfinished">Screening</translation>
+        <translation>Screening</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/models.py" line="110"/>
         <source>조치·의뢰</source>
-        <translation type="unfinished">Actions and referrals</translation>
+        <translation>Action / referral</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/models.py" line="111"/>
         <source>가구 정보 수정</source>
-        <translation type="unfinished"></translation>
+        <translation>Household details changed</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/models.py" line="433"/>
