@@ -30,7 +30,16 @@ from fieldapp import programme_time, records
 from fieldapp.household_state import household_state, worklist
 from fieldapp.programme_time import PROGRAMME_ZONE, kst_text, programme_day, programme_today
 from tests.helpers.cheap import CHEAP_KDF
-from tests.helpers.driving import choose, click, ctrl_s, tick, type_into, type_text
+from tests.helpers.driving import (
+    answer_next_dialog,
+    choose,
+    click,
+    ctrl_s,
+    korean_locale,
+    tick,
+    type_into,
+    type_text,
+)
 
 VH, WC = "visiting_health", "welfare_check"
 
@@ -132,15 +141,11 @@ def _no_dialogs(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[BaseException]
 
 @pytest.fixture
 def korean(qapp: Any) -> Iterator[None]:
-    from PySide6.QtCore import QLocale
-
     from ui import appsetup
 
     appsetup.register_fonts(qapp)
-    before = QLocale()
-    QLocale.setDefault(QLocale(QLocale.Language.Korean, QLocale.Country.SouthKorea))
-    yield
-    QLocale.setDefault(before)
+    with korean_locale():
+        yield
 
 
 @dataclass
@@ -248,26 +253,6 @@ def start_screening(window: Any, qtbot: Any, view: Any, instrument: str) -> Any:
     return wait_form(window, qtbot, before)
 
 
-def when_dialog(answer: Callable[[Any], None]) -> list[str]:
-    """Hand the next modal dialog to *answer*; returns its text once shown."""
-    seen: list[str] = []
-
-    def handle() -> None:
-        box = QApplication.activeModalWidget()
-        if box is None:
-            QTimer.singleShot(20, handle)
-            return
-        seen.append(box.text())
-        try:
-            answer(box)
-        finally:
-            if box.isVisible():
-                box.reject()
-
-    QTimer.singleShot(0, handle)
-    return seen
-
-
 def save(page: Any, qtbot: Any) -> dict[str, Any]:
     with qtbot.waitSignal(page.saved) as saved:
         ctrl_s(page)
@@ -308,10 +293,12 @@ def phq9_item9(window: Any, qtbot: Any, name: str, *, record: bool) -> Any:
         tick(page, "called_109")
         tick(page, "informed_supervisor")
         return save(page, qtbot)
-    seen = when_dialog(lambda box: click(next(b for b in box.buttons() if "임시" in b.text())))
+    seen = answer_next_dialog(
+        lambda box: click(next(b for b in box.buttons() if "임시" in b.text()))
+    )
     with qtbot.waitSignal(page.closed):
         click(page.cancel_button)
-    assert seen and "자살" in seen[0], "closing asked about the risk by name"
+    assert seen and "자살" in seen[0][0], "closing asked about the risk by name"
     return page
 
 
@@ -323,7 +310,7 @@ def quick_visit_from_today(window: Any, qtbot: Any, hid: str) -> Any:
     row = next(
         i
         for i, r in enumerate(window.today.model.rows())
-        if r.household_id == hid and r.form == "visit" and r.urgency != "immediate"
+        if r.household_id == hid and r.code == "cadence" and r.form == "visit"
     )
     table.setFocus()
     table.setCurrentIndex(window.today.model.index(row, 0))
@@ -535,11 +522,13 @@ def test_a_nurses_day(
 ) -> None:
     nurse = laptop("nurse3")
     win = nurse.window
-    hypo, phq, parked, swapped = pick_households(nurse, VH, 4)
+    due_row = next(r for r in today_rows(nurse) if r.code == "cadence" and r.form == "visit")
+    others = [h for h in pick_households(nurse, VH, 4) if h["id"] != due_row.household_id]
+    hypo, phq, parked = others[:3]
+    swapped = phq  # a second record for that household: a visit besides its screening
     win.sync.refresh_status()
     assert "오프라인" in win.status.online.text(), "seen 8: not 온라인 before a contact"
     wrong_password_on_the_lock_screen(nurse, nurse.password, qtbot)
-    due_row = next(r for r in today_rows(nurse) if r.urgency != "immediate" and r.form == "visit")
     # 23:59 KST: the evening's records
     visit = low_glucose_visit(win, qtbot, name_of(hypo))
     screening = phq9_item9(win, qtbot, name_of(phq), record=True)

@@ -7,9 +7,11 @@ keyboard or mouse events to it, so the widgets' own signals run as they would fo
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QLocale, Qt, QTimer
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
@@ -97,3 +99,37 @@ def ctrl_s(page: QWidget) -> None:
     focus = QApplication.focusWidget()
     target = focus if focus is not None and page.isAncestorOf(focus) else page
     QTest.keyClick(target, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+
+
+def answer_next_dialog(answer: Callable[[Any], None]) -> list[tuple[str, str]]:
+    """When the next modal dialog opens, hand it to *answer(box)* (which clicks or types as a
+    person would); the returned list gets the box's (text, default button text). A box still
+    open afterwards is rejected, so a test never waits on a dialog."""
+    seen: list[tuple[str, str]] = []
+
+    def handle() -> None:
+        box = QApplication.activeModalWidget()
+        if box is None:
+            QTimer.singleShot(20, handle)
+            return
+        try:
+            default = box.defaultButton() if hasattr(box, "defaultButton") else None
+            seen.append((box.text(), default.text() if default is not None else ""))
+            answer(box)
+        finally:
+            if box.isVisible():
+                box.reject()
+
+    QTimer.singleShot(0, handle)
+    return seen
+
+
+@contextmanager
+def korean_locale() -> Iterator[None]:
+    """The Korean UI (the app's default language) for the length of the block."""
+    before = QLocale()
+    QLocale.setDefault(QLocale(QLocale.Language.Korean, QLocale.Country.SouthKorea))
+    try:
+        yield
+    finally:
+        QLocale.setDefault(before)

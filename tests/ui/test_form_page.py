@@ -13,7 +13,14 @@ from typing import Any
 import pytest
 
 from fieldapp import records
-from tests.helpers.driving import choose, ctrl_s, tick, type_into
+from tests.helpers.driving import (
+    answer_next_dialog,
+    choose,
+    ctrl_s,
+    korean_locale,
+    tick,
+    type_into,
+)
 from ui.operations import OpChanges
 
 
@@ -30,12 +37,8 @@ def events_of(worker: Any, hid: str, kind: str) -> list[dict[str, Any]]:
 @pytest.fixture(autouse=True)
 def korean(ui_app: Any) -> Iterator[None]:
     """The Korean UI (the app's default language): banners and panels show Korean texts."""
-    from PySide6.QtCore import QLocale
-
-    before = QLocale()
-    QLocale.setDefault(QLocale(QLocale.Language.Korean, QLocale.Country.SouthKorea))
-    yield
-    QLocale.setDefault(before)
+    with korean_locale():
+        yield
 
 
 @pytest.fixture
@@ -208,30 +211,6 @@ def test_a_refused_record_names_each_problem_once() -> None:
     assert "혈압 1회차" in lines[0] and "혈압 2회차" in lines[1]
 
 
-def answer_dialog(qtbot: Any, choose_button: Any) -> list[Any]:
-    """When the next modal dialog opens, hand it to *choose_button(box)*; returns the boxes."""
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
-
-    seen: list[Any] = []
-
-    def answer() -> None:
-        box = QApplication.activeModalWidget()
-        if box is None:
-            QTimer.singleShot(20, answer)
-            return
-        try:
-            default = box.defaultButton()
-            seen.append((box.text(), default.text() if default is not None else ""))
-            choose_button(box)
-        finally:
-            if box.isVisible():  # never leave a test waiting on a dialog
-                box.reject()
-
-    QTimer.singleShot(0, answer)
-    return seen
-
-
 def test_a_risk_cannot_be_parked_silently(window: Any, nurse: Any, qtbot: Any) -> None:
     """Issue 14, seen 3: PHQ-9 item 9 = 1, then 닫기. The question names the risk and its
     default is to record the action now; kept as a draft, the draft carries the risk."""
@@ -244,7 +223,7 @@ def test_a_risk_cannot_be_parked_silently(window: Any, nurse: Any, qtbot: Any) -
     page = open_form(window, qtbot, hid, "screening:phq9")
     choose(page, "answers.q9", 1)
     assert page.banner.isVisible()
-    seen = answer_dialog(qtbot, lambda box: QTest.keyClick(box, Qt.Key.Key_Return))
+    seen = answer_next_dialog(lambda box: QTest.keyClick(box, Qt.Key.Key_Return))
     click(page.cancel_button)
     assert seen, "closing asked"
     text, default = seen[0]
@@ -255,7 +234,7 @@ def test_a_risk_cannot_be_parked_silently(window: Any, nurse: Any, qtbot: Any) -
     def park(box: Any) -> None:
         click(next(b for b in box.buttons() if b.text() == "임시 저장하고 닫기"))
 
-    answer_dialog(qtbot, park)
+    answer_next_dialog(park)
     with qtbot.waitSignal(page.closed):
         click(page.cancel_button)
     drafts = records.list_drafts(nurse.runner.store, hid)
