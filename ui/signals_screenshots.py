@@ -17,19 +17,16 @@ from typing import Any
 from ui.screenshots import SIZE, run_cli, settle
 
 
-def _most_signalled(store: Any) -> str:
-    """The household on this laptop with the most active signals (ties: most evidence)."""
-    from fieldapp import records, signals
+def _most_signalled(store: Any, programme: str | None) -> str:
+    """The household on this laptop with the most active signals of *programme* (what its
+    신호 tab shows; ties: the most evidence)."""
     from fieldapp.programme_time import programme_today
+    from sync.cli_signals import store_signals
 
-    households = records.list_households(store)
-    effective = records.effective_events_by_household(store, [h["id"] for h in households])
-    found = signals.district_signals(households, effective, programme_today())
     score: dict[str, tuple[int, int]] = {}
-    for s in found:
-        if s.active:
-            n, ev = score.get(s.household_id, (0, 0))
-            score[s.household_id] = (n + 1, ev + len(s.evidence))
+    for s in store_signals(store, programme_today(), programme=programme):
+        n, ev = score.get(s.household_id, (0, 0))
+        score[s.household_id] = (n + 1, ev + len(s.evidence))
     if not score:
         raise RuntimeError("no household on this laptop has an active signal")
     return max(score, key=lambda hid: score[hid])
@@ -75,7 +72,7 @@ def take(out: Path, *, households: int = 300, lang: str = "ko") -> list[Path]:
                 today.table.selectRow(first)
                 today.table.scrollTo(today.model.index(first, 0))
             shot(win, "today_signals")
-            view = win.open_household(_most_signalled(demo.store))
+            view = win.open_household(_most_signalled(demo.store, win.session.programme))
             view.tabs.setCurrentWidget(view.signals_panel)
             shot(win, "household_signals")
             win.idle.stop()
