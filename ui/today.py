@@ -42,7 +42,9 @@ from ui.signals_panel import severity_text
 
 Index = QModelIndex | QPersistentModelIndex
 
-#: Rows that Enter answers with 조치 기록 (a done referral naming the row's record).
+#: Immediate rows that Enter answers with 조치 기록 (a done referral naming the row's record);
+#: a referral's routine or urgent follow-up starts the programme's form (closed from the
+#: household's 조치·의뢰).
 _CLOSED_BY_ACTION = (IMMEDIATE_ACTION, REFERRAL)
 #: Rows that keep their open item (to act on it from the row).
 _ITEM_ROWS = (IMMEDIATE_ACTION, REFERRAL, DRAFT_RISK, SIGNAL)
@@ -64,6 +66,11 @@ class TodayRow:
     code: str = ""  # the rule's item kind (immediate_action, draft_risk, referral, cadence...)
     record_id: str | None = None  # the record (or draft) the row comes from
     item: OpenItem | None = None
+
+
+def _records_action(row: TodayRow) -> bool:
+    """Whether Enter on *row* opens 조치 기록 (an open immediate action or referral)."""
+    return row.code in _CLOSED_BY_ACTION and row.urgency == "immediate"
 
 
 def load_drafts(store: Any) -> list[tuple[dict[str, Any], str]]:
@@ -195,7 +202,7 @@ class WorklistModel(QAbstractTableModel):
 
     def todo_text(self, row: TodayRow) -> str:
         """What Enter does on *row*: record the action, continue the draft, or start a form."""
-        if row.code in _CLOSED_BY_ACTION:
+        if _records_action(row):
             return self.tr("조치 기록")
         if row.code == DRAFT_RISK:
             return self.tr("이어서 작성: %1").replace("%1", self.form_text(row.form))
@@ -414,7 +421,7 @@ class TodayPage(QWidget):
             QueryOp(self, lambda store: records.load_draft(store, draft_id)).success(
                 lambda d: self.resume_draft.emit(hid, d) if d else None
             ).run(self.runner)
-        elif row.code in _CLOSED_BY_ACTION and row.item is not None:
+        elif _records_action(row) and row.item is not None:
             from ui.action_record import record_action
 
             self.action_dialog = record_action(self, self.runner, self.session, row.item)
