@@ -102,13 +102,13 @@ def main(argv: list[str] | None = None) -> int:
     crash.install_excepthook(log_dir)  # bugs: report file + dialog (needs the QApplication)
     crash.announce_pending_reports(log_dir)  # reports left by an earlier crash
     from fieldapp.profile import Profile, default_profile_dir
-    from ui.login import LoginDialog
-    from ui.mainwindow import MainWindow
     from ui.operations import OpRunner
     from ui.taskman import TaskManager
 
     runner = OpRunner(TaskManager())
-    flow = AppFlow(app, runner, MainWindow, LoginDialog, idle_minutes=args.idle_minutes)
+    # The main window's modules load when it first opens (0.8 s): the demo's start window
+    # shows before that.
+    flow = AppFlow(app, runner, idle_minutes=args.idle_minutes)
     if args.demo:
         from ui.demo import DEMO_DEFAULT_USER
         from ui.demo_window import launch_demo
@@ -133,14 +133,16 @@ def main(argv: list[str] | None = None) -> int:
 
 class AppFlow:
     """The windows of one run: the main window, signing out back to the sign-in dialog, and
-    the demo's window once it is ready. *main_window* and *login_dialog* are the classes."""
+    the demo's window once it is ready. *main_window* and *login_dialog* are the classes
+    (default: :class:`ui.mainwindow.MainWindow`, :class:`ui.login.LoginDialog`, imported
+    when first needed)."""
 
     def __init__(
         self,
         app: Any,
         runner: Any,
-        main_window: Any,
-        login_dialog: Any,
+        main_window: Any = None,
+        login_dialog: Any = None,
         *,
         idle_minutes: float = 10.0,
     ) -> None:
@@ -154,6 +156,10 @@ class AppFlow:
         self.demo: Any = None
 
     def open_window(self, session: Any) -> None:
+        if self.main_window is None:
+            from ui.mainwindow import MainWindow
+
+            self.main_window = MainWindow
         win = self.main_window(self.runner, session, idle_minutes=self.idle_minutes)
         win.signed_out.connect(lambda: self.sign_out(win))
         self.windows.append(win)
@@ -175,6 +181,10 @@ class AppFlow:
         DbCallOp(None, lambda: store.close() if store else None).success(closed).run(self.runner)
 
     def ask_login(self) -> None:
+        if self.login_dialog is None:
+            from ui.login import LoginDialog
+
+            self.login_dialog = LoginDialog
         dialog = self.login_dialog(self.runner, self.profile)
         if dialog.exec() and dialog.session is not None:
             self.open_window(dialog.session)
