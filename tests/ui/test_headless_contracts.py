@@ -41,7 +41,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[District,
         server.stop()
 
 
-def run_json(main: Any, argv: list[str], capsys: Any, stdin: str = "") -> Any:
+def run(main: Any, argv: list[str], capsys: Any, stdin: str = "") -> str:
+    """Run a command's ``main`` with *stdin*; its standard output (exit 0 asserted)."""
     import sys
 
     old = sys.stdin
@@ -52,7 +53,11 @@ def run_json(main: Any, argv: list[str], capsys: Any, stdin: str = "") -> Any:
         sys.stdin = old
     out = capsys.readouterr()
     assert status == 0, out.err
-    return json.loads(out.out)
+    return str(out.out)
+
+
+def run_json(main: Any, argv: list[str], capsys: Any, stdin: str = "") -> Any:
+    return json.loads(run(main, argv, capsys, stdin))
 
 
 def test_worklist_and_board_commands_agree_with_the_screens(
@@ -97,6 +102,14 @@ def test_worklist_and_board_commands_agree_with_the_screens(
     ] == [(r.household_id, r.code, r.urgency, r.due_date, r.record_id) for r in screen]
     immediate = [r for r in screen if r.urgency == "immediate"]
     assert immediate, "the open action is on Today"
+    text = run(
+        sync_cli.main,
+        ["--profile", str(nurse.profile.path), "worklist"],
+        capsys,
+        nurse.password + "\n",
+    )
+    assert f"{len(screen)} rows ({len(immediate)} immediate) on {today} (Asia/Seoul)" in text
+    assert immediate[0].record_id in text
 
     code = mine[0]["district_code"]
     board = run_json(
