@@ -75,6 +75,26 @@ class SupervisorClient:
     def board(self) -> dict[str, Any]:
         return self._get(f"{DISTRICT}/board")
 
+    def acknowledge_signal(
+        self,
+        household_id: str,
+        signal_id: str,
+        rule: str,
+        note: str = "",
+        follow_up: date | None = None,
+    ) -> dict[str, Any]:
+        """Record that the supervisor saw a signal (a ``signal_ack`` sent to its workers)."""
+        return self._post(
+            f"{DISTRICT}/signals/ack",
+            {
+                "household_id": household_id,
+                "signal_id": signal_id,
+                "rule": rule,
+                "note": note,
+                "follow_up": follow_up.isoformat() if follow_up else None,
+            },
+        )
+
     def signals(self, worker: str | None = None, day: date | None = None) -> dict[str, Any]:
         """The district's active early-warning signals (``fieldapp-server signals``)."""
         return self._get(f"{DISTRICT}/signals", worker=worker, day=day.isoformat() if day else None)

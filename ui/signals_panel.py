@@ -69,21 +69,16 @@ def ack_record(
 
 
 class SignalAckDialog(QDialog):
-    """확인: a note and an optional follow-up day for one signal."""
+    """확인: a note and an optional follow-up day for one signal (what saving does is the
+    subclass's: a local record on a worker's laptop, the district route for a supervisor)."""
 
-    def __init__(
-        self,
-        runner: OpRunner,
-        session: Session,
-        signal: signals.Signal,
-        parent: QWidget | None = None,
-    ) -> None:
+    def __init__(self, runner: OpRunner, text: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("signalAckDialog")
-        self.runner, self.session, self.signal = runner, session, signal
+        self.runner = runner
         self.setWindowTitle(self.tr("신호 확인"))
         layout = QVBoxLayout(self)
-        why = QLabel(pick(signal.text_ko, signal.text_en))
+        why = QLabel(text)
         why.setWordWrap(True)
         why.setStyleSheet("font-weight: bold;")
         layout.addWidget(why)
@@ -124,6 +119,29 @@ class SignalAckDialog(QDialog):
         return date(d.year(), d.month(), d.day())
 
     def save(self) -> None:
+        raise NotImplementedError
+
+    def _failed(self, err: Exception) -> None:
+        from ui import errors as ui_errors
+
+        self.buttons.setEnabled(True)
+        ui_errors.show_known_error(self, err)
+
+
+class LocalAckDialog(SignalAckDialog):
+    """신호 확인 on a worker's laptop: a ``signal_ack`` record in the local store."""
+
+    def __init__(
+        self,
+        runner: OpRunner,
+        session: Session,
+        signal: signals.Signal,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(runner, pick(signal.text_ko, signal.text_en), parent)
+        self.session, self.signal = session, signal
+
+    def save(self) -> None:
         """Record the acknowledgement (one record), then close."""
         event = ack_record(
             self.signal,
@@ -143,12 +161,6 @@ class SignalAckDialog(QDialog):
         CollectionOp(self, op).success(lambda _e: self.accept()).failure(self._failed).run(
             self.runner
         )
-
-    def _failed(self, err: Exception) -> None:
-        from ui import errors as ui_errors
-
-        self.buttons.setEnabled(True)
-        ui_errors.show_known_error(self, err)
 
 
 def _table(headers: list[str], name: str) -> QTableWidget:
@@ -300,13 +312,13 @@ class SignalsPanel(QWidget):
         if item is not None:
             self.open_record.emit(str(item.data(Qt.ItemDataRole.UserRole)))
 
-    def acknowledge_selected(self) -> SignalAckDialog | None:
+    def acknowledge_selected(self) -> LocalAckDialog | None:
         """Open 신호 확인 for the chosen signal (returns the dialog, for tests). Acknowledging
         an acknowledged one records its follow-up (and ends a due follow-up)."""
         s = self.selected()
         if s is None:
             return None
-        self.ack_dialog = SignalAckDialog(self.runner, self.session, s, self)
+        self.ack_dialog = LocalAckDialog(self.runner, self.session, s, self)
         self.ack_dialog.open()
         return self.ack_dialog
 

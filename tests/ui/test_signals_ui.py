@@ -199,16 +199,32 @@ def test_board_lists_the_districts_signals_by_worker(
         board.worker.setCurrentIndex(board.worker.findData(None))
         assert board.worker.findData(world.vol2) == -1  # only workers with signals are offered
 
-        signal_id = rows[0]["id"]
-        ack = vol1.event(
-            world.hh[0],
-            signals.SIGNAL_ACK,
-            {"signal_id": signal_id, "rule": "contact_missed", "note": "", "follow_up": None},
-            programme="welfare_check",
-        )
-        assert vol1.push([ack]).json()["results"][0]["status"] == "applied"
-        page.reload()
+        # the supervisor acknowledges from the board: a record for the household's workers
+        board.table.selectRow(0)
+        assert board.ack_button.isEnabled()
+        dialog = board.acknowledge_selected()
+        assert dialog is not None
+        qtbot.addWidget(dialog)
+        dialog.note.setText("동 주민센터 방문 요청함")
+        dialog.save()
         assert page.signals.visible_rows() == [] and page.signals.table.rowCount() == 0
+        changes, _cursor = vol1.pull_all()
+        (ack,) = [
+            c["data"]
+            for c in changes
+            if c["kind"] == "event" and c["data"]["type"] == signals.SIGNAL_ACK
+        ]
+        assert ack["created_by"] == world.supervisor and ack["programme"] is None
+        assert ack["payload"]["signal_id"] == rows[0]["id"]
+        assert ack["payload"]["note"] == "동 주민센터 방문 요청함"
+        args = ["--database-url", live.database_url, "signals", "--district", DISTRICT]
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(sys, "stdin", io.StringIO(""))
+            out = io.StringIO()
+            mp.setattr(sys, "stdout", out)
+            assert server_main([*args, "--all", "--json"]) == 0
+        (seen,) = json.loads(out.getvalue())
+        assert seen["acknowledged"]["by"] == world.supervisor
     finally:
         vol1.close()
         sup.close()

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -20,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from ui.lang import pick
 from ui.operations import OpRunner
-from ui.signals_panel import SEVERITY_BG, kind_text, severity_text
+from ui.signals_panel import SEVERITY_BG, SignalAckDialog, kind_text, severity_text
 from ui.supervisor.common import error_label, run_net
 
 
@@ -68,7 +69,34 @@ class BoardSignals(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         for col, width in enumerate((60, 230, 170, 100, 95)):
             self.table.setColumnWidth(col, width)
+        self.table.itemSelectionChanged.connect(self._chosen)
         layout.addWidget(self.table, 1)
+        bar = QHBoxLayout()
+        bar.addStretch(1)
+        self.ack_button = QPushButton(self.tr("확인 기록…"))
+        self.ack_button.setObjectName("boardSignalAckButton")
+        self.ack_button.setEnabled(False)
+        self.ack_button.clicked.connect(self.acknowledge_selected)
+        bar.addWidget(self.ack_button)
+        layout.addLayout(bar)
+
+    def selected(self) -> dict[str, Any] | None:
+        rows = self.visible_rows()
+        row = self.table.currentRow()
+        return rows[row] if 0 <= row < len(rows) else None
+
+    def _chosen(self) -> None:
+        self.ack_button.setEnabled(self.selected() is not None)
+
+    def acknowledge_selected(self) -> BoardAckDialog | None:
+        """Open 신호 확인 for the chosen row (returns the dialog, for tests)."""
+        row = self.selected()
+        if row is None:
+            return None
+        self.ack_dialog = BoardAckDialog(self.runner, self.client, row, self)
+        self.ack_dialog.accepted.connect(self.reload)
+        self.ack_dialog.open()
+        return self.ack_dialog
 
     def reload(self) -> None:
         run_net(self, self.runner, self.client.signals, self.show_signals, self.error)
@@ -117,3 +145,27 @@ class BoardSignals(QWidget):
                 if r["severity"] in SEVERITY_BG:
                     item.setBackground(QBrush(QColor(SEVERITY_BG[r["severity"]])))
                 self.table.setItem(i, c, item)
+
+
+class BoardAckDialog(SignalAckDialog):
+    """신호 확인 by a supervisor: the district route records it for the household's workers."""
+
+    def __init__(
+        self, runner: OpRunner, client: Any, row: dict[str, Any], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(runner, pick(row["text_ko"], row["text_en"]), parent)
+        self.client, self.row = client, row
+        self.error = error_label()
+        self.layout().insertWidget(self.layout().count() - 1, self.error)
+
+    def save(self) -> None:
+        row, note, follow_up = self.row, self.note.text().strip(), self.follow_up()
+        run_net(
+            self,
+            self.runner,
+            lambda: self.client.acknowledge_signal(
+                row["household_id"], row["id"], row["rule"], note, follow_up
+            ),
+            lambda _result: self.accept(),
+            self.error,
+        )

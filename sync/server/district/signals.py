@@ -3,6 +3,7 @@ household's acknowledged records, with who holds each household (for the board's
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
@@ -13,17 +14,23 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fieldapp import signals
+from fieldapp.errors import ValidationError
 from fieldapp.records import resolve_amendments
+from fieldapp.validation import validate_event
 from sync import protocol as p
+from sync.server import syncing
+from sync.server.admin import AdminError
 from sync.server.district.common import (
+    Actor,
     assignments_of,
     chunks,
     district_households,
     household_dict,
+    household_in,
     household_label,
     today_kst,
 )
-from sync.server.models import Event
+from sync.server.models import Event, utcnow
 
 
 class SignalRow(BaseModel):
@@ -125,3 +132,57 @@ def district_signals(
         rules_version=signals.load_signal_rules().version,
         signals=rows,
     )
+
+
+class SignalAck(BaseModel):
+    """A supervisor's acknowledgement of one signal (``POST /district/signals/ack``)."""
+
+    household_id: str
+    signal_id: str = Field(min_length=1, max_length=200)
+    rule: str = Field(min_length=1, max_length=64)
+    note: str = Field(default="", max_length=5000)
+    follow_up: date | None = None
+
+
+class SignalAckResult(BaseModel):
+    id: str = Field(description="the signal_ack record's id")
+    household_id: str
+    signal_id: str
+
+
+def acknowledge(session: Session, actor: Actor, ack: SignalAck) -> SignalAckResult:
+    """Record a supervisor's acknowledgement as a ``signal_ack`` record of no programme: it
+    goes to every worker who holds the household, like any record (the caller commits)."""
+    hh = household_in(session, actor.district, ack.household_id)  # 404 outside the district
+    now = utcnow()
+    event = p.Event(
+        id=str(uuid.uuid4()),
+        type=p.EventType.signal_ack,
+        household_id=hh.id,
+        programme=None,
+        created_by=actor.username,
+        device_id=actor.device_id or "server",
+        device_time=now,
+        payload={
+            "signal_id": ack.signal_id,
+            "rule": ack.rule,
+            "note": ack.note,
+            "follow_up": ack.follow_up.isoformat() if ack.follow_up else None,
+            "rules_version": signals.load_signal_rules().version,
+        },
+    )
+    try:
+        checked = validate_event(event.model_dump(mode="json"))
+    except ValidationError as exc:
+        raise AdminError(str(exc)) from None
+    row = syncing.event_row(event, checked, skew_flag=False, server_time=now, late_handover=False)
+
+    def set_seq(seq: int) -> None:
+        row["received_seq"] = seq
+
+    feed = syncing.FeedWriter(session, district=actor.district)
+    recipients = syncing.event_recipients(syncing.workers_of(session, hh.id), None)
+    feed.add(p.ChangeKind.event, hh.id, event.id, recipients, on_stamp=set_seq)
+    feed.stamp()
+    syncing.insert_events(session, [row])
+    return SignalAckResult(id=event.id, household_id=hh.id, signal_id=ack.signal_id)

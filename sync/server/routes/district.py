@@ -105,6 +105,14 @@ def get_signals(
     )
 
 
+@router.post("/signals/ack", response_model=district_signals.SignalAckResult)
+def acknowledge_signal(
+    body: district_signals.SignalAck, sup: Supervisor, session: SessionDep
+) -> Any:
+    """Acknowledge a signal: a signal_ack record sent to every worker of the household."""
+    return _run(session, lambda: district_signals.acknowledge(session, sup, body), write=True)
+
+
 @router.get("/households", response_model=list[d.HouseholdRow])
 def get_households(
     sup: Supervisor,
