@@ -124,53 +124,58 @@
 <context>
     <name>BoardSignals</name>
     <message>
-        <location filename="../../ui/supervisor/board_signals.py" line="38"/>
+        <location filename="../../ui/supervisor/board_signals.py" line="39"/>
         <source>조기 경보 신호</source>
         <translation>Early-warning signals</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/board_signals.py" line="44"/>
+        <location filename="../../ui/supervisor/board_signals.py" line="45"/>
         <source>담당자</source>
         <translation>Worker</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/board_signals.py" line="47"/>
-        <location filename="../../ui/supervisor/board_signals.py" line="82"/>
+        <location filename="../../ui/supervisor/board_signals.py" line="48"/>
+        <location filename="../../ui/supervisor/board_signals.py" line="110"/>
         <source>전체</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/board_signals.py" line="57"/>
+        <location filename="../../ui/supervisor/board_signals.py" line="58"/>
         <source>심각도</source>
         <translation>Severity</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/board_signals.py" line="58"/>
+        <location filename="../../ui/supervisor/board_signals.py" line="59"/>
         <source>가구</source>
         <translation>Household</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/board_signals.py" line="59"/>
+        <location filename="../../ui/supervisor/board_signals.py" line="60"/>
         <source>담당</source>
         <translation>Workers</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/board_signals.py" line="60"/>
+        <location filename="../../ui/supervisor/board_signals.py" line="61"/>
         <source>종류</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/board_signals.py" line="61"/>
+        <location filename="../../ui/supervisor/board_signals.py" line="62"/>
         <source>시작</source>
         <translation>Since</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/board_signals.py" line="62"/>
+        <location filename="../../ui/supervisor/board_signals.py" line="63"/>
         <source>신호</source>
         <translation>Signal</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/board_signals.py" line="99"/>
+        <location filename="../../ui/supervisor/board_signals.py" line="76"/>
+        <source>확인 기록…</source>
+        <translation>Acknowledge…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/board_signals.py" line="127"/>
         <source>가구 %1 · 신호 %2 (높음 %3)</source>
         <translation>%1 households · %2 signals (%3 high)</translation>
     </message>
@@ -1611,23 +1616,23 @@
 <context>
     <name>SignalAckDialog</name>
     <message>
-        <location filename="../../ui/signals_panel.py" line="84"/>
+        <location filename="../../ui/signals_panel.py" line="79"/>
         <source>신호 확인</source>
         <extracomment>Row colours by severity (the same as the board&apos;s signal list).</extracomment>
         <translation>Acknowledge signal</translation>
     </message>
     <message>
-        <location filename="../../ui/signals_panel.py" line="92"/>
+        <location filename="../../ui/signals_panel.py" line="87"/>
         <source>무엇을 확인했고 어떻게 하기로 했는지 남기세요 (기록으로 동기화됩니다).</source>
         <translation>Write what you checked and what was decided (saved as a record that syncs).</translation>
     </message>
     <message>
-        <location filename="../../ui/signals_panel.py" line="97"/>
+        <location filename="../../ui/signals_panel.py" line="92"/>
         <source>예: 전화로 상태 확인, 다음 주 방문 약속</source>
         <translation>e.g. checked by phone, visit agreed for next week</translation>
     </message>
     <message>
-        <location filename="../../ui/signals_panel.py" line="100"/>
+        <location filename="../../ui/signals_panel.py" line="95"/>
         <source>후속 확인일</source>
         <translation>Follow-up on</translation>
     </message>
@@ -1635,77 +1640,77 @@
 <context>
     <name>SignalsPanel</name>
     <message>
-        <location filename="../../ui/signals_panel.py" line="185"/>
+        <location filename="../../ui/signals_panel.py" line="197"/>
         <source>심각도</source>
         <translation>Severity</translation>
     </message>
     <message>
-        <location filename="../../ui/signals_panel.py" line="186"/>
+        <location filename="../../ui/signals_panel.py" line="198"/>
         <source>종류</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../ui/signals_panel.py" line="187"/>
+        <location filename="../../ui/signals_panel.py" line="199"/>
         <source>시작</source>
         <translation>Since</translation>
     </message>
     <message>
-        <location filename="../../ui/signals_panel.py" line="188"/>
+        <location filename="../../ui/signals_panel.py" line="200"/>
         <source>신호</source>
         <translation>Signal</translation>
     </message>
     <message>
-        <location filename="../../ui/signals_panel.py" line="189"/>
+        <location filename="../../ui/signals_panel.py" line="201"/>
         <source>확인</source>
         <translation>Acknowledged</translation>
     </message>
     <message>
-        <location filename="../../ui/signals_panel.py" line="197"/>
+        <location filename="../../ui/signals_panel.py" line="209"/>
         <source>근거 기록 (두 번 누르면 타임라인에서 봅니다)</source>
         <translation>Evidence records (double-click to see one in the timeline)</translation>
     </message>
     <message>
-        <location filename="../../ui/signals_panel.py" line="199"/>
+        <location filename="../../ui/signals_panel.py" line="211"/>
         <source>날짜</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../ui/signals_panel.py" line="199"/>
+        <location filename="../../ui/signals_panel.py" line="211"/>
         <source>기록</source>
         <translation>Record</translation>
     </message>
     <message>
-        <location filename="../../ui/signals_panel.py" line="199"/>
+        <location filename="../../ui/signals_panel.py" line="211"/>
         <source>값</source>
         <translation>Values</translation>
     </message>
     <message>
-        <location filename="../../ui/signals_panel.py" line="210"/>
+        <location filename="../../ui/signals_panel.py" line="222"/>
         <source>확인 기록…</source>
         <translation>Acknowledge…</translation>
     </message>
     <message>
-        <location filename="../../ui/signals_panel.py" line="231"/>
+        <location filename="../../ui/signals_panel.py" line="243"/>
         <source>확인이 필요한 신호 %1건, 확인된 신호 %2건 (규칙 %3)</source>
         <translation>%1 signals to acknowledge, %2 acknowledged (rules %3)</translation>
     </message>
     <message>
-        <location filename="../../ui/signals_panel.py" line="240"/>
+        <location filename="../../ui/signals_panel.py" line="252"/>
         <source>%1 · %2</source>
         <translation>%1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/signals_panel.py" line="244"/>
+        <location filename="../../ui/signals_panel.py" line="256"/>
         <source>확인 필요</source>
         <translation>To acknowledge</translation>
     </message>
     <message>
-        <location filename="../../ui/signals_panel.py" line="286"/>
+        <location filename="../../ui/signals_panel.py" line="298"/>
         <source>근거: %1</source>
         <translation>Source: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/signals_panel.py" line="290"/>
+        <location filename="../../ui/signals_panel.py" line="302"/>
         <source>확인: %1, %2 — %3 (후속 확인일 %4)</source>
         <translation>Acknowledged: %1, %2 — %3 (follow-up on %4)</translation>
     </message>
@@ -1746,133 +1751,148 @@
 <context>
     <name>SyncPanel</name>
     <message>
-        <location filename="../../ui/sync_panel.py" line="343"/>
+        <location filename="../../ui/sync_panel.py" line="344"/>
         <source>동기화</source>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="346"/>
+        <location filename="../../ui/sync_panel.py" line="347"/>
         <source>상태</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="361"/>
+        <location filename="../../ui/sync_panel.py" line="362"/>
         <source>지금 동기화 (F5)</source>
         <translation>Sync now (F5)</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="364"/>
+        <location filename="../../ui/sync_panel.py" line="365"/>
         <source>취소</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="375"/>
+        <location filename="../../ui/sync_panel.py" line="376"/>
         <source>서버가 거부한 기록 (대기열을 막지 않고 따로 보관됨)</source>
         <translation>Records the server refused (set aside; they do not block the queue)</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="376"/>
-        <location filename="../../ui/sync_panel.py" line="381"/>
+        <location filename="../../ui/sync_panel.py" line="377"/>
+        <location filename="../../ui/sync_panel.py" line="385"/>
         <source>종류</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="376"/>
-        <location filename="../../ui/sync_panel.py" line="381"/>
-        <location filename="../../ui/sync_panel.py" line="387"/>
+        <location filename="../../ui/sync_panel.py" line="377"/>
+        <location filename="../../ui/sync_panel.py" line="385"/>
+        <location filename="../../ui/sync_panel.py" line="395"/>
         <source>가구</source>
         <translation>Household</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="376"/>
+        <location filename="../../ui/sync_panel.py" line="377"/>
         <source>기록 시각</source>
         <translation>Recorded at</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="376"/>
-        <location filename="../../ui/sync_panel.py" line="381"/>
-        <location filename="../../ui/sync_panel.py" line="391"/>
+        <location filename="../../ui/sync_panel.py" line="377"/>
+        <location filename="../../ui/sync_panel.py" line="385"/>
+        <location filename="../../ui/sync_panel.py" line="399"/>
         <source>사유</source>
         <translation>Reason</translation>
     </message>
     <message>
         <location filename="../../ui/sync_panel.py" line="380"/>
+        <source>거부된 기록 없음. 서버가 받지 않은 기록이 있으면 사유와 함께 여기에 나타납니다.</source>
+        <translation>No rejected records. Records the server did not accept appear here with the reason.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_panel.py" line="384"/>
         <source>격리된 기록 (인계 중 서버가 받지 않은 기록)</source>
         <translation>Quarantined records (not accepted during a hand-over)</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="381"/>
-        <location filename="../../ui/sync_panel.py" line="390"/>
+        <location filename="../../ui/sync_panel.py" line="385"/>
+        <location filename="../../ui/sync_panel.py" line="398"/>
         <source>시각</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="385"/>
+        <location filename="../../ui/sync_panel.py" line="388"/>
+        <source>격리된 기록 없음. 가구가 다른 담당자에게 넘어간 뒤 서버가 받지 않은 기록이 여기에 나타납니다.</source>
+        <translation>No quarantined records. Records the server did not take after a household moved to another worker appear here.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_panel.py" line="393"/>
         <source>다른 담당자에게 인계된 가구</source>
         <translation>Households handed over to another worker</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="388"/>
+        <location filename="../../ui/sync_panel.py" line="396"/>
         <source>사업</source>
         <translation>Programme</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="389"/>
+        <location filename="../../ui/sync_panel.py" line="397"/>
         <source>새 담당자</source>
         <translation>New worker</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="485"/>
+        <location filename="../../ui/sync_panel.py" line="402"/>
+        <source>인계된 가구 없음. 맡던 가구가 다른 담당자에게 넘어가면 여기에 나타납니다.</source>
+        <translation>No households handed over. When a household you held moves to another worker, it appears here.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_panel.py" line="497"/>
         <source>동기화를 취소했습니다. 지금까지 보낸 기록은 반영되었습니다.</source>
         <translation>Sync cancelled. What was sent so far has been applied.</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="500"/>
+        <location filename="../../ui/sync_panel.py" line="512"/>
         <source>연결 확인 전</source>
         <translation>Not checked yet</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="501"/>
+        <location filename="../../ui/sync_panel.py" line="513"/>
         <source>온라인</source>
         <translation>Online</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="502"/>
+        <location filename="../../ui/sync_panel.py" line="514"/>
         <source>오프라인</source>
         <translation>Offline</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="506"/>
+        <location filename="../../ui/sync_panel.py" line="518"/>
         <source> (가장 오래된 것 %1분 전)</source>
         <translation> (oldest %1 min ago)</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="510"/>
+        <location filename="../../ui/sync_panel.py" line="522"/>
         <source>연결: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation>Connection: &lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="511"/>
+        <location filename="../../ui/sync_panel.py" line="523"/>
         <source>마지막 동기화: %1</source>
         <translation>Last sync: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="512"/>
+        <location filename="../../ui/sync_panel.py" line="524"/>
         <source>전송 대기: &lt;b&gt;%1건&lt;/b&gt;</source>
         <translation>Waiting to send: &lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="513"/>
+        <location filename="../../ui/sync_panel.py" line="525"/>
         <source>거부됨: %1건 · 격리: %2건 · 미해결 충돌: %3건</source>
         <translation>Rejected: %1 · quarantined: %2 · open conflicts: %3</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="522"/>
+        <location filename="../../ui/sync_panel.py" line="534"/>
         <source>⚠ 이 기기의 시계가 서버와 %1분 다릅니다. 그동안 만든 기록에는 표시가 붙습니다. 컴퓨터의 날짜와 시간을 맞춰 주세요.</source>
         <translation>⚠ This laptop&apos;s clock differs from the server&apos;s by %1 min. Records made meanwhile are flagged. Please set the computer&apos;s date and time.</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="529"/>
+        <location filename="../../ui/sync_panel.py" line="541"/>
         <source>마지막 오류: %1</source>
         <translation>Last error: %1</translation>
     </message>
@@ -1880,42 +1900,42 @@
 <context>
     <name>SyncStatusWidget</name>
     <message>
-        <location filename="../../ui/sync_panel.py" line="251"/>
+        <location filename="../../ui/sync_panel.py" line="252"/>
         <source>지금 동기화 (F5)</source>
         <translation>Sync now (F5)</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="265"/>
+        <location filename="../../ui/sync_panel.py" line="266"/>
         <source>연결 중…</source>
         <translation>Connecting…</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="285"/>
+        <location filename="../../ui/sync_panel.py" line="286"/>
         <source>확인 중</source>
         <translation>Checking</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="287"/>
+        <location filename="../../ui/sync_panel.py" line="288"/>
         <source>온라인</source>
         <translation>Online</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="289"/>
+        <location filename="../../ui/sync_panel.py" line="290"/>
         <source>오프라인</source>
         <translation>Offline</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="294"/>
+        <location filename="../../ui/sync_panel.py" line="295"/>
         <source>마지막 동기화: %1</source>
         <translation>Last sync: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="295"/>
+        <location filename="../../ui/sync_panel.py" line="296"/>
         <source>전송 대기 %1건</source>
         <translation>%1 waiting to send</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="298"/>
+        <location filename="../../ui/sync_panel.py" line="299"/>
         <source>⚠ 기기 시계가 %1분 어긋남</source>
         <translation>⚠ Clock off by %1 min</translation>
     </message>
@@ -3162,39 +3182,39 @@ If this happens again, send these files to your district&apos;s IT team.</transl
 <context>
     <name>sync</name>
     <message>
-        <location filename="../../ui/sync_panel.py" line="33"/>
+        <location filename="../../ui/sync_panel.py" line="34"/>
         <source>보내는 중</source>
         <extracomment>How often the controller asks the policy whether a sync is due.</extracomment>
         <translation>Sending</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="34"/>
+        <location filename="../../ui/sync_panel.py" line="35"/>
         <source>받는 중</source>
         <translation>Receiving</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="35"/>
+        <location filename="../../ui/sync_panel.py" line="36"/>
         <source>저장하는 중</source>
         <translation>Saving</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="36"/>
+        <location filename="../../ui/sync_panel.py" line="37"/>
         <source>인계 정리 중</source>
         <translation>Finishing hand-overs</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="221"/>
+        <location filename="../../ui/sync_panel.py" line="222"/>
         <source>없음</source>
         <extracomment>Whether a sync of this session has reached the server (the saved status may say &quot;online&quot; from an earlier session: it is not believed until then).</extracomment>
         <translation>None</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="224"/>
+        <location filename="../../ui/sync_panel.py" line="225"/>
         <source>방금</source>
         <translation>Just now</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="226"/>
+        <location filename="../../ui/sync_panel.py" line="227"/>
         <source>%1분 전</source>
         <translation>%1 min ago</translation>
     </message>
