@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.empty_state import show_when_empty
 from ui.operations import NetworkOp, OpChanges, OpRunner, QueryOp
 from ui.session import Session
 
@@ -375,11 +376,18 @@ class SyncPanel(QWidget):
             self.tr("서버가 거부한 기록 (대기열을 막지 않고 따로 보관됨)"),
             [self.tr("종류"), self.tr("가구"), self.tr("기록 시각"), self.tr("사유")],
             layout,
+            self.tr(
+                "거부된 기록 없음. 서버가 받지 않은 기록이 있으면 사유와 함께 여기에 나타납니다."
+            ),
         )
         self.quarantine = self._table(
             self.tr("격리된 기록 (인계 중 서버가 받지 않은 기록)"),
             [self.tr("가구"), self.tr("종류"), self.tr("사유"), self.tr("시각")],
             layout,
+            self.tr(
+                "격리된 기록 없음. 가구가 다른 담당자에게 넘어간 뒤 서버가 받지 않은 기록이 "
+                "여기에 나타납니다."
+            ),
         )
         self.handovers = self._table(
             self.tr("다른 담당자에게 인계된 가구"),
@@ -391,6 +399,7 @@ class SyncPanel(QWidget):
                 self.tr("사유"),
             ],
             layout,
+            self.tr("인계된 가구 없음. 맡던 가구가 다른 담당자에게 넘어가면 여기에 나타납니다."),
         )
         controller.started.connect(self._started)
         controller.progress.connect(self._progress)
@@ -399,7 +408,9 @@ class SyncPanel(QWidget):
         controller.status_changed.connect(self.show_status)
         runner.changed.connect(lambda ch: ch.sync_state and self.reload())
 
-    def _table(self, title: str, headers: list[str], layout: QVBoxLayout) -> QTableWidget:
+    def _table(
+        self, title: str, headers: list[str], layout: QVBoxLayout, empty: str
+    ) -> QTableWidget:
         box = QGroupBox(title)
         inner = QVBoxLayout(box)
         table = QTableWidget(0, len(headers))
@@ -408,6 +419,7 @@ class SyncPanel(QWidget):
         table.horizontalHeader().setStretchLastSection(True)
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         table.setMinimumHeight(90)
+        show_when_empty(table, empty)  # says 없음 and what would appear (ui/empty_state.py)
         inner.addWidget(table)
         layout.addWidget(box, 1)
         return table

@@ -48,3 +48,11 @@ def test_search_without_hits_says_so_and_initials_find_names(window: Any, qtbot:
     assert page.proxy.rowCount() >= 1 and not page.empty.label.isVisible()
     shown = {page.proxy.index(r, 0).data() for r in range(page.proxy.rowCount())}
     assert name in shown
+
+
+def test_the_sync_panels_empty_tables_say_none(window: Any) -> None:
+    from ui.empty_state import EmptyState
+
+    panel = window.sync_panel
+    notes = [e.label.text() for e in panel.findChildren(EmptyState)]
+    assert len(notes) == 3 and all("없음" in n and "나타납니다" in n for n in notes)
