@@ -230,3 +230,24 @@ def test_a_contact_gap_reads_the_same_on_the_laptop_and_the_server(
     assert [(r["id"], r["text_ko"], r["programme"]) for r in rows] == [
         (mine.id, mine.text_ko, "welfare_check")
     ]
+
+
+def test_only_a_supervisor_of_the_district_acknowledges_on_the_server(
+    live: LiveServer, world: World, api: Any
+) -> None:
+    from sync import protocol as p
+
+    url = f"{p.API_PREFIX}/district/signals/ack"
+    body = {"household_id": world.hh[0], "signal_id": "contact_missed:1", "rule": "contact_missed"}
+    vol1 = api(world.vol1)
+    assert vol1.http.post(vol1.base_url + url, json=body, timeout=30).status_code == 403
+    sup = api(world.supervisor)
+    missing = {**body, "household_id": "00000000-0000-4000-8000-000000000000"}
+    assert sup.http.post(sup.base_url + url, json=missing, timeout=30).status_code == 404
+    bad = {**body, "follow_up": "next week"}
+    assert sup.http.post(sup.base_url + url, json=bad, timeout=30).status_code == 422
+    done = sup.http.post(sup.base_url + url, json=body, timeout=30)
+    assert done.status_code == 200, done.text
+    changes, _ = vol1.pull_all()
+    acks = [c["data"] for c in changes if c["kind"] == "event"]
+    assert [(a["id"], a["created_by"]) for a in acks] == [(done.json()["id"], world.supervisor)]
