@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QAbstractItemView, QLabel
+from shiboken6 import isValid
 
 
 class EmptyState(QObject):
@@ -33,6 +34,8 @@ class EmptyState(QObject):
         self.label.setText(text)
 
     def update(self, *_args: object) -> None:
+        if not (isValid(self.view) and isValid(self.label)):
+            return  # the table is being destroyed (a model may signal while it goes)
         self.label.setGeometry(self.view.viewport().rect())
         self.label.setVisible(self.view.model().rowCount() == 0)
 

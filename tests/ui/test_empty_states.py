@@ -56,3 +56,15 @@ def test_the_sync_panels_empty_tables_say_none(window: Any) -> None:
     panel = window.sync_panel
     notes = [e.label.text() for e in panel.findChildren(EmptyState)]
     assert len(notes) == 3 and all("없음" in n and "나타납니다" in n for n in notes)
+
+
+def test_a_table_going_away_does_not_trip_its_empty_state(ui_app: Any) -> None:
+    from PySide6.QtWidgets import QTableWidget
+    from shiboken6 import delete
+
+    from ui.empty_state import show_when_empty
+
+    table = QTableWidget(0, 2)
+    empty = show_when_empty(table, "없음")
+    delete(table)  # as when a window closes: the model may still signal
+    empty.update()
