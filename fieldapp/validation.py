@@ -154,7 +154,7 @@ def programme_problem(role: str, event_type: str, programme: str | None) -> Fiel
     record types that programme keeps (:data:`~fieldapp.vocabulary.PROGRAMME_EVENT_TYPES`).
     Other roles (supervisor, admin) work on the district routes and write no records here.
     """
-    own = _own_programme(role)
+    own = own_programme(role)
     if own is None:
         return FieldProblem(
             "programme",
@@ -178,7 +178,8 @@ def programme_problem(role: str, event_type: str, programme: str | None) -> Fiel
     return None
 
 
-def _own_programme(role: str | None) -> Programme | None:
+def own_programme(role: str | None) -> Programme | None:
+    """The programme a worker of *role* works in; None for other roles and unknown ones."""
     return ROLE_PROGRAMME.get(Role(role)) if role in _ROLES else None
 
 
@@ -200,7 +201,7 @@ def amendment_problem(
             f"amends {amends!r}, which is not a stored event of this household",
             "수정·취소할 기록이 이 가구에 없습니다.",
         )
-    own = _own_programme(role)
+    own = own_programme(role)
     kind, programme = target.get("type"), target.get("programme")
     if own is None or programme != own.value:
         return FieldProblem(
@@ -243,7 +244,7 @@ def household_edit_problem(role: str | None, field: str) -> FieldProblem | None:
             + ", ".join(EDITABLE_HOUSEHOLD_FIELDS),
             "이 항목은 현장에서 수정할 수 없습니다.",
         )
-    own = _own_programme(role)
+    own = own_programme(role)
     if own is None:
         return FieldProblem(
             field,

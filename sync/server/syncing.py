@@ -53,6 +53,7 @@ from fieldapp.validation import (
     amendment_problem,
     device_time_problem,
     household_edit_problem,
+    own_programme,
     programme_problem,
     text_problems,
     validate_event,
@@ -819,16 +820,13 @@ def _is_skewed(ctx: _PushContext, ev: p.Event) -> bool:
     )
 
 
-_WORKER_ROLES = frozenset(r.value for r in p.ROLE_PROGRAMME)
-
-
 def _amend_target(
     household_id: str, ev_type: str, programme: str | None, author_role: str | None
 ) -> dict[str, Any]:
     """What :func:`~fieldapp.validation.amendment_problem` needs of an amended record: its
     household, type and programme (its author's role's when it names none)."""
     if programme is None:
-        own = p.ROLE_PROGRAMME.get(p.Role(author_role)) if author_role in _WORKER_ROLES else None
+        own = own_programme(author_role)
         programme = own.value if own else None
     return {"household_id": household_id, "type": ev_type, "programme": programme}
 
