@@ -334,8 +334,34 @@ def get_event(store: Store, event_id: str) -> dict[str, Any] | None:
     return _decode_event(rows[0]) if rows else None
 
 
-def _check_amends(db: Any, event: Mapping[str, Any]) -> None:
-    """Refuse an amendment of an event that is unknown, of another kind, or already void."""
+def _programme_of(db: Any, target: Mapping[str, Any], role: str, user: str) -> str | None:
+    """The programme *target* was written in: its own, else its author's (this user's role's,
+    or the programme the household's assignments say its author held); None when unknown."""
+    from fieldapp.validation import own_programme
+
+    if target["programme"]:
+        return str(target["programme"])
+    author = target["created_by"]
+    if author == user:
+        own = own_programme(role)
+        return own.value if own else None
+    rows = list(db.query("SELECT * FROM households WHERE id = ?", [target["household_id"]]))
+    if not rows:
+        return None
+    household = decode_household(rows[0])
+    held = [prog for prog, who in (household.get("assignments") or {}).items() if who == author]
+    held += [
+        h.get("programme")
+        for h in household.get("assignment_history") or []
+        if h.get("username") == author
+    ]
+    return str(held[0]) if held and held[0] else None
+
+
+def _check_amends(db: Any, event: Mapping[str, Any], role: str | None = None) -> None:
+    """Refuse an amendment of an event that is unknown, of another kind, or already void;
+    with *role*, also one of another programme's record, as the server does
+    (:func:`fieldapp.validation.amendment_problem`)."""
     target_id = event.get("amends")
     if not target_id:
         if event["type"] == "void":
@@ -369,6 +395,14 @@ def _check_amends(db: Any, event: Mapping[str, Any]) -> None:
             f"a correction of a {target['type']} event must also be a {target['type']} event",
             "수정 기록은 원래 기록과 같은 종류여야 합니다.",
         )
+    programme = None if role is None else _programme_of(db, target, role, event["created_by"])
+    if programme is not None:  # unknown: the server decides
+        from fieldapp.validation import amendment_problem
+
+        facts = {"household_id": target["household_id"], "type": target["type"]}
+        refused = amendment_problem(str(role), event, {**facts, "programme": programme})
+        if refused is not None:
+            raise ValidationError([refused])
     voided = list(db.query("SELECT id FROM events WHERE type = 'void' AND amends = ?", [target_id]))
     if voided:
         raise problem(
@@ -378,12 +412,23 @@ def _check_amends(db: Any, event: Mapping[str, Any]) -> None:
         )
 
 
-def append_event(store: Store, event: Mapping[str, Any]) -> dict[str, Any]:
+def check_amendment(store: Store, event: Mapping[str, Any], *, role: str | None = None) -> None:
+    """Raise :class:`~fieldapp.errors.ValidationError` when *event* (validated) may not amend
+    the record it names, as :func:`append_event` would; nothing is written."""
+    with store.reading() as db:
+        _check_amends(db, event, role)
+
+
+def append_event(
+    store: Store, event: Mapping[str, Any], *, role: str | None = None
+) -> dict[str, Any]:
     """Validate *event*, store it as ``pending`` and return it as stored.
 
     *event* has the wire fields of ``sync.protocol.Event``; ``id`` and ``device_time`` are
     filled in when missing. The payload's ``result`` is computed by
-    :func:`fieldapp.validation.validate_event`, never taken from the caller. Raises
+    :func:`fieldapp.validation.validate_event`, never taken from the caller. With *role* (the
+    signed-in worker's), the record must be one that role may write, and a correction or void
+    one of a record of its own programme, as the server checks. Raises
     :class:`~fieldapp.errors.ValidationError` naming each bad field; nothing is written then.
     """
     from fieldapp.validation import validate_event
@@ -394,7 +439,7 @@ def append_event(store: Store, event: Mapping[str, Any]) -> dict[str, Any]:
     draft.setdefault("amends", None)
     for server_field in ("sync_state", "reject_reason", "local_order", "server_time"):
         draft.pop(server_field, None)
-    ev = validate_event(draft)
+    ev = validate_event(draft, role=role)
     with store.atomic() as db:
         if not list(db.query("SELECT 1 FROM households WHERE id = ?", [ev["household_id"]])):
             raise problem(
@@ -409,7 +454,7 @@ def append_event(store: Store, event: Mapping[str, Any]) -> dict[str, Any]:
                 "record a correction instead",
                 "이미 저장된 기록입니다.",
             )
-        _check_amends(db, ev)
+        _check_amends(db, ev, role)
         order = db.execute("SELECT coalesce(max(local_order), 0) + 1 FROM events").fetchone()[0]
         skew = bool(ev.get("skew_flag")) or clock_is_off(store)
         db.execute(

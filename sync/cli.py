@@ -420,12 +420,18 @@ def cmd_record(args: argparse.Namespace) -> int:
         problems.append(f"{args.file} holds no events (one JSON object a line)")
     with unlock(profile, password) as store:
         known = {r["id"] for r in store.db.query("SELECT id FROM households")}
+        in_file = {event["id"] for _number, event in events}
         for number, event in events:
             if event["household_id"] not in known:
                 problems.append(
                     f"line {number}: household_id {event['household_id']} is not among "
                     "your households on this laptop (sync first, or check the id)"
                 )
+            elif event.get("amends") and event["amends"] not in in_file:
+                try:  # another programme's record, as the server checks
+                    records.check_amendment(store, event, role=info.get("role"))
+                except ValidationError as err:
+                    problems.append(f"line {number}: {err}")
         problems.sort(key=_line_number)
         if problems:
             for p in problems:

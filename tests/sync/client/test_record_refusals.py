@@ -46,3 +46,38 @@ def test_record_refuses_poison_and_other_programmes(
     assert "nothing was recorded" in said
     status = run("--profile", prof, "status", "--json", password=None)
     assert json.loads(status.stdout)["pending"] == 0
+
+
+def test_record_refuses_to_amend_the_other_programmes_record(
+    live: LiveServer, world: World, tmp_path: Path, api
+) -> None:
+    nurse = api(world.nurse2)
+    theirs = nurse.event(world.hh[2], payload={"text": "혈압 재측정 필요"})  # no programme
+    assert nurse.push([theirs]).json()["results"][0]["status"] == "applied"
+    prof = str(tmp_path / "vol2")
+    login = ("--profile", prof, "login", "--server", live.base_url, "--username", "vol2")
+    assert run(*login, "--password-stdin").returncode == 0
+    assert run("--profile", prof, "sync", "--password-stdin").returncode == 0
+    target = theirs["event"]["id"]
+    mine = "0b1e7c52-3f7a-4d0e-9c61-5a2f3e4d5c6b"
+    lines = [
+        {"type": "void", "household_id": world.hh[2], "amends": target,
+         "payload": {"reason": "잘못 입력"}},
+        {"type": "note", "household_id": world.hh[2], "amends": target,
+         "payload": {"text": "고침"}},
+        {"id": mine, "type": "note", "household_id": world.hh[2], "payload": {"text": "메모"}},
+        {"type": "void", "household_id": world.hh[2], "amends": mine,
+         "payload": {"reason": "중복"}},
+    ]  # fmt: skip
+    calls = tmp_path / "fix.jsonl"
+    calls.write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
+    out = run("--profile", prof, "record", str(calls), "--password-stdin")
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    for number in (1, 2):
+        assert (
+            f"line {number}: amends: amends a note record of the visiting_health programme"
+            in out.stderr
+        )
+    assert "line 3" not in out.stderr and "line 4" not in out.stderr
+    calls.write_text("\n".join(json.dumps(line) for line in lines[2:]) + "\n", encoding="utf-8")
+    assert run("--profile", prof, "record", str(calls), "--password-stdin").returncode == 0
