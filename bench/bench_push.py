@@ -37,19 +37,23 @@ TARGET = 5_000
 
 
 def _pending_events(device: Any, households: int, count: int) -> list[dict[str, Any]]:
-    """Record *count* demo events for the device's households as pending; return them."""
+    """Record *count* demo events of the nurse's own programme (the only one she may write)
+    for the device's households as pending; return them."""
     from fieldapp import records
     from fieldapp.demo import generate_district
+    from fieldapp.vocabulary import ROLE_PROGRAMME, Role
 
+    # about one demo event in six is of the visiting-health programme
     demo = generate_district(
-        households, 9, today=TODAY, events_per_household=max(1, count // households + 5)
+        households, 9, today=TODAY, events_per_household=8 * max(1, count // households + 5)
     )
+    own = ROLE_PROGRAMME[Role.nurse].value
     held = {r["id"] for r in device.store.db.query("SELECT id FROM households")}
     made: list[dict[str, Any]] = []
     for ev in demo.iter_events(with_result=False):
         if len(made) >= count:
             break
-        if ev["household_id"] not in held:
+        if ev["household_id"] not in held or ev["programme"] != own:
             continue
         made.append(
             records.append_event(
