@@ -40,6 +40,7 @@ from tests.helpers.driving import (
     type_into,
     type_text,
 )
+from ui.operations import OpChanges
 
 VH, WC = "visiting_health", "welfare_check"
 
@@ -575,18 +576,63 @@ def test_a_nurses_day(
     assert board_row(district, tmp_path, "nurse3")["immediate_open"] == len(on_laptop)
 
 
+def legacy_open_action(device: Laptop, hid: str) -> dict[str, Any]:
+    """A door check recorded before the banner's answer named its record (no answer): the
+    state seen 1 left behind, an immediate action open on Today and on the board."""
+    event = {
+        "type": "welfare_check",
+        "household_id": hid,
+        "programme": WC,
+        "created_by": device.username,
+        "device_id": device.window.session.device_id,
+        "payload": {"method": "visit", "reached": "not_home"},
+    }
+    stored = records.append_event(device.store, event)
+    device.window.runner.changed.emit(
+        OpChanges(households=frozenset({hid}), events=True, sync_state=True)
+    )
+    return stored
+
+
+def close_from_the_actions_tab(device: Laptop, qtbot: Any, name: str, record_id: str) -> None:
+    """Seen 1: the 필요 row is closed from 조치·의뢰 (double-click, tick, 저장)."""
+    view = find_household(device.window, qtbot, name)
+    view.tabs.setCurrentWidget(view.actions_table.parentWidget())
+    table = view.actions_table
+    row = next(r for r in range(table.rowCount()) if table.item(r, 2).text() == "필요")
+    rect = table.visualItemRect(table.item(row, 0))
+    QTest.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    QTest.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    dialog = view.action_dialog
+    assert dialog.item.record_id == record_id
+    click(dialog.checks["informed_supervisor"])
+    with qtbot.waitSignal(dialog.accepted):
+        click(dialog.buttons.button(dialog.buttons.StandardButton.Save))
+
+
 def test_a_volunteers_day(
     laptop: Callable[[str], Laptop], clock: Clock, district: District, qtbot: Any, tmp_path: Path
 ) -> None:
     volunteer = laptop("volunteer1")
     win = volunteer.window
-    [door] = pick_households(volunteer, WC, 1)
+    door, legacy = pick_households(volunteer, WC, 2)
     check = not_home_at_the_door(win, qtbot, name_of(door))
+    clock.at = MADE_AT - timedelta(minutes=1)
+    old = legacy_open_action(volunteer, legacy["id"])
     sync(volunteer, qtbot)
 
     clock.at = LOOKED_AT
     assert not immediate_rows(volunteer, door["id"]), "the door's action was recorded"
+    [open_row] = immediate_rows(volunteer, legacy["id"])
+    assert open_row.record_id == old["id"], "the unanswered record stays open after midnight"
+    on_laptop = [r for r in immediate_rows(volunteer) if r.code != "draft_risk"]
+    board = board_row(district, tmp_path, "volunteer1")
+    assert board["immediate_open"] == len(on_laptop) >= 1, "the board counts what Today lists"
+    close_from_the_actions_tab(volunteer, qtbot, name_of(legacy), old["id"])
+    sync(volunteer, qtbot)
+    assert not immediate_rows(volunteer, legacy["id"])
     check_households_list(volunteer, WC)
     check_closed_in_view(volunteer, qtbot, name_of(door), check)
     on_laptop = [r for r in immediate_rows(volunteer) if r.code != "draft_risk"]
-    assert board_row(district, tmp_path, "volunteer1")["immediate_open"] == len(on_laptop)
+    board = board_row(district, tmp_path / "again", "volunteer1")
+    assert board["immediate_open"] == len(on_laptop), "closed on the laptop and the board"
