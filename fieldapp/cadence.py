@@ -20,8 +20,9 @@ referrals make follow-ups. Closing is explicit, never inferred from days or row 
   wrote the referral with the record's own ``device_time``) -- equal instants, so the answer
   depends on neither the zone nor the order of rows.
 
-An immediate action older than the programme's ``open_action_window_days`` (KST days) is no
-longer listed. Voided, corrected (superseded) and server-rejected events do not count. Days are
+An immediate action stays open until a record answers it or the flagged record is voided or
+corrected away: however old, it is never dropped by the calendar (files from before this still
+carrying ``follow_up.open_action_window_days`` load; the key is ignored). Voided, corrected (superseded) and server-rejected events do not count. Days are
 Asia/Seoul days (:mod:`fieldapp.programme_time`). The household-level rule every screen uses is
 :mod:`fieldapp.household_state`; this module is its cadence part.
 """
@@ -97,7 +98,6 @@ class ProgrammeCadence:
     form: str
     contact_event_types: frozenset[str]
     upcoming_days: int
-    open_action_window_days: int
     referral_follow_up_days: Mapping[str, int]
     # visiting health
     groups: Mapping[str, Group] = field(default_factory=dict)
@@ -201,7 +201,6 @@ def _programme(data: Mapping[str, Any], path: Path) -> ProgrammeCadence:
         "form": str(data["form"]),
         "contact_event_types": frozenset(data["contact_event_types"]),
         "upcoming_days": _days(data.get("upcoming_days", 7), path, "upcoming_days", 0),
-        "open_action_window_days": _days(fu.get("open_action_window_days", 30), path, "window"),
         "referral_follow_up_days": {
             k: _days(v, path, f"referral_follow_up_days.{k}", 0) for k, v in follow_days.items()
         },
@@ -639,10 +638,9 @@ def due_from(
                 )
             )
 
-    # 3. immediate actions still open (closed only by a record that names them)
-    window_start = today - timedelta(days=pc.open_action_window_days)
+    # 3. immediate actions still open (closed only by a record that answers them; no age limit)
     for e, action in flagged:
-        if e.day < window_start or prepared.is_closed(e):
+        if prepared.is_closed(e):
             continue
         reasons.append(
             Reason(

@@ -49,8 +49,8 @@ Closing (explicit only; see :mod:`fieldapp.cadence`): an immediate action is clo
 whose payload ``closes`` names it (the banner's referral, saved in the same transaction as the
 record, or the 조치 기록 made later from the household view), or by the welfare check's own
 ``actions_taken``; old done referrals without ``closes`` close the flagged records of their
-programme made by the same device at the same instant. An immediate action older than the
-programme's ``open_action_window_days`` (cadence data, KST days) is no longer listed.
+programme made by the same device at the same instant. However old, an immediate action stays
+open until a record answers it or the flagged record is voided or corrected away (no window).
 
 Drafts (agreed with the form, ui/forms/form_page.py): a draft's ``data`` may hold
 ``result.immediate`` -- the immediate actions its answers raise, each a dict with ``text_ko`` /

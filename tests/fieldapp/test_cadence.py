@@ -298,11 +298,45 @@ def test_closes_naming_the_original_closes_its_correction() -> None:
     assert reopened.state == "immediate", "voiding the answer opens the action again"
 
 
-def test_stale_immediate_action_drops_off_after_the_window() -> None:
+def test_an_unanswered_immediate_action_stays_open_however_old() -> None:
+    """No window: a risk nobody answered is never forgotten by the calendar."""
     flagged = check("2026-05-01")
     flagged["payload"]["result"] = IMMEDIATE_RESULT
-    assert due_state(hh(), [flagged], WC, d("2026-05-20")).state == "immediate"
-    assert due_state(hh(), [flagged], WC, d("2026-06-15")).state != "immediate"
+    later_checks = [check("2026-05-08"), check("2026-05-15")]  # ordinary contacts answer nothing
+    for today in ("2026-05-20", "2026-06-15", "2027-05-01"):  # 19, 45 and 365 days on
+        info = due_state(hh(), [flagged, *later_checks], WC, d(today))
+        assert info.state == "immediate"
+        assert [r.event_id for r in info.reasons if r.immediate] == [flagged["id"]]
+
+
+def test_an_old_immediate_action_closes_when_a_record_answers_it_or_it_is_voided() -> None:
+    flagged = check("2026-05-01")
+    flagged["payload"]["result"] = IMMEDIATE_RESULT
+    answer = event(
+        "referral",
+        "2026-06-14",
+        {
+            "target": "정신건강복지센터",
+            "reason": "r",
+            "urgency": "immediate",
+            "status": "done",
+            "closes": flagged["id"],
+        },
+    )
+    today = d("2026-06-15")  # 45 days on
+    assert due_state(hh(), [flagged, answer], WC, today).state != "immediate"
+    voided = event("void", "2026-06-14", {"reason": "wrong household"}, amends=flagged["id"])
+    assert due_state(hh(), [flagged, voided], WC, today).state != "immediate"
+
+
+def test_a_cadence_file_with_the_old_window_key_still_loads(tmp_path: Path) -> None:
+    """``open_action_window_days`` is no longer read: an older file that has it is accepted."""
+    path = tmp_path / "welfare_check.json"
+    data = json.loads((asset_path("cadence") / "welfare_check.json").read_text(encoding="utf-8"))
+    data["follow_up"]["open_action_window_days"] = 30
+    path.write_text(json.dumps(data), encoding="utf-8")
+    loaded = load_cadence_file(path)
+    assert not hasattr(loaded, "open_action_window_days")
 
 
 def test_open_referral_follow_up() -> None:

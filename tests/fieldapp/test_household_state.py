@@ -92,6 +92,18 @@ def test_an_action_recorded_days_later_closes_it_and_a_clear_visit_does_not() ->
     assert household_state(nurse_hh(), [visit, clear, later], d("2026-07-15")).immediate == []
 
 
+def test_an_unanswered_action_45_days_old_is_still_open_and_an_answer_closes_it() -> None:
+    visit = flagged_visit("2026-07-10")
+    later = event("visit", "2026-08-01", {"vitals": {}, "result": {"actions": []}}, programme=VH)
+    today = d("2026-08-24")  # 45 days after the flagged visit
+    state = household_state(nurse_hh(), [visit, later], today)
+    assert [i.record_id for i in state.immediate_actions] == [visit["id"]]
+    assert immediate_count(worklist([nurse_hh()], {"hh": [visit, later]}, VH, today)) == 1
+    answered = [visit, later, {**answer(visit), "device_time": "2026-08-23T09:00:00+09:00"}]
+    assert household_state(nurse_hh(), answered, today).immediate == []
+    assert immediate_count(worklist([nurse_hh()], {"hh": answered}, VH, today)) == 0
+
+
 def test_the_welfare_checks_own_actions_close_its_action() -> None:
     done = check("2026-07-10", actions_taken=["informed_supervisor"])
     done["payload"]["result"] = IMMEDIATE_RESULT
