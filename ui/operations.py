@@ -21,6 +21,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+import shiboken6
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
@@ -105,8 +106,13 @@ class _Op(Generic[T]):
             self._handle_error(err)
             return
         result = after(value) if after else value
-        if self._success is not None:
+        if self._success is not None and not self._parent_gone():
             self._success(result)
+
+    def _parent_gone(self) -> bool:
+        """Whether the widget that asked was closed meanwhile (its answer has nowhere to go:
+        e.g. a household view replaced while its read was on the worker)."""
+        return self._parent is not None and not shiboken6.isValid(self._parent)
 
     def _handle_error(self, err: Exception) -> None:
         if self._failure is not None and ui_errors.is_known(err):
