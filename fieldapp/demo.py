@@ -848,10 +848,13 @@ class _EventMaker:
     def _referral_for(
         self, made: list[dict[str, Any]], day: date, minute: int
     ) -> dict[str, Any] | None:
-        """A referral when something just recorded needs one (open; closed later)."""
-        target = reason = urgency = None
+        """A referral when something just recorded needs one (open; closed later). Like the
+        app's, it names the record it answers (``closes``), which closes that record's immediate
+        action; its own follow-up stays open until :meth:`_closing` names it."""
+        target = reason = urgency = answers = None
         for ev in made:
             pl = ev["payload"]
+            earlier, target = (target, reason, urgency), None  # the last record needing one wins
             if ev["type"] == "welfare_check":
                 if pl.get("suicidal_talk") in ("active", "passive"):
                     target, reason = "정신건강복지센터", "자살 관련 언급"
@@ -874,6 +877,10 @@ class _EventMaker:
                     target, reason, urgency = "정신건강복지센터", "PHQ-9 9번 문항 응답", "immediate"
                 elif sum(ans.values()) >= 10:
                     target, reason, urgency = "정신건강복지센터", "PHQ-9 10점 이상", "urgent"
+            if target is None:
+                target, reason, urgency = earlier
+            else:
+                answers = ev["id"]
         if target is None:
             return None
         author = made[-1]["created_by"]
@@ -889,7 +896,7 @@ class _EventMaker:
                 "reason": reason,
                 "urgency": urgency,
                 "status": "open",
-                "closes": None,
+                "closes": answers,
             },
         )
         self.open_referrals.append((day + timedelta(days=self.r.randint(3, 21)), event))

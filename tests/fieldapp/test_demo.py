@@ -11,6 +11,7 @@ from types import GeneratorType
 import pytest
 
 from fieldapp.demo import DEMO_PASSWORD, VOLUNTEER_CASELOAD, generate_district
+from fieldapp.household_state import household_state
 from fieldapp.phone import format_phone, is_demo_phone
 from fieldapp.validation import looks_like_rrn, validate_event
 from sync.protocol import ROLE_PROGRAMME, Event, Household, Role, UserInfo
@@ -183,13 +184,33 @@ def test_histories_follow_the_programmes(small, small_events) -> None:
     assert {"phq9", "sgds_k", "k_frail", "social_isolation"} <= set(instruments)
     reached = Counter(e["payload"]["reached"] for e in small_events if e["type"] == "welfare_check")
     assert 0.02 < (reached["no_answer"] + reached["phone_off"]) / sum(reached.values()) < 0.25
-    closes = {e["payload"]["closes"] for e in small_events if e["type"] == "referral"} - {None}
-    opened = {
-        e["id"]
-        for e in small_events
-        if e["type"] == "referral" and e["payload"]["status"] == "open"
-    }
-    assert closes and closes <= opened
+    # a referral names what it answers: an opened one the record that needed it (closing that
+    # record's immediate action), a done one the referral it completes
+    by_id = {e["id"]: e for e in small_events}
+    referrals = [e for e in small_events if e["type"] == "referral"]
+    assert referrals and all(e["payload"]["closes"] in by_id for e in referrals)
+    for e in referrals:
+        answered = by_id[e["payload"]["closes"]]
+        assert answered["household_id"] == e["household_id"]
+        assert answered["device_time"] < e["device_time"]
+        done = e["payload"]["status"] == "done"
+        assert (answered["type"] == "referral") == done
+        assert not done or answered["payload"]["status"] == "open"
+
+
+def test_the_demo_answers_its_immediate_actions_leaving_a_few_open() -> None:
+    """Open immediate actions never expire, so the demo's referrals name what they answer: a
+    worker's Today shows a few honestly open ones, not every flag of two years."""
+    demo = generate_district(200, seed=1, today=TODAY)
+    by_household = defaultdict(list)
+    for e in demo.iter_events():
+        by_household[e["household_id"]].append(e)
+    open_per_worker: Counter[str] = Counter()
+    for h in demo.households:
+        state = household_state(h, by_household[h["id"]], TODAY, providers=())
+        for item in state.immediate:
+            open_per_worker[h["assignments"].get(item.programme)] += 1
+    assert max(open_per_worker.values(), default=0) <= 3, open_per_worker
 
 
 def test_vitals_and_screenings_are_plausible() -> None:
