@@ -29,6 +29,7 @@ from typing import Any
 
 from fieldapp.address import clean, normalize_road_address
 from fieldapp.districts import District, Dong, get_district
+from fieldapp.hangul import with_particle
 from fieldapp.phone import normalize_phone
 
 # ----------------------------------------------------------------------------- columns
@@ -337,7 +338,7 @@ def parse_household_csv(
                 district.code,
                 f"{district.name} has no 행정동 list to check the dong column against; "
                 "create the district's dongs first",
-                f"{district.name}의 행정동 목록이 없습니다. 행정동을 먼저 등록하세요.",
+                f"{district.name}의 행정동 목록이 없습니다. 행정동을 먼저 등록하십시오.",
             )
         )
         return report
@@ -350,7 +351,7 @@ def parse_household_csv(
                 None,
                 None,
                 str(exc),
-                "파일 인코딩을 알 수 없습니다. 'CSV UTF-8' 형식으로 다시 저장하세요.",
+                "파일 인코딩을 알 수 없습니다. 'CSV UTF-8' 형식으로 다시 저장하십시오.",
             )
         )
         return report
@@ -532,7 +533,7 @@ def _map_headers(
                 COLUMNS[fld][0],
                 None,
                 f"required column {COLUMNS[fld][0]} ({fld}) is missing; add it",
-                f"필수 열 {COLUMNS[fld][0]}이(가) 없습니다. 추가하세요.",
+                f"필수 열 {with_particle(COLUMNS[fld][0], '이/가')} 없습니다. 추가하십시오.",
             )
         )
     return None if missing or fatal else mapped
@@ -560,7 +561,8 @@ def _choice(row: _Row, fld: str, raw: str, table: dict[str, str], label_ko: str)
             fld,
             value,
             f"{value!r} is not a known {fld}; use one of: {accepted}",
-            f"{label_ko} 값 {value!r}을(를) 알 수 없습니다. 다음 중 하나로 적으세요: {accepted}",
+            f"{label_ko} 값 {with_particle(repr(value), '을/를')} 알 수 없습니다. "
+            f"다음 중 하나로 입력하십시오: {accepted}",
         )
     return found
 
@@ -604,7 +606,8 @@ def _consent(row: _Row, fld: str, raw: str, today: date) -> dict[str, Any] | Non
             fld,
             value,
             f"{value!r} is not a consent answer: write Y/예/동의, N/아니오, or the date consent was given",
-            f"동의 값 {value!r}을(를) 알 수 없습니다. 예/아니오 또는 동의한 날짜를 적으세요.",
+            f"동의 값 {with_particle(repr(value), '을/를')} 알 수 없습니다. "
+            "예/아니오 또는 동의한 날짜를 입력하십시오.",
         )
         return None
     return {"given": True, "date": when.isoformat(), "recorded_by": None}
@@ -621,7 +624,8 @@ def _phone(row: _Row, fld: str, raw: str) -> str | None:
             fld,
             value,
             str(exc),
-            f"전화번호 {value!r}이(가) 올바르지 않습니다. 예: 010-1234-5678, 02-123-4567",
+            f"전화번호 {with_particle(repr(value), '이/가')} 올바르지 않습니다. "
+            "예: 010-1234-5678, 02-123-4567",
         )
         return None
 

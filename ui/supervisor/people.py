@@ -159,9 +159,7 @@ class PeoplePage(QWidget):
             lambda: self.client.create_user(
                 v["username"], v["role"], v["password"], v.get("display_name")
             ),
-            self._then_reload(
-                self.tr("사용자 %1을(를) 추가했습니다.").replace("%1", v["username"])
-            ),
+            self._then_reload(self.tr("사용자를 추가했습니다: %1").replace("%1", v["username"])),
             self.error,
         )
 
