@@ -422,37 +422,37 @@
         <translation>Draft saved %1</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="477"/>
+        <location filename="../../ui/forms/form_page.py" line="485"/>
         <source>양식 닫기</source>
         <translation>Close the form</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="479"/>
+        <location filename="../../ui/forms/form_page.py" line="487"/>
         <source>작성 중인 내용은 임시 저장되어 있습니다. 나중에 가구 화면에서 이어서 작성할 수 있습니다. 닫을까요?</source>
         <translation>What you typed is kept as a draft; you can continue it later from the household. Close?</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="492"/>
+        <location filename="../../ui/forms/form_page.py" line="500"/>
         <source>즉시 조치 미기록</source>
         <translation>Immediate action not recorded</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="494"/>
+        <location filename="../../ui/forms/form_page.py" line="502"/>
         <source>이 답에는 즉시 조치가 필요합니다:</source>
         <translation>These answers need immediate action:</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="497"/>
+        <location filename="../../ui/forms/form_page.py" line="505"/>
         <source>한 일을 기록하지 않고 닫으면 임시 저장되고, 오늘 할 일 맨 위에 즉시 조치로 남습니다.</source>
         <translation>If you close without recording what was done, the form is kept as a draft and stays at the top of Today as an immediate action.</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="500"/>
+        <location filename="../../ui/forms/form_page.py" line="508"/>
         <source>지금 조치 기록</source>
         <translation>Record the action now</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="501"/>
+        <location filename="../../ui/forms/form_page.py" line="509"/>
         <source>임시 저장하고 닫기</source>
         <translation>Keep as draft and close</translation>
     </message>
@@ -1113,88 +1113,88 @@
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="100"/>
+        <location filename="../../ui/mainwindow.py" line="101"/>
         <source>관리자 화면</source>
         <translation>Supervisor workspace</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="104"/>
+        <location filename="../../ui/mainwindow.py" line="105"/>
         <source>인계함</source>
         <translation>Hand-over inbox</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="135"/>
+        <location filename="../../ui/mainwindow.py" line="136"/>
         <source>우리동네돌봄단</source>
         <translation>Volunteer (우리동네돌봄단)</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="136"/>
+        <location filename="../../ui/mainwindow.py" line="137"/>
         <source>방문간호사</source>
         <translation>Visiting nurse</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="137"/>
+        <location filename="../../ui/mainwindow.py" line="138"/>
         <source>관리자</source>
         <translation>Supervisor</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="138"/>
+        <location filename="../../ui/mainwindow.py" line="139"/>
         <source>시스템 관리자</source>
         <translation>Administrator</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="142"/>
+        <location filename="../../ui/mainwindow.py" line="143"/>
         <source>도구</source>
         <translation>Tools</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="148"/>
+        <location filename="../../ui/mainwindow.py" line="149"/>
         <source>☎ 위기 상담 전화 (F1)</source>
         <translation>☎ Crisis lines (F1)</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="150"/>
+        <location filename="../../ui/mainwindow.py" line="151"/>
         <source>109 · 1577-0199 · 119 · 112 · 129</source>
         <translation>109 · 1577-0199 · 119 · 112 · 129</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="164"/>
+        <location filename="../../ui/mainwindow.py" line="165"/>
         <source>오늘 할 일 (Ctrl+1)</source>
         <translation>Today (Ctrl+1)</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="167"/>
+        <location filename="../../ui/mainwindow.py" line="168"/>
         <source>가구 목록 (Ctrl+2)</source>
         <translation>Households (Ctrl+2)</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="173"/>
+        <location filename="../../ui/mainwindow.py" line="174"/>
         <source>동기화 (F5)</source>
         <translation>Sync (F5)</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="175"/>
+        <location filename="../../ui/mainwindow.py" line="176"/>
         <source>잠금 (Ctrl+L)</source>
         <translation>Lock (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="176"/>
-        <location filename="../../ui/mainwindow.py" line="351"/>
+        <location filename="../../ui/mainwindow.py" line="177"/>
+        <location filename="../../ui/mainwindow.py" line="361"/>
         <source>로그아웃</source>
         <translation>Sign out</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="277"/>
+        <location filename="../../ui/mainwindow.py" line="287"/>
         <source>저장했습니다.</source>
         <translation>Saved.</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="345"/>
+        <location filename="../../ui/mainwindow.py" line="355"/>
         <source>동기화 중입니다. 취소하고 로그아웃하시겠습니까?</source>
         <translation>Syncing. Cancel it and sign out?</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="348"/>
+        <location filename="../../ui/mainwindow.py" line="358"/>
         <source>로그아웃하시겠습니까? 기록은 이 기기에 그대로 남고, 로그인 창으로 돌아갑니다.</source>
         <translation>Sign out? Your records stay on this laptop, and the sign-in window opens.</translation>
     </message>
@@ -1256,7 +1256,7 @@
     </message>
     <message>
         <location filename="../../ui/supervisor/people.py" line="96"/>
-        <location filename="../../ui/supervisor/people.py" line="201"/>
+        <location filename="../../ui/supervisor/people.py" line="199"/>
         <source>비활성화</source>
         <translation>Deactivate</translation>
     </message>
@@ -1281,42 +1281,42 @@
         <translation>Lost or stolen devices (data-breach report due within 72 hours)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/people.py" line="163"/>
-        <source>사용자 %1을(를) 추가했습니다.</source>
-        <translation>Added user %1.</translation>
+        <location filename="../../ui/supervisor/people.py" line="162"/>
+        <source>사용자를 추가했습니다: %1</source>
+        <translation>User added: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/people.py" line="179"/>
+        <location filename="../../ui/supervisor/people.py" line="177"/>
         <source>역할 변경</source>
         <translation>Change role</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/people.py" line="189"/>
+        <location filename="../../ui/supervisor/people.py" line="187"/>
         <source>%1의 역할을 바꿨습니다.</source>
         <translation>Changed the role of %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/people.py" line="203"/>
+        <location filename="../../ui/supervisor/people.py" line="201"/>
         <source>%1 계정을 비활성화할까요? 그 기기들은 다음 연결 때 자료를 지웁니다.</source>
         <translation>Deactivate the account %1? Its devices delete their data at their next contact.</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/people.py" line="212"/>
+        <location filename="../../ui/supervisor/people.py" line="210"/>
         <source>%1 계정을 비활성화했습니다.</source>
         <translation>Deactivated %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/people.py" line="224"/>
+        <location filename="../../ui/supervisor/people.py" line="222"/>
         <source>분실·도난 처리</source>
         <translation>Lost or stolen</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/people.py" line="225"/>
+        <location filename="../../ui/supervisor/people.py" line="223"/>
         <source>무슨 일이 있었는지 적어 주세요 (사고 기록에 남습니다):</source>
         <translation>Describe what happened (kept in the incident record):</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/people.py" line="235"/>
+        <location filename="../../ui/supervisor/people.py" line="233"/>
         <source>기기를 분실 처리했습니다. 다음 연결 때 자료를 지웁니다. 신고 기한(72시간): %1</source>
         <translation>The device is marked lost and deletes its data at its next contact. Report deadline (72 h): %1</translation>
     </message>
@@ -1943,32 +1943,32 @@
 <context>
     <name>TodayPage</name>
     <message>
-        <location filename="../../ui/today.py" line="261"/>
+        <location filename="../../ui/today.py" line="263"/>
         <source>오늘 할 일</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="268"/>
+        <location filename="../../ui/today.py" line="270"/>
         <source>작성 중인 양식</source>
         <translation>Forms in progress</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="296"/>
+        <location filename="../../ui/today.py" line="298"/>
         <source>행을 선택하고 Enter를 누르면 알맞은 양식이(즉시 조치는 조치 기록이), Ctrl+Enter를 누르면 가구 화면이 열립니다.</source>
         <translation>Select a row and press Enter to open its form (for an immediate action, Record the action); Ctrl+Enter opens the household.</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="334"/>
+        <location filename="../../ui/today.py" line="336"/>
         <source>%1 · %2 (%3)</source>
         <translation>%1 · %2 (%3)</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="346"/>
+        <location filename="../../ui/today.py" line="348"/>
         <source>외 %1건</source>
         <translation>%1 more</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="386"/>
+        <location filename="../../ui/today.py" line="388"/>
         <source>즉시 조치 %1 · 기한 지남 %2 · 오늘 %3 · 예정 %4</source>
         <translation>Immediate %1 · overdue %2 · today %3 · upcoming %4</translation>
     </message>
@@ -1976,73 +1976,73 @@
 <context>
     <name>WorklistModel</name>
     <message>
-        <location filename="../../ui/today.py" line="186"/>
+        <location filename="../../ui/today.py" line="188"/>
         <source>긴급도</source>
         <extracomment>Immediate rows that Enter answers with 조치 기록 (a done referral naming the row&apos;s record); a referral&apos;s routine or urgent follow-up starts the programme&apos;s form (closed from the household&apos;s 조치·의뢰). Rows that keep their open item (to act on it from the row).</extracomment>
         <translation>Urgency</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="187"/>
+        <location filename="../../ui/today.py" line="189"/>
         <source>이름</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="188"/>
+        <location filename="../../ui/today.py" line="190"/>
         <source>주소</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="189"/>
+        <location filename="../../ui/today.py" line="191"/>
         <source>이유</source>
         <translation>Why</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="190"/>
+        <location filename="../../ui/today.py" line="192"/>
         <source>할 일</source>
         <translation>To do</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="191"/>
+        <location filename="../../ui/today.py" line="193"/>
         <source>기한</source>
         <translation>Due</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="197"/>
+        <location filename="../../ui/today.py" line="199"/>
         <source>즉시 조치</source>
         <translation>Immediate action</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="198"/>
+        <location filename="../../ui/today.py" line="200"/>
         <source>기한 지남</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="199"/>
+        <location filename="../../ui/today.py" line="201"/>
         <source>오늘</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="200"/>
+        <location filename="../../ui/today.py" line="202"/>
         <source>예정</source>
         <translation>Upcoming</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="206"/>
+        <location filename="../../ui/today.py" line="208"/>
         <source>조치 기록</source>
         <translation>Record the action</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="208"/>
+        <location filename="../../ui/today.py" line="210"/>
         <source>이어서 작성: %1</source>
         <translation>Continue: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="213"/>
+        <location filename="../../ui/today.py" line="215"/>
         <source>신호 확인</source>
         <translation>Acknowledge signal</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="223"/>
+        <location filename="../../ui/today.py" line="225"/>
         <source>신호 · %1</source>
         <translation>Signal · %1</translation>
     </message>
