@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fieldapp.hangul import with_particle
 from fieldapp.household_csv import ImportReport, RowProblem, parse_household_csv
 from sync import protocol as p
 from sync.server import admin
@@ -113,7 +114,8 @@ def _server_problems(
                         username,
                         f"there is no active user {username!r} in district {district_code}; "
                         "create the user first or leave the cell empty",
-                        f"{district_code}에 사용자 {username}이(가) 없습니다. 먼저 만드세요.",
+                        f"{district_code}에 사용자 {with_particle(username, '이/가')} 없습니다. "
+                        "먼저 사용자를 만드십시오.",
                     )
                 )
             elif user.role != wanted_role.value:
@@ -124,7 +126,7 @@ def _server_problems(
                         username,
                         f"{username!r} is a {user.role}; {programme} households go to a "
                         f"{wanted_role.value}",
-                        f"{username}은(는) 이 사업의 담당자가 될 수 없습니다.",
+                        f"{with_particle(username, '은/는')} 이 사업의 담당자가 될 수 없습니다.",
                     )
                 )
         key = _person_key(row)
