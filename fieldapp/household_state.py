@@ -26,7 +26,9 @@ alerts=None, providers=None) -> HouseholdState``
     (the open immediate items), ``immediate_actions``, ``referrals`` (open referrals),
     ``signals``, ``drafts`` (:class:`DraftInfo`), ``next_due``, ``state`` (immediate /
     overdue / due_today / upcoming / not_due), ``urgency_rank``, ``overdue_days``,
-    ``due`` (the cadence's :class:`~fieldapp.cadence.DueInfo` per programme), ``for_programme(p)``.
+    ``due`` (the cadence's :class:`~fieldapp.cadence.DueInfo` per programme), ``for_programme(p)``;
+    ``next_contact_due`` and ``contact_state``: the same over every item but signals (the
+    households list's 다음 방문 and 방문 상태: a signal is shown as a signal, it moves no visit).
 
 ``OpenItem``: one thing open for a household -- ``kind`` (``immediate_action``, ``referral``,
     ``draft_risk``, ``signal``, or a cadence reason: ``cadence``, ``first_contact``,
@@ -208,6 +210,23 @@ class HouseholdState:
     def overdue_days(self) -> int:
         nd = self.next_due
         return max(0, (self.today - nd).days) if nd is not None else 0
+
+    @property
+    def contact_items(self) -> list[OpenItem]:
+        """The items that ask for a contact: every item but signals (a signal is shown as a
+        signal -- Today's row, the 신호 tab, the board's list -- and moves no contact)."""
+        return [i for i in self.items if i.kind != SIGNAL]
+
+    @property
+    def next_contact_due(self) -> date | None:
+        """The households list's 다음 방문: the next cadence contact or open follow-up, or the
+        day of an open immediate item (signals left out)."""
+        return min((i.due for i in self.contact_items), default=None)
+
+    @property
+    def contact_state(self) -> str:
+        """The households list's 방문 상태: :attr:`state` over :attr:`contact_items`."""
+        return STATES[min((self.rank_of(i) for i in self.contact_items), default=NOT_DUE)]
 
     @property
     def immediate(self) -> list[OpenItem]:

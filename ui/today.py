@@ -116,8 +116,10 @@ def load_worklist(
     from fieldapp.worklist import read_worklist
 
     items, states, by_id = read_worklist(store, programme, today, only)
+    # the households list's 다음 방문 and 방문 상태: contacts only (a signal is a Today row and
+    # a 신호 tab entry, it moves no visit)
     due: Due = {
-        hid: (st.state, st.next_due.isoformat() if st.next_due else None)
+        hid: (st.contact_state, nd.isoformat() if (nd := st.next_contact_due) else None)
         for hid, st in states.items()
     }
     rows: list[TodayRow] = []

@@ -210,6 +210,8 @@ def test_extra_providers_add_open_items_ranked_with_the_rest() -> None:
     assert state.state == "due_today", "a signal due today ranks as due today"
     rows = worklist([nurse_hh()], {"hh": [recent]}, VH, today, providers=[signals])
     assert [r.code for r in rows] == ["signal"]
+    # the households list's 다음 방문: the next visit (정기관리군, every 3 months), not the signal
+    assert (state.contact_state, state.next_contact_due) == ("not_due", d("2026-10-10"))
 
 
 # ------------------------------------------------------------------ worklist order

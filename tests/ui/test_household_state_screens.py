@@ -4,18 +4,20 @@ event), a 필요 row closed from 조치·의뢰, drafts by form name, refreshed 
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from PySide6.QtWidgets import QPushButton
 
 from fieldapp import records
-from fieldapp.household_state import household_state, worklist
+from fieldapp.household_state import SIGNAL, household_state, worklist
 from fieldapp.programme_time import programme_today
+from tests.helpers.payloads import welfare_payload
 from ui import data
 from ui.households_model import COLUMNS, label
 from ui.operations import OpChanges
 
-VH = "visiting_health"
+VH, WC = "visiting_health", "welfare_check"
 LOW_GLUCOSE = {"bp": [{"systolic": 152, "diastolic": 94}, {"systolic": 148, "diastolic": 92}],
                "glucose": {"value": 65, "timing": "fasting"}}  # fmt: skip
 
@@ -120,11 +122,15 @@ def test_households_list_shows_the_rules_next_visit_and_filters_by_it(
         for r in range(page.model.rowCount())
     }
     for hid, state in states.items():
-        assert shown[hid] == f"{label('due_state', state.state)} · {state.next_due}", hid
+        expected = f"{label('due_state', state.contact_state)} · {state.next_contact_due}"
+        assert shown[hid] == expected, hid
     assert shown and all(text != "—" for hid, text in shown.items() if hid in states)
-    # a household's most urgent Today row is its 방문 상태 (a household may have several rows)
+    # a household's most urgent Today row is its 방문 상태 (a household may have several rows;
+    # signal rows move no visit)
     top: dict[str, Any] = {}
     for r in window.today.model.rows():
+        if r.code == SIGNAL:
+            continue
         if r.household_id not in top or r.rank < top[r.household_id].rank:
             top[r.household_id] = r
     seen = 0
@@ -135,6 +141,54 @@ def test_households_list_shows_the_rules_next_visit_and_filters_by_it(
         assert page.count.text().startswith(f"{len(on_today)} / ")
         seen += len(on_today)
     assert seen, "the demo nurse has work due"
+
+
+def test_a_signal_shows_on_today_but_moves_no_visit_on_the_households_list(
+    volunteer: Any, qtbot: Any
+) -> None:
+    """Three reached checks with low mood today make a signal (a Today row due today); the
+    household's 다음 방문 stays its next weekly check and the 오늘 filter leaves it out."""
+    from ui.mainwindow import MainWindow
+
+    win = MainWindow(volunteer.runner, volunteer.session, start_sync=False)
+    qtbot.addWidget(win)
+    store, session = volunteer.runner.store, volunteer.session
+    hid = records.list_households(store)[0]["id"]
+    now = datetime.now(UTC)
+    checks = [
+        {
+            "id": records.new_id(),
+            "type": "welfare_check",
+            "household_id": hid,
+            "programme": WC,
+            "created_by": session.username,
+            "device_id": session.device_id,
+            "device_time": (now - timedelta(minutes=minutes)).isoformat(),
+            "payload": welfare_payload(mood="low"),
+        }
+        for minutes in (30, 20, 10)
+    ]
+    save(volunteer, *checks)
+    win.households.reload()
+    today = programme_today()
+    (signal,) = [r for r in today_rows_for(win, hid) if r.code == SIGNAL]
+    assert signal.due_date == today.isoformat() and signal.urgency == "due_today"
+    state = household_state(
+        records.get_household(store, hid), records.household_events(store, hid), today
+    ).for_programme(WC)
+    assert state.signals and state.next_due == today  # the rule's items still hold it
+    next_check = today + timedelta(days=7)  # a weekly check, reached today
+    assert (state.contact_state, state.next_contact_due) == ("upcoming", next_check)
+    page = win.households
+    row = page.model.row_of(hid)
+    shown = page.model.index(row, COLUMNS.index("due")).data()
+    assert shown == f"{label('due_state', 'upcoming')} · {next_check}"
+    page.due_state.setCurrentIndex(page.due_state.findData("due_today"))
+    listed = {page.proxy.index(r, 0).data(page.model.IdRole) for r in range(page.proxy.rowCount())}
+    assert hid not in listed
+    page.due_state.setCurrentIndex(page.due_state.findData("upcoming"))
+    listed = {page.proxy.index(r, 0).data(page.model.IdRole) for r in range(page.proxy.rowCount())}
+    assert hid in listed
 
 
 # ------------------------------------------------------------------ a recorded action
