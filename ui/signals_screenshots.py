@@ -53,6 +53,7 @@ def take(out: Path, *, households: int = 300, lang: str = "ko") -> list[Path]:
         win = MainWindow(runner, session, start_sync=False)
         win.resize(*SIZE)
         win.show()
+        win.sync.sync_now()  # online, as the demo is
         return win
 
     def shot(widget: Any, name: str) -> None:
