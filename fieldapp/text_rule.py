@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import orjson
+
 
 def is_good_text(text: str) -> bool:
     """True when *text* is well-formed Unicode (no lone UTF-16 surrogate): what UTF-8,
@@ -31,6 +33,12 @@ def find_bad_text(value: Any, where: str = "") -> str | None:
     The one rule for all text: the server applies it to whole events, the forms and
     ``fieldapp-sync record`` before saving, the client to records it pulls.
     """
+    try:  # fast path: orjson refuses any lone surrogate, in a value or a key, at any depth
+        orjson.dumps(value)
+    except (TypeError, orjson.JSONEncodeError):
+        pass  # a broken string, or something orjson does not write: walk it to say where
+    else:
+        return None
     stack: list[tuple[str, Any]] = [(where, value)]
     while stack:
         path, item = stack.pop()
