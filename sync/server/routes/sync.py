@@ -13,9 +13,10 @@ from sync.server import syncing
 from sync.server.db import begin_read
 from sync.server.deps import CurrentAuth, ProtocolDep, SessionDep, check_protocol
 from sync.server.errors import ApiError
+from sync.server.json_route import OrjsonRoute
 from sync.server.models import utcnow
 
-router = APIRouter(tags=["sync"])
+router = APIRouter(tags=["sync"], route_class=OrjsonRoute)
 
 _AUTH_ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": p.ErrorBody, "description": "not signed in, or device revoked (wipe)"},
