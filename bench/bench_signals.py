@@ -4,8 +4,9 @@ often they cry wolf on stable households, and what evaluating a district costs.
 A generated district (``fieldapp.demo``; reduced 300 households, full 2,000; two years of
 history ending on bench ``TODAY``) gets declines injected (``fieldapp.demo_scenarios``: each
 kind on *per_kind* households, crisis days spread over the last 13 months, the heat
-exposure only on days in a heat or cold season); every other household is a stable
-control. The generator does not read the rules; thresholds are the data file's.
+exposure only on days in a heat or cold season; only inside a household's recorded
+history: records from 28 days before the onset to the crisis day); every other household is
+a stable control. The generator does not read the rules; thresholds are the data file's.
 
 * recall: share of declines with a signal raised on or after onset and before the crisis
   day. Each declined household is replayed on every day that could change its signals
@@ -91,12 +92,15 @@ def measure(n: int, per_kind: int) -> dict[str, Any]:
     """Every figure of the benchmark for a district of *n* households."""
     from fieldapp import records, signals
     from fieldapp.demo import generate_district
-    from fieldapp.demo_scenarios import plan_scenarios
+    from fieldapp.demo_scenarios import plan_scenarios, record_spans
 
     rules = signals.load_signal_rules()
     demo = generate_district(n, seed=SEED, today=TODAY, history_years=2.0)
     crisis_days = [TODAY - timedelta(days=d) for d in range(7, 400)]
-    demo.scenarios = plan_scenarios(demo.households, per_kind, SEED, crisis_days)
+    # Declines only where the household has records from before the onset to the crisis
+    # (the schedule does not depend on the scenarios, so one pass without them gives it).
+    spans = record_spans(demo.iter_events(with_result=False))
+    demo.scenarios = plan_scenarios(demo.households, per_kind, SEED, crisis_days, spans=spans)
     events = demo.events()
     by_household: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for e in events:

@@ -55,6 +55,8 @@ _REACHED_ONLY = (
     "seasonal_environment",
     "shelter_informed",
 )
+#: Days a household's records must start before a decline's onset (a baseline to change from).
+LEAD_IN_DAYS = 28
 #: District size from which the demo gets its few declines by default.
 DEMO_MIN_HOUSEHOLDS = 100
 
@@ -106,10 +108,17 @@ def plan_scenarios(
     *,
     kinds: Iterable[str] = KINDS,
     prefer_worker: str | None = None,
+    spans: Mapping[str, tuple[date, date]] | None = None,
 ) -> list[Scenario]:
     """*per_kind* declines of each kind on distinct households, crisis days drawn from
     *crisis_days*; households *prefer_worker* holds are taken first (the demo's nurse3).
-    A heat exposure happens only on a crisis day in a heat or cold season."""
+    A heat exposure happens only on a crisis day in a heat or cold season.
+
+    *spans* (household id -> its first and last record day), when given, keeps each decline
+    inside the household's time in the programme: its records start at least
+    :data:`LEAD_IN_DAYS` before the onset and run to the crisis day. A decline placed before
+    a household was enrolled, or after its contacts stopped, changes no record: it would
+    measure the generator's calendar, not the rules."""
     rng = random.Random(f"fieldapp-scenarios:{seed}")
     order = list(households)
     rng.shuffle(order)
@@ -132,10 +141,28 @@ def plan_scenarios(
             crisis = rng.choice(days)
             lo, hi = DURATION[kind]
             onset = crisis - timedelta(days=rng.randint(lo, hi))
+            if spans is not None and not _inside(spans.get(str(hh["id"])), onset, crisis):
+                continue
             alert = (onset, crisis) if kind == "heat_exposure" else None
             out.append(Scenario(str(hh["id"]), kind, onset, crisis, alert))
             taken.add(str(hh["id"]))
             made += 1
+    return out
+
+
+def _inside(span: tuple[date, date] | None, onset: date, crisis: date) -> bool:
+    return (
+        span is not None and span[0] <= onset - timedelta(days=LEAD_IN_DAYS) and span[1] >= crisis
+    )
+
+
+def record_spans(events: Iterable[Mapping[str, Any]]) -> dict[str, tuple[date, date]]:
+    """household id -> (first, last) day of its records (as written, KST)."""
+    out: dict[str, tuple[date, date]] = {}
+    for e in events:
+        day, hid = _day(e), str(e["household_id"])
+        first, last = out.get(hid, (day, day))
+        out[hid] = (min(first, day), max(last, day))
     return out
 
 

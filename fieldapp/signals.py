@@ -35,6 +35,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from functools import cache
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -531,8 +532,8 @@ def prepare_records(records: Iterable[Mapping[str, Any]]) -> list[_Rec]:
     return out
 
 
-def _order(rec: _Rec) -> tuple[datetime, str]:
-    return rec.at, rec.id
+#: Time order of prepared records (ties by id), computed in C.
+_order = attrgetter("at", "id")
 
 
 class History:

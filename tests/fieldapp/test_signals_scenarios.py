@@ -13,9 +13,11 @@ from fieldapp.demo import generate_district
 from fieldapp.demo_scenarios import (
     DEMO_MIN_HOUSEHOLDS,
     KINDS,
+    LEAD_IN_DAYS,
     Scenario,
     apply_scenario,
     plan_scenarios,
+    record_spans,
 )
 from fieldapp.records import resolve_amendments
 from fieldapp.validation import validate_event
@@ -116,3 +118,25 @@ def test_the_rules_see_most_declines_before_the_crisis(district) -> None:
         found = signals.evaluate(hh, records, s.crisis_day)
         caught += any(s.onset.isoformat() <= f.raised_on for f in found)
     assert caught >= len(district.scenarios) // 2, caught
+
+
+def test_with_spans_a_decline_stays_inside_the_households_recorded_history() -> None:
+    """A decline placed before a household's first record (not yet enrolled) or after its
+    contacts stopped changes no record; with *spans* none is placed there."""
+    demo = generate_district(120, seed=4, today=TODAY)
+    spans = record_spans(demo.iter_events(with_result=False))
+    crisis = [TODAY - timedelta(days=d) for d in range(7, 400)]
+    unbounded = plan_scenarios(demo.households, 6, 4, crisis)
+    outside = [
+        s
+        for s in unbounded
+        if s.household_id not in spans
+        or spans[s.household_id][0] > s.onset - timedelta(days=LEAD_IN_DAYS)
+        or spans[s.household_id][1] < s.crisis_day
+    ]
+    assert outside, "the fixture should place some declines outside a history without spans"
+    bounded = plan_scenarios(demo.households, 6, 4, crisis, spans=spans)
+    assert len(bounded) == len(unbounded)
+    for s in bounded:
+        first, last = spans[s.household_id]
+        assert first <= s.onset - timedelta(days=LEAD_IN_DAYS) and last >= s.crisis_day
