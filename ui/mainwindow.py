@@ -72,6 +72,7 @@ class MainWindow(QMainWindow):
         self.nav.setFixedWidth(170)
         for text in (self.tr("오늘 할 일"), self.tr("가구 목록"), self.tr("동기화")):
             self.nav.addItem(text)
+        self._nav_row = PAGE_TODAY  # the page shown (kept when leaving a form is refused)
         self.nav.currentRowChanged.connect(self._nav_changed)
         self.pages = QStackedWidget()
         row.addWidget(self.nav)
@@ -180,6 +181,13 @@ class MainWindow(QMainWindow):
     def _nav_changed(self, row: int) -> None:
         if row < 0:
             return
+        form = self._open_form_page()
+        if form is not None and not form.may_leave():  # back to the form to record the action
+            self.nav.blockSignals(True)
+            self.nav.setCurrentRow(self._nav_row)
+            self.nav.blockSignals(False)
+            return
+        self._nav_row = row
         self._close_detail()
         self.pages.setCurrentIndex(row)
         self.pages.currentWidget().setFocus()
@@ -189,8 +197,10 @@ class MainWindow(QMainWindow):
             self.inbox_page.reload()
 
     def show_page(self, page: int) -> None:
-        self.nav.setCurrentRow(page)
-        self._nav_changed(page)
+        if self.nav.currentRow() != page:
+            self.nav.setCurrentRow(page)  # _nav_changed runs on its signal
+        else:
+            self._nav_changed(page)
 
     def _find(self) -> None:
         self.show_page(PAGE_HOUSEHOLDS)

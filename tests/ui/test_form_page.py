@@ -289,3 +289,33 @@ def test_no_answer_at_the_door_says_the_rule_and_the_first_step(
     assert "\n" not in rule and "원칙" in rule and "먼저 동 주민센터" in rule
     assert offered_steps(page)[0] == "informed_supervisor"
     assert "동 주민센터" in page.banner.checks["informed_supervisor"].text()
+
+
+def test_leaving_a_risky_form_for_another_page_asks_too(
+    window: Any, nurse: Any, qtbot: Any
+) -> None:
+    """Ctrl+1 (Today) from a form with an unrecorded risk asks as 닫기 does: Enter goes back
+    to the form; keeping it as a draft shows Today, with the risk on the draft."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from tests.helpers.driving import click
+
+    hid = households(nurse)[2]["id"]
+    page = open_form(window, qtbot, hid, "screening:phq9")
+    choose(page, "answers.q9", 2)
+    seen = answer_next_dialog(lambda box: QTest.keyClick(box, Qt.Key.Key_Return))
+    QTest.keyClick(page, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert seen and "자살" in seen[0][0]
+    assert window.pages.currentWidget() is page, "back to the form"
+    assert window.nav.currentRow() == 0, "the navigation stays where it was"
+
+    answer_next_dialog(
+        lambda box: click(next(b for b in box.buttons() if b.text() == "임시 저장하고 닫기"))
+    )
+    window.activateWindow()  # offscreen: the window is not re-activated after a dialog
+    qtbot.waitUntil(window.isActiveWindow)
+    QTest.keyClick(page, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.households)
+    [draft] = records.list_drafts(nurse.runner.store, hid)
+    assert draft["data"]["result"]["immediate"] and not draft["data"]["action_recorded"]

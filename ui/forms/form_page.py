@@ -459,15 +459,23 @@ class FormPage(QWidget):
                 return
         ui_errors.show_known_error(self, err)
 
+    def may_leave(self) -> bool:
+        """Whether the worker may leave this form for another page: one whose answers raise
+        an immediate action with nothing recorded asks first (kept as a draft if so)."""
+        if self.saving or not self.needs_action_record:
+            return True
+        if self._park_risk():
+            self.save_draft()
+            return True
+        self.banner.setFocus()
+        return False
+
     def _close(self) -> None:
         if self.saving:
             return
         if self.needs_action_record:  # a risk is never parked silently
-            if not self._park_risk():
-                self.banner.setFocus()
-                return
-            self.save_draft()
-            self.closed.emit()
+            if self.may_leave():
+                self.closed.emit()
             return
         if self._touched and self._draft_timer.isActive():
             self.save_draft()
