@@ -132,17 +132,17 @@ def _number_text(x: float | int | None) -> str:
 
 
 def enter(label: str, *, choose: bool = False) -> str:
-    """"체온을 입력하십시오." (or "성별을 선택하십시오." for a choice)."""
+    """ "체온을 입력하십시오." (or "성별을 선택하십시오." for a choice)."""
     verb = "선택하십시오" if choose else "입력하십시오"
     return f"{with_particle(label, '을/를')} {verb}."
 
 
 def enter_number(label: str) -> str:
-    """"맥박은 숫자로 입력하십시오."."""
+    """ "맥박은 숫자로 입력하십시오."."""
     return f"{with_particle(label, '은/는')} 숫자로 입력하십시오."
 
 
 def enter_between(label: str, low: float | None, high: float | None, unit: str = "") -> str:
-    """"수축기 혈압은 60~260 mmHg 사이로 입력하십시오."."""
+    """ "수축기 혈압은 60~260 mmHg 사이로 입력하십시오."."""
     span = f"{_number_text(low)}~{_number_text(high)}" + (f" {unit}" if unit else "")
     return f"{with_particle(label, '은/는')} {span} 사이로 입력하십시오."

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QWidget
 
 class FakeMainWindow(QWidget):
     signed_out = Signal()
-    made: list[FakeMainWindow] = []
+    made: ClassVar[list[FakeMainWindow]] = []
 
     def __init__(self, runner: Any, session: Any, idle_minutes: float = 10.0) -> None:
         super().__init__()
@@ -19,7 +19,7 @@ class FakeMainWindow(QWidget):
 
 
 class FakeLogin:
-    shown: list[FakeLogin] = []
+    shown: ClassVar[list[FakeLogin]] = []
 
     def __init__(self, runner: Any, profile: Any) -> None:
         self.session = {"username": "nurse3", "again": len(FakeLogin.shown)}
