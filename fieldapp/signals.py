@@ -990,11 +990,6 @@ def active_signals(
     return [s for s in evaluate(household, records, on, rules) if s.active]
 
 
-def today_kst(now: datetime | None = None) -> date:
-    """Today's programme date (Asia/Seoul), whatever the machine's zone."""
-    return (now or datetime.now(UTC)).astimezone(KST).date()
-
-
 def ack_payload(signal: Signal, note: str, follow_up: date | None) -> dict[str, Any]:
     """The payload of a ``signal_ack`` record acknowledging *signal*."""
     return {

@@ -13,6 +13,7 @@ from typing import Any
 
 from fieldapp import records, signals
 from fieldapp.profile import unlock
+from fieldapp.programme_time import programme_today
 from fieldapp.worklist import role_programme
 
 
@@ -55,7 +56,7 @@ def cmd_signals(
     prof = profile(args)
     secret = password(args)
     assert secret is not None
-    on = args.date or signals.today_kst()
+    on = args.date or programme_today()
     programme = role_programme(prof.info.get("role"))
     with unlock(prof, secret) as store:
         found = store_signals(store, on, include_acknowledged=args.all, programme=programme)

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fieldapp import cadence
+from fieldapp.programme_time import programme_today
 from sync import protocol as p
 from sync.server.admin import AdminError
 from sync.server.models import Assignment, Device, Dong, Household, User, utcnow
@@ -116,8 +117,8 @@ def dong_names(session: Session, district: str) -> dict[str, str]:
 
 
 def today_kst(now: datetime | None = None) -> date:
-    """Today's programme date (Asia/Seoul)."""
-    return (now or utcnow()).astimezone(KST).date()
+    """Today's programme date (Asia/Seoul) by the server's clock."""
+    return programme_today(now or utcnow())
 
 
 class DeviceRow(BaseModel):
