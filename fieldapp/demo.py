@@ -26,14 +26,14 @@ import math
 import random
 import uuid
 from bisect import bisect
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from itertools import accumulate
 from typing import Any
 
 from fieldapp.demo_names import RELATIONS, address_detail, person_name, road_names
-from fieldapp.demo_scenarios import Scenario, apply_scenario, demo_scenarios, season_of
+from fieldapp.demo_scenarios import Scenario, demo_scenarios, injector, season_of
 from fieldapp.districts import DEMO_DISTRICT_CODE, District, get_district
 from fieldapp.phone import demo_phone
 
@@ -123,6 +123,63 @@ class _Profile:
     drinker: str
 
 
+class _Habits:
+    """What stays the same about a person from one welfare check to the next, and the short
+    spells of being unwell that change it for a few days at a time.
+
+    Answers about daily life are not independent draws at every check: a person who eats two
+    meals a day (skipping breakfast is common among older people living alone) says two most
+    weeks; one who takes no regular medication says n/a every time; one who meets family or
+    goes to the 경로당 says so most weeks. A day of one meal or none, a missed dose, a week
+    indoors mostly come together, in a spell of being unwell (a cold, a flare-up of a
+    chronic illness, a bad fall) lasting days, rarely over a week, that shows on the same
+    check as worse health and lower mood. Frailer people have more spells. The figures are
+    judgement, not measured rates (a pilot's records would give them); what matters for
+    the rules is that a stable person's bad answers cluster in spells instead of landing
+    on one check in ten at random.
+    """
+
+    def __init__(self, r: random.Random, p: _Profile, start: date, end: date) -> None:
+        self.usual_meals = 3 if r.random() < 0.6 else 2
+        self.on_medication = r.random() < 0.82
+        #: a dose missed now and then, outside spells: most people rarely, a few more often
+        self.lapse = 0.01 + 0.05 * r.betavariate(1, 4)
+        base = {"general": 0.97, "low": 0.95, "medium": 0.9, "high": 0.78}[p.band]
+        self.p_contact = min(0.99, max(0.5, r.gauss(base, 0.04)))
+        self.p_out = min(0.99, max(0.3, 0.97 - 0.45 * p.frailty))
+        rate = 1.5 + 4 * p.frailty  # spells a year
+        spells: list[tuple[date, date]] = []
+        day = start + timedelta(days=round(r.expovariate(rate / 365)))
+        while day < end:
+            length = 2 + round(r.expovariate(1 / 3))  # days: mostly under a week
+            spells.append((day, day + timedelta(days=length - 1)))
+            day += timedelta(days=length + round(r.expovariate(rate / 365)))
+        self.spells = spells
+
+    def unwell(self, day: date) -> bool:
+        i = bisect(self.spells, (day, date.max)) - 1
+        return i >= 0 and self.spells[i][0] <= day <= self.spells[i][1]
+
+    def meals(self, r: random.Random, spell: bool) -> int:
+        if spell:
+            return max(0, self.usual_meals - _weighted(r, (0, 1, 2), (0.35, 0.45, 0.2)))
+        u = r.random()
+        if u < 0.03:
+            return self.usual_meals - 1
+        if u < 0.06:
+            return min(3, self.usual_meals + 1)
+        return self.usual_meals
+
+    def medication(self, r: random.Random, spell: bool) -> str:
+        if not self.on_medication:
+            return "na"
+        u = r.random()
+        missed, no_supply = (0.35, 0.02) if spell else (self.lapse, 0.003)
+        if u < missed:
+            return "missed"
+        return "no_supply" if u < missed + no_supply else "taken"
+
+
 @dataclass
 class DemoDistrict:
     """A generated district. ``households`` are wire dicts; events come from ``iter_events``."""
@@ -162,12 +219,9 @@ class DemoDistrict:
         finish = _Finisher() if with_result else None
         declines = {s.household_id: s for s in self.scenarios}
         for profile in self._profiles:
-            events: Iterable[dict[str, Any]] = _EventMaker(
-                self, profile, devices, instruments
-            ).events()
-            if profile.household_id in declines:
-                events = apply_scenario(declines[profile.household_id], events, self.seed)
-            for event in events:
+            decline = declines.get(profile.household_id)
+            maker = _EventMaker(self, profile, devices, instruments, decline)
+            for event in maker.events():
                 yield finish(event) if finish is not None else event
 
     def events(self, *, with_result: bool = True) -> list[dict[str, Any]]:
@@ -291,7 +345,7 @@ def generate_district(
         programmes.append(progs)
 
     users = _assign(rng, seed, district, records, profiles, programmes, today)
-    return DemoDistrict(
+    demo = DemoDistrict(
         seed=seed,
         today=today,
         history_years=history_years,
@@ -313,8 +367,33 @@ def generate_district(
         users=users,
         households=records,
         _profiles=profiles,
-        scenarios=demo_scenarios(records, seed, today) if events_per_household is None else [],
     )
+    if events_per_household is None:
+        demo.scenarios = demo_scenarios(records, seed, today, spans=_Spans(demo))
+    return demo
+
+
+class _Spans(Mapping[str, tuple[date, date]]):
+    """household id -> (first, last) day of its records without a decline, made only for the
+    households asked about (the demo's planner looks at a few)."""
+
+    def __init__(self, demo: DemoDistrict) -> None:
+        self.demo = demo
+        self.profiles = {p.household_id: p for p in demo._profiles}
+        self.devices = {u.username: u.device_id for u in demo.users}
+
+    def __getitem__(self, household_id: str) -> tuple[date, date]:
+        maker = _EventMaker(self.demo, self.profiles[household_id], self.devices, _instruments())
+        days = [date.fromisoformat(e["device_time"][:10]) for e in maker.events()]
+        if not days:
+            raise KeyError(household_id)
+        return days[0], days[-1]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.profiles)
+
+    def __len__(self) -> int:
+        return len(self.profiles)
 
 
 def _household(
@@ -528,6 +607,7 @@ class _EventMaker:
         profile: _Profile,
         devices: dict[str, str],
         instruments: dict[str, Any],
+        decline: Scenario | None = None,
     ) -> None:
         self.p = profile
         self.devices = devices
@@ -546,6 +626,15 @@ class _EventMaker:
         self.missed = 0  # consecutive unanswered welfare checks
         self.last_screen: dict[str, date] = {}
         self.open_referrals: list[tuple[date, dict[str, Any]]] = []
+        #: the injected decline, applied to each record as it is made (so the programme's
+        #: rules, e.g. the home visit after two missed calls, follow what the records say)
+        self.inject = injector(decline, demo.seed) if decline is not None else None
+        self.habit = _Habits(
+            random.Random(demo.seed * 7_919_000_003 + profile.index + 0x4AB1_0000_0000),
+            profile,
+            self.start,
+            self.end,
+        )
 
     # -- schedule
 
@@ -593,7 +682,11 @@ class _EventMaker:
     def events(self) -> Iterator[dict[str, Any]]:
         exact = self.exact is not None
         made = 0
-        for day, kind in self._slots():
+        slots = self._slots()
+        i = 0
+        while i < len(slots):
+            day, kind = slots[i]
+            i += 1
             if exact and made >= self.exact:
                 return
             minute = self.r.randrange(9 * 60, 18 * 60)
@@ -610,6 +703,29 @@ class _EventMaker:
                     return
                 yield event
                 made += 1
+            if kind == "welfare" and not exact:
+                self._home_visit_after_missed_calls(batch[0], day, slots, i)
+
+    def _home_visit_after_missed_calls(
+        self, check: dict[str, Any], day: date, slots: list[tuple[date, str]], i: int
+    ) -> None:
+        """The second missed call in a row makes a home visit due that day (the app's task,
+        assets/cadence/welfare_check.json ``missed_calls``; DOMAIN.md section 4): the volunteer
+        goes to the door on the next working day or the one after, not at the next weekly
+        call. Nothing to add when the next welfare check already falls by then."""
+        pl = check["payload"]
+        if self.missed != 2 or pl.get("method") == "visit":
+            return
+        door = _weekday(day + timedelta(days=self.r.choice((1, 1, 2))))
+        if door >= self.end:
+            return
+        nxt = next((d for d, k in slots[i:] if k == "welfare"), None)
+        if nxt is not None and nxt <= door:
+            return
+        at = i
+        while at < len(slots) and slots[at][0] <= door:
+            at += 1
+        slots.insert(at, (door, "welfare"))
 
     def _make(self, kind: str, day: date, minute: int) -> list[dict[str, Any]]:
         if kind == "welfare":
@@ -625,6 +741,11 @@ class _EventMaker:
                     "note", day, minute, author, prog, {"text": self.r.choice(_NOTES_EVENT)}
                 )
             ]
+        if self.inject is not None:
+            out = [self.inject(e) for e in out]
+        if kind == "welfare":
+            reached = out[0]["payload"]["reached"]
+            self.missed = 0 if reached in ("yes", "hospitalised") else self.missed + 1
         referral = self._referral_for(out, day, minute + 40)
         if referral is not None:
             out.append(referral)
@@ -677,25 +798,29 @@ class _EventMaker:
         risk_signs: list[str] = []
         escalation = 0
         if r.random() < p_reached:
-            self.missed = 0
             payload["reached"] = "yes"
             payload["seen_in_person"] = method in ("visit", "video")
             payload["respondent"] = "self" if r.random() < 0.95 else "family"
-            health = _weighted(r, ("good", "usual", "worse", "acute"), (0.25, 0.62, 0.129, 0.001))
-            payload["health"] = health
-            payload["meals_24h"] = _weighted(r, (3, 2, 1, 0), (0.55, 0.35, 0.098, 0.002))
-            payload["medication"] = _weighted(
-                r, ("taken", "na", "missed", "no_supply"), (0.72, 0.18, 0.092, 0.008)
+            h = self.habit
+            spell = h.unwell(day)
+            health = _weighted(
+                r,
+                ("good", "usual", "worse", "acute"),
+                (0.03, 0.3, 0.665, 0.005) if spell else (0.27, 0.68, 0.049, 0.001),
             )
-            d = p.depression
-            payload["mood"] = _mood(r, p.depression)
+            payload["health"] = health
+            payload["meals_24h"] = h.meals(r, spell)
+            payload["medication"] = h.medication(r, spell)
+            d = min(0.95, p.depression + 0.3) if spell else p.depression
+            payload["mood"] = _mood(r, d)
             suicidal = "none"
             u = r.random()
+            d = p.depression
             if u < 0.0004 + 0.002 * d:
                 suicidal = "active" if u < 0.0002 + 0.0004 * d else "passive"
             payload["suicidal_talk"] = suicidal
-            payload["social_contact_7d"] = r.random() < 0.75
-            payload["went_out_7d"] = r.random() < (0.85 - 0.4 * p.frailty)
+            payload["social_contact_7d"] = r.random() < h.p_contact
+            payload["went_out_7d"] = r.random() < h.p_out * (0.3 if spell else 1.0)
             if r.random() < 0.012:
                 risk_signs.append(
                     r.choice(
@@ -718,7 +843,6 @@ class _EventMaker:
                 escalation = 1
                 actions.append("info_given")
         else:
-            self.missed += 1
             if method == "visit":
                 payload["reached"] = _weighted(
                     r, ("not_home", "no_answer", "hospitalised"), (0.75, 0.2, 0.05)
@@ -729,8 +853,6 @@ class _EventMaker:
                     ("no_answer", "phone_off", "wrong_number", "hospitalised"),
                     (0.7, 0.24, 0.03, 0.03),
                 )
-            if payload["reached"] == "hospitalised":
-                self.missed = 0
             if method == "visit" and payload["reached"] in ("not_home", "no_answer"):
                 escalation = 2
                 actions.append("reported_dong")

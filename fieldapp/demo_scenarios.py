@@ -23,7 +23,7 @@ changes follow how each decline is described in practice (DOMAIN.md section 9), 
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -109,6 +109,7 @@ def plan_scenarios(
     kinds: Iterable[str] = KINDS,
     prefer_worker: str | None = None,
     spans: Mapping[str, tuple[date, date]] | None = None,
+    until: date | None = None,
 ) -> list[Scenario]:
     """*per_kind* declines of each kind on distinct households, crisis days drawn from
     *crisis_days*; households *prefer_worker* holds are taken first (the demo's nurse3).
@@ -118,7 +119,8 @@ def plan_scenarios(
     inside the household's time in the programme: its records start at least
     :data:`LEAD_IN_DAYS` before the onset and run to the crisis day. A decline placed before
     a household was enrolled, or after its contacts stopped, changes no record: it would
-    measure the generator's calendar, not the rules."""
+    measure the generator's calendar, not the rules. With *until* the records need only run
+    to that day when the crisis is later (the demo's crises are a few days ahead of today)."""
     rng = random.Random(f"fieldapp-scenarios:{seed}")
     order = list(households)
     rng.shuffle(order)
@@ -141,7 +143,8 @@ def plan_scenarios(
             crisis = rng.choice(days)
             lo, hi = DURATION[kind]
             onset = crisis - timedelta(days=rng.randint(lo, hi))
-            if spans is not None and not _inside(spans.get(str(hh["id"])), onset, crisis):
+            end = crisis if until is None else min(crisis, until)
+            if spans is not None and not _inside(spans.get(str(hh["id"])), onset, end):
                 continue
             alert = (onset, crisis) if kind == "heat_exposure" else None
             out.append(Scenario(str(hh["id"]), kind, onset, crisis, alert))
@@ -150,10 +153,8 @@ def plan_scenarios(
     return out
 
 
-def _inside(span: tuple[date, date] | None, onset: date, crisis: date) -> bool:
-    return (
-        span is not None and span[0] <= onset - timedelta(days=LEAD_IN_DAYS) and span[1] >= crisis
-    )
+def _inside(span: tuple[date, date] | None, onset: date, end: date) -> bool:
+    return span is not None and span[0] <= onset - timedelta(days=LEAD_IN_DAYS) and span[1] >= end
 
 
 def record_spans(events: Iterable[Mapping[str, Any]]) -> dict[str, tuple[date, date]]:
@@ -167,15 +168,28 @@ def record_spans(events: Iterable[Mapping[str, Any]]) -> dict[str, tuple[date, d
 
 
 def demo_scenarios(
-    households: Sequence[Mapping[str, Any]], seed: int, today: date
+    households: Sequence[Mapping[str, Any]],
+    seed: int,
+    today: date,
+    spans: Mapping[str, tuple[date, date]] | None = None,
 ) -> list[Scenario]:
     """The demo's few declines (one of each kind, crises 1-5 days ahead, so a newcomer sees
     signals today), nurse3's caseload first; none for districts under
-    :data:`DEMO_MIN_HOUSEHOLDS` households."""
+    :data:`DEMO_MIN_HOUSEHOLDS` households. With *spans* they are placed as the benchmark
+    places its own: records from :data:`LEAD_IN_DAYS` before the onset, running to the last
+    week (a household whose contacts stopped earlier would show nothing)."""
     if len(households) < DEMO_MIN_HOUSEHOLDS:
         return []
     ahead = [today + timedelta(days=d) for d in range(1, 6)]
-    return plan_scenarios(households, 1, seed, ahead, prefer_worker="nurse3")
+    return plan_scenarios(
+        households,
+        1,
+        seed,
+        ahead,
+        prefer_worker="nurse3",
+        spans=spans,
+        until=today - timedelta(days=7),
+    )
 
 
 # --------------------------------------------------------------------------- applying
@@ -329,6 +343,14 @@ class _Injector:
                 pl["actions_taken"] = list(
                     dict.fromkeys([*pl["actions_taken"], "service_linked", "reported_dong"])
                 )
+
+
+def injector(scenario: Scenario, seed: int) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """A function changing one household's raw events, fed one by one in time order, as the
+    decline changes them (what :func:`apply_scenario` does to a list). The generator applies
+    it to each record as it makes it, so its own programme rules (two missed calls make a
+    home visit within a day or two) follow what the changed records say."""
+    return _Injector(scenario, seed)
 
 
 def apply_scenario(

@@ -253,3 +253,56 @@ def test_bad_arguments_say_what_is_wrong() -> None:
         generate_district(1, history_years=0)
     with pytest.raises(ValueError, match="no 행정동"):
         generate_district(1, district_code="11110")
+
+
+def test_a_home_visit_follows_two_missed_calls_within_a_day_or_two(small, small_events) -> None:
+    """DOMAIN.md section 4: two missed calls -> a home visit (the app's task is due that day);
+    the volunteer goes on the next working day or the one after, not at the next weekly
+    call. The old generator waited for the next weekly slot."""
+    by_household: dict[str, list[dict]] = defaultdict(list)
+    for e in small_events:
+        if e["type"] == "welfare_check":
+            by_household[e["household_id"]].append(e)
+    seen = 0
+    for checks in by_household.values():
+        missed = 0
+        for prev, e in pairwise(checks):
+            ok = prev["payload"]["reached"] in ("yes", "hospitalised")
+            missed = 0 if ok else missed + 1
+            if missed == 2 and prev["payload"]["method"] != "visit":
+                seen += 1
+                gap = _day(e) - _day(prev)
+                assert e["payload"]["method"] == "visit"
+                assert gap <= timedelta(days=4), (_day(prev), _day(e))
+    assert seen >= 5  # the fixture has some
+
+
+def test_daily_life_answers_persist_and_bad_days_come_together() -> None:
+    """A stable person's answers are habits, not a fresh draw at every check: the usual
+    number of meals most weeks, and a day of one meal or none comes with worse health (a
+    spell of being unwell), so two such checks in a row are rare. The old generator drew
+    every check's meals independently (1 or 0 at about one check in ten)."""
+    demo = generate_district(150, seed=3, today=TODAY)
+    demo.scenarios = []
+    answers: dict[str, list[dict]] = defaultdict(list)
+    for e in demo.iter_events(with_result=False):
+        if e["type"] == "welfare_check" and e["payload"]["reached"] == "yes":
+            answers[e["household_id"]].append(e["payload"])
+    usual = sum(
+        Counter(p["meals_24h"] for p in pls).most_common(1)[0][1] for pls in answers.values()
+    )
+    total = sum(len(pls) for pls in answers.values())
+    assert usual / total > 0.85
+    low = [p for pls in answers.values() for p in pls if p["meals_24h"] <= 1]
+    rest = [p for pls in answers.values() for p in pls if p["meals_24h"] >= 2]
+    worse_low = sum(p["health"] in ("worse", "acute") for p in low) / len(low)
+    worse_rest = sum(p["health"] in ("worse", "acute") for p in rest) / len(rest)
+    assert worse_low > 3 * worse_rest
+    pairs = [(a, b) for pls in answers.values() for a, b in pairwise(pls)]
+    both = sum(a["meals_24h"] <= 1 and b["meals_24h"] <= 1 for a, b in pairs)
+    assert both / len(pairs) < 0.005
+    assert 0.005 < len(low) / total < 0.06  # bad days still happen
+
+
+def _day(event: dict) -> date:
+    return date.fromisoformat(event["device_time"][:10])

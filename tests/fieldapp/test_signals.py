@@ -36,7 +36,7 @@ def one(h: History, day: int, rule: str) -> signals.Signal:
 
 def test_shipped_rules_load_with_sources_and_every_kind() -> None:
     rules = signals.load_signal_rules()
-    assert rules.version == "signals-1"
+    assert rules.version == "signals-2"
     assert {r.kind for r in rules.rules} == {"contact", "mood", "body", "daily_life", "home"}
     assert all(r.source and r.rationale for r in rules.rules)
 
@@ -147,19 +147,39 @@ def test_a_voided_miss_does_not_count_and_an_amended_one_does() -> None:
     assert s.evidence_ids[0] == fix and s.since == "2026-09-02"  # the original's day
 
 
-@pytest.mark.parametrize(("days", "expected"), [(14, 0), (15, 1), (30, 1)])
-def test_contact_gap_high_risk_after_fourteen_days(days: int, expected: int) -> None:
+@pytest.mark.parametrize(("days", "expected"), [(15, 0), (16, 0), (17, 1), (30, 1)])
+def test_contact_gap_high_risk_after_two_missed_weeks_and_the_home_visit(
+    days: int, expected: int
+) -> None:
+    """Two weekly calls missed (14 days) and the home visit the second one makes due, within
+    a day or two: more than 16 days without reaching the person."""
     h = History(risk_level="high")
     last = h.check(0)
     h.check(7, reached="no_answer")
+    h.check(14, reached="no_answer")
     found = fired(h, days, "contact_gap_high_risk")
     assert len(found) == expected
     if found:
         assert found[0].evidence_ids[0] == last
         assert found[0].text_ko == (
-            f"고위험 가구 {days}일째 연락 안 됨 (마지막 연락 2026-09-01, 이후 시도 1회)"
+            f"고위험 가구 {days}일째 연락 안 됨 (마지막 연락 2026-09-01, 이후 시도 2회)"
         )
-        assert found[0].raised_on == "2026-09-16"
+        assert found[0].raised_on == "2026-09-18"
+
+
+def test_contact_gap_a_voided_contact_does_not_count_and_an_amended_miss_does() -> None:
+    h = History(risk_level="high")
+    h.check(0)
+    visit = h.check(15, method="visit")  # the home visit reached the person
+    assert fired(h, 20, "contact_gap_high_risk") == []
+    h.void(visit, 20)
+    assert len(fired(h, 20, "contact_gap_high_risk")) == 1
+    h2 = History(risk_level="high")
+    h2.check(0)
+    door = h2.check(15, method="visit")
+    h2.amend(door, 16, {"method": "visit", "attempt": 3, "reached": "not_home"})
+    (s,) = fired(h2, 17, "contact_gap_high_risk")
+    assert "이후 시도 1회" in s.text_ko
 
 
 def test_contact_gap_only_for_high_risk_or_isolation_in_the_welfare_programme() -> None:
@@ -350,18 +370,35 @@ def test_meals_one_or_fewer_on_two_checks(meals: tuple[int, int], expected: int)
 @pytest.mark.parametrize(
     ("answers", "expected"),
     [
-        (("missed", "no_supply"), 0),
-        (("taken", "missed", "no_supply"), 0),
+        (("missed",), 0),
+        (("missed", "taken"), 0),
         (("missed", "taken", "no_supply"), 0),
-        (("missed", "no_supply", "missed"), 1),
+        (("missed", "no_supply"), 1),
+        (("taken", "missed", "missed"), 1),
         (("no_supply",) * 4, 1),
     ],
 )
-def test_medication_three_times_running(answers: tuple[str, ...], expected: int) -> None:
+def test_medication_twice_running(answers: tuple[str, ...], expected: int) -> None:
     h = History()
     for i, answer in enumerate(answers):
         h.check(7 * i, medication=answer)
     assert len(fired(h, 7 * (len(answers) - 1), "medication_gap_run")) == expected
+
+
+def test_medication_amended_and_voided_checks() -> None:
+    h = History()
+    h.check(0, medication="missed")
+    second = h.check(7, medication="missed")
+    assert len(fired(h, 7, "medication_gap_run")) == 1
+    h.void(second, 8)
+    assert fired(h, 8, "medication_gap_run") == []
+    h2 = History()
+    h2.check(0, medication="missed")
+    taken = h2.check(7, medication="taken")
+    assert fired(h2, 7, "medication_gap_run") == []
+    payload = next(e for e in h2.events if e["id"] == taken)["payload"]
+    h2.amend(taken, 8, {**payload, "medication": "no_supply"})
+    assert one(h2, 8, "medication_gap_run").text_ko.startswith("복약 문제 2회 연속")
 
 
 @pytest.mark.parametrize(("lows", "expected"), [(2, 0), (3, 1), (4, 1)])
@@ -371,6 +408,52 @@ def test_mood_low_on_three_checks(lows: int, expected: int) -> None:
     for i in range(lows):
         h.check(7 * (i + 1), mood="very_low" if i else "low")
     assert len(fired(h, 7 * lows, "mood_low_run")) == expected
+
+
+ALONE = {"social_contact_7d": False, "went_out_7d": False}
+
+
+@pytest.mark.parametrize(
+    ("weeks", "expected"),
+    [
+        ([ALONE], 0),
+        ([ALONE, {"social_contact_7d": True, "went_out_7d": False}], 0),
+        ([ALONE, {"social_contact_7d": False, "went_out_7d": True}], 0),
+        ([ALONE, {}, ALONE], 0),
+        ([ALONE, ALONE], 1),
+        ([{}, ALONE, ALONE, ALONE], 1),
+    ],
+)
+def test_no_contact_and_not_going_out_on_two_checks(
+    weeks: list[dict[str, Any]], expected: int
+) -> None:
+    h = History()
+    for i, answers in enumerate(weeks):
+        h.check(7 * i, **answers)
+        h.check(7 * i + 3, reached="no_answer")  # not reached: neither extends nor breaks
+    found = fired(h, 7 * (len(weeks) - 1) + 3, "isolation_run")
+    assert len(found) == expected
+    if found:
+        n = sum(1 for w in weeks[-3:] if w == ALONE)
+        assert found[0].text_ko.startswith(f"최근 7일 교류도 외출도 없음 {n}회 연속")
+        assert found[0].kind == "daily_life" and found[0].severity == "medium"
+
+
+def test_no_contact_and_not_going_out_amended_and_voided() -> None:
+    h = History()
+    h.check(0, **ALONE)
+    second = h.check(7, **ALONE)
+    assert len(fired(h, 7, "isolation_run")) == 1
+    h.void(second, 8)
+    assert fired(h, 8, "isolation_run") == []
+    h2 = History()
+    h2.check(0, **ALONE)
+    out = h2.check(7, went_out_7d=True, social_contact_7d=False)
+    assert fired(h2, 7, "isolation_run") == []
+    payload = next(e for e in h2.events if e["id"] == out)["payload"]
+    h2.amend(out, 8, {**payload, "went_out_7d": False})
+    s = one(h2, 8, "isolation_run")
+    assert s.since == "2026-09-01" and len(s.evidence_ids) == 2
 
 
 def test_a_run_ends_when_its_last_evidence_is_too_old() -> None:
