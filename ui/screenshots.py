@@ -26,9 +26,24 @@ SIZE = (1366, 768)
 
 
 def settle(app: Any) -> None:
-    """Let Qt lay out and paint before a grab."""
+    """Let Qt lay out and paint before a grab, and delete what was ``deleteLater``-ed (a
+    closed form page, with its draft timer), as the app's event loop does between events:
+    ``processEvents`` alone never deletes, so a closed page lived on and its timer fired
+    later, on a store already closed (an error dialog, then a crash at exit)."""
+    from PySide6.QtCore import QEvent
+
     for _ in range(5):
         app.processEvents()
+        app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def close_window(app: Any, win: Any) -> None:
+    """Close a main window and delete it (with its pages, timers and sync controller) now,
+    before its store closes and while the QApplication lives, not at interpreter exit."""
+    win.idle.stop()
+    win.close()
+    win.deleteLater()
+    settle(app)
 
 
 #: A home visit as the nurse types it: two BP readings (high), glucose, body measures.
@@ -204,8 +219,8 @@ def take(
             win.sync.sync_now()  # sends the access-log entries written by the views above
             if not taken:
                 shot("sync_panel")
-            win.idle.stop()
-            win.close()
+            win.sync.progress.disconnect(during_sync)
+            close_window(app, win)
         finally:
             demo.store.close()
             demo.server.stop()

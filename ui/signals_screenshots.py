@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from ui.screenshots import SIZE, run_cli, settle
+from ui.screenshots import SIZE, close_window, run_cli, settle
 
 
 def _most_signalled(store: Any, programme: str | None) -> str:
@@ -76,8 +76,7 @@ def take(out: Path, *, households: int = 300, lang: str = "ko") -> list[Path]:
             view = win.open_household(_most_signalled(demo.store, win.session.programme))
             view.tabs.setCurrentWidget(view.signals_panel)
             shot(win, "household_signals")
-            win.idle.stop()
-            win.close()
+            close_window(app, win)
         finally:
             demo.store.close()
             demo.server.stop()
@@ -88,8 +87,7 @@ def take(out: Path, *, households: int = 300, lang: str = "ko") -> list[Path]:
             board = win.supervisor.board
             board.view.setMaximumHeight(230)  # the workers' table short: the list in view
             shot(win, "supervisor_board_signals")
-            win.idle.stop()
-            win.close()
+            close_window(app, win)
         finally:
             sup.store.close()
             sup.server.stop()

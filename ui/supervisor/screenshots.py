@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from ui.screenshots import SIZE, run_cli, settle
+from ui.screenshots import SIZE, close_window, run_cli, settle
 
 #: The demo's supervisor (sync/server/demo_workflows.py leaves their open work).
 DEMO_SUPERVISOR = "supervisor1"
@@ -92,8 +92,7 @@ def take(
             shot(win, "conflicts")
             workspace.tabs.setCurrentWidget(workspace.inbox)
             shot(win, "inbox")
-            win.idle.stop()
-            win.close()
+            close_window(app, win)
         finally:
             demo.store.close()
             demo.server.stop()
