@@ -486,9 +486,14 @@ def save_form_record(
     answers: Iterable[Mapping[str, Any]] = (),
     *,
     draft_id: str | None = None,
+    role: str | None = None,
 ) -> dict[str, Any]:
     """Save a filled-in form: its record, the records that answer it (``closes`` its id) and
     the removal of its draft, in one transaction; return the stored record.
+
+    With *role* (the signed-in worker's), every record is checked as :func:`append_event`
+    and the server check it: one the server would refuse is refused here and nothing is
+    written.
 
     A form's draft has the id its record gets, so a second save of the same form finds the
     record: :class:`~fieldapp.errors.AlreadySavedError` then, with the (stale) draft removed
@@ -503,9 +508,9 @@ def save_form_record(
             already = True
         else:
             already = False
-            stored = append_event(store, event)
+            stored = append_event(store, event, role=role)
             for answer in answers:
-                append_event(store, answer)
+                append_event(store, answer, role=role)
             if draft_id is not None:
                 db.execute("DELETE FROM drafts WHERE id = ?", [draft_id])
     if already:

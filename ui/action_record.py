@@ -105,8 +105,10 @@ class ActionRecordDialog(QDialog):
             return
         event = closing_referral(self.item, self.steps(), self.note.text().strip(), self.session)
 
+        role = self.session.role
+
         def op(store: Any) -> tuple[dict[str, Any], OpChanges]:
-            stored = records.append_event(store, event)
+            stored = records.append_event(store, event, role=role)
             return stored, OpChanges(
                 households=frozenset({event["household_id"]}), events=True, sync_state=True
             )

@@ -380,9 +380,12 @@ class HouseholdView(QWidget):
         self.screen_button.setMenu(menu)
         for b in (self.welfare_button, self.visit_button, self.screen_button):
             head.addWidget(b, 0, Qt.AlignmentFlag.AlignTop)
-        clinical = session.is_clinical or session.role in ("supervisor", "admin")
-        self.visit_button.setVisible(clinical)
-        self.screen_button.setVisible(clinical)
+        # Each worker is offered the forms of their own programme only: the server refuses a
+        # record of another programme (a nurse's 안부확인, a volunteer's visit), and supervisors
+        # write no household records on a laptop.
+        self.welfare_button.setVisible(session.programme == "welfare_check")
+        self.visit_button.setVisible(session.is_clinical)
+        self.screen_button.setVisible(session.is_clinical)
         layout.addLayout(head)
 
         self.banners = QVBoxLayout()

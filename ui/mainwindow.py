@@ -308,6 +308,19 @@ class MainWindow(QMainWindow):
         self.open_form(household_id, draft["form"], draft=draft)
 
     def correct_event(self, household_id: str, event: dict[str, Any]) -> None:
+        """Open the form that corrects *event*; a record of another programme (a nurse's note
+        for a volunteer) is not offered, as the server would refuse its correction."""
+        programme = event.get("programme")
+        if programme and self.session.programme and programme != self.session.programme:
+            QMessageBox.information(
+                self,
+                self.tr("수정할 수 없는 기록"),
+                self.tr(
+                    "다른 사업의 기록은 수정하거나 취소할 수 없습니다. "
+                    "잘못된 내용은 기록한 담당자나 관리자에게 알려 주십시오."
+                ),
+            )
+            return
         form = event["type"]
         if form == "screening":
             form = f"screening:{event['payload']['instrument_id']}"

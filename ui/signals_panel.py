@@ -151,8 +151,10 @@ class LocalAckDialog(SignalAckDialog):
             self.signal.household_id,
         )
 
+        role = self.session.role
+
         def op(store: Any) -> tuple[dict[str, Any], OpChanges]:
-            stored = records.append_event(store, event)
+            stored = records.append_event(store, event, role=role)
             return stored, OpChanges(
                 households=frozenset({event["household_id"]}), events=True, sync_state=True
             )

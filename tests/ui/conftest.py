@@ -141,6 +141,20 @@ def window(nurse: Worker, qtbot: Any) -> Iterator[Any]:
 
 
 @pytest.fixture
+def volunteer_window(volunteer: Worker, qtbot: Any) -> Iterator[Any]:
+    """The main window of the signed-in volunteer (periodic sync off)."""
+    from ui.mainwindow import MainWindow
+
+    win = MainWindow(volunteer.runner, volunteer.session, start_sync=False)
+    qtbot.addWidget(win)
+    win.resize(1366, 768)
+    win.show()
+    yield win
+    win.sync.stop()
+    win.idle.stop()
+
+
+@pytest.fixture
 def full_loads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """One entry per full read of the household list (``data.load_household_rows``)."""
     from ui import data

@@ -92,9 +92,9 @@ def test_a_saved_visit_leaves_no_draft_even_when_autosave_is_due(
     choose(page, "vitals.glucose.timing", "post_meal")
     real_append = records.append_event
 
-    def slow_append(store: Any, event: Any) -> Any:
+    def slow_append(store: Any, event: Any, **kwargs: Any) -> Any:
         time.sleep(form_page.DRAFT_DELAY_MS / 1000 + 0.3)  # the autosave timer runs out meanwhile
-        return real_append(store, event)
+        return real_append(store, event, **kwargs)
 
     monkeypatch.setattr(records, "append_event", slow_append)
     with qtbot.waitSignal(page.saved, timeout=10000) as saved:

@@ -148,7 +148,9 @@ def test_household_list_and_opening_writes_the_access_log(
     assert view.timeline.rowCount() == len(view.detail.events)
 
 
-def test_welfare_check_is_recorded(window: Any, nurse: Any, qtbot: Any) -> None:
+def test_welfare_check_is_recorded(volunteer_window: Any, volunteer: Any, qtbot: Any) -> None:
+    """A volunteer's 안부확인 (a nurse is not offered the form: the server refuses it)."""
+    window, nurse = volunteer_window, volunteer
     hid = first_household(nurse)["id"]
     window.open_household(hid)
     window.open_form(hid, "welfare_check")

@@ -386,11 +386,14 @@ class FormPage(QWidget):
             event["amends"] = self.amends["id"]
         referrals = self._referrals(event)
         draft_id = self.draft_id
+        role = self.session.role
         self.saving = True
         self._draft_timer.stop()
 
         def op(store: Any) -> tuple[dict[str, Any], OpChanges]:
-            stored = records.save_form_record(store, event, referrals, draft_id=draft_id)
+            stored = records.save_form_record(
+                store, event, referrals, draft_id=draft_id, role=role
+            )
             return stored, OpChanges(
                 households=frozenset({event["household_id"]}),
                 events=True,
