@@ -22,6 +22,7 @@ from typing import Any
 
 import orjson
 
+from fieldapp import hangul
 from fieldapp.amendments import annotate
 from fieldapp.amendments import resolve_amendments as resolve_amendments  # re-exported
 from fieldapp.clock import clock_is_off
@@ -151,14 +152,23 @@ def list_households(store: Store) -> list[dict[str, Any]]:
 
 
 def search_households(store: Store, text: str) -> list[dict[str, Any]]:
-    """Households whose search text holds every word of *text* (phone dashes ignored)."""
+    """Households whose search text holds every word of *text* (phone dashes ignored). A
+    word with a bare initial consonant is a 초성 search, as the household table's filter
+    (:func:`fieldapp.hangul.matches`): ``ㅂㅈ`` and ``박ㅈ`` find 박점순."""
     words = [w.lower() for w in text.split()]
     words = [w.replace("-", "") if w.replace("-", "").isdigit() else w for w in words]
+
+    def pattern(word: str) -> str:
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        # A bare initial stands for any one character in SQL; hangul.matches then decides.
+        return "%" + "".join("_" if c in hangul.INITIALS else c for c in escaped) + "%"
+
     where = " AND ".join("search_text LIKE ? ESCAPE '\\'" for _ in words) or "1"
-    params = [
-        "%" + w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%" for w in words
-    ]
-    return _select_households(store, where, params)
+    found = _select_households(store, where, [pattern(w) for w in words])
+    by_initials = [w for w in words if hangul.has_initials(w)]
+    if not by_initials:
+        return found
+    return [h for h in found if all(hangul.matches(w, search_text_for(h)) for w in by_initials)]
 
 
 # ---------------------------------------------------------------------- household edits
