@@ -11,7 +11,9 @@ a stable control. The generator does not read the rules; thresholds are the data
 * recall: share of declines with a signal raised on or after onset and before the crisis
   day. Each declined household is replayed on every day that could change its signals
   (each day a record was made, the day before, and the day before the crisis), with its
-  ``alert_active`` set while its alert lasts;
+  ``alert_active`` set while its alert lasts (and on the day it begins); a signal that
+  needs the alert counts from the alert's first day at the earliest, though its detector
+  dates it from the last contact;
 * lead time: crisis day minus the first such signal's day, median over the caught ones;
 * false alarms: distinct signals raised on stable households within the last 180 days
   (replayed the same way; no alert is active for them), per 100 households per month. A
@@ -42,11 +44,20 @@ WATCH_DAYS = 180
 #: history stops short of TODAY (``fieldapp.demo``'s slipped schedules: nobody contacted it
 #: since) such a signal is right, not a false alarm; it is counted apart.
 _GAP_RULES = frozenset({"contact_gap_high_risk", "alert_unreached"})
+#: Rules that hold only while the household's heat or cold alert is active. Their detector
+#: dates a signal from the last contact (last contact + ``max_days`` + 1), which can be
+#: before the alert began; the signal cannot have been raised before the alert did.
+_ALERT_RULES = frozenset({"alert_unreached"})
 
 
-def _replay_days(records: Iterable[Any], start: date, end: date) -> list[date]:
-    """Every day in [start, end] on which a household's signals can change."""
+def _replay_days(
+    records: Iterable[Any], start: date, end: date, alert: tuple[date, date] | None = None
+) -> list[date]:
+    """Every day in [start, end] on which a household's signals can change (with an alert,
+    also the day it begins: the household's condition changes that day)."""
     days = {end}
+    if alert is not None and start <= alert[0] <= end:
+        days.add(alert[0])
     for rec in records:
         for d in (rec.day - timedelta(days=1), rec.day):
             if start <= d <= end:
@@ -72,7 +83,10 @@ def _raised(
             hh = {**household, "alert_active": alert[0] <= day <= alert[1]}
         for rule, hit in signals.hits(hh, history, day, rules):
             sid = signals.signal_id(rule.id, hid, hit.evidence[0].id)
-            seen.setdefault(sid, (rule.id, hit.raised_on))
+            raised = hit.raised_on
+            if alert is not None and rule.id in _ALERT_RULES:
+                raised = max(raised, alert[0])
+            seen.setdefault(sid, (rule.id, raised))
     return seen
 
 
@@ -127,7 +141,7 @@ def measure(n: int, per_kind: int) -> dict[str, Any]:
     for s in demo.scenarios:
         history = signals.History(effective[s.household_id])
         last = s.crisis_day - timedelta(days=1)
-        days = _replay_days(history.records, s.onset, last)
+        days = _replay_days(history.records, s.onset, last, s.alert)
         seen = _raised(households[s.household_id], history, days, rules, s.alert)
         early = sorted((day, rule) for rule, day in seen.values() if s.onset <= day <= last)
         if early:

@@ -24,3 +24,24 @@ def test_rows_name_their_targets() -> None:
     rows = run("tiny")
     assert [r.target for r in rows] == [">= 0.9", ">= 14", "<= 2", "< 1000 ms at full size"]
     assert all(r.bench == "signals" for r in rows)
+
+
+def test_an_alert_signal_counts_from_the_alerts_first_day() -> None:
+    """``alert_unreached`` dates itself from the last contact (+2 days); a household last
+    reached 5 days before its alert began shows the signal from the alert's first day, not
+    before (when it could not hold), so a decline caught that way counts as caught."""
+    from datetime import timedelta
+
+    from bench.bench_signals import _raised, _replay_days
+    from fieldapp import signals
+    from tests.fieldapp.signals_history import DAY0, History
+
+    h = History(risk_level="medium")
+    h.check(0)
+    h.check(9, reached="no_answer")
+    alert = (DAY0 + timedelta(days=5), DAY0 + timedelta(days=12))
+    history = signals.History(h.effective())
+    days = _replay_days(history.records, alert[0], alert[1], alert)
+    assert alert[0] in days
+    seen = _raised(h.household, history, days, signals.load_signal_rules(), alert)
+    assert ("alert_unreached", alert[0]) in seen.values()
