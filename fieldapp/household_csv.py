@@ -397,7 +397,7 @@ def parse_household_csv(
                 None,
                 f"the row has {len(cells)} cells but the header has {len(header)} columns; "
                 "check for an unquoted comma",
-                f"칸 수({len(cells)})가 머리글({len(header)})보다 많습니다. 쉼표가 들어간 값은 따옴표로 감싸세요.",
+                f"칸 수({len(cells)})가 머리글({len(header)})보다 많습니다. 쉼표가 들어간 값은 따옴표로 감싸십시오.",
             )
             continue
         for i, cell in enumerate(cells):
@@ -410,7 +410,7 @@ def parse_household_csv(
                         "this value looks like a 주민등록번호, which may not be collected "
                         "(개인정보 보호법 제24조의2); delete it from the file and import again",
                         "주민등록번호로 보이는 값입니다. 개인정보 보호법 제24조의2에 따라 수집할 수 "
-                        "없으니 파일에서 지우고 다시 가져오세요.",
+                        "없으니 파일에서 지우고 다시 가져오십시오.",
                     )
                 )
                 row.bad = True
@@ -431,7 +431,7 @@ def parse_household_csv(
                 person["name"],
                 f"the same person (name, birth date and address) is already on line {seen[key]}; "
                 "delete one of the two rows",
-                f"{seen[key]}번째 줄과 같은 사람(이름·생년월일·주소)입니다. 한 줄을 지우세요.",
+                f"{seen[key]}번째 줄과 같은 사람(이름·생년월일·주소)입니다. 한 줄을 지우십시오.",
             )
             continue
         seen[key] = line
@@ -477,7 +477,7 @@ def _map_headers(
                     "columns) and import again",
                     "주민등록번호 열은 가져올 수 없습니다(개인정보 보호법 제24조의2: 법적 근거 없는 "
                     "주민등록번호 처리 금지). 파일에서 이 열을 통째로 지우고(생년월일·성별은 따로 "
-                    "적습니다) 다시 가져오세요.",
+                    "적습니다) 다시 가져오십시오.",
                 )
             )
             mapped[i] = "__rrn__"
@@ -490,7 +490,7 @@ def _map_headers(
                     None,
                     "a unique identifier column (고유식별정보: 외국인등록번호, 여권번호, "
                     "운전면허번호) may not be imported (개인정보 보호법 제24조); delete the column",
-                    "고유식별정보 열은 가져올 수 없습니다(개인정보 보호법 제24조). 이 열을 지우세요.",
+                    "고유식별정보 열은 가져올 수 없습니다(개인정보 보호법 제24조). 이 열을 지우십시오.",
                 )
             )
             mapped[i] = "__rrn__"
@@ -507,7 +507,7 @@ def _map_headers(
                         None,
                         f"unknown column {shown!r}: rename it to one of "
                         f"{', '.join(c[0] for c in COLUMNS.values())} or delete it",
-                        f"알 수 없는 열 {shown!r}: 정해진 열 이름으로 바꾸거나 지우세요.",
+                        f"알 수 없는 열 {shown!r}: 정해진 열 이름으로 바꾸거나 지우십시오.",
                     )
                 )
             continue
@@ -518,7 +518,7 @@ def _map_headers(
                     shown,
                     None,
                     f"two columns mean {fld!r}; keep one",
-                    f"같은 항목({COLUMNS[fld][0]}) 열이 두 개입니다. 하나만 남기세요.",
+                    f"같은 항목({COLUMNS[fld][0]}) 열이 두 개입니다. 하나만 남기십시오.",
                 )
             )
             fatal = True
@@ -683,7 +683,7 @@ def _household(
             f"{dong_raw!r} is not a 행정동 of {district.name}; use one of: {known}"
             if dong_raw
             else f"the 행정동 is empty; use one of: {known}",
-            f"{district.name}의 행정동이 아닙니다. 다음 중 하나로 적으세요: {known}",
+            f"{district.name}의 행정동이 아닙니다. 다음 중 하나로 적으십시오: {known}",
         )
     htype_raw = clean(values.get("household_type", ""))
     htype = _choice(row, "household_type", htype_raw, HOUSEHOLD_TYPES, "가구유형")
@@ -732,7 +732,7 @@ def _household(
                 fld,
                 user,
                 "a worker is named by username (letters, digits, . _ -)",
-                "담당자는 사용자 아이디로 적으세요.",
+                "담당자는 사용자 아이디로 적으십시오.",
             )
         else:
             assignments[programme] = user

@@ -214,7 +214,7 @@ def _checked_value(household: dict[str, Any], name: str, value: Any) -> Any:
             FieldProblem(
                 ".".join(str(p) for p in e["loc"]) or name,
                 e["msg"],
-                "입력값을 확인해 주세요.",
+                "입력값을 확인해 주십시오.",
             )
             for e in err.errors()
         ]

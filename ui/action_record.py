@@ -69,7 +69,7 @@ class ActionRecordDialog(QDialog):
         why.setWordWrap(True)
         why.setStyleSheet("font-weight: bold; color: #b00020;")
         layout.addWidget(why)
-        layout.addWidget(QLabel(self.tr("한 일을 모두 고르고 필요하면 메모를 남기세요.")))
+        layout.addWidget(QLabel(self.tr("한 일을 모두 고르고 필요하면 메모를 남기십시오.")))
         grid = QGridLayout()
         self.checks: dict[str, QCheckBox] = {}
         for i, (sid, ko, en) in enumerate(RiskBanner.STEPS):

@@ -157,7 +157,7 @@ def crash_message(report: Path) -> str:
         "crash",
         "예상하지 못한 오류로 작업을 끝내지 못했습니다. 이미 저장된 기록은 안전합니다.\n"
         "오류 보고서(개인정보 없음)를 저장했습니다:\n{path}\n"
-        "문제가 계속되면 이 파일을 구청 IT 담당자에게 보내 주세요.",
+        "문제가 계속되면 이 파일을 구청 IT 담당자에게 보내 주십시오.",
     ).format(path=report)
 
 
@@ -321,7 +321,7 @@ def previous_crash_message(reports: list[Path]) -> str:
         "crash",
         "지난번에 돌봄노트가 예상하지 못한 오류로 종료되었습니다. 저장된 기록은 안전합니다.\n"
         "오류 보고서(개인정보 없음):\n{reports}\n"
-        "문제가 반복되면 이 파일을 구청 IT 담당자에게 보내 주세요.",
+        "문제가 반복되면 이 파일을 구청 IT 담당자에게 보내 주십시오.",
     ).format(reports=listing)
 
 

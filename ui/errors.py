@@ -40,42 +40,42 @@ def message_for(err: BaseException) -> str:
             domain.OnlineLoginRequired,
             QCoreApplication.translate(
                 "errors",
-                "비밀번호가 연속으로 여러 번 틀려 이 기기에서는 더 이상 오프라인으로 잠금을 해제할 수 없습니다. 인터넷에 연결해 로그아웃한 뒤 아이디와 비밀번호로 온라인 로그인하세요. 기록은 이 기기에 그대로 있습니다.",
+                "비밀번호가 연속으로 여러 번 틀려 이 기기에서는 더 이상 오프라인으로 잠금을 해제할 수 없습니다. 인터넷에 연결해 로그아웃한 뒤 아이디와 비밀번호로 온라인 로그인하십시오. 기록은 이 기기에 그대로 있습니다.",
             ),
         ),
         (
             domain.WrongKeyError,
             QCoreApplication.translate(
                 "errors",
-                "비밀번호가 맞지 않습니다. 다시 입력해 주세요. (Caps Lock이 켜져 있지 않은지 확인하세요.)",
+                "비밀번호가 맞지 않습니다. 다시 입력해 주십시오. (Caps Lock이 켜져 있지 않은지 확인하십시오.)",
             ),
         ),
         (
             domain.TooNewError,
             QCoreApplication.translate(
                 "errors",
-                "이 데이터는 더 새로운 버전의 앱에서 만들어졌습니다. 앱을 업데이트해 주세요.",
+                "이 데이터는 더 새로운 버전의 앱에서 만들어졌습니다. 앱을 업데이트해 주십시오.",
             ),
         ),
         (
             domain.DiskFullError,
             QCoreApplication.translate(
                 "errors",
-                "디스크 공간이 부족해 저장하지 못했습니다. 공간을 확보한 뒤 다시 저장하세요. 이전에 저장한 내용은 그대로 있습니다.",
+                "디스크 공간이 부족해 저장하지 못했습니다. 공간을 확보한 뒤 다시 저장하십시오. 이전에 저장한 내용은 그대로 있습니다.",
             ),
         ),
         (
             domain.LockedError,
             QCoreApplication.translate(
                 "errors",
-                "다른 프로그램(또는 다른 돌봄노트 창)이 데이터를 사용 중입니다. 그 프로그램을 닫고 다시 시도하세요.",
+                "다른 프로그램(또는 다른 돌봄노트 창)이 데이터를 사용 중입니다. 그 프로그램을 닫고 다시 시도하십시오.",
             ),
         ),
         (
             domain.CorruptError,
             QCoreApplication.translate(
                 "errors",
-                "로컬 데이터 파일이 손상되었습니다. 파일을 지우지 말고 온라인으로 로그인해 새로 받으세요.",
+                "로컬 데이터 파일이 손상되었습니다. 파일을 지우지 말고 온라인으로 로그인해 새로 받으십시오.",
             ),
         ),
     ]
@@ -84,35 +84,35 @@ def message_for(err: BaseException) -> str:
             "DeviceWipedError",
             QCoreApplication.translate(
                 "errors",
-                "이 기기는 분실 또는 사용 중지로 등록되어 로컬 데이터가 삭제되었습니다. 담당 관리자에게 문의하세요.",
+                "이 기기는 분실 또는 사용 중지로 등록되어 로컬 데이터가 삭제되었습니다. 담당 관리자에게 문의하십시오.",
             ),
         ),
         (
             "NoKeyringError",
             QCoreApplication.translate(
                 "errors",
-                "이 컴퓨터에는 안전한 비밀번호 저장소(키링)가 없습니다. 동기화할 때마다 비밀번호를 입력해 주세요.",
+                "이 컴퓨터에는 안전한 비밀번호 저장소(키링)가 없습니다. 동기화할 때마다 비밀번호를 입력해 주십시오.",
             ),
         ),
         (
             "ServerUnavailableError",
             QCoreApplication.translate(
                 "errors",
-                "서버를 잠시 쓸 수 없습니다. 몇 분 뒤 다시 동기화하세요. 기록은 이 기기에 남아 있고 다음 동기화 때 보내집니다.",
+                "서버를 잠시 쓸 수 없습니다. 몇 분 뒤 다시 동기화하십시오. 기록은 이 기기에 남아 있고 다음 동기화 때 보내집니다.",
             ),
         ),
         (
             "OfflineError",
             QCoreApplication.translate(
                 "errors",
-                "서버에 연결할 수 없습니다. 인터넷 연결을 확인하세요. 기록은 이 기기에 저장되어 있고 나중에 동기화됩니다.",
+                "서버에 연결할 수 없습니다. 인터넷 연결을 확인하십시오. 기록은 이 기기에 저장되어 있고 나중에 동기화됩니다.",
             ),
         ),
         (
             "InsecureTransportError",
             QCoreApplication.translate(
                 "errors",
-                "보안되지 않은 주소(http://)입니다. https:// 로 시작하는 서버 주소를 입력하세요.",
+                "보안되지 않은 주소(http://)입니다. https:// 로 시작하는 서버 주소를 입력하십시오.",
             ),
         ),
         (
@@ -125,14 +125,14 @@ def message_for(err: BaseException) -> str:
             "ProtocolError",
             QCoreApplication.translate(
                 "errors",
-                "서버가 더 새로운 버전의 앱을 요구합니다. 앱을 업데이트해 주세요. 기록은 이 기기에 안전하게 남아 있습니다.",
+                "서버가 더 새로운 버전의 앱을 요구합니다. 앱을 업데이트해 주십시오. 기록은 이 기기에 안전하게 남아 있습니다.",
             ),
         ),
         (
             "AuthError",
             QCoreApplication.translate(
                 "errors",
-                "로그인하지 못했습니다. 아이디나 비밀번호가 틀렸거나, 실패가 반복되어 계정이 잠겼거나, 로그인이 만료되었습니다. 확인한 뒤 다시 로그인하세요.",
+                "로그인하지 못했습니다. 아이디나 비밀번호가 틀렸거나, 실패가 반복되어 계정이 잠겼거나, 로그인이 만료되었습니다. 확인한 뒤 다시 로그인하십시오.",
             ),
         ),
     ):
@@ -152,7 +152,7 @@ def message_for(err: BaseException) -> str:
     if isinstance(err, domain.ValidationError):
         lines = list(dict.fromkeys(f"• {p.message_ko or p.message}" for p in err.problems))
         return (
-            QCoreApplication.translate("errors", "입력 내용을 확인해 주세요:")
+            QCoreApplication.translate("errors", "입력 내용을 확인해 주십시오:")
             + "\n"
             + "\n".join(lines)
         )
@@ -160,7 +160,7 @@ def message_for(err: BaseException) -> str:
         return (
             QCoreApplication.translate(
                 "errors",
-                "서버가 요청을 처리하지 못했습니다. 잠시 후 다시 시도하세요. 기록은 이 기기에 남아 있습니다.",
+                "서버가 요청을 처리하지 못했습니다. 잠시 후 다시 시도하십시오. 기록은 이 기기에 남아 있습니다.",
             )
             + f" ({err})"
         )

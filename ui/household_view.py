@@ -36,6 +36,7 @@ from fieldapp.instruments import load_instruments
 from fieldapp.programme_time import kst_text, moment, programme_today
 from fieldapp.validation import household_edit_problem
 from ui import data
+from ui.assignment_text import history_names, person_text, reason_text
 from ui.charts import trend_chart, vitals_series
 from ui.forms.builder import pick
 from ui.households_model import form_name, label
@@ -295,7 +296,13 @@ class ConflictCard(QFrame):
 
     chosen = Signal(str, object)  # field, value
 
-    def __init__(self, conflict: dict[str, Any], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        conflict: dict[str, Any],
+        parent: QWidget | None = None,
+        names: dict[str, str] | None = None,
+    ) -> None:
+        """*names*: username -> display name, to name who wrote each value."""
         super().__init__(parent)
         self.setObjectName("conflictCard")
         self.setStyleSheet(
@@ -304,7 +311,7 @@ class ConflictCard(QFrame):
         name = conflict["field"]
         layout = QGridLayout(self)
         title = QLabel(
-            self.tr("충돌: %1 — 두 값 중 하나를 고르세요").replace("%1", field_label(name))
+            self.tr("충돌: %1 — 두 값 중 하나를 고르십시오").replace("%1", field_label(name))
         )
         title.setStyleSheet("font-weight: bold;")
         layout.addWidget(title, 0, 0, 1, 3)
@@ -326,7 +333,8 @@ class ConflictCard(QFrame):
             start=1,
         ):
             layout.addWidget(QLabel(f"{who}: <b>{value_text(name, value)}</b>"), row, 0)
-            layout.addWidget(QLabel(f"{by or '?'} · {kst_text(at) or '?'} KST"), row, 1)
+            by_text = person_text(by, names or {}) if by else "?"
+            layout.addWidget(QLabel(f"{by_text} · {kst_text(at) or '?'} KST"), row, 1)
             button = QPushButton(self.tr("이 값 선택"))
             button.clicked.connect(lambda _=False, v=value: self.chosen.emit(name, v))
             layout.addWidget(button, row, 2)
@@ -566,7 +574,7 @@ class HouseholdView(QWidget):
         if detail is None:
             self.title.setText(self.tr("이 가구는 더 이상 이 기기에 없습니다"))
             self.subtitle.setText(
-                self.tr("담당이 바뀌었을 수 있습니다. 동기화 화면의 인계 기록을 확인하세요.")
+                self.tr("담당이 바뀌었을 수 있습니다. 동기화 화면의 인계 기록을 확인하십시오.")
             )
             self.tabs.setEnabled(False)
             return
@@ -614,7 +622,7 @@ class HouseholdView(QWidget):
             if item.widget():
                 item.widget().deleteLater()
         for conflict in detail.conflicts:
-            card = ConflictCard(conflict)
+            card = ConflictCard(conflict, names=self._names(h))
             card.chosen.connect(self._choose_conflict_value)
             self.conflict_box.addWidget(card)
         people = []
@@ -872,18 +880,29 @@ class HouseholdView(QWidget):
                 self.timeline.scrollToItem(item)
                 return
 
+    def _names(self, h: dict[str, Any]) -> dict[str, str]:
+        """username -> display name of the people this household's history names (an older
+        server sent none: usernames then), and of the signed-in worker."""
+        names = history_names(h.get("assignment_history") or [])
+        names[self.session.username] = self.session.display_name
+        return names
+
     def _show_assignments(self, h: dict[str, Any]) -> None:
+        history = h.get("assignment_history") or []
+        names = self._names(h)
         rows = []
         for prog, who in (h.get("assignments") or {}).items():
-            rows.append([label("programme", prog), who or "—", "", self.tr("현재"), ""])
-        for a in reversed(h.get("assignment_history") or []):
+            rows.append(
+                [label("programme", prog), person_text(who, names), "", self.tr("현재"), ""]
+            )
+        for a in reversed(history):
             rows.append(
                 [
                     label("programme", a.get("programme")),
-                    a.get("username") or "—",
-                    a.get("assigned_by") or "",
+                    person_text(a.get("username"), names),
+                    person_text(a.get("assigned_by"), names) if a.get("assigned_by") else "",
                     kst_text(a.get("at")),
-                    a.get("reason") or "",
+                    reason_text(a.get("reason")),
                 ]
             )
         _fill(self.assignments, rows)

@@ -104,9 +104,9 @@ class LoginDialog(QDialog):
         wiped = profile.wiped_info() if hasattr(profile, "wiped_info") else {}
         if wiped and not profile.exists():
             self.message.setText(
-                self.tr("이 기기의 로컬 데이터는 %1에 삭제되었습니다. 다시 로그인하세요.").replace(
-                    "%1", str(wiped.get("wiped_at", ""))[:16]
-                )
+                self.tr(
+                    "이 기기의 로컬 데이터는 %1에 삭제되었습니다. 다시 로그인하십시오."
+                ).replace("%1", str(wiped.get("wiped_at", ""))[:16])
             )
         self._set_online(self._online)
 
@@ -126,7 +126,7 @@ class LoginDialog(QDialog):
         else:
             self.intro.setText(
                 self.tr(
-                    "%1 님, 비밀번호를 입력해 잠금을 해제하세요. 인터넷 연결이 없어도 됩니다."
+                    "%1 님, 비밀번호를 입력해 잠금을 해제하십시오. 인터넷 연결이 없어도 됩니다."
                 ).replace("%1", self.profile.info.get("display_name") or self.username.text())
             )
             self.submit.setText(self.tr("잠금 해제"))
@@ -135,10 +135,10 @@ class LoginDialog(QDialog):
     def _submit(self) -> None:
         password = self.password.text()
         if not password:
-            self.message.setText(self.tr("비밀번호를 입력하세요."))
+            self.message.setText(self.tr("비밀번호를 입력하십시오."))
             return
         if self._online and not (self.server.text().strip() and self.username.text().strip()):
-            self.message.setText(self.tr("서버 주소와 아이디를 입력하세요."))
+            self.message.setText(self.tr("서버 주소와 아이디를 입력하십시오."))
             return
         self.submit.setEnabled(False)
         self.message.setText(self.tr("확인하는 중…"))
@@ -193,7 +193,7 @@ class LockScreen(QFrame):
         title = QLabel(self.tr("잠겨 있습니다"))
         title.setStyleSheet("font-size: 18pt; font-weight: bold;")
         who = QLabel(
-            self.tr("%1 님의 화면이 잠겼습니다. 비밀번호를 입력하세요.").replace(
+            self.tr("%1 님의 화면이 잠겼습니다. 비밀번호를 입력하십시오.").replace(
                 "%1", session.display_name
             )
         )

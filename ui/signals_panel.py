@@ -84,7 +84,7 @@ class SignalAckDialog(QDialog):
         layout.addWidget(why)
         layout.addWidget(
             QLabel(
-                self.tr("무엇을 확인했고 어떻게 하기로 했는지 남기세요 (기록으로 동기화됩니다).")
+                self.tr("무엇을 확인했고 어떻게 하기로 했는지 남기십시오 (기록으로 동기화됩니다).")
             )
         )
         self.note = QLineEdit()

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.assignment_text import reason_text
 from ui.empty_state import show_when_empty
 from ui.operations import NetworkOp, OpChanges, OpRunner, QueryOp
 from ui.session import Session
@@ -459,7 +460,7 @@ class SyncPanel(QWidget):
                     h["programme"],
                     h["moved_to"] or "",
                     str(h["moved_at"])[:16],
-                    h["reason"] or "",
+                    reason_text(h["reason"]),
                 ]
                 for h in handovers
             ],
@@ -531,7 +532,7 @@ class SyncPanel(QWidget):
         if status.skew_warning:
             self.skew.setText(
                 self.tr(
-                    "⚠ 이 기기의 시계가 서버와 %1분 다릅니다. 그동안 만든 기록에는 표시가 붙습니다. 컴퓨터의 날짜와 시간을 맞춰 주세요."
+                    "⚠ 이 기기의 시계가 서버와 %1분 다릅니다. 그동안 만든 기록에는 표시가 붙습니다. 컴퓨터의 날짜와 시간을 맞춰 주십시오."
                 ).replace("%1", str(int(abs(status.skew_seconds) // 60)))
             )
             self.skew.show()

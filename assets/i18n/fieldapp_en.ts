@@ -10,7 +10,7 @@
     </message>
     <message>
         <location filename="../../ui/action_record.py" line="72"/>
-        <source>한 일을 모두 고르고 필요하면 메모를 남기세요.</source>
+        <source>한 일을 모두 고르고 필요하면 메모를 남기십시오.</source>
         <translation>Tick everything that was done and add a note if needed.</translation>
     </message>
     <message>
@@ -183,22 +183,22 @@
 <context>
     <name>ConflictCard</name>
     <message>
-        <location filename="../../ui/household_view.py" line="307"/>
-        <source>충돌: %1 — 두 값 중 하나를 고르세요</source>
+        <location filename="../../ui/household_view.py" line="314"/>
+        <source>충돌: %1 — 두 값 중 하나를 고르십시오</source>
         <translation>Conflict: %1 — choose one of the two values</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="314"/>
+        <location filename="../../ui/household_view.py" line="321"/>
         <source>내 값</source>
         <translation>Mine</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="320"/>
+        <location filename="../../ui/household_view.py" line="327"/>
         <source>다른 값</source>
         <translation>Theirs</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="330"/>
+        <location filename="../../ui/household_view.py" line="338"/>
         <source>이 값 선택</source>
         <translation>Choose this value</translation>
     </message>
@@ -413,7 +413,7 @@
     </message>
     <message>
         <location filename="../../ui/forms/form_page.py" line="316"/>
-        <source>위험 배너에 한 일을 먼저 기록하세요.</source>
+        <source>위험 배너에 한 일을 먼저 기록하십시오.</source>
         <translation>First record in the risk banner what you did.</translation>
     </message>
     <message>
@@ -422,37 +422,37 @@
         <translation>Draft saved %1</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="485"/>
+        <location filename="../../ui/forms/form_page.py" line="488"/>
         <source>양식 닫기</source>
         <translation>Close the form</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="487"/>
-        <source>작성 중인 내용은 임시 저장되어 있습니다. 나중에 가구 화면에서 이어서 작성할 수 있습니다. 닫을까요?</source>
+        <location filename="../../ui/forms/form_page.py" line="490"/>
+        <source>작성 중인 내용은 임시 저장되어 있습니다. 나중에 가구 화면에서 이어서 작성할 수 있습니다. 닫겠습니까?</source>
         <translation>What you typed is kept as a draft; you can continue it later from the household. Close?</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="500"/>
+        <location filename="../../ui/forms/form_page.py" line="503"/>
         <source>즉시 조치 미기록</source>
         <translation>Immediate action not recorded</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="502"/>
+        <location filename="../../ui/forms/form_page.py" line="505"/>
         <source>이 답에는 즉시 조치가 필요합니다:</source>
         <translation>These answers need immediate action:</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="505"/>
+        <location filename="../../ui/forms/form_page.py" line="508"/>
         <source>한 일을 기록하지 않고 닫으면 임시 저장되고, 오늘 할 일 맨 위에 즉시 조치로 남습니다.</source>
         <translation>If you close without recording what was done, the form is kept as a draft and stays at the top of Today as an immediate action.</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="508"/>
+        <location filename="../../ui/forms/form_page.py" line="511"/>
         <source>지금 조치 기록</source>
         <translation>Record the action now</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="509"/>
+        <location filename="../../ui/forms/form_page.py" line="512"/>
         <source>임시 저장하고 닫기</source>
         <translation>Keep as draft and close</translation>
     </message>
@@ -503,353 +503,353 @@
 <context>
     <name>HouseholdView</name>
     <message>
-        <location filename="../../ui/household_view.py" line="355"/>
+        <location filename="../../ui/household_view.py" line="363"/>
         <source>← 목록</source>
         <translation>← List</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="367"/>
+        <location filename="../../ui/household_view.py" line="375"/>
         <source>안부확인 기록</source>
         <translation>Record welfare check</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="371"/>
+        <location filename="../../ui/household_view.py" line="379"/>
         <source>방문 기록</source>
         <translation>Record visit</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="373"/>
+        <location filename="../../ui/household_view.py" line="381"/>
         <source>선별검사</source>
         <translation>Screening</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="466"/>
+        <location filename="../../ui/household_view.py" line="477"/>
         <source>시각</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="397"/>
+        <location filename="../../ui/household_view.py" line="408"/>
         <source>종류</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="396"/>
+        <location filename="../../ui/household_view.py" line="407"/>
         <source>시각 (KST)</source>
         <translation>Time (KST)</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="398"/>
-        <location filename="../../ui/household_view.py" line="433"/>
+        <location filename="../../ui/household_view.py" line="409"/>
+        <location filename="../../ui/household_view.py" line="444"/>
         <source>내용</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="399"/>
+        <location filename="../../ui/household_view.py" line="410"/>
         <source>작성자</source>
         <translation>By</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="400"/>
+        <location filename="../../ui/household_view.py" line="411"/>
         <source>동기화</source>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="412"/>
+        <location filename="../../ui/household_view.py" line="423"/>
         <source>기록을 두 번 누르면 정정 기록을 작성합니다 (원래 기록은 그대로 남습니다).</source>
         <translation>Double-click a record to write a correction (the original stays).</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="416"/>
+        <location filename="../../ui/household_view.py" line="427"/>
         <source>타임라인</source>
         <translation>Timeline</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="419"/>
+        <location filename="../../ui/household_view.py" line="430"/>
         <source>건강 추이</source>
         <translation>Health trends</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="422"/>
         <location filename="../../ui/household_view.py" line="433"/>
+        <location filename="../../ui/household_view.py" line="444"/>
         <source>날짜</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="423"/>
+        <location filename="../../ui/household_view.py" line="434"/>
         <source>검사</source>
         <translation>Instrument</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="424"/>
+        <location filename="../../ui/household_view.py" line="435"/>
         <source>총점</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="425"/>
+        <location filename="../../ui/household_view.py" line="436"/>
         <source>판정</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="426"/>
+        <location filename="../../ui/household_view.py" line="437"/>
         <source>필요 조치</source>
         <translation>Actions needed</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="431"/>
+        <location filename="../../ui/household_view.py" line="442"/>
         <source>선별검사 이력</source>
         <translation>Screening history</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="433"/>
+        <location filename="../../ui/household_view.py" line="444"/>
         <source>긴급도</source>
         <translation>Urgency</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="433"/>
+        <location filename="../../ui/household_view.py" line="444"/>
         <source>상태</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="454"/>
+        <location filename="../../ui/household_view.py" line="465"/>
         <source>조치·의뢰</source>
         <translation>Actions and referrals</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="460"/>
-        <location filename="../../ui/household_view.py" line="859"/>
+        <location filename="../../ui/household_view.py" line="471"/>
+        <location filename="../../ui/household_view.py" line="870"/>
         <source>신호</source>
         <translation>Signals</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="463"/>
+        <location filename="../../ui/household_view.py" line="474"/>
         <source>사업</source>
         <translation>Programme</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="464"/>
+        <location filename="../../ui/household_view.py" line="475"/>
         <source>담당자</source>
         <translation>Worker</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="465"/>
+        <location filename="../../ui/household_view.py" line="476"/>
         <source>배정한 사람</source>
         <translation>Assigned by</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="467"/>
+        <location filename="../../ui/household_view.py" line="478"/>
         <source>사유</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="470"/>
+        <location filename="../../ui/household_view.py" line="481"/>
         <source>담당 이력</source>
         <translation>Assignment history</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="479"/>
+        <location filename="../../ui/household_view.py" line="490"/>
         <source>기본 정보 (수정하면 서버와 필드별로 병합됩니다)</source>
         <translation>Profile (edits merge with the server field by field)</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="494"/>
+        <location filename="../../ui/household_view.py" line="505"/>
         <source>다른 사업 담당자만 수정할 수 있는 항목입니다.</source>
         <translation>Only the other programme&apos;s worker can edit this field.</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="500"/>
+        <location filename="../../ui/household_view.py" line="511"/>
         <source>변경 저장</source>
         <translation>Save changes</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="505"/>
+        <location filename="../../ui/household_view.py" line="516"/>
         <source>최근 기록</source>
         <translation>Recent records</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="514"/>
+        <location filename="../../ui/household_view.py" line="525"/>
         <source>가구원 · 비상 연락처</source>
         <translation>Members · emergency contacts</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="519"/>
+        <location filename="../../ui/household_view.py" line="530"/>
         <source>동의</source>
         <translation>Consent</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="523"/>
+        <location filename="../../ui/household_view.py" line="534"/>
         <source>진행 중인 조치</source>
         <translation>Open actions</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="528"/>
+        <location filename="../../ui/household_view.py" line="539"/>
         <source>작성 중인 양식</source>
         <translation>Forms in progress</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="541"/>
+        <location filename="../../ui/household_view.py" line="552"/>
         <source>개요</source>
         <translation>Overview</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="564"/>
+        <location filename="../../ui/household_view.py" line="575"/>
         <source>이 가구는 더 이상 이 기기에 없습니다</source>
         <translation>This household is no longer on this laptop</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="566"/>
-        <source>담당이 바뀌었을 수 있습니다. 동기화 화면의 인계 기록을 확인하세요.</source>
+        <location filename="../../ui/household_view.py" line="577"/>
+        <source>담당이 바뀌었을 수 있습니다. 동기화 화면의 인계 기록을 확인하십시오.</source>
         <translation>It may have been handed over to another worker. See the hand-overs in the Sync screen.</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="572"/>
+        <location filename="../../ui/household_view.py" line="583"/>
         <source>(이름 없음)</source>
         <translation>(no name)</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="581"/>
+        <location filename="../../ui/household_view.py" line="592"/>
         <source>위험도 %1</source>
         <translation>Risk %1</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="607"/>
+        <location filename="../../ui/household_view.py" line="618"/>
         <source>전송 대기 중인 수정: %1</source>
         <translation>Edits waiting to be sent: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="625"/>
+        <location filename="../../ui/household_view.py" line="636"/>
         <source>비상 연락처: %1</source>
         <translation>Emergency contact: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="634"/>
+        <location filename="../../ui/household_view.py" line="645"/>
         <source>동의함</source>
         <translation>Given</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="634"/>
+        <location filename="../../ui/household_view.py" line="645"/>
         <source>동의 없음</source>
         <translation>Not given</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="646"/>
-        <location filename="../../ui/household_view.py" line="811"/>
-        <location filename="../../ui/household_view.py" line="821"/>
+        <location filename="../../ui/household_view.py" line="657"/>
+        <location filename="../../ui/household_view.py" line="822"/>
+        <location filename="../../ui/household_view.py" line="832"/>
         <source>없음</source>
         <translation>None</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="649"/>
+        <location filename="../../ui/household_view.py" line="660"/>
         <source>이어서 작성: %1 (%2)</source>
         <translation>Continue: %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="656"/>
+        <location filename="../../ui/household_view.py" line="667"/>
         <source>즉시 조치가 아직 기록되지 않았습니다</source>
         <translation>The immediate action has not been recorded yet</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="672"/>
+        <location filename="../../ui/household_view.py" line="683"/>
         <source>기록 없음</source>
         <translation>No records</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="682"/>
+        <location filename="../../ui/household_view.py" line="693"/>
         <source>[취소됨] </source>
         <translation>[voided] </translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="684"/>
+        <location filename="../../ui/household_view.py" line="695"/>
         <source>[정정됨] </source>
         <translation>[corrected] </translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="686"/>
+        <location filename="../../ui/household_view.py" line="697"/>
         <source>[정정] </source>
         <translation>[correction] </translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="700"/>
+        <location filename="../../ui/household_view.py" line="711"/>
         <source>혈압 (두 번 측정 평균)</source>
         <translation>Blood pressure (mean of two readings)</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="702"/>
+        <location filename="../../ui/household_view.py" line="713"/>
         <source>수축기</source>
         <translation>Systolic</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="703"/>
+        <location filename="../../ui/household_view.py" line="714"/>
         <source>이완기</source>
         <translation>Diastolic</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="705"/>
+        <location filename="../../ui/household_view.py" line="716"/>
         <source>140/90 기준</source>
         <translation>140/90 line</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="709"/>
-        <location filename="../../ui/household_view.py" line="710"/>
+        <location filename="../../ui/household_view.py" line="720"/>
+        <location filename="../../ui/household_view.py" line="721"/>
         <source>혈당</source>
         <translation>Glucose</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="711"/>
+        <location filename="../../ui/household_view.py" line="722"/>
         <source>저혈당 70</source>
         <translation>Hypoglycaemia 70</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="715"/>
+        <location filename="../../ui/household_view.py" line="726"/>
         <source>체중</source>
         <translation>Weight</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="789"/>
+        <location filename="../../ui/household_view.py" line="800"/>
         <source>완료</source>
         <translation>Done</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="787"/>
+        <location filename="../../ui/household_view.py" line="798"/>
         <source>진행 중</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="439"/>
+        <location filename="../../ui/household_view.py" line="450"/>
         <source>조치 기록 (선택한 항목 닫기)</source>
         <translation>Record the action (closes the selected item)</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="448"/>
+        <location filename="../../ui/household_view.py" line="459"/>
         <source>필요·진행 중 항목을 두 번 누르거나 골라서 조치를 기록하면 그 항목이 닫힙니다.</source>
         <translation>Double-click an open (필요 / 진행 중) item, or select it, to record the action; that closes it.</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="787"/>
+        <location filename="../../ui/household_view.py" line="798"/>
         <source>필요</source>
         <translation>Needed</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="791"/>
+        <location filename="../../ui/household_view.py" line="802"/>
         <source>권고</source>
         <translation>Advised</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="795"/>
+        <location filename="../../ui/household_view.py" line="806"/>
         <source> → 조치: %1 (%2)</source>
         <translation> → action: %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="817"/>
+        <location filename="../../ui/household_view.py" line="828"/>
         <source>의뢰</source>
         <translation>Referral</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="852"/>
+        <location filename="../../ui/household_view.py" line="863"/>
         <source>조치 기록</source>
         <translation>Record the action</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="875"/>
+        <location filename="../../ui/household_view.py" line="896"/>
         <source>현재</source>
         <translation>Current</translation>
     </message>
@@ -992,7 +992,7 @@
     </message>
     <message>
         <location filename="../../ui/login.py" line="196"/>
-        <source>%1 님의 화면이 잠겼습니다. 비밀번호를 입력하세요.</source>
+        <source>%1 님의 화면이 잠겼습니다. 비밀번호를 입력하십시오.</source>
         <translation>%1, your screen is locked. Enter your password.</translation>
     </message>
     <message>
@@ -1049,8 +1049,8 @@
         <translation>Sign in online with another account</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="107"/>
-        <source>이 기기의 로컬 데이터는 %1에 삭제되었습니다. 다시 로그인하세요.</source>
+        <location filename="../../ui/login.py" line="108"/>
+        <source>이 기기의 로컬 데이터는 %1에 삭제되었습니다. 다시 로그인하십시오.</source>
         <translation>This laptop&apos;s local data was deleted on %1. Sign in again.</translation>
     </message>
     <message>
@@ -1065,7 +1065,7 @@
     </message>
     <message>
         <location filename="../../ui/login.py" line="129"/>
-        <source>%1 님, 비밀번호를 입력해 잠금을 해제하세요. 인터넷 연결이 없어도 됩니다.</source>
+        <source>%1 님, 비밀번호를 입력해 잠금을 해제하십시오. 인터넷 연결이 없어도 됩니다.</source>
         <translation>%1, enter your password to unlock. No internet connection is needed.</translation>
     </message>
     <message>
@@ -1075,12 +1075,12 @@
     </message>
     <message>
         <location filename="../../ui/login.py" line="138"/>
-        <source>비밀번호를 입력하세요.</source>
+        <source>비밀번호를 입력하십시오.</source>
         <translation>Enter your password.</translation>
     </message>
     <message>
         <location filename="../../ui/login.py" line="141"/>
-        <source>서버 주소와 아이디를 입력하세요.</source>
+        <source>서버 주소와 아이디를 입력하십시오.</source>
         <translation>Enter the server address and your username.</translation>
     </message>
     <message>
@@ -1179,7 +1179,7 @@
     </message>
     <message>
         <location filename="../../ui/mainwindow.py" line="177"/>
-        <location filename="../../ui/mainwindow.py" line="361"/>
+        <location filename="../../ui/mainwindow.py" line="374"/>
         <source>로그아웃</source>
         <translation>Sign out</translation>
     </message>
@@ -1189,12 +1189,22 @@
         <translation>Saved.</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="355"/>
+        <location filename="../../ui/mainwindow.py" line="317"/>
+        <source>수정할 수 없는 기록</source>
+        <translation>A record you cannot correct</translation>
+    </message>
+    <message>
+        <location filename="../../ui/mainwindow.py" line="319"/>
+        <source>다른 사업의 기록은 수정하거나 취소할 수 없습니다. 잘못된 내용은 기록한 담당자나 관리자에게 알려 주십시오.</source>
+        <translation>Records of the other programme cannot be corrected or voided. Tell the worker who wrote it, or your supervisor, what is wrong.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/mainwindow.py" line="368"/>
         <source>동기화 중입니다. 취소하고 로그아웃하시겠습니까?</source>
         <translation>Syncing. Cancel it and sign out?</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="358"/>
+        <location filename="../../ui/mainwindow.py" line="371"/>
         <source>로그아웃하시겠습니까? 기록은 이 기기에 그대로 남고, 로그인 창으로 돌아갑니다.</source>
         <translation>Sign out? Your records stay on this laptop, and the sign-in window opens.</translation>
     </message>
@@ -1297,7 +1307,7 @@
     </message>
     <message>
         <location filename="../../ui/supervisor/people.py" line="201"/>
-        <source>%1 계정을 비활성화할까요? 그 기기들은 다음 연결 때 자료를 지웁니다.</source>
+        <source>%1 계정을 비활성화하겠습니까? 그 기기들은 다음 연결 때 자료를 지웁니다.</source>
         <translation>Deactivate the account %1? Its devices delete their data at their next contact.</translation>
     </message>
     <message>
@@ -1312,7 +1322,7 @@
     </message>
     <message>
         <location filename="../../ui/supervisor/people.py" line="223"/>
-        <source>무슨 일이 있었는지 적어 주세요 (사고 기록에 남습니다):</source>
+        <source>무슨 일이 있었는지 적어 주십시오 (사고 기록에 남습니다):</source>
         <translation>Describe what happened (kept in the incident record):</translation>
     </message>
     <message>
@@ -1604,12 +1614,12 @@
     </message>
     <message>
         <location filename="../../ui/forms/banner.py" line="146"/>
-        <source>위험 가구의 문 앞에서 응답이 없으면 바로 알리는 것이 원칙입니다: 먼저 동 주민센터에 알리세요.</source>
+        <source>위험 가구의 문 앞에서 응답이 없으면 바로 알리는 것이 원칙입니다: 먼저 동 주민센터에 알리십시오.</source>
         <translation>No answer at the door of a household at risk is reported at once: first tell the community centre (동 주민센터).</translation>
     </message>
     <message>
         <location filename="../../ui/forms/banner.py" line="150"/>
-        <source>저혈당은 지금 처치합니다: 먼저 당분 15 g을 드시게 하고 15분 뒤 다시 재세요.</source>
+        <source>저혈당은 지금 처치합니다: 먼저 당분 15 g을 드시게 하고 15분 뒤 다시 재십시오.</source>
         <translation>Treat low blood sugar now: first give 15 g of sugar, then measure again after 15 minutes.</translation>
     </message>
 </context>
@@ -1623,7 +1633,7 @@
     </message>
     <message>
         <location filename="../../ui/signals_panel.py" line="87"/>
-        <source>무엇을 확인했고 어떻게 하기로 했는지 남기세요 (기록으로 동기화됩니다).</source>
+        <source>무엇을 확인했고 어떻게 하기로 했는지 남기십시오 (기록으로 동기화됩니다).</source>
         <translation>Write what you checked and what was decided (saved as a record that syncs).</translation>
     </message>
     <message>
@@ -1640,77 +1650,77 @@
 <context>
     <name>SignalsPanel</name>
     <message>
-        <location filename="../../ui/signals_panel.py" line="197"/>
+        <location filename="../../ui/signals_panel.py" line="199"/>
         <source>심각도</source>
         <translation>Severity</translation>
     </message>
     <message>
-        <location filename="../../ui/signals_panel.py" line="198"/>
+        <location filename="../../ui/signals_panel.py" line="200"/>
         <source>종류</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../ui/signals_panel.py" line="199"/>
+        <location filename="../../ui/signals_panel.py" line="201"/>
         <source>시작</source>
         <translation>Since</translation>
     </message>
     <message>
-        <location filename="../../ui/signals_panel.py" line="200"/>
+        <location filename="../../ui/signals_panel.py" line="202"/>
         <source>신호</source>
         <translation>Signal</translation>
     </message>
     <message>
-        <location filename="../../ui/signals_panel.py" line="201"/>
+        <location filename="../../ui/signals_panel.py" line="203"/>
         <source>확인</source>
         <translation>Acknowledged</translation>
     </message>
     <message>
-        <location filename="../../ui/signals_panel.py" line="209"/>
+        <location filename="../../ui/signals_panel.py" line="211"/>
         <source>근거 기록 (두 번 누르면 타임라인에서 봅니다)</source>
         <translation>Evidence records (double-click to see one in the timeline)</translation>
     </message>
     <message>
-        <location filename="../../ui/signals_panel.py" line="211"/>
+        <location filename="../../ui/signals_panel.py" line="213"/>
         <source>날짜</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../ui/signals_panel.py" line="211"/>
+        <location filename="../../ui/signals_panel.py" line="213"/>
         <source>기록</source>
         <translation>Record</translation>
     </message>
     <message>
-        <location filename="../../ui/signals_panel.py" line="211"/>
+        <location filename="../../ui/signals_panel.py" line="213"/>
         <source>값</source>
         <translation>Values</translation>
     </message>
     <message>
-        <location filename="../../ui/signals_panel.py" line="222"/>
+        <location filename="../../ui/signals_panel.py" line="224"/>
         <source>확인 기록…</source>
         <translation>Acknowledge…</translation>
     </message>
     <message>
-        <location filename="../../ui/signals_panel.py" line="243"/>
+        <location filename="../../ui/signals_panel.py" line="245"/>
         <source>확인이 필요한 신호 %1건, 확인된 신호 %2건 (규칙 %3)</source>
         <translation>%1 signals to acknowledge, %2 acknowledged (rules %3)</translation>
     </message>
     <message>
-        <location filename="../../ui/signals_panel.py" line="252"/>
+        <location filename="../../ui/signals_panel.py" line="254"/>
         <source>%1 · %2</source>
         <translation>%1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/signals_panel.py" line="256"/>
+        <location filename="../../ui/signals_panel.py" line="258"/>
         <source>확인 필요</source>
         <translation>To acknowledge</translation>
     </message>
     <message>
-        <location filename="../../ui/signals_panel.py" line="298"/>
+        <location filename="../../ui/signals_panel.py" line="300"/>
         <source>근거: %1</source>
         <translation>Source: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/signals_panel.py" line="302"/>
+        <location filename="../../ui/signals_panel.py" line="304"/>
         <source>확인: %1, %2 — %3 (후속 확인일 %4)</source>
         <translation>Acknowledged: %1, %2 — %3 (follow-up on %4)</translation>
     </message>
@@ -1751,148 +1761,148 @@
 <context>
     <name>SyncPanel</name>
     <message>
-        <location filename="../../ui/sync_panel.py" line="344"/>
+        <location filename="../../ui/sync_panel.py" line="345"/>
         <source>동기화</source>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="347"/>
+        <location filename="../../ui/sync_panel.py" line="348"/>
         <source>상태</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="362"/>
+        <location filename="../../ui/sync_panel.py" line="363"/>
         <source>지금 동기화 (F5)</source>
         <translation>Sync now (F5)</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="365"/>
+        <location filename="../../ui/sync_panel.py" line="366"/>
         <source>취소</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="376"/>
+        <location filename="../../ui/sync_panel.py" line="377"/>
         <source>서버가 거부한 기록 (대기열을 막지 않고 따로 보관됨)</source>
         <translation>Records the server refused (set aside; they do not block the queue)</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="377"/>
-        <location filename="../../ui/sync_panel.py" line="385"/>
+        <location filename="../../ui/sync_panel.py" line="378"/>
+        <location filename="../../ui/sync_panel.py" line="386"/>
         <source>종류</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="377"/>
-        <location filename="../../ui/sync_panel.py" line="385"/>
-        <location filename="../../ui/sync_panel.py" line="395"/>
+        <location filename="../../ui/sync_panel.py" line="378"/>
+        <location filename="../../ui/sync_panel.py" line="386"/>
+        <location filename="../../ui/sync_panel.py" line="396"/>
         <source>가구</source>
         <translation>Household</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="377"/>
+        <location filename="../../ui/sync_panel.py" line="378"/>
         <source>기록 시각</source>
         <translation>Recorded at</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="377"/>
-        <location filename="../../ui/sync_panel.py" line="385"/>
-        <location filename="../../ui/sync_panel.py" line="399"/>
+        <location filename="../../ui/sync_panel.py" line="378"/>
+        <location filename="../../ui/sync_panel.py" line="386"/>
+        <location filename="../../ui/sync_panel.py" line="400"/>
         <source>사유</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="380"/>
+        <location filename="../../ui/sync_panel.py" line="381"/>
         <source>거부된 기록 없음. 서버가 받지 않은 기록이 있으면 사유와 함께 여기에 나타납니다.</source>
         <translation>No rejected records. Records the server did not accept appear here with the reason.</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="384"/>
+        <location filename="../../ui/sync_panel.py" line="385"/>
         <source>격리된 기록 (인계 중 서버가 받지 않은 기록)</source>
         <translation>Quarantined records (not accepted during a hand-over)</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="385"/>
-        <location filename="../../ui/sync_panel.py" line="398"/>
+        <location filename="../../ui/sync_panel.py" line="386"/>
+        <location filename="../../ui/sync_panel.py" line="399"/>
         <source>시각</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="388"/>
+        <location filename="../../ui/sync_panel.py" line="389"/>
         <source>격리된 기록 없음. 가구가 다른 담당자에게 넘어간 뒤 서버가 받지 않은 기록이 여기에 나타납니다.</source>
         <translation>No quarantined records. Records the server did not take after a household moved to another worker appear here.</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="393"/>
+        <location filename="../../ui/sync_panel.py" line="394"/>
         <source>다른 담당자에게 인계된 가구</source>
         <translation>Households handed over to another worker</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="396"/>
+        <location filename="../../ui/sync_panel.py" line="397"/>
         <source>사업</source>
         <translation>Programme</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="397"/>
+        <location filename="../../ui/sync_panel.py" line="398"/>
         <source>새 담당자</source>
         <translation>New worker</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="402"/>
+        <location filename="../../ui/sync_panel.py" line="403"/>
         <source>인계된 가구 없음. 맡던 가구가 다른 담당자에게 넘어가면 여기에 나타납니다.</source>
         <translation>No households handed over. When a household you held moves to another worker, it appears here.</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="497"/>
+        <location filename="../../ui/sync_panel.py" line="498"/>
         <source>동기화를 취소했습니다. 지금까지 보낸 기록은 반영되었습니다.</source>
         <translation>Sync cancelled. What was sent so far has been applied.</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="512"/>
+        <location filename="../../ui/sync_panel.py" line="513"/>
         <source>연결 확인 전</source>
         <translation>Not checked yet</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="513"/>
+        <location filename="../../ui/sync_panel.py" line="514"/>
         <source>온라인</source>
         <translation>Online</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="514"/>
+        <location filename="../../ui/sync_panel.py" line="515"/>
         <source>오프라인</source>
         <translation>Offline</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="518"/>
+        <location filename="../../ui/sync_panel.py" line="519"/>
         <source> (가장 오래된 것 %1분 전)</source>
         <translation> (oldest %1 min ago)</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="522"/>
+        <location filename="../../ui/sync_panel.py" line="523"/>
         <source>연결: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation>Connection: &lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="523"/>
+        <location filename="../../ui/sync_panel.py" line="524"/>
         <source>마지막 동기화: %1</source>
         <translation>Last sync: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="524"/>
+        <location filename="../../ui/sync_panel.py" line="525"/>
         <source>전송 대기: &lt;b&gt;%1건&lt;/b&gt;</source>
         <translation>Waiting to send: &lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="525"/>
+        <location filename="../../ui/sync_panel.py" line="526"/>
         <source>거부됨: %1건 · 격리: %2건 · 미해결 충돌: %3건</source>
         <translation>Rejected: %1 · quarantined: %2 · open conflicts: %3</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="534"/>
-        <source>⚠ 이 기기의 시계가 서버와 %1분 다릅니다. 그동안 만든 기록에는 표시가 붙습니다. 컴퓨터의 날짜와 시간을 맞춰 주세요.</source>
+        <location filename="../../ui/sync_panel.py" line="535"/>
+        <source>⚠ 이 기기의 시계가 서버와 %1분 다릅니다. 그동안 만든 기록에는 표시가 붙습니다. 컴퓨터의 날짜와 시간을 맞춰 주십시오.</source>
         <translation>⚠ This laptop&apos;s clock differs from the server&apos;s by %1 min. Records made meanwhile are flagged. Please set the computer&apos;s date and time.</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="541"/>
+        <location filename="../../ui/sync_panel.py" line="542"/>
         <source>마지막 오류: %1</source>
         <translation>Last error: %1</translation>
     </message>
@@ -1900,42 +1910,42 @@
 <context>
     <name>SyncStatusWidget</name>
     <message>
-        <location filename="../../ui/sync_panel.py" line="252"/>
+        <location filename="../../ui/sync_panel.py" line="253"/>
         <source>지금 동기화 (F5)</source>
         <translation>Sync now (F5)</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="266"/>
+        <location filename="../../ui/sync_panel.py" line="267"/>
         <source>연결 중…</source>
         <translation>Connecting…</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="286"/>
+        <location filename="../../ui/sync_panel.py" line="287"/>
         <source>확인 중</source>
         <translation>Checking</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="288"/>
+        <location filename="../../ui/sync_panel.py" line="289"/>
         <source>온라인</source>
         <translation>Online</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="290"/>
+        <location filename="../../ui/sync_panel.py" line="291"/>
         <source>오프라인</source>
         <translation>Offline</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="295"/>
+        <location filename="../../ui/sync_panel.py" line="296"/>
         <source>마지막 동기화: %1</source>
         <translation>Last sync: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="296"/>
+        <location filename="../../ui/sync_panel.py" line="297"/>
         <source>전송 대기 %1건</source>
         <translation>%1 waiting to send</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="299"/>
+        <location filename="../../ui/sync_panel.py" line="300"/>
         <source>⚠ 기기 시계가 %1분 어긋남</source>
         <translation>⚠ Clock off by %1 min</translation>
     </message>
@@ -2048,6 +2058,34 @@
     </message>
 </context>
 <context>
+    <name>assignments</name>
+    <message>
+        <location filename="../../ui/assignment_text.py" line="47"/>
+        <source>데모 준비</source>
+        <translation>Demo setup</translation>
+    </message>
+    <message>
+        <location filename="../../ui/assignment_text.py" line="62"/>
+        <source>데모 자료 (최초 배정)</source>
+        <translation>Demo data (first assignment)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/assignment_text.py" line="63"/>
+        <source>CSV 파일에서 가져옴 (최초 배정)</source>
+        <translation>Imported from a CSV file (first assignment)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/assignment_text.py" line="66"/>
+        <source>신규 등록 (최초 배정)</source>
+        <translation>New registration (first assignment)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/assignment_text.py" line="72"/>
+        <source>재배정 되돌림: %1</source>
+        <translation>Reassignment undone: %1</translation>
+    </message>
+</context>
+<context>
     <name>charts</name>
     <message>
         <location filename="../../ui/charts.py" line="115"/>
@@ -2062,7 +2100,7 @@
         <source>예상하지 못한 오류로 작업을 끝내지 못했습니다. 이미 저장된 기록은 안전합니다.
 오류 보고서(개인정보 없음)를 저장했습니다:
 {path}
-문제가 계속되면 이 파일을 구청 IT 담당자에게 보내 주세요.</source>
+문제가 계속되면 이 파일을 구청 IT 담당자에게 보내 주십시오.</source>
         <translation>An unexpected error stopped the task. Records already saved are safe.
 An error report (without personal data) was saved:
 {path}
@@ -2073,7 +2111,7 @@ If this keeps happening, send this file to your district&apos;s IT team.</transl
         <source>지난번에 돌봄노트가 예상하지 못한 오류로 종료되었습니다. 저장된 기록은 안전합니다.
 오류 보고서(개인정보 없음):
 {reports}
-문제가 반복되면 이 파일을 구청 IT 담당자에게 보내 주세요.</source>
+문제가 반복되면 이 파일을 구청 IT 담당자에게 보내 주십시오.</source>
         <translation>돌봄노트 closed after an unexpected error last time. Saved records are safe.
 Error reports (without personal data):
 {reports}
@@ -2092,57 +2130,57 @@ If this happens again, send these files to your district&apos;s IT team.</transl
     <name>errors</name>
     <message>
         <location filename="../../ui/errors.py" line="41"/>
-        <source>비밀번호가 연속으로 여러 번 틀려 이 기기에서는 더 이상 오프라인으로 잠금을 해제할 수 없습니다. 인터넷에 연결해 로그아웃한 뒤 아이디와 비밀번호로 온라인 로그인하세요. 기록은 이 기기에 그대로 있습니다.</source>
+        <source>비밀번호가 연속으로 여러 번 틀려 이 기기에서는 더 이상 오프라인으로 잠금을 해제할 수 없습니다. 인터넷에 연결해 로그아웃한 뒤 아이디와 비밀번호로 온라인 로그인하십시오. 기록은 이 기기에 그대로 있습니다.</source>
         <translation>The password was wrong too many times in a row, so this laptop can no longer be unlocked offline. Connect to the internet, sign out, and sign in online with your username and password. Your records stay on this laptop.</translation>
     </message>
     <message>
         <location filename="../../ui/errors.py" line="48"/>
-        <source>비밀번호가 맞지 않습니다. 다시 입력해 주세요. (Caps Lock이 켜져 있지 않은지 확인하세요.)</source>
+        <source>비밀번호가 맞지 않습니다. 다시 입력해 주십시오. (Caps Lock이 켜져 있지 않은지 확인하십시오.)</source>
         <translation>The password is not correct. Try again (check that Caps Lock is off).</translation>
     </message>
     <message>
         <location filename="../../ui/errors.py" line="55"/>
-        <source>이 데이터는 더 새로운 버전의 앱에서 만들어졌습니다. 앱을 업데이트해 주세요.</source>
+        <source>이 데이터는 더 새로운 버전의 앱에서 만들어졌습니다. 앱을 업데이트해 주십시오.</source>
         <translation>This data was written by a newer version of the app. Please update the app.</translation>
     </message>
     <message>
         <location filename="../../ui/errors.py" line="62"/>
-        <source>디스크 공간이 부족해 저장하지 못했습니다. 공간을 확보한 뒤 다시 저장하세요. 이전에 저장한 내용은 그대로 있습니다.</source>
+        <source>디스크 공간이 부족해 저장하지 못했습니다. 공간을 확보한 뒤 다시 저장하십시오. 이전에 저장한 내용은 그대로 있습니다.</source>
         <translation>The disk is full, so it could not be saved. Free some space and save again; what was saved before is kept.</translation>
     </message>
     <message>
         <location filename="../../ui/errors.py" line="69"/>
-        <source>다른 프로그램(또는 다른 돌봄노트 창)이 데이터를 사용 중입니다. 그 프로그램을 닫고 다시 시도하세요.</source>
+        <source>다른 프로그램(또는 다른 돌봄노트 창)이 데이터를 사용 중입니다. 그 프로그램을 닫고 다시 시도하십시오.</source>
         <translation>Another program (or another 돌봄노트 window) is using the data. Close it and try again.</translation>
     </message>
     <message>
         <location filename="../../ui/errors.py" line="76"/>
-        <source>로컬 데이터 파일이 손상되었습니다. 파일을 지우지 말고 온라인으로 로그인해 새로 받으세요.</source>
+        <source>로컬 데이터 파일이 손상되었습니다. 파일을 지우지 말고 온라인으로 로그인해 새로 받으십시오.</source>
         <translation>The local data file is damaged. Do not delete it: sign in online to download a fresh copy.</translation>
     </message>
     <message>
         <location filename="../../ui/errors.py" line="85"/>
-        <source>이 기기는 분실 또는 사용 중지로 등록되어 로컬 데이터가 삭제되었습니다. 담당 관리자에게 문의하세요.</source>
+        <source>이 기기는 분실 또는 사용 중지로 등록되어 로컬 데이터가 삭제되었습니다. 담당 관리자에게 문의하십시오.</source>
         <translation>This laptop was reported lost or taken out of use, so its local data was deleted. Ask your supervisor.</translation>
     </message>
     <message>
         <location filename="../../ui/errors.py" line="92"/>
-        <source>이 컴퓨터에는 안전한 비밀번호 저장소(키링)가 없습니다. 동기화할 때마다 비밀번호를 입력해 주세요.</source>
+        <source>이 컴퓨터에는 안전한 비밀번호 저장소(키링)가 없습니다. 동기화할 때마다 비밀번호를 입력해 주십시오.</source>
         <translation>This computer has no secure password store (keyring). Enter your password each time you sync.</translation>
     </message>
     <message>
         <location filename="../../ui/errors.py" line="99"/>
-        <source>서버를 잠시 쓸 수 없습니다. 몇 분 뒤 다시 동기화하세요. 기록은 이 기기에 남아 있고 다음 동기화 때 보내집니다.</source>
+        <source>서버를 잠시 쓸 수 없습니다. 몇 분 뒤 다시 동기화하십시오. 기록은 이 기기에 남아 있고 다음 동기화 때 보내집니다.</source>
         <translation>The server is temporarily unavailable. Sync again in a few minutes. Your records stay on this computer and will be sent at the next sync.</translation>
     </message>
     <message>
         <location filename="../../ui/errors.py" line="106"/>
-        <source>서버에 연결할 수 없습니다. 인터넷 연결을 확인하세요. 기록은 이 기기에 저장되어 있고 나중에 동기화됩니다.</source>
+        <source>서버에 연결할 수 없습니다. 인터넷 연결을 확인하십시오. 기록은 이 기기에 저장되어 있고 나중에 동기화됩니다.</source>
         <translation>The server cannot be reached. Check the internet connection. Your records are kept on this laptop and will sync later.</translation>
     </message>
     <message>
         <location filename="../../ui/errors.py" line="113"/>
-        <source>보안되지 않은 주소(http://)입니다. https:// 로 시작하는 서버 주소를 입력하세요.</source>
+        <source>보안되지 않은 주소(http://)입니다. https:// 로 시작하는 서버 주소를 입력하십시오.</source>
         <translation>That address is not secure (http://). Enter a server address starting with https://.</translation>
     </message>
     <message>
@@ -2152,12 +2190,12 @@ If this happens again, send these files to your district&apos;s IT team.</transl
     </message>
     <message>
         <location filename="../../ui/errors.py" line="126"/>
-        <source>서버가 더 새로운 버전의 앱을 요구합니다. 앱을 업데이트해 주세요. 기록은 이 기기에 안전하게 남아 있습니다.</source>
+        <source>서버가 더 새로운 버전의 앱을 요구합니다. 앱을 업데이트해 주십시오. 기록은 이 기기에 안전하게 남아 있습니다.</source>
         <translation>The server needs a newer version of the app. Please update it; your records are safe on this laptop.</translation>
     </message>
     <message>
         <location filename="../../ui/errors.py" line="133"/>
-        <source>로그인하지 못했습니다. 아이디나 비밀번호가 틀렸거나, 실패가 반복되어 계정이 잠겼거나, 로그인이 만료되었습니다. 확인한 뒤 다시 로그인하세요.</source>
+        <source>로그인하지 못했습니다. 아이디나 비밀번호가 틀렸거나, 실패가 반복되어 계정이 잠겼거나, 로그인이 만료되었습니다. 확인한 뒤 다시 로그인하십시오.</source>
         <translation>Could not sign in: the username or password is wrong, the account is locked after repeated failures, or the sign-in expired. Check and sign in again.</translation>
     </message>
     <message>
@@ -2172,12 +2210,12 @@ If this happens again, send these files to your district&apos;s IT team.</transl
     </message>
     <message>
         <location filename="../../ui/errors.py" line="155"/>
-        <source>입력 내용을 확인해 주세요:</source>
+        <source>입력 내용을 확인해 주십시오:</source>
         <translation>Please check what you entered:</translation>
     </message>
     <message>
         <location filename="../../ui/errors.py" line="161"/>
-        <source>서버가 요청을 처리하지 못했습니다. 잠시 후 다시 시도하세요. 기록은 이 기기에 남아 있습니다.</source>
+        <source>서버가 요청을 처리하지 못했습니다. 잠시 후 다시 시도하십시오. 기록은 이 기기에 남아 있습니다.</source>
         <translation>The server could not handle the request. Try again later; your records stay on this laptop.</translation>
     </message>
     <message>
@@ -2234,171 +2272,171 @@ If this happens again, send these files to your district&apos;s IT team.</transl
 <context>
     <name>household</name>
     <message>
-        <location filename="../../ui/household_view.py" line="116"/>
+        <location filename="../../ui/household_view.py" line="117"/>
         <source>전화</source>
         <extracomment>The rule&apos;s open items shown as rows of 조치·의뢰 (open immediate actions and referrals).</extracomment>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="117"/>
+        <location filename="../../ui/household_view.py" line="118"/>
         <source>도로명주소</source>
         <translation>Road address</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="118"/>
+        <location filename="../../ui/household_view.py" line="119"/>
         <source>상세주소</source>
         <translation>Address detail</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="119"/>
+        <location filename="../../ui/household_view.py" line="120"/>
         <source>가구 유형</source>
         <translation>Household type</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="120"/>
+        <location filename="../../ui/household_view.py" line="121"/>
         <source>위험도</source>
         <translation>Risk</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="121"/>
+        <location filename="../../ui/household_view.py" line="122"/>
         <source>관리군</source>
         <translation>Care group</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="122"/>
+        <location filename="../../ui/household_view.py" line="123"/>
         <source>고립 위험</source>
         <translation>Isolation risk</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="123"/>
-        <location filename="../../ui/household_view.py" line="249"/>
+        <location filename="../../ui/household_view.py" line="124"/>
+        <location filename="../../ui/household_view.py" line="250"/>
         <source>메모</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="124"/>
+        <location filename="../../ui/household_view.py" line="125"/>
         <source>비상 연락처</source>
         <translation>Emergency contacts</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="125"/>
+        <location filename="../../ui/household_view.py" line="126"/>
         <source>개인정보 동의</source>
         <translation>Consent (personal data)</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="126"/>
+        <location filename="../../ui/household_view.py" line="127"/>
         <source>민감정보(건강) 동의</source>
         <translation>Consent (health data)</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="148"/>
+        <location filename="../../ui/household_view.py" line="149"/>
         <source>(임상 기록: 볼 권한 없음)</source>
         <translation>(clinical record: not visible to you)</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="159"/>
+        <location filename="../../ui/household_view.py" line="160"/>
         <source>%1점</source>
         <translation>%1 points</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="167"/>
+        <location filename="../../ui/household_view.py" line="168"/>
         <source>혈압 %1</source>
         <translation>BP %1</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="170"/>
+        <location filename="../../ui/household_view.py" line="171"/>
         <source>혈당 %1</source>
         <translation>Glucose %1</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="176"/>
+        <location filename="../../ui/household_view.py" line="177"/>
         <source>체중 %1kg</source>
         <translation>Weight %1 kg</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="180"/>
-        <location filename="../../ui/household_view.py" line="245"/>
+        <location filename="../../ui/household_view.py" line="181"/>
+        <location filename="../../ui/household_view.py" line="246"/>
         <source>방문</source>
         <translation>Visit</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="184"/>
+        <location filename="../../ui/household_view.py" line="185"/>
         <source>단계 %1</source>
         <translation>level %1</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="193"/>
+        <location filename="../../ui/household_view.py" line="194"/>
         <source>완료</source>
         <translation>Done</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="195"/>
+        <location filename="../../ui/household_view.py" line="196"/>
         <source>진행 중</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="203"/>
+        <location filename="../../ui/household_view.py" line="204"/>
         <source>수정</source>
         <translation>Edit</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="204"/>
+        <location filename="../../ui/household_view.py" line="205"/>
         <source>인쇄</source>
         <translation>Print</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="205"/>
+        <location filename="../../ui/household_view.py" line="206"/>
         <source>내보내기</source>
         <translation>Export</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="209"/>
+        <location filename="../../ui/household_view.py" line="210"/>
         <source>접근 기록: %1</source>
         <translation>Access log: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="212"/>
+        <location filename="../../ui/household_view.py" line="213"/>
         <source>취소: %1</source>
         <translation>Void: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="217"/>
+        <location filename="../../ui/household_view.py" line="218"/>
         <source>신호 확인 (%1): %2</source>
         <translation>Signal acknowledged (%1): %2</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="220"/>
+        <location filename="../../ui/household_view.py" line="221"/>
         <source> · 후속 확인일 %1</source>
         <translation> · follow-up on %1</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="246"/>
+        <location filename="../../ui/household_view.py" line="247"/>
         <source>선별검사</source>
         <translation>Screening</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="247"/>
+        <location filename="../../ui/household_view.py" line="248"/>
         <source>안부확인</source>
         <translation>Welfare check</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="248"/>
+        <location filename="../../ui/household_view.py" line="249"/>
         <source>조치·의뢰</source>
         <translation>Actions and referrals</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="252"/>
+        <location filename="../../ui/household_view.py" line="253"/>
         <source>신호 확인</source>
         <translation>Signal acknowledged</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="202"/>
-        <location filename="../../ui/household_view.py" line="250"/>
+        <location filename="../../ui/household_view.py" line="203"/>
+        <location filename="../../ui/household_view.py" line="251"/>
         <source>열람</source>
         <translation>Access</translation>
     </message>
     <message>
-        <location filename="../../ui/household_view.py" line="251"/>
+        <location filename="../../ui/household_view.py" line="252"/>
         <source>취소</source>
         <translation>Cancel</translation>
     </message>
@@ -3182,39 +3220,39 @@ If this happens again, send these files to your district&apos;s IT team.</transl
 <context>
     <name>sync</name>
     <message>
-        <location filename="../../ui/sync_panel.py" line="34"/>
+        <location filename="../../ui/sync_panel.py" line="35"/>
         <source>보내는 중</source>
         <extracomment>How often the controller asks the policy whether a sync is due.</extracomment>
         <translation>Sending</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="35"/>
+        <location filename="../../ui/sync_panel.py" line="36"/>
         <source>받는 중</source>
         <translation>Receiving</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="36"/>
+        <location filename="../../ui/sync_panel.py" line="37"/>
         <source>저장하는 중</source>
         <translation>Saving</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="37"/>
+        <location filename="../../ui/sync_panel.py" line="38"/>
         <source>인계 정리 중</source>
         <translation>Finishing hand-overs</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="222"/>
+        <location filename="../../ui/sync_panel.py" line="223"/>
         <source>없음</source>
         <extracomment>Whether a sync of this session has reached the server (the saved status may say &quot;online&quot; from an earlier session: it is not believed until then).</extracomment>
         <translation>None</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="225"/>
+        <location filename="../../ui/sync_panel.py" line="226"/>
         <source>방금</source>
         <translation>Just now</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="227"/>
+        <location filename="../../ui/sync_panel.py" line="228"/>
         <source>%1분 전</source>
         <translation>%1 min ago</translation>
     </message>

@@ -138,7 +138,7 @@ def _server_problems(
                     None,
                     "this person (name, birth date and address) is already on the server; "
                     "delete the row (it was imported before)",
-                    "이미 서버에 있는 사람입니다(이전에 가져옴). 이 줄을 지우세요.",
+                    "이미 서버에 있는 사람입니다(이전에 가져옴). 이 줄을 지우십시오.",
                 )
             )
     return problems

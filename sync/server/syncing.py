@@ -256,7 +256,11 @@ def _iso(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def history_entry(row: AssignmentHistory) -> dict[str, Any]:
+def history_entry(row: AssignmentHistory, names: dict[str, str] | None = None) -> dict[str, Any]:
+    """One assignment as the laptop shows it in 담당 이력. The ``*display_name`` keys (the
+    people's names, from *names*: username -> display name) are optional on the wire: a laptop
+    shows the username where they are missing or None (an older server sends none)."""
+    names = names or {}
     return {
         "programme": row.programme,
         "username": row.username,
@@ -264,15 +268,32 @@ def history_entry(row: AssignmentHistory) -> dict[str, Any]:
         "assigned_by": row.assigned_by,
         "at": _iso(row.at),
         "reason": row.reason,
+        "display_name": names.get(row.username or ""),
+        "previous_display_name": names.get(row.previous_username or ""),
+        "assigned_by_display_name": names.get(row.assigned_by or ""),
     }
+
+
+def history_names(session: Session, history: Iterable[AssignmentHistory]) -> dict[str, str]:
+    """username -> display name of everyone *history* names (unknown users left out)."""
+    wanted = {u for h in history for u in (h.username, h.previous_username, h.assigned_by) if u}
+    names: dict[str, str] = {}
+    for chunk in _chunks(wanted):
+        rows = session.execute(
+            select(User.username, User.display_name).where(User.username.in_(chunk))
+        )
+        names.update({username: display for username, display in rows if display})
+    return names
 
 
 def household_wire(
     hh: Household,
     assignments: dict[str, str | None],
     history: list[AssignmentHistory],
+    names: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """The full current record as ``sync.protocol.Household`` JSON."""
+    """The full current record as ``sync.protocol.Household`` JSON (*names*: see
+    :func:`history_entry`)."""
     return {
         "id": hh.id,
         "district_code": hh.district_code,
@@ -290,7 +311,7 @@ def household_wire(
         "consent_health": hh.consent_health,
         "persons": list(hh.persons or []),
         "assignments": dict(assignments),
-        "assignment_history": [history_entry(h) for h in history],
+        "assignment_history": [history_entry(h, names) for h in history],
         "field_versions": dict(hh.field_versions or {}),
         "alert_active": bool(hh.alert_active),
     }
@@ -307,7 +328,9 @@ def load_household_wire(session: Session, household_id: str) -> dict[str, Any] |
             .order_by(AssignmentHistory.id)
         )
     )
-    return household_wire(hh, workers_of(session, household_id), history)
+    return household_wire(
+        hh, workers_of(session, household_id), history, history_names(session, history)
+    )
 
 
 def event_wire(ev: Event, *, redact: bool) -> dict[str, Any]:
@@ -602,10 +625,12 @@ class _HouseholdData:
     households: dict[str, Household] = field(default_factory=dict)
     assignments: dict[str, dict[str, str | None]] = field(default_factory=dict)
     histories: dict[str, list[AssignmentHistory]] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
 
     def wire(self, household_id: str) -> dict[str, Any]:
         hh = self.households[household_id]
-        return household_wire(hh, self.assignments.get(hh.id, {}), self.histories.get(hh.id, []))
+        history = self.histories.get(hh.id, [])
+        return household_wire(hh, self.assignments.get(hh.id, {}), history, self.names)
 
 
 def _load_households(session: Session, ids: set[str]) -> _HouseholdData:
@@ -624,6 +649,7 @@ def _load_households(session: Session, ids: set[str]) -> _HouseholdData:
             .order_by(AssignmentHistory.id)
         ):
             out.histories.setdefault(h.household_id, []).append(h)
+    out.names = history_names(session, (h for hs in out.histories.values() for h in hs))
     return out
 
 

@@ -143,11 +143,11 @@ class RiskBanner(QFrame):
         """One line: why this banner appears and what to do first ('' when its text says it)."""
         if action_id == "door_no_answer":
             return self.tr(
-                "위험 가구의 문 앞에서 응답이 없으면 바로 알리는 것이 원칙입니다: 먼저 동 주민센터에 알리세요."
+                "위험 가구의 문 앞에서 응답이 없으면 바로 알리는 것이 원칙입니다: 먼저 동 주민센터에 알리십시오."
             )
         if action_id == "hypoglycaemia_now":
             return self.tr(
-                "저혈당은 지금 처치합니다: 먼저 당분 15 g을 드시게 하고 15분 뒤 다시 재세요."
+                "저혈당은 지금 처치합니다: 먼저 당분 15 g을 드시게 하고 15분 뒤 다시 재십시오."
             )
         return ""
 

@@ -313,7 +313,7 @@ class FormPage(QWidget):
         blocked = bool(self.result.immediate) and not self.banner.recorded
         self.save_button.setEnabled(not blocked)
         self.save_button.setToolTip(
-            self.tr("위험 배너에 한 일을 먼저 기록하세요.") if blocked else ""
+            self.tr("위험 배너에 한 일을 먼저 기록하십시오.") if blocked else ""
         )
 
     @property
@@ -487,7 +487,7 @@ class FormPage(QWidget):
                 self,
                 self.tr("양식 닫기"),
                 self.tr(
-                    "작성 중인 내용은 임시 저장되어 있습니다. 나중에 가구 화면에서 이어서 작성할 수 있습니다. 닫을까요?"
+                    "작성 중인 내용은 임시 저장되어 있습니다. 나중에 가구 화면에서 이어서 작성할 수 있습니다. 닫겠습니까?"
                 ),
             )
             if answer != QMessageBox.StandardButton.Yes:

@@ -198,7 +198,7 @@ class PeoplePage(QWidget):
                 self,
                 self.tr("비활성화"),
                 self.tr(
-                    "%1 계정을 비활성화할까요? 그 기기들은 다음 연결 때 자료를 지웁니다."
+                    "%1 계정을 비활성화하겠습니까? 그 기기들은 다음 연결 때 자료를 지웁니다."
                 ).replace("%1", name),
             )
             if answer != QMessageBox.StandardButton.Yes:
@@ -220,7 +220,7 @@ class PeoplePage(QWidget):
             text, ok = QInputDialog.getText(
                 self,
                 self.tr("분실·도난 처리"),
-                self.tr("무슨 일이 있었는지 적어 주세요 (사고 기록에 남습니다):"),
+                self.tr("무슨 일이 있었는지 적어 주십시오 (사고 기록에 남습니다):"),
             )
             if not ok:
                 return
