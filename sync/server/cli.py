@@ -789,6 +789,25 @@ def cmd_purge_expired(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_trim_feed(ctx: Context, args: argparse.Namespace) -> int:
+    from sync.server.feed_trim import trim_feeds
+
+    days = args.inactive_days or ctx.settings.feed_retention_days
+    with ctx.session() as session:
+        if args.district is not None:
+            require_district(session, args.district)
+        result = trim_feeds(session, args.district, inactive_days=days, dry_run=args.dry_run)
+    verb = "would delete" if args.dry_run else "deleted"
+    for code, d in sorted(result.by_district().items()):
+        print(
+            f"district {code}: {verb} {d['rows']} feed rows of {d['users_trimmed']} of "
+            f"{d['users']} users; {d['passed_over']} devices passed over (revoked, not seen "
+            f"for {days} days, or behind: they resync and are sent a snapshot)"
+        )
+    print(f"{verb} {result.rows_trimmed} feed rows in all")
+    return 0
+
+
 def cmd_rotate_epoch(ctx: Context, args: argparse.Namespace) -> int:
     from sync.server import admin
 
@@ -1076,6 +1095,24 @@ def build_parser() -> argparse.ArgumentParser:
         "delete audit records past retention (access log 2 years, "
         "permission changes 3 years by default; FIELDAPP_*_RETENTION_DAYS)",
         cmd_purge_expired,
+    )
+    cmd.add_argument(
+        "--dry-run", action="store_true", help="count what would be deleted, delete nothing"
+    )
+
+    cmd = add(
+        "trim-feed",
+        "delete the change-feed rows every device of their user has pulled past (a device "
+        "not seen for FIELDAPP_FEED_RETENTION_DAYS, default 90, no longer holds them; it "
+        "resyncs when it returns, nothing lost) and print the counts",
+        cmd_trim_feed,
+    )
+    cmd.add_argument("--district", metavar="CODE", help="only this district (default: all)")
+    cmd.add_argument(
+        "--inactive-days",
+        type=int,
+        metavar="N",
+        help="pass over devices not seen for N days (default: FIELDAPP_FEED_RETENTION_DAYS)",
     )
     cmd.add_argument(
         "--dry-run", action="store_true", help="count what would be deleted, delete nothing"

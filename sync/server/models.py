@@ -149,6 +149,11 @@ class Device(Base):
     reported_pending: Mapped[int | None] = mapped_column(Integer, default=None)
     reported_oldest_pending_s: Mapped[int | None] = mapped_column(Integer, default=None)
     revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+    #: The seq of the cursor this device last pulled from: it holds every change of its
+    #: user's feed up to it, and will not ask for those again (the feed trim floor; see
+    #: :mod:`sync.server.feed_trim`). None: not known yet (a new device, or one from before
+    #: migration 0005).
+    pulled_seq: Mapped[int | None] = mapped_column(BigInteger, default=None)
 
 
 # --------------------------------------------------------------------------- households
@@ -357,6 +362,21 @@ class Feed(Base):
     kind: Mapped[str] = mapped_column(String(16))  # sync.protocol.ChangeKind
     household_id: Mapped[str | None] = mapped_column(String(36), default=None)
     ref_id: Mapped[str] = mapped_column(String(64))
+
+
+class FeedTrim(Base):
+    """How far a user's feed has been trimmed: every row of it with ``seq <= seq`` is gone.
+
+    A pull from a cursor below this is answered ``resync_required``; a pull from the start is
+    served from the records themselves (a snapshot), not from the feed. See
+    :mod:`sync.server.feed_trim`.
+    """
+
+    __tablename__ = "feed_trims"
+
+    username: Mapped[str] = mapped_column(ForeignKey("users.username"), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    trimmed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 # --------------------------------------------------------------------------- audit

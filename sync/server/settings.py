@@ -48,6 +48,9 @@ class Settings:
     permission_log_retention_days: int = 1095
     #: Stored push responses are kept this long for idempotent retries.
     idempotency_retention_days: int = 30
+    #: A device not seen for this long no longer holds its user's feed untrimmed; it gets a
+    #: resync when it returns, nothing lost (``fieldapp-server trim-feed``).
+    feed_retention_days: int = 90
     #: A PostgreSQL hot standby for reads that only read (board, indicators, exports, access
     #: review); empty: every read runs on the primary. See :mod:`sync.server.replica`.
     read_database_url: str = ""

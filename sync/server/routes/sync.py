@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from sync import protocol as p
-from sync.server import syncing
+from sync.server import feed_trim, syncing
 from sync.server.db import begin_read
 from sync.server.deps import CurrentAuth, ProtocolDep, SessionDep, check_protocol
 from sync.server.errors import ApiError
@@ -90,31 +90,34 @@ def pull(
     auth: CurrentAuth,
     session: SessionDep,
     _protocol: ProtocolDep,
-    cursor: Annotated[str | None, Query(max_length=100)] = None,
+    cursor: Annotated[str | None, Query(max_length=1000)] = None,
     limit: Annotated[int, Query(ge=1, le=p.MAX_PULL_LIMIT)] = p.DEFAULT_PULL_LIMIT,
     pending: Annotated[int | None, Query(ge=0, le=10**9)] = None,
     oldest_pending_s: Annotated[int | None, Query(ge=0, le=10**10)] = None,
 ) -> Any:
     """The next page of this user's changes after *cursor*, in commit order."""
     begin_read(session)  # SQLite: the page is read without waiting for writers
-    try:
-        epoch, after = syncing.check_cursor(session, cursor, auth.user.district_code)
+    try:  # the feed, or after a trim a snapshot of the records (sync.server.feed_trim)
+        page = feed_trim.read_pull(session, auth.user, cursor, limit)
     except syncing.ResyncRequired as exc:
         raise ApiError(409, p.ERR_RESYNC, str(exc), field="cursor") from None
-    except ValueError as exc:
+    except feed_trim.CursorError as exc:
         raise ApiError(422, p.ERR_INVALID, str(exc), field="cursor") from None
-    page = syncing.pull_page(session, auth.user, after, limit)
     now = utcnow()
     report_due = syncing.device_report_due(auth.device, pending, oldest_pending_s, now)
+    ack_due = feed_trim.ack_due(auth.device, page, report_due)
     # End the read; a no-op pull writes nothing. (A commit, not a rollback: the loaded user
     # and device stay loaded, so the report below does not read the device again.)
     session.commit()
-    if report_due:  # a write of its own (on SQLite: BEGIN IMMEDIATE)
-        syncing.record_device_report(auth.device, pending, oldest_pending_s, now)
+    if report_due or ack_due:  # a write of its own (on SQLite: BEGIN IMMEDIATE)
+        if report_due:
+            syncing.record_device_report(auth.device, pending, oldest_pending_s, now)
+        if ack_due:  # what the device holds: the feed trim floor
+            auth.device.pulled_seq = page.pulled_seq
         session.commit()
     body = {
-        "epoch": epoch,
-        "cursor": p.make_cursor(epoch, page.last_seq),
+        "epoch": page.epoch,
+        "cursor": page.cursor,
         "has_more": page.has_more,
         "changes": page.changes,
         "server_time": now,
