@@ -33,6 +33,7 @@ BENCHMARKS: dict[str, str] = {
     "desktop": "bench.bench_desktop",
     "scale": "bench.bench_scale",
     "signals": "bench.bench_signals",
+    "storage": "bench.bench_storage",
 }
 
 
