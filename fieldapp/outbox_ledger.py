@@ -57,7 +57,34 @@ _FIGURES_SQL = (
 
 class LostRecordsError(StoreError):
     """The local database holds fewer records not yet sent than the outbox ledger counted
-    (or is missing, empty or another database): nothing was synced."""
+    (or is missing, empty or another database): nothing was synced.
+
+    Besides the English sentence, the facts for a message in the UI language: *kind*
+    (``missing``: the file is gone; ``replaced``: another database; ``short``: records
+    missing), the file's name, how many unsent records the ledger *counted* and the file
+    *holds*, and the oldest and newest unsent record's times.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        kind: str = "short",
+        file_name: str = "",
+        counted: int = 0,
+        holds: int = 0,
+        oldest_time: str | None = None,
+        newest_time: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.kind, self.file_name = kind, file_name
+        self.counted, self.holds = counted, holds
+        self.oldest_time, self.newest_time = oldest_time, newest_time
+
+    @property
+    def lost(self) -> int:
+        """How many unsent records are missing (all counted ones when the file is gone)."""
+        return max(0, self.counted - self.holds)
 
 
 @dataclass(frozen=True)
@@ -149,7 +176,10 @@ class OutboxLedger:
                 f"The local database {db_path} is missing, but it held "
                 f"{self.missing_words(data)}. Nothing was synced. Put the file back (with its "
                 f"{db_path.name}-wal if there was one) from a backup; or sign in online to start "
-                "afresh (the records above are then lost unless a backup holds them)."
+                "afresh (the records above are then lost unless a backup holds them).",
+                kind="missing",
+                file_name=db_path.name,
+                **self._facts(data, holds=0),
             )
 
     def check_store(self, store: Store) -> None:
@@ -184,7 +214,10 @@ class OutboxLedger:
                 f"holds {figures.unacknowledged}. Nothing was synced. Put the previous file "
                 "back from a backup, or save this one's records with `fieldapp-sync "
                 "export-pending FILE`; signing in online keeps this file and starts counting "
-                "again from it."
+                "again from it.",
+                kind="replaced",
+                file_name=store.path.name,
+                **self._facts(data, holds=figures.unacknowledged),
             )
         if figures.unacknowledged < expected and (not known_id or database_id == known_id):
             lost = expected - figures.unacknowledged
@@ -198,8 +231,21 @@ class OutboxLedger:
                 "older copy. Nothing was synced. Put the file back together with its "
                 f"{store.path.name}-wal from a backup; or save what is left with "
                 "`fieldapp-sync export-pending FILE`; signing in online accepts the loss, keeps "
-                "this file and sends the records it holds."
+                "this file and sends the records it holds.",
+                kind="short",
+                file_name=store.path.name,
+                **self._facts(data, holds=figures.unacknowledged),
             )
+
+    @staticmethod
+    def _facts(data: dict[str, Any], *, holds: int) -> dict[str, Any]:
+        """The ledger's figures as :class:`LostRecordsError` keywords."""
+        return {
+            "counted": int(data.get("unacknowledged") or 0),
+            "holds": holds,
+            "oldest_time": data.get("oldest_time"),
+            "newest_time": data.get("newest_time"),
+        }
 
     def _follow(self, store: Store) -> None:
         self._identity = {

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from fieldapp import errors as domain
+
+if TYPE_CHECKING:
+    from fieldapp.outbox_ledger import LostRecordsError
 
 log = logging.getLogger("fieldapp.ui")
 
@@ -144,6 +148,10 @@ def message_for(err: BaseException) -> str:
             if isinstance(err, domain.WrongKeyError) and left is not None:
                 return text + " " + tries_left_text(left)
             return text
+    from fieldapp.outbox_ledger import LostRecordsError
+
+    if isinstance(err, LostRecordsError):
+        return lost_records_text(err)
     if isinstance(err, domain.AlreadySavedError):
         return QCoreApplication.translate(
             "errors",
@@ -166,6 +174,42 @@ def message_for(err: BaseException) -> str:
         )
     # Other StoreErrors carry a complete sentence of their own.
     return str(err)
+
+
+def lost_records_text(err: LostRecordsError) -> str:
+    """What is missing from the local database and what to do, in the UI language."""
+    from fieldapp.programme_time import kst_text
+
+    def tr(text: str) -> str:
+        return QCoreApplication.translate("errors", text)
+
+    if err.kind == "missing":
+        what = tr(
+            "이 기기의 데이터 파일(%1)이 없어졌습니다. 아직 서버로 보내지 않은 기록 %2건이 그 안에 있었습니다."
+        )
+    elif err.kind == "replaced":
+        what = tr(
+            "이 기기의 데이터 파일(%1)이 전에 쓰던 파일이 아닙니다. 전 파일에는 보내지 않은 기록 %2건이 있었고, 지금 파일에는 %3건이 있습니다."
+        )
+    else:
+        what = tr(
+            "이 기기의 데이터 파일(%1)에 보내지 않은 기록이 %3건뿐입니다. 이 기기가 센 것은 %2건이므로 %4건이 없어졌습니다."
+        )
+    what = (
+        what.replace("%1", err.file_name)
+        .replace("%2", str(err.counted))
+        .replace("%3", str(err.holds))
+        .replace("%4", str(err.lost))
+    )
+    when = ""
+    if err.oldest_time or err.newest_time:
+        when = " " + tr("(보내지 않은 기록: %1부터 %2까지)").replace(
+            "%1", kst_text(err.oldest_time) or "?"
+        ).replace("%2", kst_text(err.newest_time) or "?")
+    todo = tr(
+        "아무것도 동기화하지 않았습니다. 백업이 있으면 파일을 (-wal 파일과 함께) 되돌려 놓으십시오. 남은 기록은 fieldapp-sync export-pending 으로 따로 저장할 수 있습니다. 온라인으로 로그인하면 없어진 기록을 포기하고 지금 파일로 계속합니다. 관리자에게 알리십시오."
+    )
+    return what + when + " " + todo
 
 
 def tries_left_text(left: int) -> str:

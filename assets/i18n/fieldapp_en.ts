@@ -2,6 +2,34 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US" sourcelanguage="ko_KR">
 <context>
+    <name></name>
+    <message>
+        <location filename="../../ui/errors.py" line="188"/>
+        <source>이 기기의 데이터 파일(%1)이 없어졌습니다. 아직 서버로 보내지 않은 기록 %2건이 그 안에 있었습니다.</source>
+        <translation>This laptop&apos;s data file (%1) is gone. It held %2 records not yet sent to the server.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="192"/>
+        <source>이 기기의 데이터 파일(%1)이 전에 쓰던 파일이 아닙니다. 전 파일에는 보내지 않은 기록 %2건이 있었고, 지금 파일에는 %3건이 있습니다.</source>
+        <translation>This laptop&apos;s data file (%1) is not the one it was using. The previous file held %2 records not yet sent; this one holds %3.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="196"/>
+        <source>이 기기의 데이터 파일(%1)에 보내지 않은 기록이 %3건뿐입니다. 이 기기가 센 것은 %2건이므로 %4건이 없어졌습니다.</source>
+        <translation>This laptop&apos;s data file (%1) holds only %3 records not yet sent, but the laptop counted %2: %4 are missing.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="206"/>
+        <source>(보내지 않은 기록: %1부터 %2까지)</source>
+        <translation>(unsent records from %1 to %2)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="210"/>
+        <source>아무것도 동기화하지 않았습니다. 백업이 있으면 파일을 (-wal 파일과 함께) 되돌려 놓으십시오. 남은 기록은 fieldapp-sync export-pending 으로 따로 저장할 수 있습니다. 온라인으로 로그인하면 없어진 기록을 포기하고 지금 파일로 계속합니다. 관리자에게 알리십시오.</source>
+        <translation>Nothing was synced. If there is a backup, put the file back (with its -wal file). The records left can be saved apart with fieldapp-sync export-pending. Signing in online gives up the missing records and carries on with this file. Tell your supervisor.</translation>
+    </message>
+</context>
+<context>
     <name>ActionRecordDialog</name>
     <message>
         <location filename="../../ui/action_record.py" line="66"/>
@@ -2129,114 +2157,114 @@ If this happens again, send these files to your district&apos;s IT team.</transl
 <context>
     <name>errors</name>
     <message>
-        <location filename="../../ui/errors.py" line="41"/>
+        <location filename="../../ui/errors.py" line="45"/>
         <source>비밀번호가 연속으로 여러 번 틀려 이 기기에서는 더 이상 오프라인으로 잠금을 해제할 수 없습니다. 인터넷에 연결해 로그아웃한 뒤 아이디와 비밀번호로 온라인 로그인하십시오. 기록은 이 기기에 그대로 있습니다.</source>
         <translation>The password was wrong too many times in a row, so this laptop can no longer be unlocked offline. Connect to the internet, sign out, and sign in online with your username and password. Your records stay on this laptop.</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="48"/>
+        <location filename="../../ui/errors.py" line="52"/>
         <source>비밀번호가 맞지 않습니다. 다시 입력해 주십시오. (Caps Lock이 켜져 있지 않은지 확인하십시오.)</source>
         <translation>The password is not correct. Try again (check that Caps Lock is off).</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="55"/>
+        <location filename="../../ui/errors.py" line="59"/>
         <source>이 데이터는 더 새로운 버전의 앱에서 만들어졌습니다. 앱을 업데이트해 주십시오.</source>
         <translation>This data was written by a newer version of the app. Please update the app.</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="62"/>
+        <location filename="../../ui/errors.py" line="66"/>
         <source>디스크 공간이 부족해 저장하지 못했습니다. 공간을 확보한 뒤 다시 저장하십시오. 이전에 저장한 내용은 그대로 있습니다.</source>
         <translation>The disk is full, so it could not be saved. Free some space and save again; what was saved before is kept.</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="69"/>
+        <location filename="../../ui/errors.py" line="73"/>
         <source>다른 프로그램(또는 다른 돌봄노트 창)이 데이터를 사용 중입니다. 그 프로그램을 닫고 다시 시도하십시오.</source>
         <translation>Another program (or another 돌봄노트 window) is using the data. Close it and try again.</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="76"/>
+        <location filename="../../ui/errors.py" line="80"/>
         <source>로컬 데이터 파일이 손상되었습니다. 파일을 지우지 말고 온라인으로 로그인해 새로 받으십시오.</source>
         <translation>The local data file is damaged. Do not delete it: sign in online to download a fresh copy.</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="85"/>
+        <location filename="../../ui/errors.py" line="89"/>
         <source>이 기기는 분실 또는 사용 중지로 등록되어 로컬 데이터가 삭제되었습니다. 담당 관리자에게 문의하십시오.</source>
         <translation>This laptop was reported lost or taken out of use, so its local data was deleted. Ask your supervisor.</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="92"/>
+        <location filename="../../ui/errors.py" line="96"/>
         <source>이 컴퓨터에는 안전한 비밀번호 저장소(키링)가 없습니다. 동기화할 때마다 비밀번호를 입력해 주십시오.</source>
         <translation>This computer has no secure password store (keyring). Enter your password each time you sync.</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="99"/>
+        <location filename="../../ui/errors.py" line="103"/>
         <source>서버를 잠시 쓸 수 없습니다. 몇 분 뒤 다시 동기화하십시오. 기록은 이 기기에 남아 있고 다음 동기화 때 보내집니다.</source>
         <translation>The server is temporarily unavailable. Sync again in a few minutes. Your records stay on this computer and will be sent at the next sync.</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="106"/>
+        <location filename="../../ui/errors.py" line="110"/>
         <source>서버에 연결할 수 없습니다. 인터넷 연결을 확인하십시오. 기록은 이 기기에 저장되어 있고 나중에 동기화됩니다.</source>
         <translation>The server cannot be reached. Check the internet connection. Your records are kept on this laptop and will sync later.</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="113"/>
+        <location filename="../../ui/errors.py" line="117"/>
         <source>보안되지 않은 주소(http://)입니다. https:// 로 시작하는 서버 주소를 입력하십시오.</source>
         <translation>That address is not secure (http://). Enter a server address starting with https://.</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="120"/>
+        <location filename="../../ui/errors.py" line="124"/>
         <source>동기화를 취소했습니다. 지금까지 보낸 기록은 그대로 반영되어 있습니다.</source>
         <translation>Sync cancelled. What was sent so far has been applied.</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="126"/>
+        <location filename="../../ui/errors.py" line="130"/>
         <source>서버가 더 새로운 버전의 앱을 요구합니다. 앱을 업데이트해 주십시오. 기록은 이 기기에 안전하게 남아 있습니다.</source>
         <translation>The server needs a newer version of the app. Please update it; your records are safe on this laptop.</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="133"/>
+        <location filename="../../ui/errors.py" line="137"/>
         <source>로그인하지 못했습니다. 아이디나 비밀번호가 틀렸거나, 실패가 반복되어 계정이 잠겼거나, 로그인이 만료되었습니다. 확인한 뒤 다시 로그인하십시오.</source>
         <translation>Could not sign in: the username or password is wrong, the account is locked after repeated failures, or the sign-in expired. Check and sign in again.</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="148"/>
+        <location filename="../../ui/errors.py" line="156"/>
         <source>이 양식은 이미 저장되어 있습니다. 같은 기록을 두 번 저장하지 않았습니다. 작성 중이던 임시 저장본은 지웠습니다.</source>
         <translation>This form was already saved. The same record was not saved twice; its leftover draft was removed.</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="173"/>
+        <location filename="../../ui/errors.py" line="217"/>
         <source>(온라인 로그인이 필요해지기까지 %1번 남음)</source>
         <translation>(%1 tries left before an online sign-in is needed)</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="155"/>
+        <location filename="../../ui/errors.py" line="163"/>
         <source>입력 내용을 확인해 주십시오:</source>
         <translation>Please check what you entered:</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="161"/>
+        <location filename="../../ui/errors.py" line="169"/>
         <source>서버가 요청을 처리하지 못했습니다. 잠시 후 다시 시도하십시오. 기록은 이 기기에 남아 있습니다.</source>
         <translation>The server could not handle the request. Try again later; your records stay on this laptop.</translation>
     </message>
     <message>
         <location filename="../../ui/crash.py" line="348"/>
-        <location filename="../../ui/errors.py" line="180"/>
+        <location filename="../../ui/errors.py" line="224"/>
         <source>돌봄노트</source>
         <translation>돌봄노트</translation>
     </message>
     <message>
         <location filename="../../ui/crash.py" line="170"/>
-        <location filename="../../ui/errors.py" line="191"/>
+        <location filename="../../ui/errors.py" line="235"/>
         <source>돌봄노트 오류</source>
         <translation>돌봄노트 error</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="193"/>
+        <location filename="../../ui/errors.py" line="237"/>
         <source>예상하지 못한 오류가 발생했습니다. 저장된 기록은 안전합니다. 오류 내용이 로그에 기록되었습니다.</source>
         <translation>Something unexpected went wrong. Saved records are safe. The details were written to the log.</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="201"/>
+        <location filename="../../ui/errors.py" line="245"/>
         <source>오류 보고서: {path}</source>
         <translation>Error report: {path}</translation>
     </message>

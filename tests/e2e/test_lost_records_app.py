@@ -49,7 +49,9 @@ def test_the_app_refuses_a_short_or_emptied_database_and_signs_in_afresh(
     dialog.password.setText(PASSWORD)
     dialog._submit()
     assert dialog.session is None and not runner.has_store
-    assert "3 records are missing" in dialog.message.text(), dialog.message.text()
+    shown = dialog.message.text()
+    assert "5건" in shown and "2건뿐" in shown and "3건이 없어졌습니다" in shown, shown
+    assert "records" not in shown, "said in the UI language, not the CLI's English"
 
     profile.store_path.write_bytes(b"")  # now emptied
     dialog = _dialog(runner, profile, qtbot)
