@@ -40,7 +40,7 @@ from fieldapp.scoring import ScoreResult, apply_rules, rules_outcome, score
 from fieldapp.signals import ack_problems
 from fieldapp.text_rule import find_bad_text
 from fieldapp.text_rule import is_good_text as is_good_text
-from fieldapp.vitals import check_vitals, evaluate_vitals
+from fieldapp.vitals import assess_vitals, check_vitals, evaluate_vitals
 from fieldapp.vocabulary import (
     EDITABLE_HOUSEHOLD_FIELDS,
     HOUSEHOLD_FIELD_PROGRAMME,
@@ -586,8 +586,12 @@ def _merge(a: ScoreResult, flags: list[str], actions: list[Action]) -> ScoreResu
     return ScoreResult(a.total, a.band, merged_flags, ordered, dict(a.details))
 
 
-def _visit_result(form: Form, values: Mapping[str, Any]) -> ScoreResult:
-    base = evaluate_vitals(values.get("vitals"))
+def _visit_result(
+    form: Form, values: Mapping[str, Any], base: ScoreResult | None = None
+) -> ScoreResult:
+    """The visit's result; *base*: its vitals' result when already assessed (no problems)."""
+    if base is None:
+        base = evaluate_vitals(values.get("vitals"))
     form_values = {k: v for k, v in values.items() if k != "vitals"}
     flags, actions = apply_rules(form.rules, {"field": form_values})
     result = _merge(base, flags, actions)
@@ -786,11 +790,13 @@ def _visit(payload: dict[str, Any], problems: list[FieldProblem]) -> None:
     payload.update(apply_defaults(form, payload))
     values = {k: v for k, v in payload.items() if k != "result"}
     found = check_form_values(form, values, "payload.", frozenset({"vitals"}))
-    found += check_vitals(values.get("vitals"), "payload.vitals")[0]
+    # The vitals are checked once: their problems here, their result below.
+    vitals, vitals_found = assess_vitals(values.get("vitals"))
+    found += _prefixed(vitals_found, "payload.")
     if found:
         problems += found
         return
-    payload["result"] = _visit_result(form, values).to_dict()
+    payload["result"] = _visit_result(form, values, vitals).to_dict()
 
 
 def _welfare(payload: dict[str, Any], problems: list[FieldProblem]) -> None:
@@ -890,7 +896,9 @@ _PAYLOAD_CHECKS = {
 }
 
 
-def validate_event(event: Mapping[str, Any], *, role: str | None = None) -> dict[str, Any]:
+def validate_event(
+    event: Mapping[str, Any], *, role: str | None = None, copy: bool = True
+) -> dict[str, Any]:
     """Check one event (envelope and payload) and return a normalised copy.
 
     Every string in it (values and keys, at any depth) must be well-formed text
@@ -903,6 +911,11 @@ def validate_event(event: Mapping[str, Any], *, role: str | None = None) -> dict
     ``payload["result"]`` is recomputed here, overwriting anything sent. Events marked
     ``redacted`` (clinical details withheld from this user) get envelope checks only.
     Raises ValidationError listing every bad field.
+
+    The payload is deep-copied through JSON (the caller's dict is untouched, and a value
+    that is not plain JSON is refused). With *copy* False the caller hands over a payload
+    it owns that is plain JSON already (just decoded, e.g. a pydantic model's JSON-mode
+    dump): it is checked and changed in place (results recomputed), not copied.
     """
     if not isinstance(event, Mapping):
         raise ValidationError(
@@ -928,7 +941,8 @@ def validate_event(event: Mapping[str, Any], *, role: str | None = None) -> dict
         problems.append(FieldProblem("payload", "payload must be a JSON object", "내용 형식 오류"))
         raise ValidationError(problems)
     try:  # a deep copy; the caller's dict is untouched
-        payload = json.loads(json.dumps(payload))
+        if copy:
+            payload = json.loads(json.dumps(payload))
     except (TypeError, ValueError) as exc:
         problems.append(
             FieldProblem("payload", f"payload is not plain JSON ({exc})", "내용 형식 오류")

@@ -825,6 +825,34 @@ def _validate_event(event: dict[str, Any]) -> dict[str, Any]:
     return validate_event(event)
 
 
+#: What :func:`check_events` found for one item: the normalized event, or why not.
+Checked = dict[str, Any] | ValidationError | None
+
+
+def check_events(body: p.PushRequest) -> list[Checked]:
+    """The shared event rules (``fieldapp.validation``) run on every event of *body*, one
+    entry per item (None for a household edit): the normalized event or its
+    ValidationError.
+
+    Pure work on the request alone, so the route runs it before any transaction: on SQLite
+    the write lock is not held while the rules run (the most CPU of a push). Each event's
+    JSON-mode dump is fresh and plain JSON, so the rules check and complete it in place
+    (no deep copy; a NaN or Infinity the body held is already null in it, as it is stored).
+    An item later found a duplicate or out of scope was checked for nothing, which changes
+    no answer: :func:`apply_event` still decides in the same order.
+    """
+    out: list[Checked] = []
+    for item in body.items:
+        if not isinstance(item, p.EventItem):
+            out.append(None)
+            continue
+        try:
+            out.append(validate_event(item.event.model_dump(mode="json"), copy=False))
+        except ValidationError as exc:
+            out.append(exc)
+    return out
+
+
 def _programme_scope_problem(ctx: _PushContext, ev: p.Event) -> str | None:
     """Why the user may not write *ev* (not a record of their role's own programme), or None."""
     problem = programme_problem(
@@ -1033,8 +1061,9 @@ def _late_handover(ctx: _PushContext, household_id: str, kind: str, ref_id: str)
         )
 
 
-def apply_event(ctx: _PushContext, ev: p.Event) -> dict[str, Any]:
-    """Store one event (or say why not)."""
+def apply_event(ctx: _PushContext, ev: p.Event, checked: Checked = None) -> dict[str, Any]:
+    """Store one event (or say why not). *checked*: what :func:`check_events` found for it
+    (the rules are run here when None)."""
     if ev.id in ctx.seen_ids or ev.id in ctx.stored_ids:
         return _result(id=ev.id, status=p.ItemStatus.duplicate)
     if problem := _authorship_problem(ctx, ev.created_by, ev.device_id):
@@ -1053,10 +1082,13 @@ def apply_event(ctx: _PushContext, ev: p.Event) -> dict[str, Any]:
         return _result(id=ev.id, status=p.ItemStatus.rejected, reason=problem)
     if problem := _programme_scope_problem(ctx, ev):
         return _result(id=ev.id, status=p.ItemStatus.rejected, reason=problem)
-    try:
-        checked = _validate_event(ev.model_dump(mode="json"))
-    except ValidationError as exc:
-        return _result(id=ev.id, status=p.ItemStatus.rejected, reason=str(exc))
+    if checked is None:
+        try:
+            checked = validate_event(ev.model_dump(mode="json"), copy=False)
+        except ValidationError as exc:
+            checked = exc
+    if isinstance(checked, ValidationError):
+        return _result(id=ev.id, status=p.ItemStatus.rejected, reason=str(checked))
     skew = _is_skewed(ctx, ev)
     row = event_row(ev, checked, skew_flag=skew, server_time=ctx.now, late_handover=late)
     ctx.event_rows.append(row)
@@ -1215,12 +1247,14 @@ def push(
     body_hash: str,
     now: datetime | None = None,
     ip: str | None = None,
+    checked: list[Checked] | None = None,
 ) -> dict[str, Any]:
     """Apply one push in the caller's transaction and return the PushResponse JSON.
 
     The caller commits. Order: items, stored response, the seqs (the district's counter row),
     then the events with their seqs (``received_seq``) in one insert; the counter's row lock
-    orders the district's commits whatever is written after it.
+    orders the district's commits whatever is written after it. *checked*: what
+    :func:`check_events` found for *body*, when the caller ran it before the transaction.
     """
     now = now or utcnow()
     # Every item is checked to be in the user's district (_scope): one counter row.
@@ -1228,9 +1262,11 @@ def push(
     ctx = _PushContext(session, user, device, feed, now, ip=ip)
     _prefetch(ctx, body)
     results: list[dict[str, Any]] = []
-    for item in body.items:
+    if checked is None or len(checked) != len(body.items):
+        checked = [None] * len(body.items)
+    for item, item_checked in zip(body.items, checked, strict=True):
         if isinstance(item, p.EventItem):
-            result = apply_event(ctx, item.event)
+            result = apply_event(ctx, item.event, item_checked)
         else:
             result = apply_household_edit(ctx, item.edit)
         results.append(result)

@@ -45,16 +45,27 @@ def push(
     request: Request,
     _protocol: ProtocolDep,
 ) -> Any:
-    """Apply a batch in one transaction; a retry with the same key gets the same answer."""
+    """Apply a batch in one transaction; a retry with the same key gets the same answer.
+
+    Before the writing transaction (on SQLite: before ``BEGIN IMMEDIATE`` takes the write
+    lock) the event rules run on every item and the stored answer is looked up in a read
+    transaction; inside it the lookup is made again (a concurrent retry may have stored it).
+    """
     check_protocol(body.protocol)
     body_hash = syncing.request_hash(body)
+    checked = syncing.check_events(body)
     for attempt in range(3):
         try:
-            stored = syncing.stored_response(
-                session, auth.device.id, body.idempotency_key, body_hash, body
-            )
-        except syncing.IdempotencyMismatch as exc:
-            raise ApiError(422, p.ERR_IDEMPOTENCY, str(exc), field="idempotency_key") from None
+            begin_read(session)  # SQLite: the lookup does not wait for a writer
+            stored = _stored(session, auth.device.id, body, body_hash)
+            if stored is None:
+                # End the read (a commit keeps the user and device loaded); the write
+                # transaction begins here, and the answer may have been stored meanwhile.
+                session.commit()
+                stored = _stored(session, auth.device.id, body, body_hash)
+        except BaseException:
+            session.rollback()
+            raise
         if stored is not None:
             session.rollback()
             return _json(stored)
@@ -66,6 +77,7 @@ def push(
                 body,
                 body_hash,
                 ip=request.client.host if request.client else None,
+                checked=checked,
             )
             session.commit()
             return _json(response)
@@ -76,6 +88,14 @@ def push(
             if attempt == 2:
                 raise
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _stored(session: Any, device_id: str, body: p.PushRequest, body_hash: str) -> Any:
+    """The answer stored for this push's key, or None; a 422 for a key used for another."""
+    try:
+        return syncing.stored_response(session, device_id, body.idempotency_key, body_hash, body)
+    except syncing.IdempotencyMismatch as exc:
+        raise ApiError(422, p.ERR_IDEMPOTENCY, str(exc), field="idempotency_key") from None
 
 
 @router.get(

@@ -54,15 +54,15 @@ def test_backends_terminated_during_a_push(request, live, world, api, monkeypatc
     nurse = api(world.nurse1)
     assert nurse.pull().status_code == 200
     inside, resume = threading.Event(), threading.Event()
-    real = syncing._validate_event
+    real = syncing.apply_event
 
-    def held_once(event):
+    def held_once(ctx, ev, checked=None):
         if not inside.is_set():
             inside.set()
             assert resume.wait(10)
-        return real(event)
+        return real(ctx, ev, checked)
 
-    monkeypatch.setattr(syncing, "_validate_event", held_once)
+    monkeypatch.setattr(syncing, "apply_event", held_once)
     item = nurse.event(world.hh[0])
     answer: list = []
     pushing = threading.Thread(target=lambda: answer.append(nurse.push([item], key="k" * 20)))

@@ -108,14 +108,14 @@ def test_a_reassignment_during_a_push_still_hands_the_new_worker_its_items(
     vol1, vol2 = api(world.vol1), api(world.vol2)
     _, c2 = vol2.pull_all()
     in_transaction = threading.Event()
-    real = syncing._validate_event
+    real = syncing.apply_event
 
-    def slow_validate(event):
+    def slow_apply(ctx, ev, checked=None):
         in_transaction.set()
         time.sleep(0.3)  # the push is inside its transaction, households read and locked
-        return real(event)
+        return real(ctx, ev, checked)
 
-    monkeypatch.setattr(syncing, "_validate_event", slow_validate)
+    monkeypatch.setattr(syncing, "apply_event", slow_apply)
     item = vol1.event(world.hh[0], "note", {"text": "이사 직전 기록"})
     pushing = threading.Thread(target=lambda: vol1.push([item]))
     pushing.start()
