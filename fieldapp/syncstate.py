@@ -249,7 +249,10 @@ class PushOutcome:
 
 
 def apply_push_results(
-    store: Store, batch: Batch, results: Iterable[Mapping[str, Any]]
+    store: Store,
+    batch: Batch,
+    results: Iterable[Mapping[str, Any]],
+    server_time: Any = None,
 ) -> PushOutcome:
     """Apply the server's per-item statuses for *batch* in one transaction.
 
@@ -257,8 +260,13 @@ def apply_push_results(
     aside; the queue goes on); conflict -> the edit is accepted by the server into a
     conflict record, which is stored here until the pull brings its full form. Items the
     answer does not mention go back to ``pending``. The batch row is deleted.
+
+    *server_time*: the answer's ``server_time``, the time the server gave every event it
+    applied in this push; it is kept on those events (in the pull's form), so that when the
+    pull brings them back as stored here they need no write (see :func:`apply_pull_page`).
     """
     outcome = PushOutcome()
+    applied_at = _server_time_text(server_time)
     by_id = {str(r["id"]): r for r in results}
     kinds = {_item_id(i): i for i in batch.items}
     # (table, state) -> [(reject_reason, id)], written with one executemany each
@@ -269,7 +277,10 @@ def apply_push_results(
             res = by_id.get(item_id)
             status = str(res["status"]) if res is not None else None
             if status in ("applied", "duplicate"):
-                updates.setdefault((table, ACCEPTED), []).append((None, item_id))
+                if status == "applied" and table == "events" and applied_at is not None:
+                    updates.setdefault(("events", _APPLIED), []).append((applied_at, item_id))
+                else:
+                    updates.setdefault((table, ACCEPTED), []).append((None, item_id))
                 if status == "applied":
                     outcome.applied += 1
                 else:
@@ -290,7 +301,13 @@ def apply_push_results(
             else:  # not answered: pending again, its reason kept
                 updates.setdefault((table, PENDING), []).append((None, item_id))
         for (table, state), rows in updates.items():
-            if state == PENDING:
+            if state == _APPLIED:
+                store.conn.executemany(
+                    f"UPDATE events SET sync_state = '{ACCEPTED}', reject_reason = NULL, "
+                    "server_time = ? WHERE id = ?",
+                    rows,
+                )
+            elif state == PENDING:
                 store.conn.executemany(
                     f"UPDATE {table} SET sync_state = '{PENDING}' WHERE id = ?",
                     [(item_id,) for _, item_id in rows],
@@ -306,6 +323,23 @@ def apply_push_results(
             # A refused or conflicting edit shows the server's value again.
             household_rows.settle_household_edits(store, sorted(edited))
     return outcome
+
+
+#: apply_push_results' key for events applied by the server at the answer's server_time
+_APPLIED = "applied"
+
+
+def _server_time_text(value: Any) -> str | None:
+    """A server time as the pull writes it (ISO 8601 in UTC, ``+00:00``), or None."""
+    if value is None:
+        return None
+    try:
+        when = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+    if when.tzinfo is None:
+        return None
+    return when.astimezone(UTC).isoformat()
 
 
 def _store_conflict_stub(db: Any, conflict_id: str, edit: Mapping[str, Any]) -> None:
@@ -368,8 +402,20 @@ def apply_pull_page(store: Store, page: Any) -> PullOutcome:
         households: list[dict[str, Any]] = []
         events: list[Mapping[str, Any]] = []
         order: int | None = None
+        device_id: Any = False  # read at the first run of events
 
         def flush() -> None:
+            nonlocal device_id
+            if events:
+                if device_id is False:
+                    device_id = store.get_meta("device_id")
+                settled = _settled_own_events(store, events, device_id)
+                if settled:
+                    out.events += len(settled)
+                    events[:] = [ev for ev in events if ev["id"] not in settled]
+            write()
+
+        def write() -> None:
             nonlocal order
             if households:
                 try:
@@ -468,6 +514,59 @@ def _set_meta(db: Any, key: str, value: Any) -> None:
         "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
         [key, json.dumps(value, ensure_ascii=False)],
     )
+
+
+#: The columns _PULLED_EVENT_SQL changes on a local copy, read to see whether it must.
+_SETTLED_SQL = (
+    "SELECT id, sync_state, reject_reason, server_time, late_handover, redacted, payload "
+    "FROM events WHERE id IN ({marks})"
+)
+
+
+def _settled_own_events(
+    store: Store, events: Sequence[Mapping[str, Any]], device_id: Any
+) -> set[str]:
+    """Ids of this device's own events in *events* that it already holds exactly as pulled.
+
+    Most of what a device pulls right after a push is its own records coming back. Each is
+    held here already, accepted by the push's answer with the server's time. Such a copy is
+    left as it is instead of being written again, when everything the pull would change on
+    it (:data:`_PULLED_EVENT_SQL`: state, reason, server time, late hand-over, redaction,
+    payload: the server recomputes results) is already what the server sent, the payload
+    compared as the text the pull would store (its numbers' types, keys and their order). Anything else (not held, not accepted, a
+    duplicate answered without its time, a payload the server completed differently) is
+    written as before.
+    """
+    if not device_id:
+        return set()
+    own = {ev["id"]: ev for ev in events if ev.get("device_id") == device_id}
+    if not own:
+        return set()
+    settled: set[str] = set()
+    ids = list(own)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        cur = store.conn.execute(_SETTLED_SQL.format(marks=",".join("?" * len(chunk))), chunk)
+        for item_id, state, reason, server_time, late, redacted, payload in cur.fetchall():
+            ev = own[item_id]
+            pulled_time = ev.get("server_time")
+            if (
+                state != ACCEPTED
+                or reason is not None
+                or server_time is None
+                or server_time
+                != (pulled_time if pulled_time.__class__ is str else _as_text(pulled_time))
+                or bool(late) != bool(ev.get("late_handover"))
+                or bool(redacted) != bool(ev.get("redacted"))
+            ):
+                continue
+            if ev.get("redacted"):
+                settled.add(item_id)  # the pull keeps the local payload of a redacted copy
+                continue
+            text = _payload_text(ev.get("payload") or {})
+            if payload == text or _payload_text(_loads(payload)) == text:
+                settled.add(item_id)
+    return settled
 
 
 #: Insert a pulled event; a local copy (pushed from here) becomes accepted, keeping its order.
