@@ -101,6 +101,32 @@ def _baseline(url: str, events: list[dict[str, Any]]) -> float:
     return t[0]
 
 
+def _count_check(url: str, device: Any, events: list[dict[str, Any]]) -> str:
+    """Every pushed event exactly once on the server and once, accepted, on the laptop
+    (nothing lost, nothing duplicated); raises otherwise. Returns the note."""
+    from sqlalchemy import func, select
+
+    from sync.server.models import Event
+
+    ids = {e["id"] for e in events}
+    with session_for(url) as s:
+        on_server = s.scalar(select(func.count()).select_from(Event))
+        found = set(s.scalars(select(Event.id).where(Event.id.in_(sorted(ids)))))
+    with device.store.reading() as db:
+        local = [(r["id"], r["sync_state"]) for r in db.query("SELECT id, sync_state FROM events")]
+    local_ids = [i for i, _ in local]
+    problems = []
+    if found != ids or on_server != len(ids):
+        problems.append(f"server holds {len(found)} of {len(ids)} ({on_server} rows)")
+    if len(local_ids) != len(set(local_ids)) or set(local_ids) != ids:
+        problems.append(f"laptop holds {len(local_ids)} rows for {len(ids)} events")
+    if any(state != "accepted" for _, state in local):
+        problems.append("a laptop copy is not accepted")
+    if problems:
+        raise RuntimeError("push count check failed: " + "; ".join(problems))
+    return "count check ok (0 lost, 0 duplicated)"
+
+
 def measure(kind: str, count: int, households: int) -> Row:
     with server_database(kind) as url, temp_dir() as folder:
         seeded = seed_world(url, households, 0, workers=1, max_events=0)
@@ -112,6 +138,7 @@ def measure(kind: str, count: int, households: int) -> Row:
                 events = _pending_events(device, households, count)
                 with stopwatch() as t:
                     report = engine.sync_once()
+                checked = _count_check(url, device, events)
             finally:
                 device.close()
         if report.applied != count or report.rejected:
@@ -132,7 +159,7 @@ def measure(kind: str, count: int, households: int) -> Row:
         ratio=rate / base_rate,
         target=f">= {TARGET:,}",
         met=rate >= TARGET,
-        note=f"whole sync cycle {t[0] * 1000:.0f} ms",
+        note=f"whole sync cycle {t[0] * 1000:.0f} ms; {checked}",
     )
 
 
