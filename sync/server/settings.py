@@ -57,6 +57,10 @@ class Settings:
     #: The standby is passed over (the read runs on the primary) while its replay lag is
     #: larger than this (milliseconds).
     read_max_lag_ms: int = 5000
+    #: PostgreSQL connections each server process keeps open (and its most at once); with
+    #: ``serve --workers N`` the server holds up to N times this many: keep N x this below
+    #: PostgreSQL's ``max_connections`` (default 100), or put a pooler in front.
+    db_pool_size: int = 30
     log_level: str = "INFO"
     #: Folder for the access log's recorded heads (kept outside the database; see
     #: sync.server.chain_heads). Empty: beside a SQLite database, else the user data folder.
@@ -99,5 +103,7 @@ class Settings:
             )
         if self.lockout_threshold < 1 or self.lockout_minutes < 1:
             raise SettingsError("lockout_threshold and lockout_minutes must be at least 1")
+        if self.db_pool_size < 1:
+            raise SettingsError("FIELDAPP_DB_POOL_SIZE must be at least 1")
         if self.read_max_lag_ms < 0:
             raise SettingsError("FIELDAPP_READ_MAX_LAG_MS must be 0 or more (milliseconds)")
