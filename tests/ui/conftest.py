@@ -126,32 +126,29 @@ def volunteer(ui_app: Any, district: District, tmp_path: Path) -> Iterator[Worke
         worker.runner.store.close()
 
 
-@pytest.fixture
-def window(nurse: Worker, qtbot: Any) -> Iterator[Any]:
-    """The main window of the signed-in nurse (periodic sync off)."""
+def main_window(worker: Worker, qtbot: Any) -> Iterator[Any]:
+    """The main window of *worker*, signed in (periodic sync off), closed down after."""
     from ui.mainwindow import MainWindow
 
-    win = MainWindow(nurse.runner, nurse.session, start_sync=False)
+    win = MainWindow(worker.runner, worker.session, start_sync=False)
     qtbot.addWidget(win)
     win.resize(1366, 768)
     win.show()
     yield win
     win.sync.stop()
     win.idle.stop()
+
+
+@pytest.fixture
+def window(nurse: Worker, qtbot: Any) -> Iterator[Any]:
+    """The main window of the signed-in nurse (periodic sync off)."""
+    yield from main_window(nurse, qtbot)
 
 
 @pytest.fixture
 def volunteer_window(volunteer: Worker, qtbot: Any) -> Iterator[Any]:
     """The main window of the signed-in volunteer (periodic sync off)."""
-    from ui.mainwindow import MainWindow
-
-    win = MainWindow(volunteer.runner, volunteer.session, start_sync=False)
-    qtbot.addWidget(win)
-    win.resize(1366, 768)
-    win.show()
-    yield win
-    win.sync.stop()
-    win.idle.stop()
+    yield from main_window(volunteer, qtbot)
 
 
 @pytest.fixture

@@ -11,13 +11,19 @@ from PySide6.QtWidgets import QMessageBox
 from fieldapp import records
 
 
-def test_a_nurses_visit_is_not_opened_for_correction_by_a_volunteer(
-    volunteer_window: Any, volunteer: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    told: list[str] = []
+@pytest.fixture
+def told(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The texts of the information boxes the window would have shown."""
+    shown: list[str] = []
     monkeypatch.setattr(
-        QMessageBox, "information", lambda _parent, _title, text, *a, **kw: told.append(text)
+        QMessageBox, "information", lambda _parent, _title, text, *a, **kw: shown.append(text)
     )
+    return shown
+
+
+def test_a_nurses_visit_is_not_opened_for_correction_by_a_volunteer(
+    volunteer_window: Any, volunteer: Any, told: list[str]
+) -> None:
     h = records.list_households(volunteer.runner.store)[0]
     nurses_visit = {
         "id": records.new_id(),
@@ -32,12 +38,8 @@ def test_a_nurses_visit_is_not_opened_for_correction_by_a_volunteer(
 
 
 def test_a_volunteers_own_check_opens_for_correction(
-    volunteer_window: Any, volunteer: Any, monkeypatch: pytest.MonkeyPatch
+    volunteer_window: Any, volunteer: Any, told: list[str]
 ) -> None:
-    told: list[str] = []
-    monkeypatch.setattr(
-        QMessageBox, "information", lambda _parent, _title, text, *a, **kw: told.append(text)
-    )
     store = volunteer.runner.store
     check = next(
         e
