@@ -391,9 +391,7 @@ class FormPage(QWidget):
         self._draft_timer.stop()
 
         def op(store: Any) -> tuple[dict[str, Any], OpChanges]:
-            stored = records.save_form_record(
-                store, event, referrals, draft_id=draft_id, role=role
-            )
+            stored = records.save_form_record(store, event, referrals, draft_id=draft_id, role=role)
             return stored, OpChanges(
                 households=frozenset({event["household_id"]}),
                 events=True,
