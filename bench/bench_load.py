@@ -36,7 +36,8 @@ server workers, on the same server in the same run: the same generator against
 database work), then the closed-loop capacity of the 1-district and the 5-district load. It
 prints capacity as a ratio of health, 5 districts over 1, and 2 and 4 workers over 1. The
 generator shares the machine's cores with the server and PostgreSQL; a figure is only
-comparable with the baseline of its own run.
+comparable with the baseline of its own run. Every closed-loop row notes the generator's
+own CPU (this process, in cores) so that one can see it is not the limit.
 """
 
 from __future__ import annotations
@@ -258,6 +259,13 @@ class RunResult:
     #: paced runs: cycles scheduled in the window, and those never started (hard stop)
     scheduled: int = 0
     not_started: int = 0
+    #: CPU seconds this process (the generator) used during the run
+    generator_cpu: float = 0.0
+
+    @property
+    def generator_share(self) -> float:
+        """The generator's own CPU during the run, in cores (1.0 = one core busy)."""
+        return self.generator_cpu / self.elapsed if self.elapsed else 0.0
 
     @property
     def rate(self) -> float:
@@ -288,6 +296,7 @@ async def closed_loop(
 ) -> RunResult:
     """Capacity: every device runs cycles back to back until the time limit."""
     result = runner.result
+    cpu0 = time.process_time()
     start = time.perf_counter()
     deadline = start + duration_s
 
@@ -303,6 +312,7 @@ async def closed_loop(
         *(cycles(d, random.Random(seed * 1000 + i)) for i, d in enumerate(devices))
     )
     result.elapsed = time.perf_counter() - start
+    result.generator_cpu = time.process_time() - cpu0
     return result
 
 
@@ -660,7 +670,10 @@ def _scaling_rows(
                 f"health baseline req/s, {workers} worker(s) (postgres)",
                 health.rate,
                 "req/s",
-                note=f"same generator, {n_one} connections back to back, {duration_s:g} s",
+                note=(
+                    f"same generator, {n_one} connections back to back, {duration_s:g} s; "
+                    f"generator CPU {health.generator_share:.2f} core"
+                ),
             )
         )
         for label, result, n in (("1 district", one, n_one), ("5 districts", five, n_five)):
@@ -677,6 +690,7 @@ def _scaling_rows(
                     note=(
                         f"{n} devices, "
                         f"{len(result.latencies):,} syncs; p50 {c50:.0f} / p95 {c95:.0f} ms; "
+                        f"generator CPU {result.generator_share:.2f} core; "
                         f"{_error_note(result.errors)}"
                     ),
                 )
