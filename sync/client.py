@@ -612,6 +612,13 @@ def _check_page(data: Any, seen: set[str] | None = None) -> dict[str, Any]:
     return data
 
 
+#: Why a household a pull from the start no longer lists is handed over on the laptop.
+UNLISTED_REASON = (
+    "no longer assigned to you on the server (reassigned while this laptop was away, "
+    "or the server was restored from a backup)"
+)
+
+
 class SyncEngine:
     """Push-then-pull cycles for one profile and its open store (one thread at a time)."""
 
@@ -885,7 +892,8 @@ class SyncEngine:
 
     def _let_go_of_unlisted(self, seen: set[str]) -> None:
         """After a pull from zero, hand over households the server no longer lists for us
-        (assigned after the backup it was restored from)."""
+        (reassigned while this laptop was away and its feed was trimmed, or assigned after
+        the backup the server was restored from)."""
         with self.store.reading() as db:
             local = {r["id"] for r in db.query("SELECT id FROM households")}
         role = str(self.profile.info.get("role") or "")
@@ -897,7 +905,7 @@ class SyncEngine:
                 self.store,
                 hid,
                 str(programme or "unknown"),
-                "no longer assigned to you on the server (it was restored from a backup)",
+                UNLISTED_REASON,
             )
 
     def _set_aside(self, batch: syncstate.Batch, reason: str, report: SyncReport) -> None:

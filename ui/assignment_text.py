@@ -65,6 +65,18 @@ def reason_text(reason: Any) -> str:
         ),
         "신규 등록 (최초 배정)": QCoreApplication.translate("assignments", "신규 등록 (최초 배정)"),
     }
+    # What the laptop itself writes when a pull from the start no longer lists a household
+    # (sync.client.SyncEngine._let_go_of_unlisted; the first is older laptops' wording).
+    unlisted = QCoreApplication.translate(
+        "assignments",
+        "서버에서 더 이상 내 담당이 아님 (이 기기가 떨어져 있는 동안 재배정되었거나 서버가 백업에서 복원됨)",
+    )
+    for text in (
+        "no longer assigned to you on the server (it was restored from a backup)",
+        "no longer assigned to you on the server (reassigned while this laptop was away, "
+        "or the server was restored from a backup)",
+    ):
+        known[text] = unlisted
     if reason in known:
         return known[reason]
     undo = _UNDO.match(reason)

@@ -450,37 +450,37 @@
         <translation>Draft saved %1</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="488"/>
+        <location filename="../../ui/forms/form_page.py" line="486"/>
         <source>양식 닫기</source>
         <translation>Close the form</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="490"/>
+        <location filename="../../ui/forms/form_page.py" line="488"/>
         <source>작성 중인 내용은 임시 저장되어 있습니다. 나중에 가구 화면에서 이어서 작성할 수 있습니다. 닫겠습니까?</source>
         <translation>What you typed is kept as a draft; you can continue it later from the household. Close?</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="503"/>
+        <location filename="../../ui/forms/form_page.py" line="501"/>
         <source>즉시 조치 미기록</source>
         <translation>Immediate action not recorded</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="505"/>
+        <location filename="../../ui/forms/form_page.py" line="503"/>
         <source>이 답에는 즉시 조치가 필요합니다:</source>
         <translation>These answers need immediate action:</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="508"/>
+        <location filename="../../ui/forms/form_page.py" line="506"/>
         <source>한 일을 기록하지 않고 닫으면 임시 저장되고, 오늘 할 일 맨 위에 즉시 조치로 남습니다.</source>
         <translation>If you close without recording what was done, the form is kept as a draft and stays at the top of Today as an immediate action.</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="511"/>
+        <location filename="../../ui/forms/form_page.py" line="509"/>
         <source>지금 조치 기록</source>
         <translation>Record the action now</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="512"/>
+        <location filename="../../ui/forms/form_page.py" line="510"/>
         <source>임시 저장하고 닫기</source>
         <translation>Keep as draft and close</translation>
     </message>
@@ -2108,7 +2108,12 @@
         <translation>New registration (first assignment)</translation>
     </message>
     <message>
-        <location filename="../../ui/assignment_text.py" line="72"/>
+        <location filename="../../ui/assignment_text.py" line="70"/>
+        <source>서버에서 더 이상 내 담당이 아님 (이 기기가 떨어져 있는 동안 재배정되었거나 서버가 백업에서 복원됨)</source>
+        <translation>No longer assigned to you on the server (reassigned while this laptop was away, or the server was restored from a backup)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/assignment_text.py" line="84"/>
         <source>재배정 되돌림: %1</source>
         <translation>Reassignment undone: %1</translation>
     </message>

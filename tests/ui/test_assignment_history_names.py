@@ -68,6 +68,16 @@ def test_an_older_servers_history_shows_usernames_and_korean_reasons(window: Any
     assert "seed-demo" not in text and "demo data" not in text and "undo of" not in text
 
 
+def test_the_laptops_own_hand_over_reason_reads_in_korean(ui_app: Any) -> None:
+    """A household a resync (trimmed feed, restored server) no longer lists is handed over
+    with the client's reason; the sync panel and 담당 이력 say it in the UI language."""
+    from sync.client import UNLISTED_REASON
+
+    assert reason_text(UNLISTED_REASON).startswith("서버에서 더 이상 내 담당이 아님")
+    old = "no longer assigned to you on the server (it was restored from a backup)"
+    assert reason_text(old) == reason_text(UNLISTED_REASON)
+
+
 def test_names_and_reasons_in_english(ui_app: Any) -> None:
     from ui import appsetup
 
