@@ -39,6 +39,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("devices", schema=None) as batch_op:
-        batch_op.drop_column("pulled_seq")
+    # A plain DROP COLUMN (SQLite >= 3.35 has it): a batch rebuild of ``devices`` would drop
+    # the table, which SQLite refuses while other tables' foreign keys point at its rows.
+    op.drop_column("devices", "pulled_seq")
     op.drop_table("feed_trims")
