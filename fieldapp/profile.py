@@ -28,6 +28,7 @@ import contextlib
 import json
 import os
 import shutil
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -91,6 +92,29 @@ def _read_json(path: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+@dataclass(frozen=True)
+class LoginNotice:
+    """One thing an online sign-in found and did about the local database, as facts for a
+    message in the UI language, besides the English sentence (``str()``) for the command line.
+
+    *kind*: ``missing`` (the file was gone with unsent records counted; a new one was made),
+    ``moved_aside`` (a file that could not be used was moved to *moved_to*; a new one was
+    made), ``lost_accepted`` (the file lacked records the ledger counted; the count starts
+    afresh). *counted* is how many unsent records this laptop counted, *holds* how many the
+    file held (``lost_accepted`` only).
+    """
+
+    kind: str
+    text: str
+    file_name: str = ""
+    moved_to: str = ""
+    counted: int = 0
+    holds: int = 0
+
+    def __str__(self) -> str:
+        return self.text
+
+
 class Profile:
     """One user's local data folder. Cheap to create; touches no file until asked."""
 
@@ -102,7 +126,7 @@ class Profile:
         self.keyring_warning: str | None = None
         #: What the last online sign-in found and did about the local database (sentences
         #: to show: a damaged file moved aside, records counted but missing).
-        self.login_notices: list[str] = []
+        self.login_notices: list[LoginNotice] = []
 
     # ------------------------------------------------------------------ paths
 

@@ -119,7 +119,7 @@ def cmd_login(args: argparse.Namespace) -> int:
     if profile.keyring_warning:
         print(f"note: {profile.keyring_warning}", file=sys.stderr)
     for notice in profile.login_notices:
-        print(f"note: {' '.join(notice.split())}", file=sys.stderr)
+        print(f"note: {' '.join(str(notice).split())}", file=sys.stderr)
     return EXIT_OK
 
 

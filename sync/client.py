@@ -44,6 +44,7 @@ from fieldapp.errors import CorruptError, FieldappError, StoreError, WrongKeyErr
 from fieldapp.outbox_ledger import LostRecordsError
 from fieldapp.profile import (
     KEYRING_SERVICE,
+    LoginNotice,
     Profile,
     damaged_error,
     forget_token,
@@ -323,8 +324,13 @@ def _open_for_sign_in(profile: Profile, password: str, db_key: bytes) -> Store:
     path = profile.store_path
     if not path.exists() and ledger.pending_count():
         profile.login_notices.append(
-            f"The local database {path} was missing; it held {ledger.missing_words()}. A new "
-            "one was made (put the old file back from a backup to get them)."
+            LoginNotice(
+                "missing",
+                f"The local database {path} was missing; it held {ledger.missing_words()}. A "
+                "new one was made (put the old file back from a backup to get them).",
+                file_name=path.name,
+                counted=ledger.pending_count(),
+            )
         )
     try:
         try:
@@ -336,9 +342,15 @@ def _open_for_sign_in(profile: Profile, password: str, db_key: bytes) -> Store:
         moved = move_aside(path)
         log.warning("a local database that could not be used was moved aside")
         profile.login_notices.append(
-            f"{str(reason).split(' Nothing was changed.')[0]} It was moved to {moved} (kept, "
-            "not deleted) and a fresh database was made. To save what can still be read from "
-            f"it: fieldapp-sync export-pending --database {moved} FILE"
+            LoginNotice(
+                "moved_aside",
+                f"{str(reason).split(' Nothing was changed.')[0]} It was moved to {moved} (kept, "
+                "not deleted) and a fresh database was made. To save what can still be read "
+                f"from it: fieldapp-sync export-pending --database {moved} FILE",
+                file_name=path.name,
+                moved_to=str(moved),
+                counted=ledger.pending_count(),
+            )
         )
         store = Store.open(path, db_key, create=True)
     try:
@@ -349,8 +361,14 @@ def _open_for_sign_in(profile: Profile, password: str, db_key: bytes) -> Store:
             ledger.attach(store)
         except LostRecordsError as err:
             profile.login_notices.append(
-                f"{str(err).split(' Nothing was synced.')[0]} Signing in accepted this: the "
-                "count starts afresh from the records this database holds."
+                LoginNotice(
+                    "lost_accepted",
+                    f"{str(err).split(' Nothing was synced.')[0]} Signing in accepted this: "
+                    "the count starts afresh from the records this database holds.",
+                    file_name=err.file_name or path.name,
+                    counted=err.counted,
+                    holds=err.holds,
+                )
             )
             ledger.adopt(store)
     except BaseException:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from fieldapp import errors as domain
@@ -27,6 +27,13 @@ def _client_errors() -> dict[str, type[Exception]]:
         for name, cls in vars(client_errors).items()
         if isinstance(cls, type) and issubclass(cls, Exception)
     }
+
+
+def _no_keyring_text() -> str:
+    return QCoreApplication.translate(
+        "errors",
+        "이 컴퓨터에는 안전한 비밀번호 저장소(키링)가 없습니다. 동기화할 때마다 비밀번호를 입력해 주십시오.",
+    )
 
 
 def is_known(err: BaseException) -> bool:
@@ -93,10 +100,7 @@ def message_for(err: BaseException) -> str:
         ),
         (
             "NoKeyringError",
-            QCoreApplication.translate(
-                "errors",
-                "이 컴퓨터에는 안전한 비밀번호 저장소(키링)가 없습니다. 동기화할 때마다 비밀번호를 입력해 주십시오.",
-            ),
+            _no_keyring_text(),
         ),
         (
             "ServerUnavailableError",
@@ -210,6 +214,60 @@ def lost_records_text(err: LostRecordsError) -> str:
         "아무것도 동기화하지 않았습니다. 백업이 있으면 파일을 (-wal 파일과 함께) 되돌려 놓으십시오. 남은 기록은 fieldapp-sync export-pending 으로 따로 저장할 수 있습니다. 온라인으로 로그인하면 없어진 기록을 포기하고 지금 파일로 계속합니다. 관리자에게 알리십시오."
     )
     return what + when + " " + todo
+
+
+def login_notice_text(notice: Any) -> str:
+    """What an online sign-in found and did about the local database (a
+    :class:`fieldapp.profile.LoginNotice`), in the UI language."""
+
+    def tr(text: str) -> str:
+        return QCoreApplication.translate("errors", text)
+
+    if notice.kind == "missing":
+        text = tr(
+            "이 기기의 데이터 파일(%1)이 없어져 새 파일을 만들고 담당 가구를 서버에서 다시 받았습니다. 없어진 파일에는 서버로 보내지 않은 기록 %2건이 있었습니다. 백업이 있으면 관리자에게 알리고 파일을 되돌려 놓으십시오."
+        )
+    elif notice.kind == "moved_aside":
+        text = tr(
+            "이 기기의 데이터 파일(%1)을 쓸 수 없어 새 파일을 만들고 담당 가구를 서버에서 다시 받았습니다. 쓸 수 없던 파일은 지우지 않고 다음 위치에 옮겨 두었습니다: %3"
+        )
+        if notice.counted:
+            text += " " + tr(
+                "그 파일에는 서버로 보내지 않은 기록 %2건이 있었습니다. 관리자에게 알리십시오. 읽을 수 있는 기록은 fieldapp-sync export-pending --database 로 따로 저장할 수 있습니다."
+            )
+    else:
+        text = tr(
+            "이 기기가 센 보내지 않은 기록은 %2건인데 데이터 파일(%1)에는 %4건만 있었습니다. 온라인 로그인으로 없어진 기록을 포기하고 지금 파일로 계속합니다. 백업이 있으면 관리자에게 알리십시오."
+        )
+    return (
+        text.replace("%1", notice.file_name)
+        .replace("%2", str(notice.counted))
+        .replace("%3", notice.moved_to)
+        .replace("%4", str(notice.holds))
+    )
+
+
+def sign_in_notices(profile: Any) -> list[str]:
+    """Everything the last sign-in has to tell the user, in the UI language: what it did
+    about the local database, and a missing keyring."""
+    texts = [login_notice_text(n) for n in getattr(profile, "login_notices", None) or []]
+    if getattr(profile, "keyring_warning", None):
+        texts.append(_no_keyring_text())
+    return texts
+
+
+def show_notices(parent: QWidget | None, texts: list[str]) -> QMessageBox | None:
+    """Show *texts* in one window-modal box that does not block (None when there are none)."""
+    if not texts:
+        return None
+    box = QMessageBox(parent)
+    box.setObjectName("sign_in_notices")
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(QCoreApplication.translate("errors", "돌봄노트"))
+    box.setText("\n\n".join(texts))
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return box
 
 
 def tries_left_text(left: int) -> str:

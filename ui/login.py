@@ -165,12 +165,17 @@ class LoginDialog(QDialog):
         self.password.selectAll()
         self.password.setFocus()
         self.message.setText(ui_errors.message_for(err))
-        from fieldapp.errors import OnlineLoginRequired
+        from fieldapp.errors import CorruptError, OnlineLoginRequired
 
-        # No local data yet, or too many wrong passwords: only an online sign-in helps.
-        needs_online = not self.profile.exists() or isinstance(err, OnlineLoginRequired)
+        # No local data yet, too many wrong passwords, or a damaged database (moved aside,
+        # kept, at the online sign-in): only an online sign-in helps.
+        needs_online = not self.profile.exists() or isinstance(
+            err, (OnlineLoginRequired, CorruptError)
+        )
         if needs_online and not self._online:
             self._set_online(True)
+            if self.server.text().strip() and self.username.text().strip():
+                self.password.setFocus()
 
 
 class LockScreen(QFrame):

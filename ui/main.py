@@ -154,8 +154,10 @@ class AppFlow:
         self.windows: list[Any] = []
         self.profile: Any = None
         self.demo: Any = None
+        #: The box telling what the last sign-in did (None when it had nothing to say).
+        self.notices: Any = None
 
-    def open_window(self, session: Any) -> None:
+    def open_window(self, session: Any) -> Any:
         if self.main_window is None:
             from ui.mainwindow import MainWindow
 
@@ -164,6 +166,7 @@ class AppFlow:
         win.signed_out.connect(lambda: self.sign_out(win))
         self.windows.append(win)
         win.show()
+        return win
 
     def sign_out(self, _win: Any) -> None:
         """Close the store, then ask to sign in again (the app stays open in between)."""
@@ -187,8 +190,13 @@ class AppFlow:
             self.login_dialog = LoginDialog
         dialog = self.login_dialog(self.runner, self.profile)
         if dialog.exec() and dialog.session is not None:
-            self.open_window(dialog.session)
+            win = self.open_window(dialog.session)
             self.app.setQuitOnLastWindowClosed(True)
+            # What the sign-in did about the local database (a damaged file moved aside,
+            # records given up) is said once, over the window that now opens.
+            from ui.errors import show_notices, sign_in_notices
+
+            self.notices = show_notices(win, sign_in_notices(self.profile))
         else:
             self.app.quit()
 

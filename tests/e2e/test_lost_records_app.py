@@ -59,13 +59,18 @@ def test_the_app_refuses_a_short_or_emptied_database_and_signs_in_afresh(
     dialog._submit()
     assert dialog.session is None and profile.store_path.stat().st_size == 0
     assert "손상" in dialog.message.text(), dialog.message.text()
+    assert dialog._online, "a damaged database switches the dialog to the online sign-in"
+    assert dialog.username.isEnabled() and dialog.server.text()
 
-    dialog._set_online(True)  # the way out: an online sign-in
-    dialog.password.setText(PASSWORD)
+    dialog.password.setText(PASSWORD)  # the way out: an online sign-in
     with qtbot.waitSignal(dialog.accepted):
         dialog._submit()
     assert runner.has_store and not runner.store.closed
     (moved,) = profile.path.glob("fieldapp.db.damaged-*")
     assert moved.stat().st_size == 0  # kept as it was
-    assert any("moved to" in n for n in profile.login_notices)
+    assert any("moved to" in str(n) for n in profile.login_notices)  # the CLI's English
+    from ui.errors import sign_in_notices
+
+    (said,) = sign_in_notices(profile)  # the app's words, in the UI language
+    assert str(moved) in said and "옮겨 두었습니다" in said and "moved" not in said, said
     runner.store.close()

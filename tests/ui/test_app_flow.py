@@ -48,3 +48,33 @@ def test_signing_out_opens_the_sign_in_window_and_the_app_stays(ui_app: Any, qtb
     qtbot.addWidget(flow.windows[-1])
     assert not quits
     assert ui_app.quitOnLastWindowClosed()  # restored once signed in again
+
+
+def test_what_the_sign_in_did_to_the_local_database_is_said_over_the_window(
+    ui_app: Any, qtbot: Any, tmp_path: Any
+) -> None:
+    """An online sign-in that moved a damaged database aside, or gave up records the file
+    had lost, says so in the UI language once the main window opens (not only on the CLI)."""
+    from fieldapp.profile import LoginNotice, Profile
+    from ui.main import AppFlow
+    from ui.operations import OpRunner
+    from ui.taskman import TaskManager
+
+    runner = OpRunner(TaskManager(synchronous=True))
+    flow = AppFlow(ui_app, runner, FakeMainWindow, FakeLogin)
+    flow.profile = Profile(tmp_path)
+    flow.profile.login_notices = [
+        LoginNotice("lost_accepted", "English", file_name="fieldapp.db", counted=5, holds=2)
+    ]
+    flow.ask_login()
+    qtbot.addWidget(flow.windows[-1])
+    box = flow.notices
+    assert box is not None and box.isVisible() and box.parent() is flow.windows[-1]
+    text = box.text()
+    assert "5건" in text and "2건만" in text and "fieldapp.db" in text and "English" not in text
+    box.close()
+
+    flow.profile.login_notices = []  # a sign-in with nothing to say shows no box
+    flow.ask_login()
+    qtbot.addWidget(flow.windows[-1])
+    assert flow.notices is None
