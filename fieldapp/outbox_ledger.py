@@ -115,6 +115,21 @@ def file_salt(path: Path) -> str | None:
     return head.hex() if len(head) == SALT_BYTES else None
 
 
+_TEXT_KEYS = ("oldest_time", "newest_id", "newest_time", "database_id", "database_salt")
+
+
+def _well_formed(data: Any) -> bool:
+    """Whether *data* has the shape this module writes: an object whose count is a
+    non-negative whole number and whose ids and times are text (or absent). A file edited or
+    damaged into another shape is treated like an unreadable one, never half used."""
+    if not isinstance(data, dict):
+        return False
+    count = data.get("unacknowledged", 0)
+    if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+        return False
+    return all(isinstance(data.get(k), str | None) for k in _TEXT_KEYS)
+
+
 class OutboxLedger:
     """The ledger file of one profile folder (``outbox_ledger.json``)."""
 
@@ -134,7 +149,10 @@ class OutboxLedger:
         except (OSError, ValueError) as err:
             log.warning("outbox ledger unreadable (%s): starting a new one", type(err).__name__)
             return {}
-        return data if isinstance(data, dict) else {}
+        if not _well_formed(data):
+            log.warning("outbox ledger malformed: starting a new one")
+            return {}
+        return data
 
     def write(self, data: dict[str, Any]) -> None:
         """Replace the ledger durably: temporary file, fsync, rename, fsync of the folder."""

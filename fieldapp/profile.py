@@ -89,7 +89,12 @@ def _read_json(path: Path) -> dict[str, Any]:
         raise FieldappError(
             f"The profile file {path} cannot be read ({err}). Sign in online again to recreate it."
         ) from err
-    return data if isinstance(data, dict) else {}
+    if not isinstance(data, dict):  # valid JSON, but not what this app writes: damaged
+        raise FieldappError(
+            f"The profile file {path} cannot be read (it is not a JSON object). Sign in "
+            "online again to recreate it."
+        )
+    return data
 
 
 @dataclass(frozen=True)

@@ -193,7 +193,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     from sync.client import local_status
 
     profile = _profile(args)
-    if not profile.info_path.exists():
+    if not profile.info.get("username"):  # none, or one without a sign-in in it
         wiped = profile.wiped_info()
         if wiped:
             raise FieldappError(

@@ -153,3 +153,27 @@ def test_status_knows_a_missing_database_without_the_key(profile: Profile) -> No
     assert store_problem(profile) is None
     profile.store_path.unlink()
     assert "is missing" in (store_problem(profile) or "")
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        '{"unacknowledged": "x"}',
+        '{"unacknowledged": -3}',
+        '{"unacknowledged": true}',
+        '{"unacknowledged": 2.5}',
+        '{"unacknowledged": 1, "oldest_time": 7}',
+        '{"unacknowledged": 1, "database_salt": ["ab"]}',
+        "[1, 2]",
+    ],
+)
+def test_a_malformed_ledger_is_set_aside_like_an_unreadable_one(
+    profile: Profile, content: str
+) -> None:
+    """A ledger edited or damaged into another shape is not half used (a crash in status,
+    a count read as text): it is treated as unreadable, and the database still opens."""
+    (profile.path / LEDGER_FILE).write_text(content, encoding="utf-8")
+    assert profile.ledger.read() == {}
+    assert store_problem(profile) is None
+    open_store(profile, TEST_KEY).close()
+    assert _ledger(profile)["unacknowledged"] == 0  # a new, well-formed ledger

@@ -10,7 +10,7 @@ from jaraco.classes import properties
 from keyring.backend import KeyringBackend
 
 from fieldapp import keys
-from fieldapp.errors import StoreError, WrongKeyError
+from fieldapp.errors import FieldappError, StoreError, WrongKeyError
 from fieldapp.profile import KEYRING_SERVICE, Profile, default_profile_dir, unlock, wipe
 from fieldapp.store import Store
 
@@ -119,3 +119,12 @@ def test_wipe_removes_every_personal_file(tmp_path: Path, memory_keyring: Memory
     assert memory_keyring.items == {}
     assert profile.wiped_info()["removed"] == removed
     assert not profile.exists()
+
+
+@pytest.mark.parametrize("text", ['{"username": ', "null", "[1, 2]", '"nurse3"'])
+def test_a_damaged_profile_file_is_said_not_read_as_nobody(tmp_path: Path, text: str) -> None:
+    """Half-written or foreign JSON in profile.json is an error naming the file and the way
+    out, never an empty profile that shows "None on None"."""
+    (tmp_path / "profile.json").write_text(text, encoding="utf-8")
+    with pytest.raises(FieldappError, match=r"profile\.json cannot be read .*Sign in online"):
+        _ = Profile(tmp_path).info

@@ -188,6 +188,23 @@ def test_commands_before_login_fail_in_one_line(tmp_path: Path, command: str) ->
     assert "Sign in online" in out.stderr and len(out.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize(
+    ("profile_json", "said"),
+    [("{}", "Nobody has signed in"), ("null", "cannot be read"), ('{"user', "cannot be read")],
+)
+def test_status_of_an_empty_or_damaged_profile_file_says_so(
+    tmp_path: Path, profile_json: str, said: str
+) -> None:
+    """Never "user: None on None" with exit 0: a profile file without a sign-in in it, or one
+    that is not a JSON object, is said in one line (exit 1)."""
+    folder = tmp_path / "p"
+    folder.mkdir()
+    (folder / "profile.json").write_text(profile_json, encoding="utf-8")
+    out = run("--profile", str(folder), "status", password=None)
+    assert out.returncode == 1 and said in out.stderr, out
+    assert "None" not in out.stdout + out.stderr and len(out.stderr.strip().splitlines()) == 1
+
+
 def test_wrong_password_offline(live: LiveServer, world: World, tmp_path: Path) -> None:
     prof = str(tmp_path / "p")
     assert (
