@@ -11,9 +11,9 @@ a stable control. The generator does not read the rules; thresholds are the data
 * recall: share of declines with a signal raised on or after onset and before the crisis
   day. Each declined household is replayed on every day that could change its signals
   (each day a record was made, the day before, and the day before the crisis), with its
-  ``alert_active`` set while its alert lasts (and on the day it begins); a signal that
-  needs the alert counts from the alert's first day at the earliest, though its detector
-  dates it from the last contact;
+  ``alert_active`` set while its alert lasts (and on the day it begins) and ``alert_start``
+  its first day (the alert rule counts from that day, so its signal is raised on the
+  alert's second day at the earliest);
 * lead time: crisis day minus the first such signal's day, median over the caught ones;
 * false alarms: distinct signals raised on stable households within the last 180 days
   (replayed the same way; no alert is active for them), per 100 households per month. A
@@ -44,10 +44,6 @@ WATCH_DAYS = 180
 #: history stops short of TODAY (``fieldapp.demo``'s slipped schedules: nobody contacted it
 #: since) such a signal is right, not a false alarm; it is counted apart.
 _GAP_RULES = frozenset({"contact_gap_high_risk", "alert_unreached"})
-#: Rules that hold only while the household's heat or cold alert is active. Their detector
-#: dates a signal from the last contact (last contact + ``max_days`` + 1), which can be
-#: before the alert began; the signal cannot have been raised before the alert did.
-_ALERT_RULES = frozenset({"alert_unreached"})
 
 
 def _replay_days(
@@ -80,13 +76,13 @@ def _raised(
     for day in days:
         hh = household
         if alert is not None:
-            hh = {**household, "alert_active": alert[0] <= day <= alert[1]}
+            active = alert[0] <= day <= alert[1]
+            hh = {**household, "alert_active": active}
+            if active:
+                hh["alert_start"] = alert[0].isoformat()
         for rule, hit in signals.hits(hh, history, day, rules):
-            sid = signals.signal_id(rule.id, hid, hit.evidence[0].id)
-            raised = hit.raised_on
-            if alert is not None and rule.id in _ALERT_RULES:
-                raised = max(raised, alert[0])
-            seen.setdefault(sid, (rule.id, raised))
+            sid = signals.hit_signal_id(rule.id, hid, hit)
+            seen.setdefault(sid, (rule.id, hit.raised_on))
     return seen
 
 

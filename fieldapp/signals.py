@@ -19,7 +19,10 @@ A detector is one general mechanism; a rule picks one and gives it thresholds:
 * ``decline`` -- the latest measurement ``percent`` below the median of those
   ``min_gap_days`` to ``window_days`` before it;
 * ``crossing`` -- the latest measurement ``below`` a value the previous one was not;
-* ``no_contact`` -- more than ``max_days`` since the last successful contact.
+* ``no_contact`` -- more than ``max_days`` since the last successful contact; with
+  ``counts_from`` (a day on the household row, e.g. ``alert_start``: the first day of the heat
+  or cold alert covering it) the days count from that day at the earliest, and the signal's
+  ``since`` is never before it.
 
 A signal's id is stable (rule, household, first evidence record). A ``signal_ack`` record
 naming it acknowledges it; it returns only when evidence newer than the acknowledgement
@@ -99,6 +102,9 @@ class SignalRule:
     #: of that programme or of none: what that worker's laptop holds (records go to the
     #: worker of their programme), so laptop, server and board read the same. None: all.
     programme: str | None = None
+    #: ``no_contact`` only: the household field naming the day the count starts from at the
+    #: earliest (``alert_start``); a household without that day counts from the last contact.
+    counts_from: str | None = None
 
 
 @dataclass(frozen=True)
@@ -168,6 +174,7 @@ _RULE_KEYS = {
     "signs",
     "programme",
     "thresholds",
+    "counts_from",
     "active_days",
     "text_ko",
     "text_en",
@@ -266,6 +273,14 @@ def _parse_rule(
         raise AssetError(f"{path.name}: {where}: same_sign_run needs 'field' and 'signs'")
     if detector == "no_contact" and "attempts" not in raw:
         raise AssetError(f"{path.name}: {where}: no_contact needs 'attempts'")
+    counts_from = raw.get("counts_from")
+    if counts_from is not None and (
+        detector != "no_contact" or not isinstance(counts_from, str) or not counts_from
+    ):
+        raise AssetError(
+            f"{path.name}: {where}: 'counts_from' names a household day field, and only for "
+            "the no_contact detector"
+        )
     texts = {}
     for key in ("text_ko", "text_en"):
         texts[key] = _text(raw, key, path, where)
@@ -312,6 +327,7 @@ def _parse_rule(
         list_field=raw.get("field"),
         signs=tuple(raw.get("signs", ())),
         programme=programme,
+        counts_from=counts_from,
     )
 
 
@@ -411,9 +427,11 @@ class Acknowledgement:
 class Signal:
     """A signal on one household: why (the evidence, in a sentence) and since when.
 
-    ``since`` is the day (KST) of the first evidence record, ``raised_on`` the day the
-    rule's condition first held. ``acknowledged`` is set while an acknowledgement covers every
-    piece of evidence; such a signal is not :attr:`active`.
+    ``since`` is the day (KST) of the first evidence record (for a rule counting from a
+    household day, e.g. the alert's first day, that day when the first evidence, the last
+    contact, is older), ``raised_on`` the day the rule's condition first held.
+    ``acknowledged`` is set while an acknowledgement covers every piece of evidence; such a
+    signal is not :attr:`active`.
     """
 
     id: str
@@ -464,6 +482,16 @@ def signal_id(rule_id: str, household_id: str, first_record_id: str) -> str:
     """The stable id of a signal: rule, household and its first evidence record."""
     digest = hashlib.sha256(f"{rule_id}|{household_id}|{first_record_id}".encode()).hexdigest()
     return f"{rule_id}:{digest[:16]}"
+
+
+def hit_signal_id(rule_id: str, household_id: str, hit: _Hit) -> str:
+    """The id of the signal *hit* makes: :func:`signal_id` of its first evidence record, and
+    of its ``since`` when that is later than the record (a second alert with the same last
+    contact is a new signal, not one the first alert's acknowledgement covers)."""
+    key = hit.evidence[0].id
+    if hit.since is not None:
+        key = f"{key}@{hit.since.isoformat()}"
+    return signal_id(rule_id, household_id, key)
 
 
 # --------------------------------------------------------------------------- records
@@ -602,6 +630,9 @@ class _Hit:
     evidence: list[_Rec]
     raised_on: date
     values: dict[str, Any]
+    #: The signal's since when it is not the first evidence record's day (a count starting
+    #: from the alert's first day, after the last contact).
+    since: date | None = None
 
 
 def _shown(rule: SignalRule, rec: _Rec) -> Any:
@@ -808,13 +839,24 @@ def _crossing(rule: SignalRule, newest: Newest, h: History, on: date) -> _Hit | 
     return _Hit([before, after], after.day, {"before": f"{b:g}", "after": f"{a:g}"})
 
 
-def _no_contact(rule: SignalRule, newest: Newest, h: History, on: date) -> _Hit | None:
+def _no_contact(
+    rule: SignalRule, newest: Newest, h: History, on: date, floor: date | None = None
+) -> _Hit | None:
+    """More than ``max_days`` since the last successful contact; with *floor* (the first day
+    of the alert), counted from the day before *floor* when the last contact is older: the
+    alert makes the household due on its first day, as a contact the day before would, so
+    the signal holds from the alert's second day at the earliest, dated from its first."""
     last = next(newest, None)
     if last is None:
         return None
     days = (on - last.day).days
     max_days = int(rule.thresholds["max_days"])
-    if days <= max_days:
+    since = None
+    counted_from = last.day
+    if floor is not None and last.day < floor:
+        since = floor
+        counted_from = max(last.day, floor - timedelta(days=1))
+    if (on - counted_from).days <= max_days:
         return None
     tried: list[_Rec] = []
     for rec in h.newest_first(rule.attempts, on, rule.programme):
@@ -823,7 +865,19 @@ def _no_contact(rule: SignalRule, newest: Newest, h: History, on: date) -> _Hit 
         tried.append(rec)
     tried.reverse()
     values = {"days": days, "last_date": last.day.isoformat(), "attempts": len(tried)}
-    return _Hit([last, *tried], last.day + timedelta(days=max_days + 1), values)
+    raised = counted_from + timedelta(days=max_days + 1)
+    return _Hit([last, *tried], raised, values, since)
+
+
+def _household_day(value: Any) -> date | None:
+    """A day on the household row (ISO text or a date); None when absent or not a day."""
+    if isinstance(value, datetime):
+        return value.astimezone(KST).date() if value.tzinfo else value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and _is_iso_day(value[:10]):
+        return date.fromisoformat(value[:10])
+    return None
 
 
 _DETECTORS: dict[str, Callable[[SignalRule, Newest, History, date], _Hit | None]] = {
@@ -901,12 +955,16 @@ def hits(
         if rule.household is not None and not rule.household(hh_facts):
             continue
         newest = history.newest_first(rule.records, on, rule.programme)
-        hit = _DETECTORS[rule.detector](rule, newest, history, on)
+        if rule.counts_from is not None:
+            floor = _household_day(household.get(rule.counts_from))
+            hit = _no_contact(rule, newest, history, on, floor)
+        else:
+            hit = _DETECTORS[rule.detector](rule, newest, history, on)
         if hit is None or not hit.evidence:
             continue
         if rule.detector != "no_contact" and (on - hit.evidence[-1].day).days > rule.active_days:
             continue
-        first = hit.evidence[0].day
+        first = hit.since or hit.evidence[0].day
         if any(
             r.day >= first for t in rule.cleared_by for r in history.of_type(t, on, rule.programme)
         ):
@@ -936,7 +994,7 @@ def _signal(
     rules: SignalRules, rule: SignalRule, hid: str, hit: _Hit, acks: Mapping[str, list[_Rec]]
 ) -> Signal:
     first = hit.evidence[0]
-    sid = signal_id(rule.id, hid, first.id)
+    sid = hit_signal_id(rule.id, hid, hit)
     newest = max(r.at for r in hit.evidence)
     ack = None
     for a in sorted(acks.get(sid, ()), key=lambda r: r.at, reverse=True):
@@ -956,7 +1014,7 @@ def _signal(
         rule=rule.id,
         kind=rule.kind,
         severity=rule.severity,
-        since=first.day.isoformat(),
+        since=(hit.since or first.day).isoformat(),
         raised_on=hit.raised_on.isoformat(),
         evidence=tuple(_evidence(rule, r) for r in hit.evidence),
         text_ko=rule.text_ko.format_map(_sentence_values(rules, rule, hit, 0)),

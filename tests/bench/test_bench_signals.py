@@ -27,9 +27,9 @@ def test_rows_name_their_targets() -> None:
 
 
 def test_an_alert_signal_counts_from_the_alerts_first_day() -> None:
-    """``alert_unreached`` dates itself from the last contact (+2 days); a household last
-    reached 5 days before its alert began shows the signal from the alert's first day, not
-    before (when it could not hold), so a decline caught that way counts as caught."""
+    """A household last reached 5 days before its alert began: ``alert_unreached`` counts from
+    the alert's first day (the replay gives the rule ``alert_start``), so the signal is raised
+    on the alert's second day, never before the alert."""
     from datetime import timedelta
 
     from bench.bench_signals import _raised, _replay_days
@@ -44,4 +44,5 @@ def test_an_alert_signal_counts_from_the_alerts_first_day() -> None:
     days = _replay_days(history.records, alert[0], alert[1], alert)
     assert alert[0] in days
     seen = _raised(h.household, history, days, signals.load_signal_rules(), alert)
-    assert ("alert_unreached", alert[0]) in seen.values()
+    raised = [day for rule, day in seen.values() if rule == "alert_unreached"]
+    assert raised == [alert[0] + timedelta(days=1)]

@@ -36,7 +36,7 @@ def one(h: History, day: int, rule: str) -> signals.Signal:
 
 def test_shipped_rules_load_with_sources_and_every_kind() -> None:
     rules = signals.load_signal_rules()
-    assert rules.version == "signals-2"
+    assert rules.version == "signals-3"
     assert {r.kind for r in rules.rules} == {"contact", "mood", "body", "daily_life", "home"}
     assert all(r.source and r.rationale for r in rules.rules)
 
@@ -74,6 +74,10 @@ def _rule(data: dict[str, Any], rid: str) -> dict[str, Any]:
         (lambda d: _rule(d, "utilities_cut").update(detector="magic"), "detector 'magic'"),
         (lambda d: d["rules"].append(dict(d["rules"][0])), "appears twice"),
         (lambda d: _rule(d, "bmi_low").update(programme="nursing"), "programme 'nursing'"),
+        (
+            lambda d: _rule(d, "bmi_low").update(counts_from="alert_start"),
+            "rule 'bmi_low': 'counts_from'",
+        ),
     ],
 )
 def test_a_broken_rule_names_the_file_and_the_entry(tmp_path: Path, change: Any, says: str) -> None:
@@ -204,6 +208,93 @@ def test_alert_unreached_after_a_day(days: int, alert: bool, expected: int) -> N
     h = History(risk_level="medium", alert_active=alert)
     h.check(0)
     assert len(fired(h, days, "alert_unreached")) == expected
+
+
+def _alerted(start: int) -> History:
+    """A medium-risk household under an alert that began on day *start*."""
+    return History(risk_level="medium", alert_active=True, alert_start=on(start).isoformat())
+
+
+@pytest.mark.parametrize(("day", "expected"), [(10, 0), (11, 1), (12, 1)])
+def test_alert_unreached_counts_from_the_alerts_first_day(day: int, expected: int) -> None:
+    """Last reached long before the alert (day 10): not on its first day, from the day
+    after; the signal is dated from the alert's first day, not from the last contact."""
+    h = _alerted(10)
+    h.check(0)
+    found = fired(h, day, "alert_unreached")
+    assert len(found) == expected
+    for s in found:
+        assert s.since == on(10).isoformat() and s.raised_on == on(11).isoformat()
+        assert s.since >= h.household["alert_start"]
+        assert f"{day}일째" in s.text_ko and "마지막 연락 2026-09-01" in s.text_ko
+
+
+@pytest.mark.parametrize(("day", "expected"), [(10, 0), (11, 1)])
+def test_alert_unreached_last_reached_the_day_before_the_alert(day: int, expected: int) -> None:
+    h = _alerted(10)
+    h.check(9)
+    found = fired(h, day, "alert_unreached")
+    assert len(found) == expected
+    assert all(s.since == on(10).isoformat() for s in found)  # not day 9
+
+
+@pytest.mark.parametrize(("day", "expected"), [(13, 0), (14, 1), (15, 1)])
+def test_alert_unreached_after_a_contact_during_the_alert(day: int, expected: int) -> None:
+    h = _alerted(10)
+    h.check(0)
+    h.check(12)
+    h.check(13, reached="no_answer")
+    found = fired(h, day, "alert_unreached")
+    assert len(found) == expected
+    for s in found:
+        assert s.since == on(12).isoformat() and s.raised_on == on(14).isoformat()
+        assert "이후 시도 1회" in s.text_ko
+
+
+def test_alert_unreached_an_amended_contact_during_the_alert() -> None:
+    """The alert's one contact is corrected to not reached: the count starts from the alert's
+    first day again, not from the contact before it."""
+    h = _alerted(10)
+    h.check(0)
+    call = h.check(10)
+    assert fired(h, 11, "alert_unreached") == []
+    h.amend(call, 11, {"method": "phone", "attempt": 1, "reached": "no_answer"})
+    (s,) = fired(h, 11, "alert_unreached")
+    assert s.since == on(10).isoformat() and "이후 시도 1회" in s.text_ko
+    assert fired(h, 10, "alert_unreached") == []  # on the alert's first day: not yet
+
+
+def test_alert_unreached_a_voided_contact_during_the_alert() -> None:
+    h = _alerted(10)
+    h.check(0)
+    call = h.check(10)
+    h.void(call, 11)
+    (s,) = fired(h, 11, "alert_unreached")
+    assert s.since == on(10).isoformat() and s.raised_on == on(11).isoformat()
+    assert "이후 시도 0회" in s.text_ko
+
+
+def test_alert_unreached_a_second_alert_is_a_new_signal() -> None:
+    """Same last contact, two alerts: the first alert's acknowledgement does not hide the
+    second's signal."""
+    h = _alerted(10)
+    h.check(0)
+    first = one(h, 11, "alert_unreached")
+    _ack(h, first, 11)
+    assert not one(h, 12, "alert_unreached").active
+    h.household["alert_start"] = on(40).isoformat()
+    assert fired(h, 40, "alert_unreached") == []
+    second = one(h, 41, "alert_unreached")
+    assert second.active and second.id != first.id and second.since == on(40).isoformat()
+
+
+def test_alert_unreached_without_the_alerts_start_counts_from_the_last_contact() -> None:
+    """A household row without alert_start (the laptop's and the server's rows carry only
+    alert_active): the count starts at the last contact, as in signals-2."""
+    h = History(risk_level="medium", alert_active=True)
+    h.check(0)
+    s = one(h, 11, "alert_unreached")
+    assert s.since == on(0).isoformat() and s.raised_on == on(2).isoformat()
 
 
 # --------------------------------------------------------------------------- mood
