@@ -629,6 +629,9 @@ class _EventMaker:
         #: the injected decline, applied to each record as it is made (so the programme's
         #: rules, e.g. the home visit after two missed calls, follow what the records say)
         self.inject = injector(decline, demo.seed) if decline is not None else None
+        #: heat or cold alerts covering the household (first and last day): the generator's
+        #: only alerts are its heat-exposure declines' (``Scenario.alert``)
+        self.alerts = [decline.alert] if decline is not None and decline.alert else []
         self.habit = _Habits(
             random.Random(demo.seed * 7_919_000_003 + profile.index + 0x4AB1_0000_0000),
             profile,
@@ -665,6 +668,7 @@ class _EventMaker:
                 slots.append((_weekday(day), "welfare"))
                 day += timedelta(days=step[n % 2] + r.choice((-1, 0, 0, 0, 1)))
                 n += 1
+            slots += self._alert_calls({d for d, _ in slots})
         if p.nurse and p.care_group:
             lo, hi = _VISIT_INTERVAL[p.care_group]
             day = self.start + timedelta(days=r.randrange(lo))
@@ -678,6 +682,21 @@ class _EventMaker:
         slots = [s for s in slots if s[0] < self.end]
         slots.sort(key=lambda s: s[0])
         return slots
+
+    def _alert_calls(self, called: set[date]) -> list[tuple[date, str]]:
+        """A welfare check on every day of an alert covering the household (weekends too)
+        that has none: while a heat or cold alert is active, high- and medium-risk households
+        are contacted daily (DOMAIN.md section 5; the cadence overlay,
+        assets/cadence/seasonal_alerts.json, makes them due every day). Only from the
+        household's first day in the programme to where its history stops."""
+        out = []
+        for first, last in self.alerts:
+            day = max(first, self.start)
+            while day <= last and day < self.end:
+                if day not in called:
+                    out.append((day, "welfare"))
+                day += timedelta(days=1)
+        return out
 
     def events(self) -> Iterator[dict[str, Any]]:
         exact = self.exact is not None

@@ -70,7 +70,8 @@ def test_only_what_records_say_changes_and_every_event_stays_valid(district) -> 
     """Outside the declined households nothing changes; inside them, records before the onset
     stay as they were, every record is valid, and the programme's rule follows what the
     changed records say: two missed calls make a home visit within a day or two (so a
-    decline may add the home visits its missed calls call for, and nothing else)."""
+    decline may add the home visits its missed calls call for, and a heat exposure the daily
+    calls of its alert, and nothing else)."""
     plain = generate_district(120, seed=4, today=TODAY)
     plain.scenarios = []
     declined = {s.household_id: s for s in district.scenarios}
@@ -133,9 +134,40 @@ def test_the_rules_see_most_declines_before_the_crisis(district) -> None:
     for s in district.scenarios:
         records = [e for e in resolve_amendments(by[s.household_id]) if e["effective"]]
         hh = dict(households[s.household_id], alert_active=s.alert is not None)
+        if s.alert is not None:
+            hh["alert_start"] = s.alert[0].isoformat()
         found = signals.evaluate(hh, records, s.crisis_day)
         caught += any(s.onset.isoformat() <= f.raised_on for f in found)
     assert caught >= len(district.scenarios) // 2, caught
+
+
+def test_during_an_alert_the_household_is_called_every_day(district) -> None:
+    """DOMAIN.md section 5: while a heat or cold alert is active, high- and medium-risk
+    households are contacted daily. Every day of a heat exposure's alert (weekends too) has a
+    welfare check, where the household's history runs; before the alert the usual rhythm."""
+    heat = [s for s in district.scenarios if s.kind == "heat_exposure"]
+    assert heat
+    days: dict[str, set[date]] = defaultdict(set)
+    for e in district.iter_events(with_result=False):
+        if e["type"] == "welfare_check":
+            days[e["household_id"]].add(_day(e))
+    daily = 0
+    for s in heat:
+        assert s.alert is not None
+        called = days[s.household_id]
+        first, last = min(called), max(called)
+        alert_days = [
+            s.alert[0] + timedelta(days=i) for i in range((s.alert[1] - s.alert[0]).days + 1)
+        ]
+        inside = [d for d in alert_days if first <= d <= last]
+        assert all(d in called for d in inside), (s, sorted(set(inside) - called))
+        daily += len(inside) == len(alert_days)
+        before = sorted(d for d in called if s.alert[0] - timedelta(days=28) <= d < s.alert[0])
+        assert len(before) <= 10  # weekly or twice weekly before the alert
+    assert daily  # at least one alert runs whole inside its history
+    again = generate_district(120, seed=4, today=TODAY)
+    again.scenarios = district.scenarios
+    assert again.events(with_result=False) == district.events(with_result=False)
 
 
 def test_with_spans_a_decline_stays_inside_the_households_recorded_history() -> None:
