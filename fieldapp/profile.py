@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import shutil
 from dataclasses import dataclass
@@ -45,6 +46,8 @@ from fieldapp.errors import (
 )
 from fieldapp.outbox_ledger import LEDGER_FILE, LostRecordsError, OutboxLedger, file_salt
 from fieldapp.store import DamagedDatabaseError, Store, refuse_empty
+
+log = logging.getLogger("fieldapp.profile")
 
 APP_NAME = "fieldapp"
 #: Service name under which the device token is kept in the OS keyring.
@@ -188,8 +191,17 @@ class Profile:
             os.chmod(self.path, 0o700)
 
     def read_status(self) -> dict[str, Any]:
-        """The non-secret sync counters saved after the last sync (empty if none)."""
-        return _read_json(self.status_path)
+        """The non-secret sync counters saved after the last sync (empty if none).
+
+        A file that cannot be read counts as none (logged): every figure in it is worked
+        out again from the database at the next unlock or sync, and refusing it would lock
+        the worker out of their records, online sign-in included, over a cache. (Deleting
+        the file has the same effect, so this gives nothing away: docs/security.md.)"""
+        try:
+            return _read_json(self.status_path)
+        except FieldappError:
+            log.warning("status.json cannot be read: its counters start afresh")
+            return {}
 
     def update_status(
         self, volatile: dict[str, Any] | None = None, **values: Any

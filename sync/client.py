@@ -28,6 +28,7 @@ import base64
 import binascii
 import contextlib
 import gc
+import math
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -499,20 +500,34 @@ def _last_success(saved: dict[str, Any], store: Store) -> datetime | None:
     )
 
 
+def _count(value: Any) -> int:
+    """A saved count, or 0 when the file holds something else (edited or damaged)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _seconds(value: Any) -> float | None:
+    ok = isinstance(value, int | float) and not isinstance(value, bool)
+    return float(value) if ok and math.isfinite(value) else None
+
+
 def local_status(profile: Profile) -> SyncStatus:
     """The status as saved in the profile's status.json (no password needed)."""
     s = saved_status(profile)
     return SyncStatus(
-        online=s.get("online"),
+        online=s.get("online") if isinstance(s.get("online"), bool) else None,
         last_success=_parse_time(s.get("last_success")),
-        pending=int(s.get("pending") or 0),
+        pending=_count(s.get("pending")),
         oldest_pending_age_s=_age_s(s.get("oldest_pending_time")),
-        last_error=s.get("last_error"),
-        skew_seconds=s.get("skew"),
-        quarantined=int(s.get("quarantined") or 0),
-        rejected=int(s.get("rejected") or 0),
-        cursor=s.get("cursor"),
-        conflicts_open=int(s.get("conflicts_open") or 0),
+        last_error=_text(s.get("last_error")),
+        skew_seconds=_seconds(s.get("skew")),
+        quarantined=_count(s.get("quarantined")),
+        rejected=_count(s.get("rejected")),
+        cursor=_text(s.get("cursor")),
+        conflicts_open=_count(s.get("conflicts_open")),
         last_attempt=_parse_time(s.get("last_attempt")),
     )
 
