@@ -7,6 +7,7 @@ pulls it. Pure (imports nothing of the app); ``fieldapp.validation`` re-exports 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -54,3 +55,24 @@ def find_bad_text(value: Any, where: str = "") -> str | None:
         elif isinstance(item, list | tuple):
             stack.extend((f"{path}[{i}]", sub) for i, sub in enumerate(item))
     return None
+
+
+def bad_argument(args: Any) -> str | None:
+    """For a command's parsed arguments (an ``argparse.Namespace``): a sentence naming the
+    first text argument that is not well-formed Unicode (bytes that were not UTF-8, which
+    Python keeps as lone surrogates), or None. File names are the system's business: those
+    parsed as ``Path``, and texts naming a file or folder that exists, are left alone."""
+    texts = {
+        name.replace("_", "-"): value
+        for name, value in vars(args).items()
+        if isinstance(value, list | tuple)
+        or (isinstance(value, str) and not os.path.lexists(value))
+    }
+    where = find_bad_text(texts)
+    if where is None:
+        return None
+    return (
+        f"the argument {where} is not valid text (bytes that are not UTF-8, as a terminal or "
+        "script in another encoding sends); nothing was done. Type it again with the terminal "
+        "set to UTF-8."
+    )

@@ -28,6 +28,7 @@ from fieldapp.profile import (
 )
 from fieldapp.records import HOUSEHOLD_JSON_COLUMNS
 from fieldapp.store import Store
+from fieldapp.text_rule import bad_argument
 from sync import cli_signals, cli_worklist, protocol
 
 #: Records per push request (same default as the engine's).
@@ -609,6 +610,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
         return int(exc.code or 0)
+    if problem := bad_argument(args):
+        print(f"fieldapp-sync {args.command}: {problem}", file=sys.stderr)
+        return EXIT_USAGE
     try:
         return int(args.func(args))
     except UsageError as err:

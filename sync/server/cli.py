@@ -1135,6 +1135,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # usage errors (2) and --help (0), already printed by argparse
         return int(exc.code or 0)
+    from fieldapp.text_rule import bad_argument
+
+    if problem := bad_argument(args):
+        print(f"{PROG}: {problem}", file=sys.stderr)
+        return 2
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         settings = Settings.from_env(database_url=args.database_url)

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -243,3 +244,17 @@ def test_documented_record_lines_validate() -> None:
         line.update(created_by="vol1", device_id="dev-00000001", id=str(uuid.uuid4()))
         line.setdefault("device_time", "2026-11-24T10:00:00+09:00")
         validate_event(line)
+
+
+def test_arguments_that_are_not_text_are_refused(tmp_path: Path, capsys: Any) -> None:
+    """One line naming the argument (exit 2) for text that is not UTF-8; a folder that
+    exists under such a name is the system's business and is used."""
+    from sync.cli import main
+
+    assert main(["--profile", str(tmp_path / "p"), "worklist", "--date", "2026-12-0\udcff"]) == 2
+    folder = tmp_path / "p\udcff"
+    assert main(["--profile", str(tmp_path / "nope\udcff"), "status"]) == 2
+    assert "the argument profile is not valid text" in capsys.readouterr().err
+    folder.mkdir()
+    out = run("--profile", str(folder), "status", password=None)  # a real stderr
+    assert out.returncode == 1 and "Nobody has signed in" in out.stderr, out

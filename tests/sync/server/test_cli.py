@@ -523,3 +523,34 @@ def test_serve_refuses_an_unmigrated_database(sqlite_url: str) -> None:
     result = run_cli("--database-url", sqlite_url, "serve", "--port", "0")
     assert result.returncode == 1
     assert "run `fieldapp-server migrate` first" in result.stderr
+
+
+def test_arguments_that_are_not_text_are_refused_before_anything_runs(
+    tmp_path, capsys, monkeypatch
+) -> None:
+    """Bytes that are not UTF-8 on the command line (Python keeps them as lone surrogates)
+    once reached the database as a UnicodeEncodeError traceback: now one line naming the
+    argument, exit 2, and nothing written."""
+    url = f"sqlite:///{tmp_path / 's.sqlite3'}"
+    assert call(capsys, monkeypatch, "--database-url", url, "migrate")[0] == 0
+    status, _, err = call(
+        capsys, monkeypatch, "--database-url", url, "create-district", "11440", "마포\udcff"
+    )
+    assert status == 2 and "the argument name is not valid text" in err, err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    status, _, err = call(
+        capsys,
+        monkeypatch,
+        "--database-url",
+        url,
+        "create-district",
+        "11440",
+        "마포구",
+        "--dong",
+        "1144055500=공덕\udcc3",
+    )
+    assert status == 2 and "dong" in err
+    assert (
+        call(capsys, monkeypatch, "--database-url", url, "create-district", "11440", "마포구")[0]
+        == 0
+    )
