@@ -231,8 +231,9 @@ def login_notice_text(notice: Any) -> str:
         text = tr(
             "이 기기의 데이터 파일(%1)을 쓸 수 없어 새 파일을 만들고 담당 가구를 서버에서 다시 받았습니다. 쓸 수 없던 파일은 지우지 않고 다음 위치에 옮겨 두었습니다: %3"
         )
+        text = text.replace(": %3", ":\n%3\n")  # the path on a line of its own
         if notice.counted:
-            text += " " + tr(
+            text += tr(
                 "그 파일에는 서버로 보내지 않은 기록 %2건이 있었습니다. 관리자에게 알리십시오. 읽을 수 있는 기록은 fieldapp-sync export-pending --database 로 따로 저장할 수 있습니다."
             )
     else:
@@ -244,7 +245,7 @@ def login_notice_text(notice: Any) -> str:
         .replace("%2", str(notice.counted))
         .replace("%3", notice.moved_to)
         .replace("%4", str(notice.holds))
-    )
+    ).strip()
 
 
 def sign_in_notices(profile: Any) -> list[str]:
