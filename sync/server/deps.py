@@ -5,7 +5,9 @@ wake-up of the event loop, a context switch). None of these is one: the settings
 protocol and user/device dependencies touch no database, and :func:`current_auth` reads its
 one row inline on SQLite (a local WAL read by a unique index, ~0.1 ms, which never waits for
 a writer; the pool is sized so that a connection is always free, see ``db.make_engine``)
-and in a worker thread on PostgreSQL (a network round trip).
+and in a worker thread on PostgreSQL (a network round trip). A route parameter declared
+:data:`RouteAuth` on a :class:`sync.server.one_hop.OneHopRoute` (push and pull) reads it in
+the route's own worker thread instead: one hop for auth and the route.
 """
 
 from __future__ import annotations
@@ -120,13 +122,8 @@ class Auth:
     user: User
 
 
-async def current_auth(
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Auth:
-    """The device behind the bearer token: 401 auth_failed, or 401 device_revoked + wipe."""
+def _token_hash(credentials: HTTPAuthorizationCredentials | None, settings: Settings) -> str:
+    """The stored hash of the bearer token, or 401 auth_failed when there is none."""
     if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
         raise ApiError(
             401,
@@ -134,11 +131,13 @@ async def current_auth(
             "sign in first: send 'Authorization: Bearer <token>' from /auth/login",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    token_hash = security.hash_token(credentials.credentials, settings.secret_key)
-    if request.app.state.engine.dialect.name == "sqlite":
-        row = _device_and_user(session, token_hash)
-    else:
-        row = await run_in_threadpool(_device_and_user, session, token_hash)
+    return security.hash_token(credentials.credentials, settings.secret_key)
+
+
+def _authenticate(session: Session, token_hash: str) -> Auth:
+    """The device behind *token_hash* (one query): 401 auth_failed, or 401 device_revoked
+    and wipe for a device no longer active or a deactivated user."""
+    row = _device_and_user(session, token_hash)
     if row is None:
         raise ApiError(
             401,
@@ -160,6 +159,22 @@ async def current_auth(
     return Auth(device=device, user=user)
 
 
+async def current_auth(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Auth:
+    """The device behind the bearer token: 401 auth_failed, or 401 device_revoked + wipe."""
+    return await _authenticate_now(request, session, _token_hash(credentials, settings))
+
+
+async def _authenticate_now(request: Request, session: Session, token_hash: str) -> Auth:
+    if request.app.state.engine.dialect.name == "sqlite":
+        return _authenticate(session, token_hash)
+    return await run_in_threadpool(_authenticate, session, token_hash)
+
+
 def _device_and_user(session: Session, token_hash: str) -> tuple[Device, User] | None:
     """The device with *token_hash* and its user, read in a transaction of its own."""
     begin_read(session)  # on SQLite it does not wait for a writer
@@ -179,6 +194,51 @@ def _device_and_user(session: Session, token_hash: str) -> tuple[Device, User] |
 
 
 CurrentAuth = Annotated[Auth, Depends(current_auth)]
+
+
+#: ``request.scope`` key a :class:`sync.server.one_hop.OneHopRoute` sets while it handles a
+#: request; :func:`route_auth` puts its :class:`DeferredAuth` there.
+ONE_HOP_SCOPE = "fieldapp.one_hop_auth"
+
+
+class DeferredAuth:
+    """A request's bearer token whose device is read later, in the route's own worker thread
+    (:class:`sync.server.one_hop.OneHopRoute`), not in a thread hop of its own."""
+
+    __slots__ = ("session", "token_hash", "tried")
+
+    def __init__(self, session: Session, token_hash: str) -> None:
+        self.session = session
+        self.token_hash = token_hash
+        self.tried = False
+
+    def resolve(self) -> Auth:
+        """The signed-in device, or the 401 :func:`current_auth` raises (blocking: a query)."""
+        self.tried = True
+        return _authenticate(self.session, self.token_hash)
+
+
+async def route_auth(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Auth | DeferredAuth:
+    """:func:`current_auth` for a parameter of the route itself. On a OneHopRoute the header
+    is checked here (401 when there is no token, as before) and the device is read in the
+    route's worker thread, in the same hop as the route (the route class resolves it); on
+    any other route it is :func:`current_auth`."""
+    token_hash = _token_hash(credentials, settings)
+    if ONE_HOP_SCOPE not in request.scope:
+        return await _authenticate_now(request, session, token_hash)
+    deferred = DeferredAuth(session, token_hash)
+    request.scope[ONE_HOP_SCOPE] = deferred
+    return deferred
+
+
+#: The signed-in device, for a parameter of a route (not of another dependency): on a
+#: OneHopRoute it is read in the route's own worker thread (see :func:`route_auth`).
+RouteAuth = Annotated[Auth, Depends(route_auth)]
 
 
 async def current_user(auth: CurrentAuth) -> User:

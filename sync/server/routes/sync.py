@@ -11,12 +11,13 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sync import protocol as p
 from sync.server import feed_trim, syncing
 from sync.server.db import begin_read
-from sync.server.deps import CurrentAuth, ProtocolDep, SessionDep, check_protocol
+from sync.server.deps import ProtocolDep, RouteAuth, SessionDep, check_protocol
 from sync.server.errors import ApiError
-from sync.server.json_route import OrjsonRoute
 from sync.server.models import utcnow
+from sync.server.one_hop import OneHopRoute
 
-router = APIRouter(tags=["sync"], route_class=OrjsonRoute)
+# Auth, the route and closing its session in one worker thread (sync.server.one_hop).
+router = APIRouter(tags=["sync"], route_class=OneHopRoute)
 
 _AUTH_ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": p.ErrorBody, "description": "not signed in, or device revoked (wipe)"},
@@ -40,7 +41,7 @@ def _json(body: dict[str, Any]) -> Response:
 )
 def push(
     body: p.PushRequest,
-    auth: CurrentAuth,
+    auth: RouteAuth,
     session: SessionDep,
     request: Request,
     _protocol: ProtocolDep,
@@ -107,7 +108,7 @@ def _stored(session: Any, device_id: str, body: p.PushRequest, body_hash: str) -
     },
 )
 def pull(
-    auth: CurrentAuth,
+    auth: RouteAuth,
     session: SessionDep,
     _protocol: ProtocolDep,
     cursor: Annotated[str | None, Query(max_length=1000)] = None,
