@@ -33,7 +33,14 @@ class NoKeyringError(SyncError):
 
 
 class InsecureTransportError(SyncError):
-    """A server URL without TLS that is not on this computer (loopback)."""
+    """A server address that may not be used, for the reason *kind* names:
+    ``plain_http`` (no TLS, and not this computer), ``not_an_address`` (no scheme or host,
+    a bad port, spaces, or a user name or password inside it), ``certificate`` (the
+    server's TLS certificate was not accepted)."""
+
+    def __init__(self, message: str, *, kind: str = "plain_http") -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 class ServerError(SyncError):

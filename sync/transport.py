@@ -29,6 +29,7 @@ import orjson
 import requests
 
 from fieldapp import logs
+from fieldapp.text_rule import is_good_text
 from sync import protocol
 from sync.client_errors import (
     AuthError,
@@ -90,18 +91,46 @@ def check_server_url(url: str) -> str:
     ``localhost``), which the demo and the tests use.
     """
     parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    problem = _address_problem(url.strip())
+    if problem is not None:
+        if parts.username is not None or parts.password is not None:
+            url = "This address"  # a password inside it is never echoed
+        else:
+            url = repr(url)
         raise InsecureTransportError(
-            f"{url!r} is not a server address. Enter it as https://server.example.kr "
-            "(ask your district's IT team for the address)."
+            f"{url} is not a server address ({problem}). Enter it as "
+            "https://server.example.kr (ask your district's IT team for the address).",
+            kind="not_an_address",
         )
-    if parts.scheme == "http" and not is_loopback(parts.hostname):
+    if parts.scheme == "http" and not is_loopback(parts.hostname or ""):
         raise InsecureTransportError(
             f"The server address {url} uses plain http://, which would send passwords and "
             "health records unencrypted. Use its https:// address instead (only this computer's "
-            "own address, 127.0.0.1 or localhost, may use http://)."
+            "own address, 127.0.0.1 or localhost, may use http://).",
+            kind="plain_http",
         )
     return url.strip().rstrip("/")
+
+
+def _address_problem(url: str) -> str | None:
+    """What makes *url* no server address, or None."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "it needs https:// and a server name"
+    if parts.username is not None or parts.password is not None:
+        return "it holds a user name or password: sign in with them below instead"
+    # (urlsplit drops tabs and line breaks silently: the whole text is checked)
+    if not is_good_text(url) or any(c.isspace() or not c.isprintable() for c in url):
+        return "it holds spaces or characters that cannot be in one"
+    try:
+        port = parts.port  # raises ValueError for a port that is not 0-65535
+    except ValueError:
+        port = 0
+    if port == 0:
+        return "the port after ':' is not a number from 1 to 65535"
+    if "?" in url or "#" in url:
+        return "it holds '?' or '#': enter the address only"
+    return None
 
 
 def is_loopback(host: str) -> bool:
@@ -303,7 +332,14 @@ class Transport:
                     f"The server at {self.base_url} could not prove who it is (its TLS "
                     "certificate was not accepted). Do not continue on this network; if your "
                     "district uses its own certificate authority, ask IT for the CA bundle "
-                    "and sign in with it."
+                    "and sign in with it.",
+                    kind="certificate",
+                ) from err
+            except requests.exceptions.InvalidURL as err:  # what check_server_url missed
+                raise InsecureTransportError(
+                    f"{self.base_url!r} is not a server address ({err}). Enter it as "
+                    "https://server.example.kr (ask your district's IT team for the address).",
+                    kind="not_an_address",
                 ) from err
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as err:
                 self._env = None  # the network may have changed: read the proxies again

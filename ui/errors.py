@@ -117,13 +117,6 @@ def message_for(err: BaseException) -> str:
             ),
         ),
         (
-            "InsecureTransportError",
-            QCoreApplication.translate(
-                "errors",
-                "보안되지 않은 주소(http://)입니다. https:// 로 시작하는 서버 주소를 입력하십시오.",
-            ),
-        ),
-        (
             "SyncCancelled",
             QCoreApplication.translate(
                 "errors", "동기화를 취소했습니다. 지금까지 보낸 기록은 그대로 반영되어 있습니다."
@@ -146,6 +139,8 @@ def message_for(err: BaseException) -> str:
     ):
         if name in client:
             by_class.append((client[name], text))
+    if "InsecureTransportError" in client and isinstance(err, client["InsecureTransportError"]):
+        return server_address_text(getattr(err, "kind", "plain_http"))
     for cls, text in by_class:
         if isinstance(err, cls):
             left = getattr(err, "tries_left", None)  # structured: never parsed from the text
@@ -178,6 +173,25 @@ def message_for(err: BaseException) -> str:
         )
     # Other StoreErrors carry a complete sentence of their own.
     return str(err)
+
+
+def server_address_text(kind: str) -> str:
+    """Why a server address may not be used (``InsecureTransportError.kind``), in the UI
+    language, with what to do."""
+    if kind == "not_an_address":
+        return QCoreApplication.translate(
+            "errors",
+            "서버 주소가 올바르지 않습니다. https://server.example.kr 처럼 https:// 와 서버 이름만 입력하십시오. 띄어쓰기, 아이디나 비밀번호, '?'·'#' 기호는 주소에 넣지 않습니다. 주소는 구청 정보화 담당자에게 문의하십시오.",
+        )
+    if kind == "certificate":
+        return QCoreApplication.translate(
+            "errors",
+            "서버의 보안 인증서를 확인하지 못했습니다. 이 네트워크에서는 계속하지 마십시오. 구청이 자체 인증서를 쓰는 경우 정보화 담당자에게 인증서 파일(CA 번들)을 받아 로그인하십시오.",
+        )
+    return QCoreApplication.translate(
+        "errors",
+        "보안되지 않은 주소(http://)입니다. https:// 로 시작하는 서버 주소를 입력하십시오.",
+    )
 
 
 def lost_records_text(err: LostRecordsError) -> str:

@@ -234,8 +234,9 @@ def test_tls_without_the_districts_ca_or_with_another_ca_is_refused(
 ) -> None:
     for bundle in (None, str(tls.other_ca)):
         profile = Profile(tmp_path / f"laptop-{bundle is None}")
-        with pytest.raises(InsecureTransportError, match="certificate"):
+        with pytest.raises(InsecureTransportError, match="certificate") as caught:
             login(profile, tls.base_url, world.vol1, PASSWORD, ca_bundle=bundle, kdf=CHEAP_KDF)
+        assert caught.value.kind == "certificate"  # the app says so, not "http://"
         assert not profile.key_path.exists() and not profile.store_path.exists()
     assert devices(live) == 0, "no request reached the server"
 

@@ -6,6 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
 from fieldapp import records
 from ui.households_model import HouseholdTableModel
 
@@ -61,6 +65,40 @@ def test_first_login_online_then_offline_unlock(
         again.submit.click()
     assert runner.has_store
     runner.store.close()
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("https://mapo sync.example.kr", "서버 주소가 올바르지 않습니다"),  # a space
+        ("https://sync.example.kr:99999", "서버 주소가 올바르지 않습니다"),  # port
+        ("https://nurse1:secret-pw@127.0.0.1:9", "서버 주소가 올바르지 않습니다"),
+        ("127.0.0.1:9", "서버 주소가 올바르지 않습니다"),  # no https://
+        ("http://203.0.113.7:8750", "보안되지 않은 주소(http://)"),
+    ],
+)
+def test_a_mistyped_server_address_says_what_is_wrong(
+    ui_app: Any, tmp_path: Path, qtbot: Any, typed: str, said: str
+) -> None:
+    """A space or a bad port in the address took the crash path (requests' InvalidURL), and
+    an address without https:// was called 'plain http://': each now says what is wrong in
+    Korean, sends nothing, and never echoes a password typed into the address."""
+    from fieldapp.profile import Profile
+    from ui.login import LoginDialog
+    from ui.operations import OpRunner
+    from ui.taskman import TaskManager
+
+    profile = Profile(tmp_path / "p")
+    dialog = LoginDialog(OpRunner(TaskManager(synchronous=True)), profile)
+    qtbot.addWidget(dialog)
+    QTest.keyClicks(dialog.server, typed)
+    QTest.keyClicks(dialog.username, "nurse1")
+    QTest.keyClicks(dialog.password, "whatever-password")
+    QTest.keyClick(dialog.password, Qt.Key.Key_Return)
+    shown = dialog.message.text()
+    assert dialog.session is None and said in shown, shown
+    assert "secret-pw" not in shown and not profile.key_path.exists()
+    assert dialog.server.isEnabled(), "the address can be corrected at once"
 
 
 def test_server_unreachable_is_a_clear_message(ui_app: Any, tmp_path: Path, qtbot: Any) -> None:

@@ -103,6 +103,39 @@ def test_plain_http_is_refused_off_loopback(url: str) -> None:
         check_server_url(url)
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://mapo sync.example.kr",
+        "https://sync.example.kr:99999",
+        "https://sync.example.kr:0",
+        "https://sync.example.kr/?x=1",
+        "https://sync.example.kr#top",
+        "https://nurse1:secret-pw@sync.example.kr",
+        "https://sync\udcffexample.kr",
+        "https://sync.exa\tmple.kr",
+        "https://sync.example.kr/a b",
+        "sync.example.kr",
+    ],
+)
+def test_what_is_no_server_address_is_refused_before_any_request(url: str) -> None:
+    """Each of these reached requests (InvalidURL: the app's crash path) or sent a typed
+    password to a server inside the URL; now refused up front, kind ``not_an_address``,
+    without the password in the message."""
+    with pytest.raises(InsecureTransportError) as caught:
+        check_server_url(url)
+    assert caught.value.kind == "not_an_address"
+    assert "secret-pw" not in str(caught.value)
+
+
+def test_the_kinds_of_refused_address() -> None:
+    with pytest.raises(InsecureTransportError) as caught:
+        check_server_url("http://10.0.0.5:8750")
+    assert caught.value.kind == "plain_http"
+    for good in ("https://sync.example.kr:8443/base", "http://127.0.0.1:8750", "https://[::1]:1"):
+        assert check_server_url(good) == good
+
+
 def test_is_loopback() -> None:
     assert is_loopback("::1") and is_loopback("127.0.0.1") and not is_loopback("192.168.0.1")
 
