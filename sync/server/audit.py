@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from sync.server.accesslog import GENESIS_HASH, HASHED_FIELDS, entry_hash
 from sync.server.models import AccessLog, PermissionLog
+from sync.server.spreadsheet_text import as_text_cell
 
 #: Action of the row that stands in for the purged start of the chain.
 ANCHOR_ACTION = "retention_anchor"
@@ -236,7 +237,7 @@ def _cell(value: object) -> str:
         return ""
     if isinstance(value, datetime):
         return value.astimezone(UTC).isoformat()
-    return str(value)
+    return as_text_cell(str(value))  # a typed reason is never a formula in a spreadsheet
 
 
 def export_access_log(

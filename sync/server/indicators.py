@@ -29,6 +29,7 @@ from sync import protocol as p
 from sync.server.accesslog import append_access_log
 from sync.server.admin import AdminError
 from sync.server.models import Assignment, Dong, Event, Household, User, utcnow
+from sync.server.spreadsheet_text import as_text_cell
 
 #: Counts below this (and above zero) are not shown.
 SUPPRESS_BELOW = 5
@@ -276,7 +277,9 @@ def to_csv(table: IndicatorTable) -> bytes:
     w.writerow(["note", table.note])
     w.writerow([])
     w.writerow(HEADER)
-    w.writerows(_table_rows(table))
+    w.writerows(
+        [as_text_cell(v) if isinstance(v, str) else v for v in row] for row in _table_rows(table)
+    )
     return buf.getvalue().encode("utf-8-sig")
 
 
@@ -297,6 +300,10 @@ def to_xlsx(table: IndicatorTable) -> bytes:
         cell.font = Font(bold=True)
     for row in _table_rows(table):
         ws.append(list(row))
+    for cells in ws.iter_rows():
+        for cell in cells:
+            if cell.data_type == "f":  # openpyxl takes text beginning with '=' as a formula
+                cell.data_type = "s"
     for col, width in zip("ABCDEF", (22, 30, 30, 6, 16, 8), strict=True):
         ws.column_dimensions[col].width = width
     out = io.BytesIO()

@@ -305,3 +305,27 @@ def test_concurrent_appends_keep_one_chain(sessions: sessionmaker[Session]) -> N
         report = check_chain(session)
     assert report.ok, [str(p) for p in report.problems]
     assert report.entries == writers * each
+
+
+@pytest.mark.parametrize("typed", ['=HYPERLINK("http://x","y")', "+1", "-2+3", "@SUM(A1)", "\t=1"])
+def test_a_typed_reason_is_never_a_formula_in_the_export(
+    sessions: sessionmaker[Session], typed: str
+) -> None:
+    """CSV injection: a reason typed in the app, opened by an auditor in a spreadsheet, would
+    run as a formula. It is written as text (a leading apostrophe) and reads back whole."""
+    import csv
+
+    from sync.server.spreadsheet_text import as_text_cell, from_text_cell
+
+    with sessions.begin() as session:
+        append_access_log(
+            session, username="nurse1", action="export", reason=typed, device_id="d", at=NOW
+        )
+    out = io.StringIO()
+    with sessions() as session:
+        export_access_log(session, out)
+    header, row = list(csv.reader(io.StringIO(out.getvalue())))
+    cell = row[header.index("reason")]
+    assert cell == "'" + typed and from_text_cell(cell) == typed
+    assert as_text_cell("공덕동") == "공덕동" == from_text_cell("공덕동")
+    assert from_text_cell("'plain") == "'plain"  # an apostrophe of the user's own stays
