@@ -10,13 +10,14 @@ import argparse
 import getpass
 import json
 import logging
+import math
 import os
 import sys
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from fieldapp.errors import FieldappError, StoreError, ValidationError
 from fieldapp.profile import (
@@ -380,6 +381,23 @@ def cmd_worklist(args: argparse.Namespace) -> int:
     )
 
 
+def _strict_json(line: str) -> Any:
+    """JSON as the server reads it: NaN, Infinity and numbers too large for a float are
+    errors (Python's json would take them; the wire cannot carry them). Lone surrogates
+    are parsed, so the text rule names the field that holds one."""
+
+    def refuse(text: str, where: str) -> NoReturn:
+        raise json.JSONDecodeError(f"{text} is not a JSON number", line, line.find(where))
+
+    def finite(text: str) -> float:
+        value = float(text)
+        if not math.isfinite(value):
+            refuse(text, text)
+        return value
+
+    return json.loads(line, parse_constant=lambda c: refuse(c, c), parse_float=finite)
+
+
 def cmd_record(args: argparse.Namespace) -> int:
     from fieldapp import records, syncstate, validation
     from sync.client import refresh_status_file
@@ -401,9 +419,12 @@ def cmd_record(args: argparse.Namespace) -> int:
         if not line.strip():
             continue
         try:
-            event = json.loads(line)
+            event = _strict_json(line)
         except json.JSONDecodeError as err:
             problems.append(f"line {number}: not JSON ({err.msg} at column {err.colno})")
+            continue
+        except RecursionError:
+            problems.append(f"line {number}: not JSON (nested too deep)")
             continue
         if not isinstance(event, dict):
             problems.append(f"line {number}: must be a JSON object, one event per line")

@@ -33,10 +33,20 @@ def test_record_refuses_poison_and_other_programmes(
          "payload": welfare_payload()},
     ]  # fmt: skip
     calls = tmp_path / "calls.jsonl"
-    calls.write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
+    not_json = [  # Python's json takes these (or dies of RecursionError); the wire cannot
+        f'{{"type": "note", "household_id": "{hh}", "payload": {{"text": "x", "n": NaN}}}}',
+        f'{{"type": "note", "household_id": "{hh}", "payload": {{"n": 1e999}}}}',
+        '{"type": "note", "payload": ' + "[" * 100_000 + "]" * 100_000 + "}",
+    ]
+    calls.write_text(
+        "\n".join([*(json.dumps(line) for line in lines), *not_json]) + "\n", encoding="utf-8"
+    )
     out = run("--profile", prof, "record", str(calls), "--password-stdin")
     assert out.returncode == 1
     assert "Traceback" not in out.stderr
+    assert "line 6: not JSON (NaN is not a JSON number" in out.stderr
+    assert "line 7: not JSON (1e999 is not a JSON number" in out.stderr
+    assert "line 8: not JSON (nested too deep)" in out.stderr
     said = out.stderr
     assert "line 1: payload.text: holds a lone UTF-16 surrogate" in said
     assert "line 2: device_time" in said and "outside the years 1-9999" in said
