@@ -60,6 +60,7 @@ from sync.client_errors import (
     InsecureTransportError,
     NoKeyringError,
     OfflineError,
+    ProfileOwnedError,
     ProtocolError,
     ResyncRequired,
     ServerError,
@@ -77,6 +78,7 @@ __all__ = [
     "InsecureTransportError",
     "NoKeyringError",
     "OfflineError",
+    "ProfileOwnedError",
     "ProtocolError",
     "ServerError",
     "ServerUnavailableError",
@@ -255,9 +257,10 @@ def login(
     url = check_server_url(server_url)
     info = profile.info
     if info.get("username") and info["username"] != username:
-        raise AuthError(
+        raise ProfileOwnedError(
             f"This profile folder ({profile.path}) belongs to {info['username']}. Use another "
-            f"profile folder for {username} (each person has their own)."
+            f"profile folder for {username} (each person has their own).",
+            owner=str(info.get("display_name") or info["username"]),
         )
     device_id = info.get("device_id") or str(uuid.uuid4())
     profile.save_info({**info, "device_id": device_id, "server_url": url})

@@ -20,6 +20,14 @@ class AuthError(SyncError):
     """Wrong password, locked account, or an expired token: sign in again."""
 
 
+class ProfileOwnedError(AuthError):
+    """The profile folder holds another person's data (*owner*): nobody else signs in to it."""
+
+    def __init__(self, message: str, *, owner: str) -> None:
+        super().__init__(message)
+        self.owner = owner
+
+
 class DeviceWipedError(SyncError):
     """The server ordered this device to wipe its local data; it was done."""
 

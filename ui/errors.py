@@ -139,6 +139,11 @@ def message_for(err: BaseException) -> str:
     ):
         if name in client:
             by_class.append((client[name], text))
+    if "ProfileOwnedError" in client and isinstance(err, client["ProfileOwnedError"]):
+        return QCoreApplication.translate(
+            "errors",
+            "이 컴퓨터 계정의 돌봄노트 데이터는 %1 님의 것이라 다른 아이디로 로그인할 수 없습니다. %1 님의 기록은 그대로 있습니다. 한 컴퓨터를 함께 쓰면 사람마다 따로 컴퓨터 사용자 계정(Windows 로그인)을 만들어 돌봄노트를 여십시오.",
+        ).replace("%1", err.owner)
     if "InsecureTransportError" in client and isinstance(err, client["InsecureTransportError"]):
         return server_address_text(getattr(err, "kind", "plain_http"))
     for cls, text in by_class:

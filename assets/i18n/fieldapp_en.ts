@@ -4,47 +4,47 @@
 <context>
     <name></name>
     <message>
-        <location filename="../../ui/errors.py" line="206"/>
+        <location filename="../../ui/errors.py" line="211"/>
         <source>이 기기의 데이터 파일(%1)이 없어졌습니다. 아직 서버로 보내지 않은 기록 %2건이 그 안에 있었습니다.</source>
         <translation>This laptop&apos;s data file (%1) is gone. It held %2 records not yet sent to the server.</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="210"/>
+        <location filename="../../ui/errors.py" line="215"/>
         <source>이 기기의 데이터 파일(%1)이 전에 쓰던 파일이 아닙니다. 전 파일에는 보내지 않은 기록 %2건이 있었고, 지금 파일에는 %3건이 있습니다.</source>
         <translation>This laptop&apos;s data file (%1) is not the one it was using. The previous file held %2 records not yet sent; this one holds %3.</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="214"/>
+        <location filename="../../ui/errors.py" line="219"/>
         <source>이 기기의 데이터 파일(%1)에 보내지 않은 기록이 %3건뿐입니다. 이 기기가 센 것은 %2건이므로 %4건이 없어졌습니다.</source>
         <translation>This laptop&apos;s data file (%1) holds only %3 records not yet sent, but the laptop counted %2: %4 are missing.</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="224"/>
+        <location filename="../../ui/errors.py" line="229"/>
         <source>(보내지 않은 기록: %1부터 %2까지)</source>
         <translation>(unsent records from %1 to %2)</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="228"/>
+        <location filename="../../ui/errors.py" line="233"/>
         <source>아무것도 동기화하지 않았습니다. 백업이 있으면 파일을 (-wal 파일과 함께) 되돌려 놓으십시오. 남은 기록은 fieldapp-sync export-pending 으로 따로 저장할 수 있습니다. 온라인으로 로그인하면 없어진 기록을 포기하고 지금 파일로 계속합니다. 관리자에게 알리십시오.</source>
         <translation>Nothing was synced. If there is a backup, put the file back (with its -wal file). The records left can be saved apart with fieldapp-sync export-pending. Signing in online gives up the missing records and carries on with this file. Tell your supervisor.</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="242"/>
+        <location filename="../../ui/errors.py" line="247"/>
         <source>이 기기의 데이터 파일(%1)이 없어져 새 파일을 만들고 담당 가구를 서버에서 다시 받았습니다. 없어진 파일에는 서버로 보내지 않은 기록 %2건이 있었습니다. 백업이 있으면 관리자에게 알리고 파일을 되돌려 놓으십시오.</source>
         <translation>This laptop&apos;s data file (%1) was missing, so a new one was made and your households were fetched again from the server. The missing file held %2 records not yet sent to the server. If there is a backup, tell your administrator and put the file back.</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="246"/>
+        <location filename="../../ui/errors.py" line="251"/>
         <source>이 기기의 데이터 파일(%1)을 쓸 수 없어 새 파일을 만들고 담당 가구를 서버에서 다시 받았습니다. 쓸 수 없던 파일은 지우지 않고 다음 위치에 옮겨 두었습니다: %3</source>
         <translation>This laptop&apos;s data file (%1) could not be used, so a new one was made and your households were fetched again from the server. The unusable file was kept, not deleted, and moved to: %3</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="251"/>
+        <location filename="../../ui/errors.py" line="256"/>
         <source>그 파일에는 서버로 보내지 않은 기록 %2건이 있었습니다. 관리자에게 알리십시오. 읽을 수 있는 기록은 fieldapp-sync export-pending --database 로 따로 저장할 수 있습니다.</source>
         <translation>That file held %2 records not yet sent to the server. Tell your administrator. The records that can still be read can be saved with fieldapp-sync export-pending --database.</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="255"/>
+        <location filename="../../ui/errors.py" line="260"/>
         <source>이 기기가 센 보내지 않은 기록은 %2건인데 데이터 파일(%1)에는 %4건만 있었습니다. 온라인 로그인으로 없어진 기록을 포기하고 지금 파일로 계속합니다. 백업이 있으면 관리자에게 알리십시오.</source>
         <translation>This laptop counted %2 records not yet sent, but the data file (%1) held only %4. Signing in online gave up the missing records and continues with the file as it is. If there is a backup, tell your administrator.</translation>
     </message>
@@ -2232,12 +2232,12 @@ If this happens again, send these files to your district&apos;s IT team.</transl
         <translation>The server cannot be reached. Check the internet connection. Your records are kept on this laptop and will sync later.</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="182"/>
+        <location filename="../../ui/errors.py" line="187"/>
         <source>서버 주소가 올바르지 않습니다. https://server.example.kr 처럼 https:// 와 서버 이름만 입력하십시오. 띄어쓰기, 아이디나 비밀번호, &apos;?&apos;·&apos;#&apos; 기호는 주소에 넣지 않습니다. 주소는 구청 정보화 담당자에게 문의하십시오.</source>
         <translation>The server address is not valid. Enter https:// and the server name only, like https://server.example.kr: no spaces, no user name or password, and no &apos;?&apos; or &apos;#&apos;. Ask your district office&apos;s IT team for the address.</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="191"/>
+        <location filename="../../ui/errors.py" line="196"/>
         <source>보안되지 않은 주소(http://)입니다. https:// 로 시작하는 서버 주소를 입력하십시오.</source>
         <translation>That address is not secure (http://). Enter a server address starting with https://.</translation>
     </message>
@@ -2257,50 +2257,55 @@ If this happens again, send these files to your district&apos;s IT team.</transl
         <translation>Could not sign in: the username or password is wrong, the account is locked after repeated failures, or the sign-in expired. Check and sign in again.</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="155"/>
+        <location filename="../../ui/errors.py" line="143"/>
+        <source>이 컴퓨터 계정의 돌봄노트 데이터는 %1 님의 것이라 다른 아이디로 로그인할 수 없습니다. %1 님의 기록은 그대로 있습니다. 한 컴퓨터를 함께 쓰면 사람마다 따로 컴퓨터 사용자 계정(Windows 로그인)을 만들어 돌봄노트를 여십시오.</source>
+        <translation>The 돌봄노트 data of this computer account belongs to %1, so no one else can sign in to it. %1&apos;s records are untouched. When people share a computer, give each person their own computer user account (Windows sign-in) and open 돌봄노트 there.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="160"/>
         <source>이 양식은 이미 저장되어 있습니다. 같은 기록을 두 번 저장하지 않았습니다. 작성 중이던 임시 저장본은 지웠습니다.</source>
         <translation>This form was already saved. The same record was not saved twice; its leftover draft was removed.</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="187"/>
+        <location filename="../../ui/errors.py" line="192"/>
         <source>서버의 보안 인증서를 확인하지 못했습니다. 이 네트워크에서는 계속하지 마십시오. 구청이 자체 인증서를 쓰는 경우 정보화 담당자에게 인증서 파일(CA 번들)을 받아 로그인하십시오.</source>
         <translation>The server&apos;s security certificate could not be verified. Do not continue on this network. If your district uses its own certificate authority, get the certificate file (CA bundle) from its IT team and sign in with it.</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="290"/>
+        <location filename="../../ui/errors.py" line="295"/>
         <source>(온라인 로그인이 필요해지기까지 %1번 남음)</source>
         <translation>(%1 tries left before an online sign-in is needed)</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="162"/>
+        <location filename="../../ui/errors.py" line="167"/>
         <source>입력 내용을 확인해 주십시오:</source>
         <translation>Please check what you entered:</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="168"/>
+        <location filename="../../ui/errors.py" line="173"/>
         <source>서버가 요청을 처리하지 못했습니다. 잠시 후 다시 시도하십시오. 기록은 이 기기에 남아 있습니다.</source>
         <translation>The server could not handle the request. Try again later; your records stay on this laptop.</translation>
     </message>
     <message>
         <location filename="../../ui/crash.py" line="348"/>
-        <location filename="../../ui/errors.py" line="281"/>
-        <location filename="../../ui/errors.py" line="297"/>
+        <location filename="../../ui/errors.py" line="286"/>
+        <location filename="../../ui/errors.py" line="302"/>
         <source>돌봄노트</source>
         <translation>돌봄노트</translation>
     </message>
     <message>
         <location filename="../../ui/crash.py" line="170"/>
-        <location filename="../../ui/errors.py" line="308"/>
+        <location filename="../../ui/errors.py" line="313"/>
         <source>돌봄노트 오류</source>
         <translation>돌봄노트 error</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="310"/>
+        <location filename="../../ui/errors.py" line="315"/>
         <source>예상하지 못한 오류가 발생했습니다. 저장된 기록은 안전합니다. 오류 내용이 로그에 기록되었습니다.</source>
         <translation>Something unexpected went wrong. Saved records are safe. The details were written to the log.</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="318"/>
+        <location filename="../../ui/errors.py" line="323"/>
         <source>오류 보고서: {path}</source>
         <translation>Error report: {path}</translation>
     </message>

@@ -319,3 +319,33 @@ def test_crisis_numbers_are_one_click_away(window: Any) -> None:
     assert panels
     numbers = {n.number for n in panels[-1].numbers}
     assert {"109", "1577-0199", "119", "112", "129"} <= numbers
+
+
+def test_a_second_person_on_the_same_laptop_is_told_whose_data_it_is(
+    ui_app: Any, district: Any, tmp_path: Path, qtbot: Any
+) -> None:
+    """Another worker typing their own id on a laptop signed in by someone else was told
+    'wrong password or locked account'; now whose data it is, that it is untouched, and the
+    way (a computer account each)."""
+    from fieldapp.profile import Profile
+    from sync.client import login
+    from ui.login import LoginDialog
+    from ui.operations import OpRunner
+    from ui.taskman import TaskManager
+
+    profile = Profile(tmp_path / "shared")
+    owner = district.users["volunteer1"]
+    login(profile, district.base_url, "volunteer1", owner["password"]).close()
+    runner = OpRunner(TaskManager(synchronous=True))
+    dialog = LoginDialog(runner, profile)
+    qtbot.addWidget(dialog)
+    dialog.switch.click()  # 온라인 로그인
+    dialog.username.clear()
+    QTest.keyClicks(dialog.username, "nurse1")
+    QTest.keyClicks(dialog.password, district.users["nurse1"]["password"])
+    QTest.keyClick(dialog.password, Qt.Key.Key_Return)
+    shown = dialog.message.text()
+    assert dialog.session is None and not runner.has_store
+    assert f"{profile.info['display_name']} 님의 것이라" in shown, shown
+    assert "비밀번호가 틀렸거나" not in shown
+    assert profile.info["username"] == "volunteer1"
