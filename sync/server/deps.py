@@ -239,15 +239,3 @@ async def route_auth(
 #: The signed-in device, for a parameter of a route (not of another dependency): on a
 #: OneHopRoute it is read in the route's own worker thread (see :func:`route_auth`).
 RouteAuth = Annotated[Auth, Depends(route_auth)]
-
-
-async def current_user(auth: CurrentAuth) -> User:
-    return auth.user
-
-
-async def current_device(auth: CurrentAuth) -> Device:
-    return auth.device
-
-
-CurrentUser = Annotated[User, Depends(current_user)]
-CurrentDevice = Annotated[Device, Depends(current_device)]
