@@ -203,6 +203,12 @@ class DemoDistrict:
                 return u
         raise KeyError(username)
 
+    def declared_alerts(self) -> list[tuple[date, date]]:
+        """The heat or cold alerts declared for the whole district (first and last day): the
+        demo's heat exposure's (``seed-demo`` declares it on the server); the benchmark's
+        alerts are its households' own, so it has none."""
+        return [s.alert for s in self.scenarios if s.declared and s.alert is not None]
+
     def iter_events(self, *, with_result: bool = True) -> Iterator[dict[str, Any]]:
         """Every event, household by household, each household's in time order.
 
@@ -218,9 +224,11 @@ class DemoDistrict:
         instruments = _instruments()
         finish = _Finisher() if with_result else None
         declines = {s.household_id: s for s in self.scenarios}
+        declared = self.declared_alerts()
         for profile in self._profiles:
             decline = declines.get(profile.household_id)
-            maker = _EventMaker(self, profile, devices, instruments, decline)
+            covered = declared if _alerted(self.households[profile.index]) else []
+            maker = _EventMaker(self, profile, devices, instruments, decline, covered)
             for event in maker.events():
                 yield finish(event) if finish is not None else event
 
@@ -369,8 +377,65 @@ def generate_district(
         _profiles=profiles,
     )
     if events_per_household is None:
-        demo.scenarios = demo_scenarios(records, seed, today, spans=_Spans(demo))
+        demo.scenarios = demo_scenarios(
+            records, seed, today, spans=_Spans(demo), shows=_ShowsToday(demo)
+        )
     return demo
+
+
+def _alerted(household: Mapping[str, Any]) -> bool:
+    """Whether a district alert covers *household*: high and medium risk, as
+    ``sync.server.district.alerts.declare_alert`` sets ``alert_active``."""
+    return household.get("risk_level") in ("high", "medium")
+
+
+class _ShowsToday:
+    """Whether a demo decline shows on the demo's today: its household has an active signal
+    that the same history without the decline has not (rules of :mod:`fieldapp.signals`,
+    over the records as the server holds them, results computed; the household row as the
+    server holds it, ``alert_active`` set by the declared alert). Only the demo asks: the
+    benchmark chooses nothing, it measures what the rules miss.
+
+    A heat exposure shows by a signal that needs its alert (``alert_active``). It is asked
+    first; once one is accepted its alert is the district's, so every later decline is
+    judged with the alert's daily calls and ``alert_active``."""
+
+    def __init__(self, demo: DemoDistrict) -> None:
+        self.demo = demo
+        self.profiles = {p.household_id: p for p in demo._profiles}
+        self.rows = {str(h["id"]): h for h in demo.households}
+        self.devices = {u.username: u.device_id for u in demo.users}
+        self.alert: tuple[date, date] | None = None
+
+    def __call__(self, scenario: Scenario) -> bool:
+        from fieldapp.signals import evaluate
+
+        alert = scenario.alert if scenario.declared else self.alert
+        row = self.rows[scenario.household_id]
+        if scenario.declared and not _alerted(row):
+            return False  # the alert would not cover the household
+        covered = [alert] if alert is not None and _alerted(row) else []
+        on = self.demo.today
+        household = {**row, "alert_active": any(a <= on <= b for a, b in covered)}
+        found = []
+        for decline in (scenario, None):
+            events = self._events(scenario.household_id, decline, covered)
+            found.append({s.rule for s in evaluate(household, events, on) if s.active})
+            if decline is not None and scenario.declared:  # it shows because of the alert
+                unflagged = {**household, "alert_active": False}
+                found[0] -= {s.rule for s in evaluate(unflagged, events, on) if s.active}
+        shows = bool(found[0] - found[1])
+        if shows and scenario.declared:
+            self.alert = scenario.alert
+        return shows
+
+    def _events(
+        self, household_id: str, decline: Scenario | None, alerts: list[tuple[date, date]]
+    ) -> list[dict[str, Any]]:
+        profile = self.profiles[household_id]
+        maker = _EventMaker(self.demo, profile, self.devices, _instruments(), decline, alerts)
+        finish = _Finisher()
+        return [finish(e) for e in maker.events()]
 
 
 class _Spans(Mapping[str, tuple[date, date]]):
@@ -608,6 +673,7 @@ class _EventMaker:
         devices: dict[str, str],
         instruments: dict[str, Any],
         decline: Scenario | None = None,
+        district_alerts: list[tuple[date, date]] | None = None,
     ) -> None:
         self.p = profile
         self.devices = devices
@@ -629,9 +695,12 @@ class _EventMaker:
         #: the injected decline, applied to each record as it is made (so the programme's
         #: rules, e.g. the home visit after two missed calls, follow what the records say)
         self.inject = injector(decline, demo.seed) if decline is not None else None
-        #: heat or cold alerts covering the household (first and last day): the generator's
-        #: only alerts are its heat-exposure declines' (``Scenario.alert``)
-        self.alerts = [decline.alert] if decline is not None and decline.alert else []
+        #: heat or cold alerts covering the household (first and last day): its heat-exposure
+        #: decline's own (``Scenario.alert``: the benchmark's), and the alerts declared for
+        #: the district that cover it (the demo's)
+        self.declared = list(dict.fromkeys(district_alerts or ()))
+        own = [decline.alert] if decline is not None and decline.alert else []
+        self.alerts = [a for a in own if a not in self.declared]
         self.habit = _Habits(
             random.Random(demo.seed * 7_919_000_003 + profile.index + 0x4AB1_0000_0000),
             profile,
@@ -668,7 +737,8 @@ class _EventMaker:
                 slots.append((_weekday(day), "welfare"))
                 day += timedelta(days=step[n % 2] + r.choice((-1, 0, 0, 0, 1)))
                 n += 1
-            slots += self._alert_calls({d for d, _ in slots})
+            alert_calls = self._alert_calls({d for d, _ in slots})
+            slots += alert_calls
         if p.nurse and p.care_group:
             lo, hi = _VISIT_INTERVAL[p.care_group]
             day = self.start + timedelta(days=r.randrange(lo))
@@ -679,7 +749,11 @@ class _EventMaker:
         while day < self.end:
             slots.append((_weekday(day), "note"))
             day += timedelta(days=r.randrange(60, 200))
-        slots = [s for s in slots if s[0] < self.end]
+        if self.declared and p.volunteer:
+            late = set(alert_calls)  # a declared alert's calls run to today (see _alert_calls)
+            slots = [s for s in slots if s[0] < self.end or s in late]
+        else:
+            slots = [s for s in slots if s[0] < self.end]
         slots.sort(key=lambda s: s[0])
         return slots
 
@@ -688,13 +762,19 @@ class _EventMaker:
         that has none: while a heat or cold alert is active, high- and medium-risk households
         are contacted daily (DOMAIN.md section 5; the cadence overlay,
         assets/cadence/seasonal_alerts.json, makes them due every day). Only from the
-        household's first day in the programme to where its history stops."""
+        household's first day in the programme to where its history stops; for an alert
+        declared for the district (the demo's) to yesterday even where the history stopped
+        earlier: the 동 calls every household the alert covers (the alert board follows it),
+        whatever the volunteer's weekly round."""
         out = []
-        for first, last in self.alerts:
+        spans = [(a, b, self.end) for a, b in self.alerts]
+        spans += [(a, b, self.today) for a, b in self.declared]
+        for first, last, stop in spans:
             day = max(first, self.start)
-            while day <= last and day < self.end:
+            while day <= last and day < stop:
                 if day not in called:
                     out.append((day, "welfare"))
+                    called.add(day)
                 day += timedelta(days=1)
         return out
 

@@ -13,7 +13,10 @@ counts and the programme's rhythm stay those of the generator):
 * ``home_going_silent`` -- calls and door visits not answered more and more often, mail
   piling up at the door;
 * ``heat_exposure`` -- during a heat (or cold) alert: not reached, worse health, the cooling
-  or heating broken. ``alert`` gives the alert's days (the household's ``alert_active``).
+  or heating broken. ``alert`` gives the alert's days (the household's ``alert_active``);
+  ``declared`` says the alert is the whole district's (the demo's: ``seed-demo`` declares
+  it, and every high- and medium-risk household is called daily during it), not only the
+  household's own (the benchmark's).
 
 Everything is deterministic by seed. The generator does not know the signal rules; the
 changes follow how each decline is described in practice (DOMAIN.md section 9), and
@@ -59,6 +62,14 @@ _REACHED_ONLY = (
 LEAD_IN_DAYS = 28
 #: District size from which the demo gets its few declines by default.
 DEMO_MIN_HOUSEHOLDS = 100
+#: Whose households the demo's declines go to first, by kind: the first volunteer's the kinds
+#: whose signals a welfare-check worker's Today lists (contact, home, daily life), the nurse
+#: ``fieldapp --demo`` signs in (``ui.demo.DEMO_DEFAULT_USER``; the README's screenshots)
+#: those a nurse's lists (PHQ-9, weight). In that order: the heat exposure comes first.
+DEMO_WORKERS = (
+    ("volunteer1", ("heat_exposure", "social_withdrawal", "home_going_silent")),
+    ("nurse3", ("depression_worsening", "weight_loss")),
+)
 
 
 @dataclass(frozen=True)
@@ -70,6 +81,8 @@ class Scenario:
     onset: date
     crisis_day: date
     alert: tuple[date, date] | None = None
+    #: The alert is declared for the whole district (the demo's), not the household's alone.
+    declared: bool = False
 
     def progress(self, day: date) -> float | None:
         """0 at onset to 1 at the crisis; None before onset or after the crisis."""
@@ -110,6 +123,7 @@ def plan_scenarios(
     prefer_worker: str | None = None,
     spans: Mapping[str, tuple[date, date]] | None = None,
     until: date | None = None,
+    accept: Callable[[Scenario], bool] | None = None,
 ) -> list[Scenario]:
     """*per_kind* declines of each kind on distinct households, crisis days drawn from
     *crisis_days*; households *prefer_worker* holds are taken first (the demo's nurse3).
@@ -120,7 +134,10 @@ def plan_scenarios(
     :data:`LEAD_IN_DAYS` before the onset and run to the crisis day. A decline placed before
     a household was enrolled, or after its contacts stopped, changes no record: it would
     measure the generator's calendar, not the rules. With *until* the records need only run
-    to that day when the crisis is later (the demo's crises are a few days ahead of today)."""
+    to that day when the crisis is later (the demo's crises are a few days ahead of today).
+    *accept*, when given, is asked about each decline planned and a refused one is not
+    kept: the next household is tried (the demo's, see :func:`demo_scenarios`; the
+    benchmark passes none)."""
     rng = random.Random(f"fieldapp-scenarios:{seed}")
     order = list(households)
     rng.shuffle(order)
@@ -147,7 +164,10 @@ def plan_scenarios(
             if spans is not None and not _inside(spans.get(str(hh["id"])), onset, end):
                 continue
             alert = (onset, crisis) if kind == "heat_exposure" else None
-            out.append(Scenario(str(hh["id"]), kind, onset, crisis, alert))
+            planned = Scenario(str(hh["id"]), kind, onset, crisis, alert)
+            if accept is not None and not accept(planned):
+                continue
+            out.append(planned)
             taken.add(str(hh["id"]))
             made += 1
     return out
@@ -172,23 +192,58 @@ def demo_scenarios(
     seed: int,
     today: date,
     spans: Mapping[str, tuple[date, date]] | None = None,
+    shows: Callable[[Scenario], bool] | None = None,
 ) -> list[Scenario]:
     """The demo's few declines (one of each kind, crises 1-5 days ahead, so a newcomer sees
-    signals today), nurse3's caseload first; none for districts under
-    :data:`DEMO_MIN_HOUSEHOLDS` households. With *spans* they are placed as the benchmark
-    places its own: records from :data:`LEAD_IN_DAYS` before the onset, running to the last
-    week (a household whose contacts stopped earlier would show nothing)."""
+    signals today), in the caseloads of the demo's default users first
+    (:data:`DEMO_WORKERS`; another household's when none of theirs fits); none for districts
+    under :data:`DEMO_MIN_HOUSEHOLDS` households. With *spans* they are
+    placed as the benchmark places its own: records from :data:`LEAD_IN_DAYS` before the
+    onset, running to the last week (a household whose contacts stopped earlier would show
+    nothing).
+
+    The heat exposure comes first and its alert is *declared* (the whole district's:
+    ``seed-demo`` declares it on the server). *shows(scenario)*, when given, says whether a
+    planned decline shows as a signal on *today*; one that does not is replaced by the next
+    household's (the demo is there to show what a signal looks like: a weight loss with no
+    weight measured inside it, or a household answering yesterday's call, shows nothing on
+    the day; how many declines the rules miss is the benchmark's figure, which chooses
+    nothing). A heat exposure is planned only when a crisis day 1-5 days ahead is in a heat
+    or cold season."""
     if len(households) < DEMO_MIN_HOUSEHOLDS:
         return []
     ahead = [today + timedelta(days=d) for d in range(1, 6)]
-    return plan_scenarios(
-        households,
-        1,
-        seed,
-        ahead,
-        prefer_worker="nurse3",
-        spans=spans,
-        until=today - timedelta(days=7),
+
+    def accept(scenario: Scenario) -> bool:
+        return shows is None or shows(_declared(scenario))
+
+    planned: list[Scenario] = []
+    for worker, kinds in DEMO_WORKERS:
+        taken = {s.household_id for s in planned}
+        planned += plan_scenarios(
+            [h for h in households if str(h["id"]) not in taken],
+            1,
+            seed,
+            ahead,
+            kinds=kinds,
+            prefer_worker=worker,
+            spans=spans,
+            until=today - timedelta(days=7),
+            accept=accept,
+        )
+    return [_declared(s) for s in planned]
+
+
+def _declared(scenario: Scenario) -> Scenario:
+    if scenario.alert is None:
+        return scenario
+    return Scenario(
+        scenario.household_id,
+        scenario.kind,
+        scenario.onset,
+        scenario.crisis_day,
+        scenario.alert,
+        declared=True,
     )
 
 

@@ -14,13 +14,19 @@ workers' demo laptops, a reassignment by the supervisor):
   nurse's laptop then sends a note written before the move (a late record: the inbox).
 
 Ids and idempotency keys are derived from the seed, so the result is deterministic.
+
+When the demo's history has a heat exposure (a crisis day a few days ahead in a heat or cold
+season, :func:`fieldapp.demo_scenarios.demo_scenarios`), :func:`declare_demo_alert` declares
+its alert for the district as the supervisor would (``declare_alert``): every high- and
+medium-risk household is under it, ``alert_active``, and the history has the alert's daily
+calls to them.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -28,6 +34,7 @@ from sqlalchemy.orm import Session
 
 from sync import protocol as p
 from sync.server import admin, security, syncing
+from sync.server.district.alerts import NewAlert, declare_alert
 from sync.server.models import Assignment, Device, Household
 
 log = logging.getLogger("fieldapp.server.seeding")
@@ -231,3 +238,30 @@ def add_open_work(
         made["handovers"] = sum(r["status"] == p.ItemStatus.applied.value for r in results)
     log.info("demo open work for %s: %s", nurse, made)
     return made
+
+
+def declare_demo_alert(
+    session: Session, demo: Any, today: date, *, supervisor: str = DEMO_SUPERVISOR
+) -> dict[str, Any] | None:
+    """Declare the demo history's district alert (its heat exposure's days; a cold alert in
+    the cold season) as *supervisor*, if it has one still running on *today*; commit.
+    Returns the alert (``AlertRow`` as JSON) or None."""
+    from fieldapp.demo_scenarios import season_of
+
+    running = [(a, b) for a, b in demo.declared_alerts() if b >= today]
+    if not running:
+        return None
+    names = {u.username for u in demo.users}
+    actor = supervisor if supervisor in names else "admin"
+    start, end = running[0]
+    kind = season_of(end) or season_of(start) or "heat"
+    row = declare_alert(
+        session,
+        demo.district["code"],
+        actor,
+        NewAlert(kind=kind, level="advisory", start=start, end=end),
+        today=today,
+    )
+    session.commit()
+    log.info("demo %s alert %s to %s: %d households", kind, start, end, row.households)
+    return row.model_dump(mode="json")

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from sync import protocol as p
 from sync.server import admin, security, syncing
-from sync.server.demo_workflows import add_open_work
+from sync.server.demo_workflows import add_open_work, declare_demo_alert
 from sync.server.models import Assignment, District, Event
 
 log = logging.getLogger("fieldapp.server.seeding")
@@ -187,13 +187,19 @@ def seed_demo(
 
     Returns ``{"districts": [...], "dongs": [...], "users": [{username, display_name, role,
     district, dong_codes, password}], "households": N, "events": N, "seed": S, "open_work":
-    {...}}`` (the open work: :func:`sync.server.demo_workflows.add_open_work`). Raises
+    {...}, "alert": {...} | None}`` (the open work:
+    :func:`sync.server.demo_workflows.add_open_work`; the heat or cold alert the history's
+    heat exposure runs under, declared for the district:
+    :func:`sync.server.demo_workflows.declare_demo_alert`). *today* (default: the
+    programme's today, KST, as the server's screens count it) ends the history. Raises
     SeedError when the district already exists (seed a fresh database instead).
     *progress(phase, done, total)* is called as work proceeds: phase "users", then
     "households" (created so far of all), then "events" (households whose history is stored).
     """
     from fieldapp.demo import generate_district
+    from fieldapp.programme_time import programme_today
 
+    today = today or programme_today()
     if households < 0:
         raise SeedError("--households must be 0 or more")
     try:
@@ -238,6 +244,7 @@ def seed_demo(
         report("events", reached.households, len(demo.households))
     report("events", len(demo.households), len(demo.households))
     open_work = add_open_work(session, demo, datetime.now(UTC))
+    alert = declare_demo_alert(session, demo, today)
     events_total = session.scalar(select(func.count()).select_from(Event)) or 0
     log.info("seeded demo district %s: %d households, %d events", code, households, applied)
     return {
@@ -248,4 +255,5 @@ def seed_demo(
         "events": int(events_total),
         "seed": seed,
         "open_work": open_work,
+        "alert": alert,
     }

@@ -12,12 +12,14 @@ from fieldapp import signals
 from fieldapp.demo import generate_district
 from fieldapp.demo_scenarios import (
     DEMO_MIN_HOUSEHOLDS,
+    DEMO_WORKERS,
     KINDS,
     LEAD_IN_DAYS,
     Scenario,
     apply_scenario,
     plan_scenarios,
     record_spans,
+    season_of,
 )
 from fieldapp.records import resolve_amendments
 from fieldapp.validation import validate_event
@@ -33,20 +35,63 @@ def district():
     return demo
 
 
-def test_the_demo_has_one_decline_of_each_kind_nurse3_first() -> None:
+def test_the_demo_has_one_decline_of_each_kind_in_its_default_users_caseloads() -> None:
     demo = generate_district(DEMO_MIN_HOUSEHOLDS, seed=1, today=TODAY)
     assert sorted(s.kind for s in demo.scenarios) == sorted(KINDS)
-    nurse3 = [
-        s
+    holders = {
+        s.kind: set(h["assignments"].values())
         for s in demo.scenarios
         for h in demo.households
-        if h["id"] == s.household_id and h["assignments"].get("visiting_health") == "nurse3"
-    ]
-    assert nurse3  # some in nurse3's caseload
+        if h["id"] == s.household_id
+    }
+    for worker, kinds in DEMO_WORKERS:  # volunteer1's and nurse3's, as their Today lists
+        assert any(worker in holders[k] for k in kinds), (worker, holders)
     assert all(TODAY < s.crisis_day <= TODAY + timedelta(days=5) for s in demo.scenarios)
+    heat = next(s for s in demo.scenarios if s.kind == "heat_exposure")
+    assert heat.declared and demo.declared_alerts() == [heat.alert]
     assert generate_district(DEMO_MIN_HOUSEHOLDS - 1, seed=1, today=TODAY).scenarios == []
     again = generate_district(DEMO_MIN_HOUSEHOLDS, seed=1, today=TODAY)
     assert again.scenarios == demo.scenarios
+
+
+@pytest.mark.parametrize("today", [TODAY, date(2026, 7, 10), date(2026, 10, 20)])
+def test_every_demo_decline_shows_a_signal_on_the_demo_day(today: date) -> None:
+    """The demo is there to show what a signal looks like: each of its declines has an active
+    signal on its day that the same history without the decline has not (in a heat or cold
+    season all five kinds, under the district alert the demo declares; outside, four), and
+    every high- and medium-risk household is called daily during the alert, so the alert
+    raises no signal on a household whose history merely slipped."""
+    demo = generate_district(DEMO_MIN_HOUSEHOLDS, seed=1, today=today)
+    in_season = any(season_of(today + timedelta(days=d)) for d in range(1, 6))
+    expected = set(KINDS) if in_season else set(KINDS) - {"heat_exposure"}
+    assert {s.kind for s in demo.scenarios} == expected
+    alerts = demo.declared_alerts()
+    assert bool(alerts) == in_season
+    by_household: dict[str, list[dict]] = defaultdict(list)
+    for e in demo.iter_events():
+        by_household[e["household_id"]].append(e)
+    rows = {
+        h["id"]: {
+            **h,
+            "alert_active": h["risk_level"] in ("high", "medium")
+            and any(a <= today <= b for a, b in alerts),
+        }
+        for h in demo.households
+    }
+    found = signals.district_signals(list(rows.values()), by_household, today)
+    active = defaultdict(set)
+    for f in found:
+        if f.active:
+            active[f.household_id].add(f.rule)
+    for s in demo.scenarios:
+        assert active[s.household_id], s
+        if s.kind == "heat_exposure":
+            assert rows[s.household_id]["alert_active"]
+    yesterday = today - timedelta(days=1)
+    for f in found:
+        if f.rule == "alert_unreached":  # not reached yesterday, not: nobody called
+            calls = [e for e in by_household[f.household_id] if e["type"] == "welfare_check"]
+            assert _day(calls[-1]) == yesterday, f
 
 
 def test_plans_are_deterministic_distinct_and_heat_only_in_season(district) -> None:
