@@ -251,3 +251,74 @@ def test_only_a_supervisor_of_the_district_acknowledges_on_the_server(
     changes, _ = vol1.pull_all()
     acks = [c["data"] for c in changes if c["kind"] == "event"]
     assert [(a["id"], a["created_by"]) for a in acks] == [(done.json()["id"], world.supervisor)]
+
+
+def test_a_heat_alert_signal_reads_the_same_on_both_and_a_reached_call_ends_it(
+    live: LiveServer,
+    world: World,
+    laptop: Any,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The district declares a heat alert; a high-risk household last reached before it is
+    flagged alike by the volunteer's laptop and the server (same id, same sentence, one
+    evidence record), and the call that reaches the person ends the signal on both. (Pins
+    the two sides together: giving one side the alert's first day and not the other would
+    split the signal's id and dates.)"""
+    from sync.server.district.alerts import NewAlert, declare_alert
+    from sync.server.models import Household
+
+    hid = world.hh[0]
+    with live.session() as s:
+        s.get(Household, hid).risk_level = "high"
+        s.flush()
+        alert = NewAlert(
+            kind="heat", level="warning", start=DAY - timedelta(days=2), end=DAY + timedelta(2)
+        )
+        declare_alert(s, DISTRICT, world.supervisor, alert, today=DAY)
+    a = laptop(world.vol1)
+    engine = SyncEngine(a.profile, a.store, password=PASSWORD)
+    assert engine.sync_once().completed
+    assert records.get_household(a.store, hid)["alert_active"]
+
+    def call(day: date, reached: str) -> None:
+        payload: dict[str, Any] = {"method": "phone", "attempt": 1, "reached": reached}
+        if reached == "yes":
+            payload.update(respondent="self", health="usual", meals_24h=3, medication="taken",
+                           mood="usual", suicidal_talk="none", social_contact_7d=True,
+                           went_out_7d=True)  # fmt: skip
+        records.append_event(
+            a.store,
+            {
+                "type": "welfare_check",
+                "household_id": hid,
+                "programme": "welfare_check",
+                "created_by": a.username,
+                "device_id": a.device_id,
+                "device_time": f"{day.isoformat()}T10:00:00+09:00",
+                "payload": payload,
+            },
+        )
+
+    call(DAY - timedelta(days=4), "yes")  # before the alert
+    call(DAY - timedelta(days=1), "no_answer")
+    assert engine.sync_once().completed
+
+    def alert_signals() -> tuple[list[Any], list[dict[str, Any]]]:
+        mine = [s for s in store_signals(a.store, DAY) if s.household_id == hid]
+        theirs = [r for r in server_cli(live, capsys, monkeypatch) if r["household_id"] == hid]
+        return [s for s in mine if s.rule == "alert_unreached"], [
+            r for r in theirs if r["kind"] == "home" and "특보" in r["text_ko"]
+        ]
+
+    (mine,), (theirs,) = alert_signals()
+    assert mine.severity == "high" and "특보 중" in mine.text_ko
+    assert (theirs["id"], theirs["text_ko"], theirs["since"]) == (
+        mine.id,
+        mine.text_ko,
+        mine.since,
+    )
+
+    call(DAY, "yes")  # the volunteer reaches the person today
+    assert engine.sync_once().completed
+    assert alert_signals() == ([], [])
