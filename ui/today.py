@@ -3,6 +3,7 @@ urgent first, each row saying why and naming the record it comes from."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
@@ -48,6 +49,12 @@ Index = QModelIndex | QPersistentModelIndex
 _CLOSED_BY_ACTION = (IMMEDIATE_ACTION, REFERRAL)
 #: Rows that keep their open item (to act on it from the row).
 _ITEM_ROWS = (IMMEDIATE_ACTION, REFERRAL, DRAFT_RISK, SIGNAL)
+
+
+def shows_as_signal(row: TodayRow) -> bool:
+    """Whether *row*'s urgency cell reads "신호 · <severity>" (an early-warning signal)."""
+    return row.code == SIGNAL and row.item is not None
+
 
 URGENCY_BG = {"immediate": "#fde0e0", "overdue": "#fff1d6", "due_today": "#e8f1fd"}
 
@@ -221,7 +228,7 @@ class WorklistModel(QAbstractTableModel):
         row = self._rows[index.row()]
         col = self.COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            if col == "urgency" and row.code == SIGNAL and row.item is not None:
+            if col == "urgency" and shows_as_signal(row):
                 return self.tr("신호 · %1").replace("%1", severity_text(row.item.severity or ""))
             return {
                 "urgency": self.urgency_text(row.urgency),
@@ -380,16 +387,16 @@ class TodayPage(QWidget):
             rows, due = merge_worklist(self.model.rows(), self._due, ids, rows, due)
         self._basis, self._due = basis, due
         self.model.set_rows(rows)
-        counts = {
-            k: sum(1 for r in rows if r.urgency == k)
-            for k in ("immediate", "overdue", "due_today", "upcoming")
-        }
+        # Each row counts where its urgency cell puts it: a signal row reads "신호 · …", not
+        # 오늘, so it is counted apart (the board's 오늘 counts visits due, as this does).
+        counts = Counter("signal" if shows_as_signal(r) else r.urgency for r in rows)
         self.summary.setText(
-            self.tr("즉시 조치 %1 · 기한 지남 %2 · 오늘 %3 · 예정 %4")
+            self.tr("즉시 조치 %1 · 신호 %5 · 기한 지남 %2 · 오늘 %3 · 예정 %4")
             .replace("%1", str(counts["immediate"]))
             .replace("%2", str(counts["overdue"]))
             .replace("%3", str(counts["due_today"]))
             .replace("%4", str(counts["upcoming"]))
+            .replace("%5", str(counts["signal"]))
         )
         if rows and not self.table.currentIndex().isValid():
             self.table.selectRow(0)

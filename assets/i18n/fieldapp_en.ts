@@ -2001,106 +2001,106 @@
 <context>
     <name>TodayPage</name>
     <message>
-        <location filename="../../ui/today.py" line="263"/>
+        <location filename="../../ui/today.py" line="270"/>
         <source>오늘 할 일</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="270"/>
+        <location filename="../../ui/today.py" line="277"/>
         <source>작성 중인 양식</source>
         <translation>Forms in progress</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="298"/>
+        <location filename="../../ui/today.py" line="305"/>
         <source>행을 선택하고 Enter를 누르면 알맞은 양식이(즉시 조치는 조치 기록이), Ctrl+Enter를 누르면 가구 화면이 열립니다.</source>
         <translation>Select a row and press Enter to open its form (for an immediate action, Record the action); Ctrl+Enter opens the household.</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="336"/>
+        <location filename="../../ui/today.py" line="343"/>
         <source>%1 · %2 (%3)</source>
         <translation>%1 · %2 (%3)</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="348"/>
+        <location filename="../../ui/today.py" line="355"/>
         <source>외 %1건</source>
         <translation>%1 more</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="388"/>
-        <source>즉시 조치 %1 · 기한 지남 %2 · 오늘 %3 · 예정 %4</source>
-        <translation>Immediate %1 · overdue %2 · today %3 · upcoming %4</translation>
+        <location filename="../../ui/today.py" line="394"/>
+        <source>즉시 조치 %1 · 신호 %5 · 기한 지남 %2 · 오늘 %3 · 예정 %4</source>
+        <translation>Immediate %1 · Signals %5 · Overdue %2 · Today %3 · Upcoming %4</translation>
     </message>
 </context>
 <context>
     <name>WorklistModel</name>
     <message>
-        <location filename="../../ui/today.py" line="188"/>
+        <location filename="../../ui/today.py" line="195"/>
         <source>긴급도</source>
         <extracomment>Immediate rows that Enter answers with 조치 기록 (a done referral naming the row&apos;s record); a referral&apos;s routine or urgent follow-up starts the programme&apos;s form (closed from the household&apos;s 조치·의뢰). Rows that keep their open item (to act on it from the row).</extracomment>
         <translation>Urgency</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="189"/>
+        <location filename="../../ui/today.py" line="196"/>
         <source>이름</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="190"/>
+        <location filename="../../ui/today.py" line="197"/>
         <source>주소</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="191"/>
+        <location filename="../../ui/today.py" line="198"/>
         <source>이유</source>
         <translation>Why</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="192"/>
+        <location filename="../../ui/today.py" line="199"/>
         <source>할 일</source>
         <translation>To do</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="193"/>
+        <location filename="../../ui/today.py" line="200"/>
         <source>기한</source>
         <translation>Due</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="199"/>
+        <location filename="../../ui/today.py" line="206"/>
         <source>즉시 조치</source>
         <translation>Immediate action</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="200"/>
+        <location filename="../../ui/today.py" line="207"/>
         <source>기한 지남</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="201"/>
+        <location filename="../../ui/today.py" line="208"/>
         <source>오늘</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="202"/>
+        <location filename="../../ui/today.py" line="209"/>
         <source>예정</source>
         <translation>Upcoming</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="208"/>
+        <location filename="../../ui/today.py" line="215"/>
         <source>조치 기록</source>
         <translation>Record the action</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="210"/>
+        <location filename="../../ui/today.py" line="217"/>
         <source>이어서 작성: %1</source>
         <translation>Continue: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="215"/>
+        <location filename="../../ui/today.py" line="222"/>
         <source>신호 확인</source>
         <translation>Acknowledge signal</translation>
     </message>
     <message>
-        <location filename="../../ui/today.py" line="225"/>
+        <location filename="../../ui/today.py" line="232"/>
         <source>신호 · %1</source>
         <translation>Signal · %1</translation>
     </message>

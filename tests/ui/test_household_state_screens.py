@@ -359,3 +359,70 @@ def test_enter_on_a_referral_row_opens_the_action_record(window: Any, nurse: Any
     page.table.activated.emit(page.model.index(pos, 0))
     assert page.action_dialog.item.record_id == referral["id"]
     page.action_dialog.reject()
+
+
+def test_todays_counts_are_the_boards_counts_for_the_same_worker(
+    window: Any, nurse: Any, district: Any
+) -> None:
+    """The nurse's Today line and the supervisor's board row for that nurse count the same
+    immediate actions, overdue and due-today work (the same rule over the same records), and
+    Today counts its signal rows apart: they read "신호 · …", not 오늘 (they were counted as
+    오늘, so Today said 오늘 4 where the board said 1)."""
+    import re
+
+    from sync.client import SyncEngine
+    from sync.client_supervisor import SupervisorClient
+    from sync.transport import Transport
+    from tests.helpers.world import Api
+
+    hid = nurse_household(nurse)["id"]
+
+    def phq9(days_ago: int, answer: int) -> dict[str, Any]:
+        answers = {f"q{i}": (answer if i <= 5 else 0) for i in range(1, 10)}
+        when = datetime.now(UTC) - timedelta(days=days_ago)
+        return {
+            "id": records.new_id(),
+            "type": "screening",
+            "household_id": hid,
+            "programme": VH,
+            "created_by": nurse.session.username,
+            "device_id": nurse.session.device_id,
+            "device_time": when.isoformat(),
+            "payload": {"instrument_id": "phq9", "instrument_version": "phq9-ko-mohw-1",
+                        "answers": answers},
+        }  # fmt: skip
+
+    save(nurse, phq9(40, 0), phq9(0, 2))  # PHQ-9 0 -> 10: a signal on the nurse's Today
+    assert SyncEngine(nurse.profile, nurse.runner.store, password=nurse.password).sync_once()
+    today = window.today
+    today.reload()
+    assert any(r.household_id == hid and r.code == SIGNAL for r in today.model.rows())
+    numbers = dict(
+        zip(
+            ("immediate", "signal", "overdue", "due_today", "upcoming"),
+            map(int, re.findall(r"\d+", today.summary.text())),
+            strict=True,
+        )
+    )
+    cells = [today.model.index(i, 0).data() for i in range(today.model.rowCount())]
+    assert numbers["signal"] == sum(1 for c in cells if c.startswith("신호 · "))
+    assert numbers["due_today"] == cells.count("오늘")
+    assert numbers["overdue"] == cells.count("기한 지남")
+
+    sup = Api(district.base_url)
+    try:
+        assert sup.login("supervisor1", district.users["supervisor1"]["password"]).ok
+        client = SupervisorClient.for_token(Transport(district.base_url, max_attempts=1), sup.token)
+        board = client.board()
+    finally:
+        sup.close()
+    (row,) = [
+        w
+        for w in board["workers"]
+        if w["username"] == nurse.session.username and w["programme"] == VH
+    ]
+    assert (row["immediate_open"], row["overdue"], row["due_today"]) == (
+        numbers["immediate"],
+        numbers["overdue"],
+        numbers["due_today"],
+    ), (row, today.summary.text())
