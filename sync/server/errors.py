@@ -106,6 +106,10 @@ def database_unavailable(exc: BaseException) -> bool:
     return False
 
 
+#: What FastAPI says when a JSON body cannot be decoded (said more usefully here).
+_FASTAPI_BODY_ERROR = "There was an error parsing the body"
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
@@ -130,4 +134,9 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = _STATUS_CODES.get(exc.status_code, p.ERR_INVALID)
         detail = exc.detail if isinstance(exc.detail, str) else "request refused"
+        if detail == _FASTAPI_BODY_ERROR:  # FastAPI's words for a body json.loads refused
+            detail = (
+                "the request body is not JSON text in UTF-8 (or is nested too deep); send one "
+                "JSON object with Content-Type: application/json"
+            )
         return error_response(exc.status_code, code, detail, headers=exc.headers)

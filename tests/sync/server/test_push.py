@@ -158,6 +158,13 @@ def test_invalid_body_gets_422_naming_the_field(live, world, api) -> None:
     )
     assert r.status_code == 422 and "JSON" in r.json()["detail"]
     assert _count(live, Event) == 0
+    # the routes FastAPI parses say the same, not "There was an error parsing the body"
+    r = nurse.http.post(
+        live.base_url + p.LOGIN_PATH,
+        data=b"\xff\xfe{",
+        headers={"Content-Type": "application/json", p.PROTOCOL_HEADER: "1"},
+    )
+    assert r.status_code == 400 and "not JSON text in UTF-8" in r.json()["detail"], r.text
 
 
 def test_unexpected_error_gets_500_without_details(live, world, api, monkeypatch) -> None:
