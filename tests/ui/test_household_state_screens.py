@@ -393,6 +393,29 @@ def test_todays_counts_are_the_boards_counts_for_the_same_worker(
         }  # fmt: skip
 
     save(nurse, phq9(40, 0), phq9(0, 2))  # PHQ-9 0 -> 10: a signal on the nurse's Today
+    # and a contact signal on a household she shares: the volunteer's to act on, not hers
+    shared = next(
+        h
+        for h in records.list_households(nurse.runner.store)
+        if (h.get("assignments") or {}).get(WC) and h["id"] != hid
+    )
+    volunteer = Api(district.base_url)
+    try:
+        who = shared["assignments"][WC]
+        assert volunteer.login(who, district.users[who]["password"]).ok
+        calls = [
+            volunteer.event(
+                shared["id"],
+                "welfare_check",
+                {"method": "phone", "attempt": 1, "reached": "no_answer"},
+                programme=WC,
+                device_time=(datetime.now(UTC) - timedelta(hours=h)).isoformat(),
+            )
+            for h in (3, 2, 1)
+        ]
+        assert all(r["status"] == "applied" for r in volunteer.push(calls).json()["results"])
+    finally:
+        volunteer.close()
     assert SyncEngine(nurse.profile, nurse.runner.store, password=nurse.password).sync_once()
     today = window.today
     today.reload()
@@ -414,8 +437,25 @@ def test_todays_counts_are_the_boards_counts_for_the_same_worker(
         assert sup.login("supervisor1", district.users["supervisor1"]["password"]).ok
         client = SupervisorClient.for_token(Transport(district.base_url, max_attempts=1), sup.token)
         board = client.board()
+        board_signals = client.signals()["signals"]
     finally:
         sup.close()
+    # the board's signal list filtered to this nurse is her Today's signal rows
+    from ui.supervisor.board_signals import acting_workers
+
+    me = nurse.session.username
+    theirs = sorted(
+        (r["household_id"], r["text_ko"]) for r in board_signals if me in acting_workers(r)
+    )
+    mine = sorted(
+        (r.household_id, r.item.text_ko.partition(": ")[2])
+        for r in today.model.rows()
+        if r.code == SIGNAL and r.item
+    )
+    assert mine and mine == theirs
+    assert any(
+        r["household_id"] == shared["id"] and me not in acting_workers(r) for r in board_signals
+    ), "the shared household's contact signal is on the board, under the volunteer"
     (row,) = [
         w
         for w in board["workers"]

@@ -104,7 +104,7 @@ class BoardSignals(QWidget):
     def show_signals(self, data: dict[str, Any]) -> None:
         self.rows = list(data.get("signals") or [])
         chosen = self.worker.currentData()
-        workers = sorted({w for r in self.rows for w in r["workers"].values() if w})
+        workers = sorted({w for r in self.rows for w in acting_workers(r)})
         self.worker.blockSignals(True)
         self.worker.clear()
         self.worker.addItem(self.tr("전체"), None)
@@ -117,7 +117,7 @@ class BoardSignals(QWidget):
     def visible_rows(self) -> list[dict[str, Any]]:
         """The rows the worker filter keeps (most severe first, as the server sent them)."""
         chosen = self.worker.currentData()
-        return [r for r in self.rows if chosen is None or chosen in r["workers"].values()]
+        return [r for r in self.rows if chosen is None or chosen in acting_workers(r)]
 
     def _show(self) -> None:
         rows = self.visible_rows()
@@ -134,7 +134,7 @@ class BoardSignals(QWidget):
             cells = [
                 severity_text(r["severity"]),
                 r["household_label"],
-                ", ".join(sorted(w for w in r["workers"].values() if w)),
+                ", ".join(acting_workers(r)),
                 kind_text(r["kind"]),
                 r["since"],
                 pick(r["text_ko"], r["text_en"]),
@@ -145,6 +145,15 @@ class BoardSignals(QWidget):
                 if r["severity"] in SEVERITY_BG:
                     item.setBackground(QBrush(QColor(SEVERITY_BG[r["severity"]])))
                 self.table.setItem(i, c, item)
+
+
+def acting_workers(row: dict[str, Any]) -> list[str]:
+    """Who acts on a signal: the worker of the programme it names, the one whose Today shows
+    it (a nurse filtering for herself does not get her volunteer's contact signals); every
+    worker of the household when that programme has nobody assigned."""
+    workers = row.get("workers") or {}
+    acting = workers.get(row.get("programme") or "")
+    return [acting] if acting else sorted(w for w in workers.values() if w)
 
 
 class BoardAckDialog(SignalAckDialog):
