@@ -362,7 +362,7 @@ def test_enter_on_a_referral_row_opens_the_action_record(window: Any, nurse: Any
 
 
 def test_todays_counts_are_the_boards_counts_for_the_same_worker(
-    window: Any, nurse: Any, district: Any
+    window: Any, nurse: Any, district: Any, qtbot: Any
 ) -> None:
     """The nurse's Today line and the supervisor's board row for that nurse count the same
     immediate actions, overdue and due-today work (the same rule over the same records), and
@@ -438,6 +438,13 @@ def test_todays_counts_are_the_boards_counts_for_the_same_worker(
         client = SupervisorClient.for_token(Transport(district.base_url, max_attempts=1), sup.token)
         board = client.board()
         board_signals = client.signals()["signals"]
+        from ui.operations import OpRunner
+        from ui.supervisor.board import BoardPage
+        from ui.taskman import TaskManager
+
+        page = BoardPage(OpRunner(TaskManager(synchronous=True)), client)
+        qtbot.addWidget(page)
+        page.reload()
     finally:
         sup.close()
     # the board's signal list filtered to this nurse is her Today's signal rows
@@ -453,6 +460,14 @@ def test_todays_counts_are_the_boards_counts_for_the_same_worker(
         if r.code == SIGNAL and r.item
     )
     assert mine and mine == theirs
+    # the board's table names the worker as its worker table does (display name, not id)
+    shown = page.signals.table
+    names = {shown.item(i, 2).text() for i in range(shown.rowCount())}
+    assert nurse.profile.info["display_name"] in names
+    assert not any(re.fullmatch(r"(nurse|volunteer)\d+", n) for n in names), names
+    combo = page.signals.worker
+    mine_at = combo.findData(me)
+    assert mine_at > 0 and combo.itemText(mine_at) == nurse.profile.info["display_name"]
     assert any(
         r["household_id"] == shared["id"] and me not in acting_workers(r) for r in board_signals
     ), "the shared household's contact signal is on the board, under the volunteer"

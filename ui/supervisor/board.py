@@ -70,6 +70,8 @@ class BoardPage(QWidget):
     def show_board(self, board: dict[str, Any]) -> None:
         self.board = board
         remember_names(board["workers"])
+        if self.signals.rows:  # arrived first: name their workers now that names are known
+            self.signals.show_signals({"signals": self.signals.rows})
         self.model.set_rows(board["workers"])
         un = board["unassigned"]
         self.summary.setText(

@@ -23,6 +23,7 @@ from ui.lang import pick
 from ui.operations import OpRunner
 from ui.signals_panel import SEVERITY_BG, SignalAckDialog, kind_text, severity_text
 from ui.supervisor.common import error_label, run_net
+from ui.supervisor.models import person
 
 
 class BoardSignals(QWidget):
@@ -109,7 +110,7 @@ class BoardSignals(QWidget):
         self.worker.clear()
         self.worker.addItem(self.tr("전체"), None)
         for w in workers:
-            self.worker.addItem(w, w)
+            self.worker.addItem(person(w), w)
         self.worker.setCurrentIndex(max(0, self.worker.findData(chosen)) if chosen else 0)
         self.worker.blockSignals(False)
         self._show()
@@ -134,7 +135,7 @@ class BoardSignals(QWidget):
             cells = [
                 severity_text(r["severity"]),
                 r["household_label"],
-                ", ".join(acting_workers(r)),
+                ", ".join(person(w) for w in acting_workers(r)),
                 kind_text(r["kind"]),
                 r["since"],
                 pick(r["text_ko"], r["text_en"]),
