@@ -10,6 +10,7 @@ unexpected error (the crash path) fails the test.
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
@@ -61,14 +62,22 @@ class District:
 
 @pytest.fixture(scope="session")
 def district(tmp_path_factory: pytest.TempPathFactory) -> Iterator[District]:
-    """The real district server (embedded, SQLite) seeded with a small synthetic district."""
+    """The real district server (embedded, SQLite) seeded with a small synthetic district,
+    shared by the session's tests: a test that writes to it has a district of its own
+    (:func:`seeded_district`)."""
+    with seeded_district(tmp_path_factory.mktemp("district")) as made:
+        yield made
+
+
+@contextmanager
+def seeded_district(folder: Path) -> Iterator[District]:
+    """Start the embedded server on a SQLite file in *folder*, seeded with the demo district."""
     from sqlalchemy.orm import Session as DbSession
 
     from sync.server import db
     from sync.server.embedded import start_embedded
     from sync.server.seeding import seed_demo
 
-    folder = tmp_path_factory.mktemp("district")
     url = f"sqlite:///{folder / 'district.db'}"
     server = start_embedded(url)
     engine = db.make_engine(url)
