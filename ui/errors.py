@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, Qt
@@ -199,38 +200,48 @@ def server_address_text(kind: str) -> str:
     )
 
 
+def fill(text: str, *values: object) -> str:
+    """*text* with ``%1``, ``%2`` ... replaced by *values* in one pass (as ``QString.arg``: a
+    value that itself holds ``%2``, say a file name, is not replaced again)."""
+    return re.sub(
+        r"%(\d)",
+        lambda m: str(values[int(m[1]) - 1]) if 0 < int(m[1]) <= len(values) else m[0],
+        text,
+    )
+
+
 def lost_records_text(err: LostRecordsError) -> str:
     """What is missing from the local database and what to do, in the UI language."""
     from fieldapp.programme_time import kst_text
 
-    def tr(text: str) -> str:
-        return QCoreApplication.translate("errors", text)
-
+    # Literal translate("errors", ...) calls: pyside6-lupdate files each under its context
+    # (a local tr() helper put them under none, so English showed them in Korean).
     if err.kind == "missing":
-        what = tr(
-            "이 기기의 데이터 파일(%1)이 없어졌습니다. 아직 서버로 보내지 않은 기록 %2건이 그 안에 있었습니다."
+        what = QCoreApplication.translate(
+            "errors",
+            "이 기기의 데이터 파일(%1)이 없어졌습니다. 아직 서버로 보내지 않은 기록 %2건이 그 안에 있었습니다.",
         )
     elif err.kind == "replaced":
-        what = tr(
-            "이 기기의 데이터 파일(%1)이 전에 쓰던 파일이 아닙니다. 전 파일에는 보내지 않은 기록 %2건이 있었고, 지금 파일에는 %3건이 있습니다."
+        what = QCoreApplication.translate(
+            "errors",
+            "이 기기의 데이터 파일(%1)이 전에 쓰던 파일이 아닙니다. 전 파일에는 보내지 않은 기록 %2건이 있었고, 지금 파일에는 %3건이 있습니다.",
         )
     else:
-        what = tr(
-            "이 기기의 데이터 파일(%1)에 보내지 않은 기록이 %3건뿐입니다. 이 기기가 센 것은 %2건이므로 %4건이 없어졌습니다."
+        what = QCoreApplication.translate(
+            "errors",
+            "이 기기의 데이터 파일(%1)에 보내지 않은 기록이 %3건뿐입니다. 이 기기가 센 것은 %2건이므로 %4건이 없어졌습니다.",
         )
-    what = (
-        what.replace("%1", err.file_name)
-        .replace("%2", str(err.counted))
-        .replace("%3", str(err.holds))
-        .replace("%4", str(err.lost))
-    )
+    what = fill(what, err.file_name, err.counted, err.holds, err.lost)
     when = ""
     if err.oldest_time or err.newest_time:
-        when = " " + tr("(보내지 않은 기록: %1부터 %2까지)").replace(
-            "%1", kst_text(err.oldest_time) or "?"
-        ).replace("%2", kst_text(err.newest_time) or "?")
-    todo = tr(
-        "아무것도 동기화하지 않았습니다. 백업이 있으면 파일을 (-wal 파일과 함께) 되돌려 놓으십시오. 남은 기록은 fieldapp-sync export-pending 으로 따로 저장할 수 있습니다. 온라인으로 로그인하면 없어진 기록을 포기하고 지금 파일로 계속합니다. 관리자에게 알리십시오."
+        when = " " + fill(
+            QCoreApplication.translate("errors", "(보내지 않은 기록: %1부터 %2까지)"),
+            kst_text(err.oldest_time) or "?",
+            kst_text(err.newest_time) or "?",
+        )
+    todo = QCoreApplication.translate(
+        "errors",
+        "아무것도 동기화하지 않았습니다. 백업이 있으면 파일을 (-wal 파일과 함께) 되돌려 놓으십시오. 남은 기록은 fieldapp-sync export-pending 으로 따로 저장할 수 있습니다. 온라인으로 로그인하면 없어진 기록을 포기하고 지금 파일로 계속합니다. 관리자에게 알리십시오.",
     )
     return what + when + " " + todo
 
@@ -238,33 +249,28 @@ def lost_records_text(err: LostRecordsError) -> str:
 def login_notice_text(notice: Any) -> str:
     """What an online sign-in found and did about the local database (a
     :class:`fieldapp.profile.LoginNotice`), in the UI language."""
-
-    def tr(text: str) -> str:
-        return QCoreApplication.translate("errors", text)
-
     if notice.kind == "missing":
-        text = tr(
-            "이 기기의 데이터 파일(%1)이 없어져 새 파일을 만들고 담당 가구를 서버에서 다시 받았습니다. 없어진 파일에는 서버로 보내지 않은 기록 %2건이 있었습니다. 백업이 있으면 관리자에게 알리고 파일을 되돌려 놓으십시오."
+        text = QCoreApplication.translate(
+            "errors",
+            "이 기기의 데이터 파일(%1)이 없어져 새 파일을 만들고 담당 가구를 서버에서 다시 받았습니다. 없어진 파일에는 서버로 보내지 않은 기록 %2건이 있었습니다. 백업이 있으면 관리자에게 알리고 파일을 되돌려 놓으십시오.",
         )
     elif notice.kind == "moved_aside":
-        text = tr(
-            "이 기기의 데이터 파일(%1)을 쓸 수 없어 새 파일을 만들고 담당 가구를 서버에서 다시 받았습니다. 쓸 수 없던 파일은 지우지 않고 다음 위치에 옮겨 두었습니다: %3"
+        text = QCoreApplication.translate(
+            "errors",
+            "이 기기의 데이터 파일(%1)을 쓸 수 없어 새 파일을 만들고 담당 가구를 서버에서 다시 받았습니다. 쓸 수 없던 파일은 지우지 않고 다음 위치에 옮겨 두었습니다: %3",
         )
         text = text.replace(": %3", ":\n%3\n")  # the path on a line of its own
         if notice.counted:
-            text += tr(
-                "그 파일에는 서버로 보내지 않은 기록 %2건이 있었습니다. 관리자에게 알리십시오. 읽을 수 있는 기록은 fieldapp-sync export-pending --database 로 따로 저장할 수 있습니다."
+            text += QCoreApplication.translate(
+                "errors",
+                "그 파일에는 서버로 보내지 않은 기록 %2건이 있었습니다. 관리자에게 알리십시오. 읽을 수 있는 기록은 fieldapp-sync export-pending --database 로 따로 저장할 수 있습니다.",
             )
     else:
-        text = tr(
-            "이 기기가 센 보내지 않은 기록은 %2건인데 데이터 파일(%1)에는 %4건만 있었습니다. 온라인 로그인으로 없어진 기록을 포기하고 지금 파일로 계속합니다. 백업이 있으면 관리자에게 알리십시오."
+        text = QCoreApplication.translate(
+            "errors",
+            "이 기기가 센 보내지 않은 기록은 %2건인데 데이터 파일(%1)에는 %4건만 있었습니다. 온라인 로그인으로 없어진 기록을 포기하고 지금 파일로 계속합니다. 백업이 있으면 관리자에게 알리십시오.",
         )
-    return (
-        text.replace("%1", notice.file_name)
-        .replace("%2", str(notice.counted))
-        .replace("%3", notice.moved_to)
-        .replace("%4", str(notice.holds))
-    ).strip()
+    return fill(text, notice.file_name, notice.counted, notice.moved_to, notice.holds).strip()
 
 
 def sign_in_notices(profile: Any) -> list[str]:

@@ -2,54 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US" sourcelanguage="ko_KR">
 <context>
-    <name></name>
-    <message>
-        <location filename="../../ui/errors.py" line="211"/>
-        <source>이 기기의 데이터 파일(%1)이 없어졌습니다. 아직 서버로 보내지 않은 기록 %2건이 그 안에 있었습니다.</source>
-        <translation>This laptop&apos;s data file (%1) is gone. It held %2 records not yet sent to the server.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/errors.py" line="215"/>
-        <source>이 기기의 데이터 파일(%1)이 전에 쓰던 파일이 아닙니다. 전 파일에는 보내지 않은 기록 %2건이 있었고, 지금 파일에는 %3건이 있습니다.</source>
-        <translation>This laptop&apos;s data file (%1) is not the one it was using. The previous file held %2 records not yet sent; this one holds %3.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/errors.py" line="219"/>
-        <source>이 기기의 데이터 파일(%1)에 보내지 않은 기록이 %3건뿐입니다. 이 기기가 센 것은 %2건이므로 %4건이 없어졌습니다.</source>
-        <translation>This laptop&apos;s data file (%1) holds only %3 records not yet sent, but the laptop counted %2: %4 are missing.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/errors.py" line="229"/>
-        <source>(보내지 않은 기록: %1부터 %2까지)</source>
-        <translation>(unsent records from %1 to %2)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/errors.py" line="233"/>
-        <source>아무것도 동기화하지 않았습니다. 백업이 있으면 파일을 (-wal 파일과 함께) 되돌려 놓으십시오. 남은 기록은 fieldapp-sync export-pending 으로 따로 저장할 수 있습니다. 온라인으로 로그인하면 없어진 기록을 포기하고 지금 파일로 계속합니다. 관리자에게 알리십시오.</source>
-        <translation>Nothing was synced. If there is a backup, put the file back (with its -wal file). The records left can be saved apart with fieldapp-sync export-pending. Signing in online gives up the missing records and carries on with this file. Tell your supervisor.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/errors.py" line="247"/>
-        <source>이 기기의 데이터 파일(%1)이 없어져 새 파일을 만들고 담당 가구를 서버에서 다시 받았습니다. 없어진 파일에는 서버로 보내지 않은 기록 %2건이 있었습니다. 백업이 있으면 관리자에게 알리고 파일을 되돌려 놓으십시오.</source>
-        <translation>This laptop&apos;s data file (%1) was missing, so a new one was made and your households were fetched again from the server. The missing file held %2 records not yet sent to the server. If there is a backup, tell your administrator and put the file back.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/errors.py" line="251"/>
-        <source>이 기기의 데이터 파일(%1)을 쓸 수 없어 새 파일을 만들고 담당 가구를 서버에서 다시 받았습니다. 쓸 수 없던 파일은 지우지 않고 다음 위치에 옮겨 두었습니다: %3</source>
-        <translation>This laptop&apos;s data file (%1) could not be used, so a new one was made and your households were fetched again from the server. The unusable file was kept, not deleted, and moved to: %3</translation>
-    </message>
-    <message>
-        <location filename="../../ui/errors.py" line="256"/>
-        <source>그 파일에는 서버로 보내지 않은 기록 %2건이 있었습니다. 관리자에게 알리십시오. 읽을 수 있는 기록은 fieldapp-sync export-pending --database 로 따로 저장할 수 있습니다.</source>
-        <translation>That file held %2 records not yet sent to the server. Tell your administrator. The records that can still be read can be saved with fieldapp-sync export-pending --database.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/errors.py" line="260"/>
-        <source>이 기기가 센 보내지 않은 기록은 %2건인데 데이터 파일(%1)에는 %4건만 있었습니다. 온라인 로그인으로 없어진 기록을 포기하고 지금 파일로 계속합니다. 백업이 있으면 관리자에게 알리십시오.</source>
-        <translation>This laptop counted %2 records not yet sent, but the data file (%1) held only %4. Signing in online gave up the missing records and continues with the file as it is. If there is a backup, tell your administrator.</translation>
-    </message>
-</context>
-<context>
     <name>ActionRecordDialog</name>
     <message>
         <location filename="../../ui/action_record.py" line="66"/>
@@ -164,7 +116,7 @@
         <translation>Undo the last reassignment</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/board.py" line="77"/>
+        <location filename="../../ui/supervisor/board.py" line="79"/>
         <source>가구 %1 · 미배정 (안부확인 %2, 방문건강 %3) · 미해결 충돌 %4 · 미확인 인계 기록 %5 · 진행 중 폭염·한파 %6</source>
         <translation>Households %1 · unassigned (welfare check %2, visiting health %3) · open conflicts %4 · unacknowledged hand-over records %5 · active heat/cold alerts %6</translation>
     </message>
@@ -172,58 +124,58 @@
 <context>
     <name>BoardSignals</name>
     <message>
-        <location filename="../../ui/supervisor/board_signals.py" line="39"/>
+        <location filename="../../ui/supervisor/board_signals.py" line="40"/>
         <source>조기 경보 신호</source>
         <translation>Early-warning signals</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/board_signals.py" line="45"/>
+        <location filename="../../ui/supervisor/board_signals.py" line="46"/>
         <source>담당자</source>
         <translation>Worker</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/board_signals.py" line="48"/>
-        <location filename="../../ui/supervisor/board_signals.py" line="110"/>
+        <location filename="../../ui/supervisor/board_signals.py" line="49"/>
+        <location filename="../../ui/supervisor/board_signals.py" line="111"/>
         <source>전체</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/board_signals.py" line="58"/>
+        <location filename="../../ui/supervisor/board_signals.py" line="59"/>
         <source>심각도</source>
         <translation>Severity</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/board_signals.py" line="59"/>
+        <location filename="../../ui/supervisor/board_signals.py" line="60"/>
         <source>가구</source>
         <translation>Household</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/board_signals.py" line="60"/>
+        <location filename="../../ui/supervisor/board_signals.py" line="61"/>
         <source>담당</source>
         <translation>Workers</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/board_signals.py" line="61"/>
+        <location filename="../../ui/supervisor/board_signals.py" line="62"/>
         <source>종류</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/board_signals.py" line="62"/>
+        <location filename="../../ui/supervisor/board_signals.py" line="63"/>
         <source>시작</source>
         <translation>Since</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/board_signals.py" line="63"/>
+        <location filename="../../ui/supervisor/board_signals.py" line="64"/>
         <source>신호</source>
         <translation>Signal</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/board_signals.py" line="76"/>
+        <location filename="../../ui/supervisor/board_signals.py" line="77"/>
         <source>확인 기록…</source>
         <translation>Acknowledge…</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/board_signals.py" line="127"/>
+        <location filename="../../ui/supervisor/board_signals.py" line="128"/>
         <source>가구 %1 · 신호 %2 (높음 %3)</source>
         <translation>%1 households · %2 signals (%3 high)</translation>
     </message>
@@ -2182,130 +2134,175 @@ If this happens again, send these files to your district&apos;s IT team.</transl
 <context>
     <name>errors</name>
     <message>
-        <location filename="../../ui/errors.py" line="52"/>
+        <location filename="../../ui/errors.py" line="53"/>
         <source>비밀번호가 연속으로 여러 번 틀려 이 기기에서는 더 이상 오프라인으로 잠금을 해제할 수 없습니다. 인터넷에 연결해 로그아웃한 뒤 아이디와 비밀번호로 온라인 로그인하십시오. 기록은 이 기기에 그대로 있습니다.</source>
         <translation>The password was wrong too many times in a row, so this laptop can no longer be unlocked offline. Connect to the internet, sign out, and sign in online with your username and password. Your records stay on this laptop.</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="59"/>
+        <location filename="../../ui/errors.py" line="60"/>
         <source>비밀번호가 맞지 않습니다. 다시 입력해 주십시오. (Caps Lock이 켜져 있지 않은지 확인하십시오.)</source>
         <translation>The password is not correct. Try again (check that Caps Lock is off).</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="66"/>
+        <location filename="../../ui/errors.py" line="67"/>
         <source>이 데이터는 더 새로운 버전의 앱에서 만들어졌습니다. 앱을 업데이트해 주십시오.</source>
         <translation>This data was written by a newer version of the app. Please update the app.</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="73"/>
+        <location filename="../../ui/errors.py" line="74"/>
         <source>디스크 공간이 부족해 저장하지 못했습니다. 공간을 확보한 뒤 다시 저장하십시오. 이전에 저장한 내용은 그대로 있습니다.</source>
         <translation>The disk is full, so it could not be saved. Free some space and save again; what was saved before is kept.</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="80"/>
+        <location filename="../../ui/errors.py" line="81"/>
         <source>다른 프로그램(또는 다른 돌봄노트 창)이 데이터를 사용 중입니다. 그 프로그램을 닫고 다시 시도하십시오.</source>
         <translation>Another program (or another 돌봄노트 window) is using the data. Close it and try again.</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="87"/>
+        <location filename="../../ui/errors.py" line="88"/>
         <source>로컬 데이터 파일이 손상되었습니다. 파일을 지우지 말고 온라인으로 로그인해 새로 받으십시오.</source>
         <translation>The local data file is damaged. Do not delete it: sign in online to download a fresh copy.</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="96"/>
+        <location filename="../../ui/errors.py" line="97"/>
         <source>이 기기는 분실 또는 사용 중지로 등록되어 로컬 데이터가 삭제되었습니다. 담당 관리자에게 문의하십시오.</source>
         <translation>This laptop was reported lost or taken out of use, so its local data was deleted. Ask your supervisor.</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="33"/>
+        <location filename="../../ui/errors.py" line="34"/>
         <source>이 컴퓨터에는 안전한 비밀번호 저장소(키링)가 없습니다. 동기화할 때마다 비밀번호를 입력해 주십시오.</source>
         <translation>This computer has no secure password store (keyring). Enter your password each time you sync.</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="107"/>
+        <location filename="../../ui/errors.py" line="108"/>
         <source>서버를 잠시 쓸 수 없습니다. 몇 분 뒤 다시 동기화하십시오. 기록은 이 기기에 남아 있고 다음 동기화 때 보내집니다.</source>
         <translation>The server is temporarily unavailable. Sync again in a few minutes. Your records stay on this computer and will be sent at the next sync.</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="114"/>
+        <location filename="../../ui/errors.py" line="115"/>
         <source>서버에 연결할 수 없습니다. 인터넷 연결을 확인하십시오. 기록은 이 기기에 저장되어 있고 나중에 동기화됩니다.</source>
         <translation>The server cannot be reached. Check the internet connection. Your records are kept on this laptop and will sync later.</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="187"/>
+        <location filename="../../ui/errors.py" line="188"/>
         <source>서버 주소가 올바르지 않습니다. https://server.example.kr 처럼 https:// 와 서버 이름만 입력하십시오. 띄어쓰기, 아이디나 비밀번호, &apos;?&apos;·&apos;#&apos; 기호는 주소에 넣지 않습니다. 주소는 구청 정보화 담당자에게 문의하십시오.</source>
         <translation>The server address is not valid. Enter https:// and the server name only, like https://server.example.kr: no spaces, no user name or password, and no &apos;?&apos; or &apos;#&apos;. Ask your district office&apos;s IT team for the address.</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="196"/>
+        <location filename="../../ui/errors.py" line="197"/>
         <source>보안되지 않은 주소(http://)입니다. https:// 로 시작하는 서버 주소를 입력하십시오.</source>
         <translation>That address is not secure (http://). Enter a server address starting with https://.</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="121"/>
+        <location filename="../../ui/errors.py" line="122"/>
         <source>동기화를 취소했습니다. 지금까지 보낸 기록은 그대로 반영되어 있습니다.</source>
         <translation>Sync cancelled. What was sent so far has been applied.</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="127"/>
+        <location filename="../../ui/errors.py" line="128"/>
         <source>서버가 더 새로운 버전의 앱을 요구합니다. 앱을 업데이트해 주십시오. 기록은 이 기기에 안전하게 남아 있습니다.</source>
         <translation>The server needs a newer version of the app. Please update it; your records are safe on this laptop.</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="134"/>
+        <location filename="../../ui/errors.py" line="135"/>
         <source>로그인하지 못했습니다. 아이디나 비밀번호가 틀렸거나, 실패가 반복되어 계정이 잠겼거나, 로그인이 만료되었습니다. 확인한 뒤 다시 로그인하십시오.</source>
         <translation>Could not sign in: the username or password is wrong, the account is locked after repeated failures, or the sign-in expired. Check and sign in again.</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="143"/>
+        <location filename="../../ui/errors.py" line="144"/>
         <source>이 컴퓨터 계정의 돌봄노트 데이터는 %1 님의 것이라 다른 아이디로 로그인할 수 없습니다. %1 님의 기록은 그대로 있습니다. 한 컴퓨터를 함께 쓰면 사람마다 따로 컴퓨터 사용자 계정(Windows 로그인)을 만들어 돌봄노트를 여십시오.</source>
         <translation>The 돌봄노트 data of this computer account belongs to %1, so no one else can sign in to it. %1&apos;s records are untouched. When people share a computer, give each person their own computer user account (Windows sign-in) and open 돌봄노트 there.</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="160"/>
+        <location filename="../../ui/errors.py" line="161"/>
         <source>이 양식은 이미 저장되어 있습니다. 같은 기록을 두 번 저장하지 않았습니다. 작성 중이던 임시 저장본은 지웠습니다.</source>
         <translation>This form was already saved. The same record was not saved twice; its leftover draft was removed.</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="192"/>
+        <location filename="../../ui/errors.py" line="193"/>
         <source>서버의 보안 인증서를 확인하지 못했습니다. 이 네트워크에서는 계속하지 마십시오. 구청이 자체 인증서를 쓰는 경우 정보화 담당자에게 인증서 파일(CA 번들)을 받아 로그인하십시오.</source>
         <translation>The server&apos;s security certificate could not be verified. Do not continue on this network. If your district uses its own certificate authority, get the certificate file (CA bundle) from its IT team and sign in with it.</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="295"/>
+        <location filename="../../ui/errors.py" line="220"/>
+        <source>이 기기의 데이터 파일(%1)이 없어졌습니다. 아직 서버로 보내지 않은 기록 %2건이 그 안에 있었습니다.</source>
+        <translation>This laptop&apos;s data file (%1) is gone. It held %2 records not yet sent to the server.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="225"/>
+        <source>이 기기의 데이터 파일(%1)이 전에 쓰던 파일이 아닙니다. 전 파일에는 보내지 않은 기록 %2건이 있었고, 지금 파일에는 %3건이 있습니다.</source>
+        <translation>This laptop&apos;s data file (%1) is not the one it was using. The previous file held %2 records not yet sent; this one holds %3.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="230"/>
+        <source>이 기기의 데이터 파일(%1)에 보내지 않은 기록이 %3건뿐입니다. 이 기기가 센 것은 %2건이므로 %4건이 없어졌습니다.</source>
+        <translation>This laptop&apos;s data file (%1) holds only %3 records not yet sent, but the laptop counted %2: %4 are missing.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="238"/>
+        <source>(보내지 않은 기록: %1부터 %2까지)</source>
+        <translation>(unsent records from %1 to %2)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="242"/>
+        <source>아무것도 동기화하지 않았습니다. 백업이 있으면 파일을 (-wal 파일과 함께) 되돌려 놓으십시오. 남은 기록은 fieldapp-sync export-pending 으로 따로 저장할 수 있습니다. 온라인으로 로그인하면 없어진 기록을 포기하고 지금 파일로 계속합니다. 관리자에게 알리십시오.</source>
+        <translation>Nothing was synced. If there is a backup, put the file back (with its -wal file). The records left can be saved apart with fieldapp-sync export-pending. Signing in online gives up the missing records and carries on with this file. Tell your supervisor.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="253"/>
+        <source>이 기기의 데이터 파일(%1)이 없어져 새 파일을 만들고 담당 가구를 서버에서 다시 받았습니다. 없어진 파일에는 서버로 보내지 않은 기록 %2건이 있었습니다. 백업이 있으면 관리자에게 알리고 파일을 되돌려 놓으십시오.</source>
+        <translation>This laptop&apos;s data file (%1) was missing, so a new one was made and your households were fetched again from the server. The missing file held %2 records not yet sent to the server. If there is a backup, tell your administrator and put the file back.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="258"/>
+        <source>이 기기의 데이터 파일(%1)을 쓸 수 없어 새 파일을 만들고 담당 가구를 서버에서 다시 받았습니다. 쓸 수 없던 파일은 지우지 않고 다음 위치에 옮겨 두었습니다: %3</source>
+        <translation>This laptop&apos;s data file (%1) could not be used, so a new one was made and your households were fetched again from the server. The unusable file was kept, not deleted, and moved to: %3</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="264"/>
+        <source>그 파일에는 서버로 보내지 않은 기록 %2건이 있었습니다. 관리자에게 알리십시오. 읽을 수 있는 기록은 fieldapp-sync export-pending --database 로 따로 저장할 수 있습니다.</source>
+        <translation>That file held %2 records not yet sent to the server. Tell your administrator. The records that can still be read can be saved with fieldapp-sync export-pending --database.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="269"/>
+        <source>이 기기가 센 보내지 않은 기록은 %2건인데 데이터 파일(%1)에는 %4건만 있었습니다. 온라인 로그인으로 없어진 기록을 포기하고 지금 파일로 계속합니다. 백업이 있으면 관리자에게 알리십시오.</source>
+        <translation>This laptop counted %2 records not yet sent, but the data file (%1) held only %4. Signing in online gave up the missing records and continues with the file as it is. If there is a backup, tell your administrator.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="301"/>
         <source>(온라인 로그인이 필요해지기까지 %1번 남음)</source>
         <translation>(%1 tries left before an online sign-in is needed)</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="167"/>
+        <location filename="../../ui/errors.py" line="168"/>
         <source>입력 내용을 확인해 주십시오:</source>
         <translation>Please check what you entered:</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="173"/>
+        <location filename="../../ui/errors.py" line="174"/>
         <source>서버가 요청을 처리하지 못했습니다. 잠시 후 다시 시도하십시오. 기록은 이 기기에 남아 있습니다.</source>
         <translation>The server could not handle the request. Try again later; your records stay on this laptop.</translation>
     </message>
     <message>
         <location filename="../../ui/crash.py" line="348"/>
-        <location filename="../../ui/errors.py" line="286"/>
-        <location filename="../../ui/errors.py" line="302"/>
+        <location filename="../../ui/errors.py" line="292"/>
+        <location filename="../../ui/errors.py" line="308"/>
         <source>돌봄노트</source>
         <translation>돌봄노트</translation>
     </message>
     <message>
         <location filename="../../ui/crash.py" line="170"/>
-        <location filename="../../ui/errors.py" line="313"/>
+        <location filename="../../ui/errors.py" line="319"/>
         <source>돌봄노트 오류</source>
         <translation>돌봄노트 error</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="315"/>
+        <location filename="../../ui/errors.py" line="321"/>
         <source>예상하지 못한 오류가 발생했습니다. 저장된 기록은 안전합니다. 오류 내용이 로그에 기록되었습니다.</source>
         <translation>Something unexpected went wrong. Saved records are safe. The details were written to the log.</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="323"/>
+        <location filename="../../ui/errors.py" line="329"/>
         <source>오류 보고서: {path}</source>
         <translation>Error report: {path}</translation>
     </message>

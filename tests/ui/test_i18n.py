@@ -38,6 +38,34 @@ def test_every_message_is_translated() -> None:
     assert not unfinished, f"untranslated: {unfinished[:5]}"
 
 
+def test_every_message_has_the_context_the_code_asks_for() -> None:
+    """A string lupdate files under no context (a call through a local ``tr()`` helper) is
+    never found by ``translate("errors", ...)`` at run time: English showed it in Korean."""
+    orphans = [s for c, s, _t, _kind in messages() if not c]
+    assert not orphans, f"strings with no context: {orphans[:3]}"
+
+
+def test_english_says_what_the_sign_in_did_to_the_local_database(ui_app: Any) -> None:
+    from PySide6.QtCore import QCoreApplication, QLocale
+
+    from fieldapp.outbox_ledger import LostRecordsError
+    from fieldapp.profile import LoginNotice
+    from ui import appsetup
+    from ui.errors import fill, login_notice_text, lost_records_text
+
+    translators = appsetup.install_translators(ui_app, "en")
+    try:
+        notice = LoginNotice("lost_accepted", "-", file_name="f.db", counted=5, holds=2)
+        assert login_notice_text(notice).startswith("This laptop counted 5 records")
+        lost = LostRecordsError("-", kind="short", file_name="f.db", counted=5, holds=2)
+        assert "3 are missing" in lost_records_text(lost)
+    finally:
+        for t in translators:
+            QCoreApplication.removeTranslator(t)
+        QLocale.setDefault(QLocale(QLocale.Language.Korean, QLocale.Country.SouthKorea))
+    assert fill("%1 → %2", "a%2", 7) == "a%2 → 7"  # one pass, as QString.arg
+
+
 def test_placeholders_match() -> None:
     """%1, {name} and markup in a translation are exactly those of its source."""
     wrong = [
