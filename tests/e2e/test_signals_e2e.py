@@ -23,6 +23,7 @@ from sync.client import SyncEngine
 from sync.server.cli import main as server_main
 from tests.e2e.conftest import Laptop
 from tests.helpers.live_server import LiveServer, serving
+from tests.helpers.payloads import welfare_payload
 from tests.helpers.world import DISTRICT, PASSWORD, World
 from tests.sync.client.test_kill import fieldapp_sync
 
@@ -58,7 +59,8 @@ def server_cli(
     return json.loads(out)
 
 
-def missed_check(device: Laptop, hid: str, day: date) -> str:
+def welfare_check(device: Laptop, hid: str, day: date, payload: dict[str, Any]) -> str:
+    """A welfare check saved on *device* at 10:00 KST on *day*; its id."""
     event = records.append_event(
         device.store,
         {
@@ -68,10 +70,16 @@ def missed_check(device: Laptop, hid: str, day: date) -> str:
             "created_by": device.username,
             "device_id": device.device_id,
             "device_time": f"{day.isoformat()}T10:00:00+09:00",
-            "payload": {"method": "phone", "attempt": 1, "reached": "no_answer"},
+            "payload": payload,
         },
     )
     return str(event["id"])
+
+
+def missed_check(device: Laptop, hid: str, day: date) -> str:
+    return welfare_check(
+        device, hid, day, {"method": "phone", "attempt": 1, "reached": "no_answer"}
+    )
 
 
 def test_signal_reported_alike_and_an_ack_syncs_to_another_device(
@@ -199,30 +207,7 @@ def test_a_contact_gap_reads_the_same_on_the_laptop_and_the_server(
     a = laptop(world.vol1)
     engine = SyncEngine(a.profile, a.store, password=PASSWORD)
     assert engine.sync_once().completed
-    records.append_event(
-        a.store,
-        {
-            "type": "welfare_check",
-            "household_id": hid,
-            "programme": "welfare_check",
-            "created_by": a.username,
-            "device_id": a.device_id,
-            "device_time": f"{(DAY - timedelta(days=20)).isoformat()}T10:00:00+09:00",
-            "payload": {
-                "method": "phone",
-                "attempt": 1,
-                "reached": "yes",
-                "respondent": "self",
-                "health": "usual",
-                "meals_24h": 3,
-                "medication": "taken",
-                "mood": "usual",
-                "suicidal_talk": "none",
-                "social_contact_7d": True,
-                "went_out_7d": True,
-            },
-        },
-    )
+    welfare_check(a, hid, DAY - timedelta(days=20), welfare_payload(meals_24h=3))
     assert engine.sync_once().completed
     (mine,) = [s for s in store_signals(a.store, DAY) if s.household_id == hid]
     assert mine.rule == "contact_gap_high_risk" and mine.programme == "welfare_check"
@@ -281,27 +266,8 @@ def test_a_heat_alert_signal_reads_the_same_on_both_and_a_reached_call_ends_it(
     assert engine.sync_once().completed
     assert records.get_household(a.store, hid)["alert_active"]
 
-    def call(day: date, reached: str) -> None:
-        payload: dict[str, Any] = {"method": "phone", "attempt": 1, "reached": reached}
-        if reached == "yes":
-            payload.update(respondent="self", health="usual", meals_24h=3, medication="taken",
-                           mood="usual", suicidal_talk="none", social_contact_7d=True,
-                           went_out_7d=True)  # fmt: skip
-        records.append_event(
-            a.store,
-            {
-                "type": "welfare_check",
-                "household_id": hid,
-                "programme": "welfare_check",
-                "created_by": a.username,
-                "device_id": a.device_id,
-                "device_time": f"{day.isoformat()}T10:00:00+09:00",
-                "payload": payload,
-            },
-        )
-
-    call(DAY - timedelta(days=4), "yes")  # before the alert
-    call(DAY - timedelta(days=1), "no_answer")
+    welfare_check(a, hid, DAY - timedelta(days=4), welfare_payload())  # before the alert
+    missed_check(a, hid, DAY - timedelta(days=1))
     assert engine.sync_once().completed
 
     def alert_signals() -> tuple[list[Any], list[dict[str, Any]]]:
@@ -319,6 +285,6 @@ def test_a_heat_alert_signal_reads_the_same_on_both_and_a_reached_call_ends_it(
         mine.since,
     )
 
-    call(DAY, "yes")  # the volunteer reaches the person today
+    welfare_check(a, hid, DAY, welfare_payload())  # the volunteer reaches the person today
     assert engine.sync_once().completed
     assert alert_signals() == ([], [])
