@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 import orjson
 import requests
@@ -91,7 +91,7 @@ def check_server_url(url: str) -> str:
     ``localhost``), which the demo and the tests use.
     """
     parts = urlsplit(url.strip())
-    problem = _address_problem(url.strip())
+    problem = _address_problem(url.strip(), parts)
     if problem is not None:
         if parts.username is not None or parts.password is not None:
             url = "This address"  # a password inside it is never echoed
@@ -112,9 +112,8 @@ def check_server_url(url: str) -> str:
     return url.strip().rstrip("/")
 
 
-def _address_problem(url: str) -> str | None:
-    """What makes *url* no server address, or None."""
-    parts = urlsplit(url)
+def _address_problem(url: str, parts: SplitResult) -> str | None:
+    """What makes *url* (split as *parts*) no server address, or None."""
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return "it needs https:// and a server name"
     if parts.username is not None or parts.password is not None:
