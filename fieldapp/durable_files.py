@@ -69,3 +69,10 @@ def write_json_atomic(
         durable=durable,
         sync_folder=sync_folder,
     )
+
+
+def is_count(value: Any) -> bool:
+    """Whether *value*, read back from one of these files, is a count as written: a whole
+    number, not negative (JSON ``true`` is not one). A file edited or damaged into another
+    shape is then read as such, never half used."""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0

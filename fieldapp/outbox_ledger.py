@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from fieldapp.durable_files import write_json_atomic
+from fieldapp.durable_files import is_count, write_json_atomic
 from fieldapp.errors import StoreError
 from fieldapp.store import PAGE_BYTES, Store
 
@@ -124,8 +124,7 @@ def _well_formed(data: Any) -> bool:
     damaged into another shape is treated like an unreadable one, never half used."""
     if not isinstance(data, dict):
         return False
-    count = data.get("unacknowledged", 0)
-    if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+    if not is_count(data.get("unacknowledged", 0)):
         return False
     return all(isinstance(data.get(k), str | None) for k in _TEXT_KEYS)
 

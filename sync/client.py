@@ -41,6 +41,7 @@ import requests
 from pydantic import ValidationError as PydanticValidationError
 
 from fieldapp import keys, logs, syncstate
+from fieldapp.durable_files import is_count
 from fieldapp.errors import CorruptError, FieldappError, StoreError, WrongKeyError
 from fieldapp.outbox_ledger import LostRecordsError
 from fieldapp.profile import (
@@ -505,7 +506,7 @@ def _last_success(saved: dict[str, Any], store: Store) -> datetime | None:
 
 def _count(value: Any) -> int:
     """A saved count, or 0 when the file holds something else (edited or damaged)."""
-    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
+    return value if is_count(value) else 0
 
 
 def _text(value: Any) -> str | None:
