@@ -477,6 +477,7 @@ def cmd_serve(ctx: Context, args: argparse.Namespace) -> int:
     except SettingsError as exc:
         raise CommandError(str(exc)) from None
     ctx.engine()  # refuses an unmigrated or unreachable database before binding the port
+    ctx.settings = _pool_within_room(ctx, args.workers)
     ctx.close()
     try:
         sock = bind_socket(args.host, args.port)
@@ -505,6 +506,44 @@ def cmd_serve(ctx: Context, args: argparse.Namespace) -> int:
     finally:
         sock.close()
     return 0
+
+
+#: The setting :func:`_pool_within_room` fits to the database server when it was not given.
+POOL_SIZE_VARIABLE = "FIELDAPP_DB_POOL_SIZE"
+
+
+def _pool_within_room(ctx: Context, workers: int) -> Settings:
+    """The settings with a connection pool per process that *workers* processes can all
+    hold at once on the PostgreSQL server (``db.connection_room``).
+
+    Left to its default the pool shrinks to fit (said on one line); set explicitly to more
+    than fits, ``serve`` refuses with the figures: under load the processes would otherwise
+    fail with PostgreSQL's "too many clients" (bench server_load, 4 workers x 30)."""
+    settings = ctx.settings
+    with _database_errors(ctx.url):
+        room = db.connection_room(ctx.url, ctx.engine())
+    fitting = db.fitting_pool_size(settings.db_pool_size, workers, room)
+    if fitting == settings.db_pool_size:
+        return settings
+    most = f"{room} connection(s) for this server (max_connections less the reserved and "
+    most += f"{db.SPARE_CONNECTIONS} spare)"
+    if fitting < 1 or os.environ.get(POOL_SIZE_VARIABLE):
+        raise CommandError(
+            f"{workers} worker(s) x {POOL_SIZE_VARIABLE}={settings.db_pool_size} connections "
+            f"would not fit in the PostgreSQL server's {most}: "
+            + (
+                f"set {POOL_SIZE_VARIABLE}={fitting} or less, "
+                if fitting >= 1
+                else "use fewer --workers, "
+            )
+            + "raise max_connections, or put PgBouncer in front (docs/deploy.md, section 10)"
+        )
+    print(
+        f"note: {POOL_SIZE_VARIABLE} {settings.db_pool_size} -> {fitting} per process, so "
+        f"that {workers} worker(s) fit in the PostgreSQL server's {most}",
+        flush=True,
+    )
+    return settings.with_(db_pool_size=fitting)
 
 
 def freeze_startup_objects() -> None:

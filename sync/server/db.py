@@ -251,6 +251,30 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return engine
 
 
+#: PostgreSQL connections left for everything but the served processes (psql, ``migrate``,
+#: ``trim-feed``, a backup's ``pg_basebackup``, a standby's replication).
+SPARE_CONNECTIONS = 5
+
+
+def connection_room(url: str, engine: Engine) -> int | None:
+    """How many connections the served processes may hold on the PostgreSQL server of *url*
+    (*engine* made from it): ``max_connections`` less ``superuser_reserved_connections`` and
+    :data:`SPARE_CONNECTIONS`. None on SQLite and behind a pooler (*url* marked
+    ``?pooler=...``: the pooler's own client limit applies, not the server's)."""
+    if is_sqlite(url) or POOLER_OPTION in make_url(normalize_url(url)).query:
+        return None
+    with engine.connect() as conn:
+        most = int(conn.exec_driver_sql("SHOW max_connections").scalar_one())
+        reserved = int(conn.exec_driver_sql("SHOW superuser_reserved_connections").scalar_one())
+    return max(0, most - reserved - SPARE_CONNECTIONS)
+
+
+def fitting_pool_size(pool_size: int, workers: int, room: int | None) -> int:
+    """The largest pool of at most *pool_size* connections per process with which *workers*
+    processes stay within *room* (see :func:`connection_room`); 0 when not even one each."""
+    return pool_size if room is None else min(pool_size, room // workers)
+
+
 #: The URL option naming the pooler in front of PostgreSQL (see the module docstring).
 POOLER_OPTION = "pooler"
 

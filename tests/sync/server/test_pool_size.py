@@ -5,6 +5,10 @@ under load nearly every sync opened a new PostgreSQL connection (bench server_lo
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -58,3 +62,87 @@ def test_pool_size_must_be_positive() -> None:
     with pytest.raises(SettingsError, match="FIELDAPP_DB_POOL_SIZE"):
         Settings(database_url="sqlite://", db_pool_size=0).check()
     assert Settings.from_env({"FIELDAPP_DB_POOL_SIZE": "7"}).db_pool_size == 7
+
+
+@pytest.mark.postgres
+def test_connection_room_is_what_the_server_allows(migrated_pg_url: str) -> None:
+    from sync.server import db
+
+    engine = db.make_engine(migrated_pg_url)
+    try:
+        with engine.connect() as c:
+            most = int(c.exec_driver_sql("SHOW max_connections").scalar_one())
+            reserved = int(c.exec_driver_sql("SHOW superuser_reserved_connections").scalar_one())
+        room = db.connection_room(migrated_pg_url, engine)
+        assert room == most - reserved - db.SPARE_CONNECTIONS
+        # behind a pooler the server's limit is not the one that applies
+        assert db.connection_room(migrated_pg_url + "?pooler=transaction", engine) is None
+    finally:
+        engine.dispose()
+    assert db.fitting_pool_size(30, 4, 92) == 23
+    assert db.fitting_pool_size(30, 2, 92) == 30
+    assert db.fitting_pool_size(30, 200, 92) == 0
+    assert db.fitting_pool_size(30, 4, None) == 30
+
+
+def _serve_once(url: str, workers: int, environ: dict[str, str]) -> tuple[int, str, str]:
+    """``fieldapp-server serve --workers N`` until its first line (or its refusal)."""
+    env = {k: v for k, v in os.environ.items() if k != "FIELDAPP_DB_POOL_SIZE"} | environ
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "sync.server.cli",
+            "--database-url",
+            url,
+            "serve",
+            "--port",
+            "0",
+            "--workers",
+            str(workers),
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    first = proc.stdout.readline()
+    if proc.poll() is None:
+        second = proc.stdout.readline() if first.startswith("note:") else ""
+        proc.send_signal(signal.SIGINT)
+        rest, err = proc.communicate(timeout=60)
+        return proc.returncode, first + second + rest, err
+    rest, err = proc.communicate(timeout=60)
+    return proc.returncode, first + rest, err
+
+
+@pytest.mark.postgres
+def test_serve_fits_the_pool_of_its_workers_in_max_connections(migrated_pg_url: str) -> None:
+    """4 workers x 30 connections once exceeded PostgreSQL's default of 100: under load the
+    workers failed with "too many clients". Left to its default the pool shrinks to fit
+    (said on one line); set explicitly to more than fits, serve refuses with the figures."""
+    from sync.server import db
+
+    engine = db.make_engine(migrated_pg_url)
+    try:
+        room = db.connection_room(migrated_pg_url, engine)
+    finally:
+        engine.dispose()
+    assert room is not None
+    workers = room // 10 + 1  # at the default of 30 these cannot all fit; at 10 they cannot
+    status, out, err = _serve_once(migrated_pg_url, workers, {})
+    fitting = room // workers
+    assert status == 0, err
+    assert out.startswith(f"note: FIELDAPP_DB_POOL_SIZE 30 -> {fitting} per process"), out
+    assert f"with {workers} worker processes" in out
+
+    status, out, err = _serve_once(migrated_pg_url, workers, {"FIELDAPP_DB_POOL_SIZE": "10"})
+    assert status == 1
+    assert err.strip().splitlines() == [
+        f"fieldapp-server: {workers} worker(s) x FIELDAPP_DB_POOL_SIZE=10 connections would "
+        f"not fit in the PostgreSQL server's {room} connection(s) for this server "
+        f"(max_connections less the reserved and {db.SPARE_CONNECTIONS} spare): set "
+        f"FIELDAPP_DB_POOL_SIZE={fitting} or less, raise max_connections, or put PgBouncer in "
+        "front (docs/deploy.md, section 10)"
+    ]
