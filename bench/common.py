@@ -282,11 +282,25 @@ def server_process(
     url: str, workers: int = 1, timeout_s: float = 60.0, uvicorn_args: Sequence[str] = ()
 ) -> Iterator[str]:
     """``uvicorn`` as its own process (*workers* workers) on loopback; yields the base URL.
-    *uvicorn_args* are added to its command line (e.g. ``("--http", "h11")``)."""
+    *uvicorn_args* are added to its command line (e.g. ``("--http", "h11")``). On PostgreSQL
+    each process's pool is sized as ``fieldapp-server serve`` sizes it, so that the workers
+    fit in the server's ``max_connections``. What the server writes to stderr goes to a file
+    (a pipe nobody reads fills up and stops the server at its next log line)."""
     import requests
+
+    from sync.server import db
+    from sync.server.settings import Settings
 
     port = free_port()
     env = {**os.environ, "FIELDAPP_DATABASE_URL": url, "FIELDAPP_LOG_LEVEL": "WARNING"}
+    if not db.is_sqlite(url):
+        engine = db.make_engine(url)
+        try:
+            room = db.connection_room(url, engine)
+        finally:
+            engine.dispose()
+        pool = db.fitting_pool_size(Settings.from_env().db_pool_size, workers, room)
+        env["FIELDAPP_DB_POOL_SIZE"] = str(pool)
     cmd = [
         sys.executable,
         "-m",
@@ -306,32 +320,45 @@ def server_process(
         "2048",
         *uvicorn_args,
     ]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + timeout_s
-        while True:
-            if proc.poll() is not None:
-                err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-                raise RuntimeError(f"the server process exited at start: {err[-2000:]}")
-            try:
-                if requests.get(base + "/api/v1/health", timeout=2).status_code == 200:
-                    break
-            except requests.RequestException:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"the server process did not answer within {timeout_s:.0f} s")
-            time.sleep(0.1)
-        yield base
-    finally:
-        proc.terminate()
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=log)
+
+        def said() -> str:
+            log.seek(0)
+            return log.read().decode(errors="replace")
+
+        base = f"http://127.0.0.1:{port}"
         try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
-        if proc.stderr:
-            proc.stderr.close()
+            deadline = time.monotonic() + timeout_s
+            while True:
+                if proc.poll() is not None:
+                    raise RuntimeError(f"the server process exited at start: {said()[-2000:]}")
+                try:
+                    if requests.get(base + "/api/v1/health", timeout=2).status_code == 200:
+                        break
+                except requests.RequestException:
+                    pass
+                if time.monotonic() > deadline:
+                    raise RuntimeError(
+                        f"the server process did not answer within {timeout_s:.0f} s"
+                    )
+                time.sleep(0.1)
+            yield base
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(5)
+            lines = said().splitlines()
+            if lines:  # warnings a run should not hide (e.g. the database refusing connections)
+                print(
+                    f"[server stderr, last of {len(lines)} lines]",
+                    *lines[-5:],
+                    sep="\n  ",
+                    file=sys.stderr,
+                )
 
 
 # ---------------------------------------------------------------------------- world
