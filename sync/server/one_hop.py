@@ -5,7 +5,8 @@ loop, a context switch), and on PostgreSQL :func:`sync.server.deps.current_auth`
 of its own for its query: two per request, about 12% of the server's CPU per sync on the
 push and pull routes (docs/PERFORMANCE.md, City scale). On a :class:`OneHopRoute` a route
 parameter declared :data:`sync.server.deps.RouteAuth` is read in the route's own worker
-thread, just before the route runs, and a session the route leaves inside a transaction is
+thread, just before the route runs, in the read transaction the route then goes on with (no
+COMMIT and BEGIN between them), and a session the route leaves inside a transaction is
 closed there too (only when the route answered with a ready :class:`Response` or raised):
 one hop per request.
 
@@ -38,7 +39,7 @@ def _in_one_thread(endpoint: Callable[..., Any], kwargs: dict[str, Any]) -> Any:
     try:
         for name, value in kwargs.items():
             if isinstance(value, DeferredAuth):
-                kwargs[name] = value.resolve()
+                kwargs[name] = value.resolve(keep_open=True)
         result = endpoint(**kwargs)
     except BaseException:
         _close_sessions(kwargs)

@@ -37,6 +37,7 @@ from sqlalchemy import (
     bindparam,
     cast,
     false,
+    func,
     insert,
     select,
     update,
@@ -95,6 +96,12 @@ _EPOCH = select(_META.c.epoch).where(_META.c.id == META_ROW_ID)
 #: Where every district's sequence starts (the old global counter; see ServerMeta).
 _FLOOR = select(_META.c.seq).where(_META.c.id == META_ROW_ID).scalar_subquery()
 _DISTRICT_SEQ = select(_SEQS.c.seq).where(_SEQS.c.district_code == bindparam("district"))
+#: (epoch, a district's highest committed seq) in one round trip: the floor while the district
+#: has had no change (no counter row yet).
+_STATE = select(
+    _META.c.epoch,
+    func.coalesce(_DISTRICT_SEQ.scalar_subquery(), _META.c.seq),
+).where(_META.c.id == META_ROW_ID)
 #: Reserve n sequence numbers of one district (Core: no ORM bulk-update bookkeeping).
 _ALLOCATE = (
     update(_SEQS)
@@ -140,12 +147,9 @@ def server_epoch(session: Session) -> str:
 
 
 def server_state(session: Session, district: str) -> tuple[str, int]:
-    """(epoch, highest committed seq of *district*)."""
-    epoch = server_epoch(session)
-    seq = session.execute(_DISTRICT_SEQ, {"district": district}).scalar_one_or_none()
-    if seq is None:  # no change yet in this district: its sequence starts at the floor
-        seq = session.execute(select(_FLOOR)).scalar_one()
-    return epoch, int(seq)
+    """(epoch, highest committed seq of *district*), in one query."""
+    epoch, seq = session.execute(_STATE, {"district": district}).one()
+    return str(epoch), int(seq)
 
 
 @dataclass

@@ -48,18 +48,21 @@ def push(
 ) -> Any:
     """Apply a batch in one transaction; a retry with the same key gets the same answer.
 
-    Before the writing transaction (on SQLite: before ``BEGIN IMMEDIATE`` takes the write
-    lock) the event rules run on every item and the stored answer is looked up in a read
-    transaction; inside it the lookup is made again (a concurrent retry may have stored it).
+    Before the writing transaction the event rules run on every item. On SQLite, where
+    ``BEGIN IMMEDIATE`` takes the write lock, the stored answer is first looked up in a read
+    transaction (a replay never takes the lock), then again inside the write transaction (a
+    concurrent retry may have stored it). On PostgreSQL a transaction takes no lock of its
+    own: one lookup, in the transaction that writes (and that read the device).
     """
     check_protocol(body.protocol)
     body_hash = syncing.request_hash(body)
     checked = syncing.check_events(body)
+    lock_at_begin = session.get_bind().dialect.name == "sqlite"
     for attempt in range(3):
         try:
             begin_read(session)  # SQLite: the lookup does not wait for a writer
             stored = _stored(session, auth.device.id, body, body_hash)
-            if stored is None:
+            if stored is None and lock_at_begin:
                 # End the read (a commit keeps the user and device loaded); the write
                 # transaction begins here, and the answer may have been stored meanwhile.
                 session.commit()
