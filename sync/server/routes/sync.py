@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from sync import protocol as p
 from sync.server import feed_trim, syncing
-from sync.server.db import begin_read
+from sync.server.db import begin_read, writes_apart
 from sync.server.deps import ProtocolDep, RouteAuth, SessionDep, check_protocol
 from sync.server.errors import ApiError
 from sync.server.models import utcnow
@@ -57,12 +57,11 @@ def push(
     check_protocol(body.protocol)
     body_hash = syncing.request_hash(body)
     checked = syncing.check_events(body)
-    lock_at_begin = session.get_bind().dialect.name == "sqlite"
     for attempt in range(3):
         try:
             begin_read(session)  # SQLite: the lookup does not wait for a writer
             stored = _stored(session, auth.device.id, body, body_hash)
-            if stored is None and lock_at_begin:
+            if stored is None and writes_apart(session):
                 # End the read (a commit keeps the user and device loaded); the write
                 # transaction begins here, and the answer may have been stored meanwhile.
                 session.commit()
@@ -130,10 +129,12 @@ def pull(
     now = utcnow()
     report_due = syncing.device_report_due(auth.device, pending, oldest_pending_s, now)
     ack_due = feed_trim.ack_due(auth.device, page, report_due)
-    # End the read; a no-op pull writes nothing. (A commit, not a rollback: the loaded user
-    # and device stay loaded, so the report below does not read the device again.)
-    session.commit()
-    if report_due or ack_due:  # a write of its own (on SQLite: BEGIN IMMEDIATE)
+    writes = report_due or ack_due
+    if not writes or writes_apart(session):
+        # End the read; a no-op pull writes nothing. (A commit, not a rollback: the loaded
+        # user and device stay loaded, so the report below does not read the device again.)
+        session.commit()
+    if writes:  # on SQLite a write of its own (BEGIN IMMEDIATE); else in the read's
         if report_due:
             syncing.record_device_report(auth.device, pending, oldest_pending_s, now)
         if ack_due:  # what the device holds: the feed trim floor
