@@ -306,7 +306,7 @@ def server_process(
         "-m",
         "uvicorn",
         "--factory",
-        "sync.server.app:create_app",
+        "sync.server.cli:serving_app",
         "--host",
         "127.0.0.1",
         "--port",
