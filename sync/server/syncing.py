@@ -30,7 +30,6 @@ import orjson
 import pydantic
 from pydantic_core import to_json
 from sqlalchemy import (
-    JSON,
     LargeBinary,
     Text,
     and_,
@@ -61,6 +60,7 @@ from fieldapp.validation import (
 )
 from sync import protocol as p
 from sync.server import accesslog
+from sync.server.bulk import insert_rows
 from sync.server.models import (
     META_ROW_ID,
     Assignment,
@@ -228,8 +228,7 @@ class FeedWriter:
                 )
                 if change.on_stamp is not None:
                     change.on_stamp(seq)
-        if rows:
-            self.session.connection().execute(insert(_FEED), rows)
+        insert_rows(self.session.connection(), _FEED, rows)
         self.changes = []
 
 
@@ -555,31 +554,25 @@ def event_row(
 
 
 def insert_events(session: Session, rows: list[dict[str, Any]]) -> None:
-    """Insert event rows (the ``events`` columns, ``payload`` a dict) with one executemany;
-    each payload is encoded once, for its column and for its ``wire`` text."""
+    """Insert event rows (the ``events`` columns, ``payload`` a dict) in one statement
+    (:func:`sync.server.bulk.insert_rows`: COPY on PostgreSQL); each payload is encoded
+    once, for its column and for its ``wire`` text."""
     if not rows:
         return
     params = []
     for row in rows:
         values = dict(row)
-        payload = values.pop("payload")
         try:
-            text = to_json(payload).decode()
+            text = to_json(row["payload"]).decode()
         except (ValueError, TypeError):
-            text = json.dumps(payload)  # what the JSON column would store
+            text = json.dumps(row["payload"])  # what the JSON column would store
             values["wire"] = None
         else:
             values["wire"] = event_wire_text(row, text)
-        values["payload_json"] = text
+        values["payload"] = text
         params.append(values)
-    conn = session.connection()
-    stored = bindparam("payload_json", type_=Text)  # stored as it is, not encoded again
-    conn.execute(
-        insert(_EVENTS).values(
-            payload=stored if conn.dialect.name == "sqlite" else cast(stored, JSON)
-        ),
-        params,
-    )
+    # The payload is stored as it is, not encoded again; on PostgreSQL with COPY.
+    insert_rows(session.connection(), _EVENTS, params, as_text={"payload"})
 
 
 def _redacted_wire(wire: str | bytes) -> dict[str, Any]:

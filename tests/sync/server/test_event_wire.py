@@ -79,3 +79,31 @@ def test_the_migration_backfills_the_wire_of_stored_events(live, world, api) -> 
     with live.session() as s:
         again = {r.id: r.wire for r in s.execute(select(Event.id, Event.wire))}
     assert again == stored
+
+
+def test_pushed_text_of_every_kind_is_stored_and_pulled_as_sent(live, world, api) -> None:
+    """Push rows go in with PostgreSQL's COPY (sync.server.bulk): text that COPY's own format
+    escapes (tabs, new lines, backslashes, a literal backslash-N, quotes, a JSON escape) and
+    text beyond the basic plane comes back exactly as sent, in the column and on the wire."""
+    nurse = api(world.nurse1)
+    texts = [
+        "탭\t사이\n줄바꿈\r\n끝",
+        "역슬래시 \\ 두 개 \\\\ 그리고 \\N 과 \\t",
+        '따옴표 "안" 과 \'작은\' 과 \\" 섞임',
+        "이모지 🙂 와 한자 漢字 와 결합 문자 한글",
+    ]
+    items = [nurse.event(world.hh[0], "note", {"text": t}) for t in texts]
+    r = nurse.push(items)
+    assert [x["status"] for x in r.json()["results"]] == ["applied"] * len(texts)
+    ids = [i["event"]["id"] for i in items]
+    with live.session() as s:
+        stored = {e.id: e for e in s.scalars(select(Event).where(Event.id.in_(ids)))}
+    for item, text in zip(items, texts, strict=True):
+        e = stored[item["event"]["id"]]
+        assert e.payload == {"text": text}
+        assert json.loads(e.wire or "")["payload"] == {"text": text}
+        assert e.device_time == datetime.fromisoformat(item["event"]["device_time"])
+    pulled = {
+        c["data"]["id"]: c["data"] for c in api(world.nurse1).pull_all()[0] if c["kind"] == "event"
+    }
+    assert [pulled[i]["payload"]["text"] for i in ids] == texts
