@@ -45,6 +45,8 @@ def health(session: SessionDep) -> Any:
         raise ApiError(
             503, "unavailable", "the server's database cannot be reached or is not migrated"
         ) from None
+    finally:
+        session.close()  # here, in this thread: the connection goes back to the pool now
     return Health(
         status="ok",
         epoch=epoch,

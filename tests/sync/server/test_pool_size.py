@@ -146,3 +146,33 @@ def test_serve_fits_the_pool_of_its_workers_in_max_connections(migrated_pg_url: 
         f"FIELDAPP_DB_POOL_SIZE={fitting} or less, raise max_connections, or put PgBouncer in "
         "front (docs/deploy.md, section 10)"
     ]
+
+
+@pytest.mark.postgres
+def test_many_requests_at_once_on_a_small_pool_all_answer(migrated_pg_url: str) -> None:
+    """More requests at once than threads, on fewer connections than threads: every one is
+    answered. The health route once left its read transaction open when it returned, so its
+    session held its connection until the request's dependencies closed it after the
+    response; with more requests at once than connections the worker threads all waited for
+    one and requests failed with 503 after the pool's 30 s timeout, or never answered
+    (bench server_load, 200 devices, 30 connections per process)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import requests
+
+    from sync import protocol as p
+    from tests.helpers.live_server import start_server
+
+    server = start_server(migrated_pg_url, Settings(db_pool_size=2))
+    try:
+        url = server.base_url + p.HEALTH_PATH
+
+        def get(_: int) -> int:
+            with requests.Session() as http:
+                return [http.get(url, timeout=60).status_code for _ in range(5)][-1]
+
+        with ThreadPoolExecutor(100) as pool:
+            statuses = list(pool.map(get, range(100)))
+    finally:
+        server.stop()
+    assert statuses == [200] * 100
