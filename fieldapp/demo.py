@@ -36,6 +36,7 @@ from fieldapp.demo_names import RELATIONS, address_detail, person_name, road_nam
 from fieldapp.demo_scenarios import Scenario, demo_scenarios, injector, season_of
 from fieldapp.districts import DEMO_DISTRICT_CODE, District, get_district
 from fieldapp.phone import demo_phone
+from fieldapp.programme_time import programme_today
 
 #: The password of every demo account (>= 10 characters, 3 classes: the server's rule).
 DEMO_PASSWORD = "Demo-pass-2026"
@@ -336,7 +337,7 @@ def generate_district(
         raise ValueError(
             f"{district.name} has no 행정동 in assets/districts; use {DEMO_DISTRICT_CODE}"
         )
-    today = today or date.today()
+    today = today or programme_today()
     rng = random.Random(f"fieldapp-demo:{seed}")
     dong_weights = list(accumulate(rng.uniform(0.5, 1.5) for _ in district.dongs))
     roads = {d.code: road_names(rng, 8) for d in district.dongs}
@@ -398,7 +399,8 @@ class _ShowsToday:
 
     A heat exposure shows by a signal that needs its alert (``alert_active``). It is asked
     first; once one is accepted its alert is the district's, so every later decline is
-    judged with the alert's daily calls and ``alert_active``."""
+    judged with the alert's daily calls and ``alert_active``. On a household *worker* holds,
+    the new signal must be of a programme that worker works in (its Today lists it)."""
 
     def __init__(self, demo: DemoDistrict) -> None:
         self.demo = demo
@@ -407,7 +409,7 @@ class _ShowsToday:
         self.devices = {u.username: u.device_id for u in demo.users}
         self.alert: tuple[date, date] | None = None
 
-    def __call__(self, scenario: Scenario) -> bool:
+    def __call__(self, scenario: Scenario, worker: str) -> bool:
         from fieldapp.signals import evaluate
 
         alert = scenario.alert if scenario.declared else self.alert
@@ -417,14 +419,23 @@ class _ShowsToday:
         covered = [alert] if alert is not None and _alerted(row) else []
         on = self.demo.today
         household = {**row, "alert_active": any(a <= on <= b for a, b in covered)}
-        found = []
+        found: list[set[tuple[str, str | None]]] = []
         for decline in (scenario, None):
             events = self._events(scenario.household_id, decline, covered)
-            found.append({s.rule for s in evaluate(household, events, on) if s.active})
+            found.append(
+                {(s.rule, s.programme) for s in evaluate(household, events, on) if s.active}
+            )
             if decline is not None and scenario.declared:  # it shows because of the alert
                 unflagged = {**household, "alert_active": False}
-                found[0] -= {s.rule for s in evaluate(unflagged, events, on) if s.active}
-        shows = bool(found[0] - found[1])
+                found[0] -= {
+                    (s.rule, s.programme) for s in evaluate(unflagged, events, on) if s.active
+                }
+        programmes = {p for _, p in found[0] - found[1]}
+        held = row.get("assignments") or {}
+        if worker in held.values():  # it must land on that worker's Today
+            shows = any(p is None or held.get(p) == worker for p in programmes)
+        else:
+            shows = bool(programmes)
         if shows and scenario.declared:
             self.alert = scenario.alert
         return shows

@@ -192,7 +192,7 @@ def demo_scenarios(
     seed: int,
     today: date,
     spans: Mapping[str, tuple[date, date]] | None = None,
-    shows: Callable[[Scenario], bool] | None = None,
+    shows: Callable[[Scenario, str], bool] | None = None,
 ) -> list[Scenario]:
     """The demo's few declines (one of each kind, crises 1-5 days ahead, so a newcomer sees
     signals today), in the caseloads of the demo's default users first
@@ -208,17 +208,20 @@ def demo_scenarios(
     household's (the demo is there to show what a signal looks like: a weight loss with no
     weight measured inside it, or a household answering yesterday's call, shows nothing on
     the day; how many declines the rules miss is the benchmark's figure, which chooses
-    nothing). A heat exposure is planned only when a crisis day 1-5 days ahead is in a heat
+    nothing). It is asked with the worker whose caseload is being filled: a decline on a
+    household that worker holds is kept only when its signal lands on that worker's Today.
+    A heat exposure is planned only when a crisis day 1-5 days ahead is in a heat
     or cold season."""
     if len(households) < DEMO_MIN_HOUSEHOLDS:
         return []
     ahead = [today + timedelta(days=d) for d in range(1, 6)]
 
-    def accept(scenario: Scenario) -> bool:
-        return shows is None or shows(_declared(scenario))
-
     planned: list[Scenario] = []
     for worker, kinds in DEMO_WORKERS:
+
+        def accept(scenario: Scenario, worker: str = worker) -> bool:
+            return shows is None or shows(_declared(scenario), worker)
+
         taken = {s.household_id for s in planned}
         planned += plan_scenarios(
             [h for h in households if str(h["id"]) not in taken],

@@ -31,6 +31,7 @@ from fieldapp.address import clean, normalize_road_address
 from fieldapp.districts import District, Dong, get_district
 from fieldapp.hangul import with_particle
 from fieldapp.phone import normalize_phone
+from fieldapp.programme_time import programme_today
 
 # ----------------------------------------------------------------------------- columns
 
@@ -313,7 +314,7 @@ def parse_household_csv(
     """
     report = ImportReport()
     make_id = id_factory or (lambda: str(uuid.uuid4()))
-    today = today or date.today()
+    today = today or programme_today()
     data = Path(source).read_bytes() if not isinstance(source, bytes) else source
     try:
         district = get_district(district_code)

@@ -375,7 +375,15 @@ def _state(
         items.extend(provider(household, events, today))
     upcoming = min((rules.programmes[p].upcoming_days for p in progs), default=7)
     rank = cadence.rank
-    items.sort(key=lambda i: (rank(i, today, upcoming), i.due, i.kind, i.record_id or ""))
+    items.sort(
+        key=lambda i: (
+            rank(i, today, upcoming),
+            not leads(i.kind),
+            i.due,
+            i.kind,
+            i.record_id or "",
+        )
+    )
     return HouseholdState(hid, today, tuple(items), infos, due, upcoming)
 
 
@@ -462,6 +470,12 @@ def _rows_of(state: HouseholdState, programme: str | None) -> list[WorkItem]:
     return rows
 
 
+def leads(code: str) -> bool:
+    """Whether rows of *code* lead their urgency (an unsaved risky answer lives on this
+    laptop only: it leads the immediate rows). Every list of rows sorts with it."""
+    return code == DRAFT_RISK
+
+
 def worklist(
     households: Iterable[Mapping[str, Any]],
     events_by_household: Mapping[str, Iterable[Mapping[str, Any]]],
@@ -500,7 +514,15 @@ def worklist(
         if states_out is not None:
             states_out[hid] = state
         rows.extend(_rows_of(state, programme))
-    rows.sort(key=lambda w: (w.urgency_rank, w.due, w.household_id, w.record_id or ""))
+    rows.sort(
+        key=lambda w: (
+            w.urgency_rank,
+            not leads(w.code),
+            w.due,
+            w.household_id,
+            w.record_id or "",
+        )
+    )
     return rows
 
 

@@ -31,6 +31,7 @@ from fieldapp.household_state import (
     SIGNAL,
     OpenItem,
     draft_info,
+    leads,
 )
 from fieldapp.programme_time import kst_text, programme_today
 from fieldapp.signals import SIGNAL_ACK
@@ -106,9 +107,16 @@ def form_of(form_id: str) -> str:
 Due = dict[str, tuple[str | None, str | None]]  # household id -> (due state, due date)
 
 
-def row_order(row: TodayRow) -> tuple[int, str, str, str]:
-    """Most urgent first, then by due date (the same order for a full and a merged list)."""
-    return row.rank, row.due_date or "9999", row.household_id, row.record_id or ""
+def row_order(row: TodayRow) -> tuple[int, bool, str, str, str]:
+    """Most urgent first (a risky draft leading its urgency), then by due date (the same
+    order for a full and a merged list, and as :func:`fieldapp.household_state.worklist`)."""
+    return (
+        row.rank,
+        not leads(row.code),
+        row.due_date or "9999",
+        row.household_id,
+        row.record_id or "",
+    )
 
 
 def load_worklist(

@@ -16,7 +16,7 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
 from pathlib import Path
 from typing import Any
@@ -46,8 +46,14 @@ VH, WC = "visiting_health", "welfare_check"
 
 
 def _last_2359_kst() -> datetime:
-    """The latest 23:59 KST at least ten minutes past (the records are made then)."""
-    kst_now = datetime.now(PROGRAMME_ZONE) - timedelta(minutes=10)
+    """The latest 23:59 KST at least ten minutes past (the records are made then); with
+    ``FIELDAPP_TEST_DAY=YYYY-MM-DD``, that day's eve (to replay a day the suite failed on:
+    the demo district is drawn from its day)."""
+    chosen = os.environ.get("FIELDAPP_TEST_DAY")
+    if chosen:
+        kst_now = datetime.combine(date.fromisoformat(chosen), clock_time(12), PROGRAMME_ZONE)
+    else:
+        kst_now = datetime.now(PROGRAMME_ZONE) - timedelta(minutes=10)
     return datetime.combine(kst_now.date() - timedelta(days=1), clock_time(23, 59), PROGRAMME_ZONE)
 
 
@@ -562,7 +568,8 @@ def test_a_nurses_day(
         ]
         assert answers, "the banner's answer names its record"
     assert rows[0].household_id == parked["id"] and rows[0].urgency == "immediate", (
-        "the parked risk is Today's first row"
+        "the parked risk is Today's first row",
+        [(r.household_id, r.code, r.due_date, r.reason_ko) for r in rows[:4]],
     )
     assert rows[0].code == "draft_risk"
     assert not records.list_drafts(nurse.store, due_row.household_id), "saved: no draft left"

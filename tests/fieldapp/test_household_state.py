@@ -186,6 +186,24 @@ def test_a_draft_with_an_unhandled_risk_is_an_immediate_item_first_on_today() ->
     assert plain.immediate == [] and len(plain.drafts) == 1
 
 
+def test_a_risky_draft_leads_older_open_actions() -> None:
+    """An action open since months sorts before today's other immediate rows by its due
+    day; a risky draft still leads (it is on this laptop only)."""
+    risk = [{"text_ko": "자살 위험: 109 연결", "text_en": "Suicide risk: call 109"}]
+    old = flagged_visit("2026-03-02", household_id="aaa")
+    rows = worklist(
+        [nurse_hh("aaa"), nurse_hh()],
+        {"aaa": [old], "hh": []},
+        VH,
+        d("2026-07-11"),
+        drafts_by_household={"hh": [draft("screening:phq9", risk)]},
+    )
+    assert [(r.code, r.household_id) for r in rows if r.state == "immediate"] == [
+        ("draft_risk", "hh"),
+        ("immediate_action", "aaa"),
+    ]
+
+
 def test_extra_providers_add_open_items_ranked_with_the_rest() -> None:
     def signals(household: Any, events: Any, today: date) -> list[OpenItem]:
         return [
