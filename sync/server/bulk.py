@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from psycopg import sql
 from sqlalchemy import Connection, Table, Text, bindparam, insert
 
 
@@ -38,6 +37,8 @@ def insert_rows(
         params = [{(f"{k}__text" if k in texts else k): v for k, v in row.items()} for row in rows]
         conn.execute(insert(table).values(texts) if texts else insert(table), params)
         return
+    from psycopg import sql  # PostgreSQL only: the desktop bundle ships without psycopg
+
     names = list(rows[0])
     processors = [
         None if name in as_text else table.c[name].type.bind_processor(conn.dialect)

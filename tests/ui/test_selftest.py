@@ -9,6 +9,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -146,6 +147,33 @@ def test_command_prints_one_line_and_exits_zero() -> None:
     assert len(lines) == 1 and lines[0].startswith("self-test ok: store, ")
 
 
+def test_command_passes_without_the_modules_the_bundle_leaves_out() -> None:
+    """The bundle excludes psycopg, pytest... (build.spec): the self-test must not need them.
+
+    CI once built a bundle whose demo server failed with "No module named 'psycopg'" because a
+    server module imported it at the top; this catches that before a bundle is built.
+    """
+    excluded = _spec_list("OTHER_EXCLUDES")
+    assert "psycopg" in excluded
+    code = (
+        "import sys\n"
+        f"for name in {excluded!r}: sys.modules[name] = None\n"
+        "from ui.main import main\n"
+        "sys.exit(main(['--self-test']))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=REPO,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("self-test ok: ")
+
+
 def test_command_fails_with_reason_for_broken_instrument(tmp_path: Path) -> None:
     target = tmp_path / "assets"
     shutil.copytree(asset_path(), target, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
@@ -160,18 +188,20 @@ def test_command_fails_with_reason_for_broken_instrument(tmp_path: Path) -> None
 # ------------------------------------------------------------------ the bundle's asset list
 
 
-def _spec_categories() -> list[tuple[str, str, list[str]]]:
-    """``ASSET_CATEGORIES`` from build.spec, read without running PyInstaller."""
+def _spec_list(name: str) -> Any:
+    """The literal assigned to *name* in build.spec, read without running PyInstaller."""
     import ast
 
     tree = ast.parse((REPO / "build.spec").read_text(encoding="utf-8"))
     for node in tree.body:
-        if (
-            isinstance(node, ast.Assign)
-            and getattr(node.targets[0], "id", "") == "ASSET_CATEGORIES"
-        ):
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == name:
             return ast.literal_eval(node.value)
-    raise AssertionError("build.spec has no ASSET_CATEGORIES")
+    raise AssertionError(f"build.spec has no {name}")
+
+
+def _spec_categories() -> list[tuple[str, str, list[str]]]:
+    """``ASSET_CATEGORIES`` from build.spec."""
+    return _spec_list("ASSET_CATEGORIES")
 
 
 def test_bundle_spec_lists_every_shipped_asset() -> None:
