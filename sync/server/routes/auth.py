@@ -14,11 +14,15 @@ from sync.server import security
 from sync.server.deps import ProtocolDep, SessionDep, SettingsDep, check_protocol
 from sync.server.errors import ApiError
 from sync.server.models import DEVICE_ACTIVE, Device, PermissionLog, User, utcnow
+from sync.server.one_hop import OneHopRoute
 from sync.server.settings import Settings
 from sync.server.syncing import server_epoch
 
 log = logging.getLogger("fieldapp.server.auth")
-router = APIRouter(tags=["auth"])
+# OneHopRoute: a refusal raised with the FOR UPDATE transaction still open is rolled back in
+# the route's own thread, not in a second thread hop when the request's session closes (at
+# 100 refused logins at once on a pool of 2 those hops queued until the pool timed out: 503).
+router = APIRouter(tags=["auth"], route_class=OneHopRoute)
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     401: {

@@ -188,3 +188,45 @@ def test_many_requests_at_once_on_a_small_pool_all_answer(migrated_pg_url: str) 
     finally:
         server.stop()
     assert statuses == [200] * 100
+
+
+@pytest.mark.postgres
+def test_many_refused_logins_at_once_on_a_small_pool_all_answer(
+    migrated_pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A route that raises inside its transaction (login for an unknown account: its
+    ``SELECT ... FOR UPDATE`` is still open) has its session closed where it ran, not in a
+    second worker-thread hop: 100 clients x 5 refused logins on a pool of 2 all get their
+    401, none a 503 from the pool's timeout."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import requests
+
+    from sync import protocol as p
+    from tests.helpers.cheap import cheapen_server_hashing
+    from tests.helpers.live_server import start_server
+
+    cheapen_server_hashing(monkeypatch)
+    server = start_server(migrated_pg_url, Settings(db_pool_size=2))
+    try:
+        url = server.base_url + p.LOGIN_PATH
+        headers = {p.PROTOCOL_HEADER: str(p.PROTOCOL_VERSION)}
+
+        def login(i: int) -> list[int]:
+            body = {
+                "protocol": p.PROTOCOL_VERSION,
+                "username": f"nobody{i}",
+                "password": "not-a-password-1",
+                "device_id": f"device-{i:04d}",
+            }
+            with requests.Session() as http:
+                return [
+                    http.post(url, json=body, headers=headers, timeout=60).status_code
+                    for _ in range(5)
+                ]
+
+        with ThreadPoolExecutor(100) as pool:
+            statuses = [s for got in pool.map(login, range(100)) for s in got]
+    finally:
+        server.stop()
+    assert statuses == [401] * 500
