@@ -10,7 +10,7 @@ acknowledged (who, when) until newer evidence arrives. The signals come from
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
@@ -62,7 +62,7 @@ def ack_record(
         "programme": session.programme,
         "created_by": session.username,
         "device_id": session.device_id,
-        "device_time": datetime.now(UTC).isoformat(),
+        "device_time": records.utc_now(),
         "payload": signals.ack_payload(signal, note, follow_up),
         "amends": None,
     }

@@ -365,3 +365,34 @@ def test_the_lost_button_asks_first(live, world, devices, client, runner, qtbot,
     page.lost_button.click()
     assert asked == ["분실·도난 처리"]
     assert vol1.pull().status_code == 200  # cancelled: the device still works
+
+
+@pytest.mark.parametrize(
+    ("utc", "day", "kind"),
+    [
+        ("2026-12-31T15:30:00+00:00", (2027, 1, 1), "cold"),  # 00:30 KST, a new year
+        ("2027-06-30T16:00:00+00:00", (2027, 7, 1), "heat"),  # 01:00 KST, July
+    ],
+)
+def test_alerts_page_defaults_to_the_programme_day(
+    client, runner, qtbot, utc: str, day: tuple[int, int, int], kind: str
+) -> None:
+    """The alert form starts on the programme's day (KST, from the one clock), not the
+    machine's: just after midnight KST the UTC date is still the day before."""
+    from datetime import datetime
+
+    from PySide6.QtCore import QDate
+
+    from fieldapp import programme_time
+    from ui.supervisor.alerts import AlertsPage
+
+    at = datetime.fromisoformat(utc)
+    programme_time.set_clock(lambda: at)
+    try:
+        page = AlertsPage(runner, client)
+        qtbot.addWidget(page)
+    finally:
+        programme_time.set_clock(None)
+    assert page.start.date() == QDate(*day)
+    assert page.end.date() == QDate(*day).addDays(2)
+    assert page.kind.currentData() == kind

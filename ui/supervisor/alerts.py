@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QDate
@@ -17,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldapp.cadence import KST
+from fieldapp.programme_time import programme_today
 from ui.operations import OpRunner
 from ui.supervisor.common import error_label, run_net, selected_rows, table_view
 from ui.supervisor.models import RecordTableModel, alert_columns, alert_household_columns
@@ -28,7 +27,7 @@ COLD_MONTHS = frozenset({11, 12, 1, 2, 3})
 
 def _today() -> QDate:
     """Today in Korea (programme dates are KST, whatever the machine's zone)."""
-    d = datetime.now(KST).date()
+    d = programme_today()
     return QDate(d.year, d.month, d.day)
 
 
