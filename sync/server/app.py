@@ -17,6 +17,7 @@ import fieldapp
 from sync import protocol as p
 from sync.server.db import is_sqlite, make_engine, make_sessionmaker
 from sync.server.errors import install_error_handlers
+from sync.server.login_slots import LoginSlots
 from sync.server.middleware import HardeningMiddleware
 from sync.server.replica import CONNECT_TIMEOUT_S, ReadRouter
 from sync.server.routes import auth, district, health
@@ -70,6 +71,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     )
     app.state.settings = settings
     app.state.engine = engine
+    app.state.login_slots = LoginSlots(settings.login_hash_slots)
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.read_router = ReadRouter(
         app.state.sessionmaker,

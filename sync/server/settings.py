@@ -61,6 +61,9 @@ class Settings:
     #: ``serve --workers N`` the server holds up to N times this many: keep N x this below
     #: PostgreSQL's ``max_connections`` (default 100), or put a pooler in front.
     db_pool_size: int = 30
+    #: Sign-ins checking a password (an argon2id hash, ~64 MiB each) at once in each server
+    #: process; one more is answered 503 with Retry-After at once (sync.server.login_slots).
+    login_hash_slots: int = 2
     log_level: str = "INFO"
     #: Folder for the access log's recorded heads (kept outside the database; see
     #: sync.server.chain_heads). Empty: beside a SQLite database, else the user data folder.
@@ -105,5 +108,7 @@ class Settings:
             raise SettingsError("lockout_threshold and lockout_minutes must be at least 1")
         if self.db_pool_size < 1:
             raise SettingsError("FIELDAPP_DB_POOL_SIZE must be at least 1")
+        if self.login_hash_slots < 1:
+            raise SettingsError("FIELDAPP_LOGIN_HASH_SLOTS must be at least 1")
         if self.read_max_lag_ms < 0:
             raise SettingsError("FIELDAPP_READ_MAX_LAG_MS must be 0 or more (milliseconds)")

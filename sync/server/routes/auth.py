@@ -5,14 +5,17 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from sync import protocol as p
 from sync.server import security
+from sync.server.db import begin_read
 from sync.server.deps import ProtocolDep, SessionDep, SettingsDep, check_protocol
 from sync.server.errors import ApiError
+from sync.server.login_slots import LoginSlots
 from sync.server.models import DEVICE_ACTIVE, Device, PermissionLog, User, utcnow
 from sync.server.one_hop import OneHopRoute
 from sync.server.settings import Settings
@@ -31,6 +34,10 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     },
     403: {"model": p.ErrorBody, "description": "device registered to another user"},
     426: {"model": p.ErrorBody, "description": "protocol version not supported"},
+    503: {
+        "model": p.ErrorBody,
+        "description": "every sign-in slot is checking a password: try again after Retry-After",
+    },
 }
 
 
@@ -48,32 +55,60 @@ def _refused(settings: Settings) -> ApiError:
 
 @router.post("/auth/login", response_model=p.LoginResponse, responses=_ERRORS)
 def login(
-    body: p.LoginRequest, session: SessionDep, settings: SettingsDep, _protocol: ProtocolDep
+    request: Request,
+    body: p.LoginRequest,
+    session: SessionDep,
+    settings: SettingsDep,
+    _protocol: ProtocolDep,
 ) -> Any:
     """Check the password, register the device on its first login, hand out a new token."""
     check_protocol(body.protocol)
+    slots: LoginSlots = request.app.state.login_slots
+    with slots.held():  # before any database work: a busy server answers at once
+        return _login(body, session, settings)
+
+
+def _login(body: p.LoginRequest, session: Session, settings: Settings) -> p.LoginResponse:
     now = utcnow()
-    # FOR UPDATE: parallel guesses at one account count one by one (PostgreSQL row lock;
-    # SQLite transactions are serialized anyway).
-    user = session.scalars(
-        select(User).where(User.username == body.username).with_for_update()
+    # The account is read, then the password checked with no transaction open: the check
+    # takes tens of milliseconds by design, and inside the transaction it held SQLite's write
+    # lock (every push on the server waited for it) or, on PostgreSQL, a pooled connection.
+    begin_read(session)
+    account = session.execute(
+        select(User.id, User.password_hash).where(User.username == body.username)
     ).first()
+    session.rollback()
+    checked_hash = account.password_hash if account is not None else None
     # The hash is always checked (an unknown user against a dummy hash), locked or not, so
     # every refusal costs the same time and carries the same answer (_refused).
-    password_ok = security.verify_password(user.password_hash if user else None, body.password)
-    if user is not None and security.is_locked(user.locked_until, now):
+    password_ok = security.verify_password(checked_hash, body.password)
+    new_hash = (
+        security.hash_password(body.password)
+        if password_ok and checked_hash and security.needs_rehash(checked_hash)
+        else None
+    )
+    if account is None:
+        raise _refused(settings)
+    # FOR UPDATE: parallel guesses at one account count one by one (PostgreSQL row lock;
+    # SQLite: the write lock of BEGIN IMMEDIATE).
+    user = session.scalars(select(User).where(User.id == account.id).with_for_update()).first()
+    if user is None or user.password_hash != checked_hash:  # removed or changed meanwhile
+        session.rollback()
+        raise _refused(settings)
+    if security.is_locked(user.locked_until, now):
+        session.rollback()
         raise _refused(settings)
     if not password_ok:
-        if user is not None:
-            user.failed_logins, locked_until = security.register_failure(
-                user.failed_logins, now, settings.lockout_threshold, settings.lockout_minutes
-            )
-            if locked_until is not None:
-                user.locked_until = locked_until
-                log.warning("account locked after repeated failures (user id %s)", user.id)
-            session.commit()
+        user.failed_logins, locked_until = security.register_failure(
+            user.failed_logins, now, settings.lockout_threshold, settings.lockout_minutes
+        )
+        if locked_until is not None:
+            user.locked_until = locked_until
+            log.warning("account locked after repeated failures (user id %s)", user.id)
+        session.commit()
         raise _refused(settings)
     if not user.active:
+        session.rollback()
         raise ApiError(
             401,
             p.ERR_REVOKED,
@@ -82,8 +117,8 @@ def login(
         )
     user.failed_logins = 0
     user.locked_until = None
-    if security.needs_rehash(user.password_hash):
-        user.password_hash = security.hash_password(body.password)
+    if new_hash is not None:
+        user.password_hash = new_hash
     device = session.get(Device, body.device_id)
     if device is None:
         device = Device(

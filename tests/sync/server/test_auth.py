@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sync import protocol as p
 from sync.server import admin, security
 from sync.server.app import create_app
+from sync.server.login_slots import LoginSlots
 from sync.server.models import Device, Event, Incident, PermissionLog, User, utcnow
 from sync.server.settings import PLACEHOLDER_SECRET, Settings, SettingsError
 from tests.helpers.world import PASSWORD
@@ -148,6 +149,7 @@ def test_production_refuses_placeholder_secret(sqlite_url) -> None:
 
 def test_parallel_guesses_are_counted_one_by_one(live, world, api) -> None:
     """Ten guesses at once: none is lost to a race, so the account ends up locked."""
+    live.app.state.login_slots = LoginSlots(10)  # all ten check their password at once
     clients = [api() for _ in range(10)]
     with ThreadPoolExecutor(max_workers=10) as pool:
         codes = list(pool.map(lambda c: c.login(world.vol2, "wrong-guess-99").status_code, clients))

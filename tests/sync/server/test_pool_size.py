@@ -207,7 +207,8 @@ def test_many_refused_logins_at_once_on_a_small_pool_all_answer(
     from tests.helpers.live_server import start_server
 
     cheapen_server_hashing(monkeypatch)
-    server = start_server(migrated_pg_url, Settings(db_pool_size=2))
+    # every login checks its password at once (no slot bound): the pool is what is tested
+    server = start_server(migrated_pg_url, Settings(db_pool_size=2, login_hash_slots=500))
     try:
         url = server.base_url + p.LOGIN_PATH
         headers = {p.PROTOCOL_HEADER: str(p.PROTOCOL_VERSION)}
