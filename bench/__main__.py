@@ -34,6 +34,7 @@ BENCHMARKS: dict[str, str] = {
     "scale": "bench.bench_scale",
     "signals": "bench.bench_signals",
     "storage": "bench.bench_storage",
+    "login_spray": "bench.bench_login_spray",
 }
 
 

@@ -279,12 +279,16 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def server_process(
-    url: str, workers: int = 1, timeout_s: float = 60.0, uvicorn_args: Sequence[str] = ()
+    url: str,
+    workers: int = 1,
+    timeout_s: float = 60.0,
+    uvicorn_args: Sequence[str] = (),
+    settings_env: dict[str, str] | None = None,
 ) -> Iterator[str]:
     """``uvicorn`` as its own process (*workers* workers) on loopback; yields the base URL.
     *uvicorn_args* are added to its command line (e.g. ``("--http", "h11")``). On PostgreSQL
     each process's pool is sized as ``fieldapp-server serve`` sizes it, so that the workers
-    fit in the server's ``max_connections``. What the server writes to stderr goes to a file
+    fit in the server's ``max_connections``. *settings_env* adds ``FIELDAPP_*`` settings. What the server writes to stderr goes to a file
     (a pipe nobody reads fills up and stops the server at its next log line)."""
     import requests
 
@@ -293,6 +297,7 @@ def server_process(
 
     port = free_port()
     env = {**os.environ, "FIELDAPP_DATABASE_URL": url, "FIELDAPP_LOG_LEVEL": "WARNING"}
+    env.update(settings_env or {})
     if not db.is_sqlite(url):
         engine = db.make_engine(url)
         try:
