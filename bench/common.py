@@ -288,8 +288,9 @@ def server_process(
     """``uvicorn`` as its own process (*workers* workers) on loopback; yields the base URL.
     *uvicorn_args* are added to its command line (e.g. ``("--http", "h11")``). On PostgreSQL
     each process's pool is sized as ``fieldapp-server serve`` sizes it, so that the workers
-    fit in the server's ``max_connections``. *settings_env* adds ``FIELDAPP_*`` settings. What the server writes to stderr goes to a file
-    (a pipe nobody reads fills up and stops the server at its next log line)."""
+    fit in the server's ``max_connections``. *settings_env* adds ``FIELDAPP_*`` settings.
+    What the server writes to stderr goes to a file (a pipe nobody reads fills up and stops
+    the server at its next log line)."""
     import requests
 
     from sync.server import db

@@ -22,9 +22,9 @@ from sync.server.settings import Settings
 from sync.server.syncing import server_epoch
 
 log = logging.getLogger("fieldapp.server.auth")
-# OneHopRoute: a refusal raised with the FOR UPDATE transaction still open is rolled back in
-# the route's own thread, not in a second thread hop when the request's session closes (at
-# 100 refused logins at once on a pool of 2 those hops queued until the pool timed out: 503).
+# OneHopRoute: a session a refusal leaves inside a transaction is closed in the route's own
+# thread, not in a second thread hop when the request's session closes (at 100 refused logins
+# at once on a pool of 2 those hops queued until the pool timed out: 503).
 router = APIRouter(tags=["auth"], route_class=OneHopRoute)
 
 _ERRORS: dict[int | str, dict[str, Any]] = {

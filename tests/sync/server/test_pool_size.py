@@ -194,10 +194,10 @@ def test_many_requests_at_once_on_a_small_pool_all_answer(migrated_pg_url: str) 
 def test_many_refused_logins_at_once_on_a_small_pool_all_answer(
     migrated_pg_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A route that raises inside its transaction (login for an unknown account: its
-    ``SELECT ... FOR UPDATE`` is still open) has its session closed where it ran, not in a
-    second worker-thread hop: 100 clients x 5 refused logins on a pool of 2 all get their
-    401, none a 503 from the pool's timeout."""
+    """Refused logins (unknown accounts) give their connection back where they ran, not in
+    a second worker-thread hop (before, the refusal left its ``SELECT ... FOR UPDATE``
+    transaction open for the request's session to close): 100 clients x 5 refused logins on
+    a pool of 2 all get their 401, none a 503 from the pool's timeout."""
     from concurrent.futures import ThreadPoolExecutor
 
     import requests
